@@ -1,0 +1,45 @@
+# Atelier: `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export FLASK_APP := wsgi
+
+.PHONY: run test install assets translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+assets: install
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error && $(BIN)/python -m atelier.assets; fi
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d atelier/translations -D messages 2>&1 | grep -v '^compiling' || true
+
+run: install assets translations
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
+test: install assets translations
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -q; fi
+
+lint: install
+	$(BIN)/ruff check atelier tests
+
+# Re-extract the strings and merge them into every catalogue (then translate the new ones).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o atelier/translations/messages.pot .
+	$(BIN)/pybabel update -i atelier/translations/messages.pot -d atelier/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/*.sqlite3*

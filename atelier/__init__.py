@@ -1,0 +1,105 @@
+"""Atelier: the app factory."""
+
+from importlib import import_module
+
+from flask import Flask
+
+from atelier import config
+
+#: areas with pages; each has ``views.py`` defining ``bp`` (and may have ``cli.py``)
+AREAS = (
+    "auth",
+    "org",
+    "people",
+    "workshops",
+    "catalog",
+    "production",
+    "stock",
+    "till",
+    "webshop",
+    "wages",
+    "indicators",
+)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``overrides`` (tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+        instance_path=str(config.ROOT / "instance"),
+    )
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    app.instance_path and _ensure_instance_folder(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_security(app)
+    return app
+
+
+def _ensure_instance_folder(app: Flask) -> None:
+    """SQLite lives in instance/; create it on first start."""
+    from pathlib import Path
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind db, migrations, login, CSRF, languages and the limiter to the app."""
+    from atelier import i18n, models, nav  # noqa: F401 (models: complete metadata)
+    from atelier.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    i18n.register(app)
+    nav.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every area's pages, and the JSON API (CSRF-exempt: it uses bearer tokens)."""
+    from atelier import api
+    from atelier.extensions import csrf
+
+    for area in AREAS:
+        app.register_blueprint(import_module(f"atelier.{area}.views").bp)
+    api.load_area_modules()
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Domain errors and HTTP errors become the JSON error shape or an error page."""
+    from atelier.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI groups: users, seed, and each area's own."""
+    from atelier import seed
+    app.cli.add_command(seed.seed_cli)
+    for area in AREAS:
+        try:
+            module = import_module(f"atelier.{area}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"atelier.{area}.cli":
+                raise
+            continue
+        app.cli.add_command(module.cli)
+
+
+def register_security(app: Flask) -> None:
+    """Response headers: CSP without inline script, no framing, nosniff, HSTS on https."""
+    from atelier import security
+
+    security.register(app)

@@ -1,0 +1,126 @@
+"""The JSON API v1: bearer auth, request parsing, routing with an OpenAPI registry.
+
+Area modules (``atelier/api/<area>.py``) declare their calls with :func:`api_route`
+and call the same services as the pages.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Blueprint, g, request
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from atelier.errors import Forbidden, Invalid, NotAuthenticated
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class Body(BaseModel):
+    """Base for request bodies: strict JSON types, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI document says about one call."""
+
+    rule: str
+    method: str
+    summary: str
+    body: type[BaseModel] | None
+    roles: tuple[str, ...]
+    public: bool
+
+
+ROUTES: list[RouteDoc] = []
+PUBLIC_ENDPOINTS: set[str] = set()
+
+
+def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), public=False):
+    """Register an API call: its method, body model, roles (admin always passes) and doc."""
+
+    def decorator(view):
+        endpoint = f"api.{view.__name__}"
+        if public:
+            PUBLIC_ENDPOINTS.add(endpoint)
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not public and current_user.role != "admin" and current_user.role not in roles:
+                raise Forbidden("Your role may not do this.")
+            return view(*args, **kwargs)
+
+        if not any(r.rule == rule and r.method == method for r in ROUTES):
+            ROUTES.append(RouteDoc(rule, method, summary, body, tuple(roles), public))
+        bp.add_url_rule(rule, view.__name__, wrapped, methods=[method])
+        return wrapped
+
+    return decorator
+
+
+def parse(model: type[BaseModel]):
+    """Validate the JSON body against a model: malformed, mistyped or unknown → 400."""
+    raw = request.get_data(cache=True)
+    if request.mimetype != "application/json" and raw:
+        raise Invalid("Send JSON with Content-Type: application/json.", code="malformed")
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        fields: dict[str, str] = {}
+        for err in exc.errors(include_url=False):
+            if err["type"] == "json_invalid":
+                raise Invalid("The body is not valid JSON.", code="malformed") from None
+            if err["type"] == "model_type":
+                raise Invalid("The body must be a JSON object.", code="malformed") from None
+            where = ".".join(str(p) for p in err["loc"]) or "body"
+            fields[where] = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+        raise Invalid("Some fields are missing or invalid.", fields) from None
+
+
+def bearer_secret() -> str | None:
+    """The token from an ``Authorization: Bearer`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+@bp.before_request
+def authenticate_bearer():
+    """Every non-public call needs a live bearer token; session cookies do not count here."""
+    from atelier.auth.services import user_for_token
+
+    g._login_user = None
+    secret = bearer_secret()
+    found = user_for_token(secret) if secret else None
+    if found:
+        g._login_user, g.api_token = found
+    elif request.endpoint not in PUBLIC_ENDPOINTS:
+        from flask_login import AnonymousUserMixin
+
+        g._login_user = AnonymousUserMixin()
+        raise NotAuthenticated("Send a valid bearer token: Authorization: Bearer <token>.")
+    if g._login_user is None:
+        from flask_login import AnonymousUserMixin
+
+        g._login_user = AnonymousUserMixin()
+
+
+def load_area_modules() -> None:
+    """Import the area modules so their calls register on the blueprint."""
+    from atelier.api import (  # noqa: F401
+        catalog,
+        indicators,
+        openapi,
+        people,
+        production,
+        setup,
+        stock,
+        till,
+        tokens,
+        wages,
+        webshop,
+    )

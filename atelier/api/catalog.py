@@ -1,0 +1,1 @@
+"""API calls for the catalog area (see API.md)."""

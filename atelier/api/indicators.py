@@ -1,0 +1,1 @@
+"""API calls for the indicators area (see API.md)."""

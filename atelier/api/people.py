@@ -1,0 +1,1 @@
+"""API calls for the people area (see API.md)."""

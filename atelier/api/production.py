@@ -1,0 +1,1 @@
+"""API calls for the production area (see API.md)."""

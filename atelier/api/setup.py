@@ -1,0 +1,75 @@
+"""API: setting up sites, programmes and users (admin)."""
+
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+
+from atelier.api import Body, api_route, parse
+from atelier.auth import services as auth_services
+from atelier.extensions import db
+from atelier.org import services
+
+
+class SiteRequest(Body):
+    """A new site."""
+
+    code: str
+    name: str
+    kind: Literal["atelier", "shop", "webshop"]
+    currency: str
+    timezone: str
+    city: str = ""
+
+
+class ProgrammeRequest(Body):
+    """A new programme."""
+
+    code: str
+    name: str
+
+
+class UserRequest(Body):
+    """A new account."""
+
+    username: str
+    password: str
+    role: Literal["admin", "supervisor", "shop", "beneficiary"]
+    sites: list[str] = []
+    beneficiary: str | None = None
+
+
+def site_json(site) -> dict:
+    """A site as the API shows it."""
+    return {"id": site.id, "code": site.code, "name": site.name, "kind": site.kind,
+            "currency": site.currency, "timezone": site.timezone, "city": site.city}
+
+
+@api_route("/sites", "POST", "Create a site.", body=SiteRequest)
+def create_site():
+    """201 with the site."""
+    data = parse(SiteRequest)
+    site = services.create_site(data.code, data.name, data.kind, data.currency, data.timezone,
+                                data.city, actor=current_user)
+    db.session.commit()
+    return jsonify(site_json(site)), 201
+
+
+@api_route("/programmes", "POST", "Create a programme.", body=ProgrammeRequest)
+def create_programme():
+    """201 with the programme."""
+    data = parse(ProgrammeRequest)
+    programme = services.create_programme(data.code, data.name, actor=current_user)
+    db.session.commit()
+    return jsonify(id=programme.id, code=programme.code, name=programme.name), 201
+
+
+@api_route("/users", "POST", "Create a user account.", body=UserRequest)
+def create_user():
+    """201 with the account (never its password)."""
+    data = parse(UserRequest)
+    user = auth_services.create_user(data.username, data.password, data.role, data.sites,
+                                     data.beneficiary, actor=current_user)
+    db.session.commit()
+    return jsonify(id=user.id, username=user.username, role=user.role,
+                   sites=sorted(s.code for s in user.sites)), 201

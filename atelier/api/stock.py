@@ -1,0 +1,1 @@
+"""API calls for the stock area (see API.md)."""

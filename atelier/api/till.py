@@ -1,0 +1,1 @@
+"""API calls for the till area (see API.md)."""

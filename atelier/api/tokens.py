@@ -1,0 +1,43 @@
+"""API: issue and revoke bearer tokens."""
+
+from flask import current_app, g, jsonify
+
+from atelier.api import Body, api_route, parse
+from atelier.auth import services
+from atelier.extensions import db
+from atelier.ratelimits import login_limits
+
+
+class TokenRequest(Body):
+    """Credentials for a new token."""
+
+    username: str
+    password: str
+
+
+@api_route("/tokens", "POST", "Exchange a username and password for a bearer token.",
+           body=TokenRequest, public=True)
+@login_limits
+def create_token():
+    """201 with the token, its role and expiry; 401 for bad credentials; 429 when throttled."""
+    data = parse(TokenRequest)
+    try:
+        user = services.authenticate(data.username, data.password)
+    except services.BadCredentials:
+        g.login_failed = True
+        db.session.commit()  # keep the audit entry of the failure
+        raise
+    secret, token = services.issue_token(user)
+    db.session.commit()
+    current_app.logger.info("token issued for user %s", user.id)
+    return jsonify(token=secret, role=user.role, expires_at=token.expires_at.isoformat()), 201
+
+
+@api_route("/tokens/current", "DELETE", "Revoke the token used for this call.",
+           roles=("supervisor", "shop", "beneficiary"))
+def revoke_current_token():
+    """204: the token no longer works."""
+    services.revoke_token(g.api_token)
+    db.session.commit()
+    return "", 204
+

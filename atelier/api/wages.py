@@ -1,0 +1,1 @@
+"""API calls for the wages area (see API.md)."""

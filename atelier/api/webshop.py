@@ -1,0 +1,1 @@
+"""API calls for the webshop area (see API.md)."""

@@ -1,0 +1,138 @@
+"""Use cases for accounts: create users, authenticate, issue and revoke tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from atelier import audit
+from atelier.auth.models import ROLES, ApiToken, User
+from atelier.auth.passwords import burn_time, hash_password, verify_password
+from atelier.db import utcnow
+from atelier.errors import Conflict, Invalid, NotAuthenticated
+from atelier.extensions import db
+from atelier.org.models import Site
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class BadCredentials(NotAuthenticated):
+    """Unknown user or wrong password: one message for both."""
+
+    code = "bad_credentials"
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    site_codes: list[str] | None = None,
+    maker_code: str | None = None,
+    *,
+    actor=None,
+) -> User:
+    """Create an account. Supervisors and shop staff need sites; a beneficiary needs a maker."""
+    from atelier.people.models import Beneficiary
+
+    username = (username or "").strip()
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "required"
+    if role not in ROLES:
+        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+    site_codes = site_codes or []
+    sites = db.session.scalars(sa.select(Site).where(Site.code.in_(site_codes))).all()
+    unknown = sorted(set(site_codes) - {s.code for s in sites})
+    if unknown:
+        errors["sites"] = f"unknown site: {', '.join(unknown)}"
+    elif role in ("supervisor", "shop") and not sites:
+        errors["sites"] = "a supervisor or shop account needs at least one site"
+    beneficiary = None
+    if role == "beneficiary":
+        beneficiary = db.session.scalar(
+            sa.select(Beneficiary).where(Beneficiary.maker_code == (maker_code or ""))
+        )
+        if beneficiary is None:
+            errors["beneficiary"] = (
+                f"unknown maker code: {maker_code}" if maker_code else "a maker code is required"
+            )
+    elif maker_code:
+        errors["beneficiary"] = "only a beneficiary account belongs to a maker"
+    if errors:
+        raise Invalid(_("The account could not be created."), errors)
+    taken = sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+    if db.session.scalar(taken):
+        raise Conflict(_("That username is taken."), {"username": "taken"})
+    if beneficiary is not None and db.session.scalar(
+        sa.select(User.id).where(User.beneficiary_id == beneficiary.id)
+    ):
+        raise Conflict(_("That maker already has an account."), {"beneficiary": "has an account"})
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        sites=list(sites) if role in ("supervisor", "shop") else [],
+        beneficiary=beneficiary,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("users.create", user, user=actor, role=role, sites=sorted(site_codes))
+    return user
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user with this username and password, or BadCredentials (same for both causes)."""
+    user = db.session.scalar(
+        sa.select(User).where(sa.func.lower(User.username) == (username or "").strip().lower())
+    )
+    if user is None:
+        burn_time(password or "")
+        audit.record("auth.sign_in_failed", entity_type="users", username=username)
+        raise BadCredentials(_("Unknown username or wrong password."))
+    if not verify_password(user.password_hash, password or "") or not user.is_enabled:
+        audit.record("auth.sign_in_failed", user, user=user)
+        raise BadCredentials(_("Unknown username or wrong password."))
+    user.last_login_at = utcnow()
+    audit.record("auth.sign_in", user, user=user)
+    return user
+
+
+def _digest(token: str) -> str:
+    """SHA-256 of a token: tokens are random, so a fast hash is enough."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new bearer token for the user; returns the secret (shown once) and its record."""
+    secret = secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
+    token = ApiToken(user=user, token_hash=_digest(secret), expires_at=utcnow() + ttl)
+    db.session.add(token)
+    db.session.flush()
+    return secret, token
+
+
+def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
+    """The enabled user behind a live (unexpired, unrevoked) token, or None."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.user.is_enabled:
+        return None
+    return token.user, token
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Revoke a token now."""
+    token.revoked_at = utcnow()
+    audit.record("auth.token_revoked", token, user=token.user)
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """Remember the user's language."""
+    user.locale = locale

@@ -1,0 +1,51 @@
+"""Role and site checks shared by pages and the API."""
+
+from functools import wraps
+
+from flask import request
+from flask_login import current_user
+
+from atelier.errors import Forbidden, NotAuthenticated
+from atelier.extensions import login_manager
+
+
+def roles_required(*roles: str):
+    """Allow a view only to signed-in users with one of ``roles`` (admin always passes)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    raise NotAuthenticated("Sign in first: send a bearer token.")
+                return login_manager.unauthorized()
+            if current_user.role != "admin" and current_user.role not in roles:
+                raise Forbidden("Your role may not do this.")
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = ("admin", *roles)
+        return wrapped
+
+    return decorator
+
+
+def can_access_site(user, site_id: int) -> bool:
+    """True if the user may act on records of this site."""
+    if user.role == "admin":
+        return True
+    if user.role in ("supervisor", "shop"):
+        return site_id in user.site_ids
+    return False
+
+
+def require_site(user, site_id: int) -> None:
+    """Raise Forbidden unless the user works at the site (admins work everywhere)."""
+    if not can_access_site(user, site_id):
+        raise Forbidden("This belongs to another site.")
+
+
+def visible_site_ids(user) -> set[int] | None:
+    """Sites whose records the user may see; None means all (admin)."""
+    if user.role == "admin":
+        return None
+    return user.site_ids

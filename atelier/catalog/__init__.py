@@ -1,0 +1,1 @@
+"""Product types and their versioned price and wage rules."""

@@ -1,0 +1,5 @@
+"""Pages for the catalog area."""
+
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__)

@@ -1,0 +1,1 @@
+"""Indicators for funders: targets, and results computed from the records."""

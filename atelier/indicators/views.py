@@ -1,0 +1,5 @@
+"""Pages for the indicators area."""
+
+from flask import Blueprint
+
+bp = Blueprint("indicators", __name__)

@@ -1,0 +1,49 @@
+"""Money arithmetic: integer minor units, basis points, and the one rounding rule.
+
+Every amount is an ``int`` of minor units (cents, bani) with a currency beside it.
+Rates are ``Decimal`` parsed from strings. Rounding is half-up to the minor unit,
+applied once per line, here and nowhere else.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+BASIS_POINTS = 10_000
+
+
+class MoneyError(ValueError):
+    """An amount or rate that cannot be used."""
+
+
+def round_half_up(value: Decimal) -> int:
+    """Round a Decimal amount of minor units half-up to a whole minor unit."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def share_of(amount_cents: int, share_bp: int) -> Decimal:
+    """The exact (unrounded) share of an amount, in minor units."""
+    return Decimal(amount_cents) * Decimal(share_bp) / Decimal(BASIS_POINTS)
+
+
+def convert(amount: Decimal | int, rate: Decimal) -> Decimal:
+    """Convert minor units at a rate (units of target currency per unit of source)."""
+    return Decimal(amount) * rate
+
+
+def parse_rate(text: str) -> Decimal:
+    """Parse an exchange rate given as a decimal string; it must be positive."""
+    if not isinstance(text, str):
+        raise MoneyError("a rate is a decimal string")
+    try:
+        rate = Decimal(text)
+    except InvalidOperation as exc:
+        raise MoneyError(f"not a decimal number: {text!r}") from exc
+    if not rate.is_finite() or rate <= 0:
+        raise MoneyError("a rate must be a positive number")
+    return rate
+
+
+def format_cents(amount_cents: int, currency: str) -> str:
+    """Plain formatting used where no locale is at hand (PDFs, CSV): ``12.50 EUR``."""
+    sign = "-" if amount_cents < 0 else ""
+    whole, cents = divmod(abs(amount_cents), 100)
+    return f"{sign}{whole}.{cents:02d} {currency}"

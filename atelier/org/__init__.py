@@ -1,0 +1,1 @@
+"""Sites (atelier, shops, webshop) and programmes."""

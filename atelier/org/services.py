@@ -1,0 +1,98 @@
+"""Use cases for sites and programmes."""
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from atelier import audit
+from atelier.errors import Conflict, Invalid, NotFound
+from atelier.extensions import db
+from atelier.org.models import SITE_KINDS, Programme, Site
+from atelier.timeutil import zone
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,16}$")
+
+
+def _check_code(code: str, errors: dict) -> None:
+    """Codes are 2–16 upper-case letters or digits: they appear in item codes."""
+    if not CODE_PATTERN.match(code or ""):
+        errors["code"] = "2–16 capital letters or digits"
+
+
+def create_site(code, name, kind, currency, timezone, city="", *, actor=None) -> Site:
+    """Create a site; its code must be new."""
+    errors: dict[str, str] = {}
+    _check_code(code, errors)
+    if not (name or "").strip():
+        errors["name"] = "required"
+    if kind not in SITE_KINDS:
+        errors["kind"] = f"must be one of {', '.join(SITE_KINDS)}"
+    if not re.fullmatch(r"[A-Z]{3}", currency or ""):
+        errors["currency"] = "an ISO 4217 code such as EUR"
+    try:
+        zone(timezone or "")
+    except ValueError:
+        errors["timezone"] = "an IANA timezone such as Europe/Bucharest"
+    if errors:
+        raise Invalid(_("The site could not be created."), errors)
+    if db.session.scalar(sa.select(Site.id).where(Site.code == code)):
+        raise Conflict(_("A site with that code exists."), {"code": "taken"})
+    site = Site(code=code, name=name.strip(), kind=kind, currency=currency,
+                timezone=timezone, city=(city or "").strip())
+    db.session.add(site)
+    db.session.flush()
+    audit.record("sites.create", site, user=actor, code=code)
+    return site
+
+
+def create_programme(code, name, *, actor=None) -> Programme:
+    """Create a programme; its code must be new."""
+    errors: dict[str, str] = {}
+    _check_code(code, errors)
+    if not (name or "").strip():
+        errors["name"] = "required"
+    if errors:
+        raise Invalid(_("The programme could not be created."), errors)
+    if db.session.scalar(sa.select(Programme.id).where(Programme.code == code)):
+        raise Conflict(_("A programme with that code exists."), {"code": "taken"})
+    programme = Programme(code=code, name=name.strip())
+    db.session.add(programme)
+    db.session.flush()
+    audit.record("programmes.create", programme, user=actor, code=code)
+    return programme
+
+
+def site_by_code(code: str, field: str = "site") -> Site:
+    """The site with this code, or a 400 naming the field."""
+    site = db.session.scalar(sa.select(Site).where(Site.code == code))
+    if site is None:
+        raise Invalid(_("Unknown site: %(code)s", code=code), {field: f"unknown site {code}"})
+    return site
+
+
+def programme_by_code(code: str, field: str = "programme") -> Programme:
+    """The programme with this code, or a 400 naming the field."""
+    programme = db.session.scalar(sa.select(Programme).where(Programme.code == code))
+    if programme is None:
+        raise Invalid(_("Unknown programme: %(code)s", code=code),
+                      {field: f"unknown programme {code}"})
+    return programme
+
+
+def get_site(site_id: int) -> Site:
+    """The site with this id, or NotFound."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise NotFound(_("No such site."))
+    return site
+
+
+def list_sites() -> list[Site]:
+    """All sites, by code."""
+    return list(db.session.scalars(sa.select(Site).order_by(Site.code)))
+
+
+def list_programmes() -> list[Programme]:
+    """All programmes, by code."""
+    return list(db.session.scalars(sa.select(Programme).order_by(Programme.code)))

@@ -1,0 +1,108 @@
+"""Admin pages: home, sites, programmes, users and the audit log."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from atelier import audit, nav
+from atelier.auth import services as auth_services
+from atelier.auth.forms import UserForm
+from atelier.auth.models import User
+from atelier.authz import roles_required
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.forms import apply_errors
+from atelier.org import services
+from atelier.org.forms import ProgrammeForm, SiteForm
+
+bp = Blueprint("org", __name__, url_prefix="/admin")
+
+nav.register("org.sites", _l("Sites"), ["admin"], order=80, icon="site")
+nav.register("org.programmes", _l("Programmes"), ["admin"], order=81, icon="programme")
+nav.register("org.users", _l("Users"), ["admin"], order=82, icon="user")
+nav.register("org.audit_log", _l("Audit log"), ["admin"], order=90, icon="audit")
+
+
+@bp.route("/")
+@roles_required()
+def admin_home():
+    """The coordinator's home."""
+    return render_template("home.html", title=_("Coordinator"),
+                           entries=nav.entries_for(current_user.role))
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@roles_required()
+def sites():
+    """List sites and add one."""
+    form = SiteForm()
+    if form.validate_on_submit():
+        try:
+            services.create_site(form.code.data.strip().upper(), form.name.data, form.kind.data,
+                                 form.currency.data.strip().upper(), form.timezone.data.strip(),
+                                 form.city.data)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Site saved."), "success")
+            return redirect(url_for("org.sites"))
+    return render_template("org/sites.html", sites=services.list_sites(), form=form)
+
+
+@bp.route("/programmes", methods=["GET", "POST"])
+@roles_required()
+def programmes():
+    """List programmes and add one."""
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            services.create_programme(form.code.data.strip().upper(), form.name.data)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Programme saved."), "success")
+            return redirect(url_for("org.programmes"))
+    return render_template("org/programmes.html", programmes=services.list_programmes(),
+                           form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required()
+def users():
+    """List accounts and add one."""
+    form = UserForm()
+    form.sites.choices = {s.code: f"{s.code} — {s.name}" for s in services.list_sites()}
+    if form.validate_on_submit():
+        try:
+            auth_services.create_user(form.username.data, form.password.data, form.role.data,
+                                      form.sites.data, form.beneficiary.data or None)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Account created."), "success")
+            return redirect(url_for("org.users"))
+    accounts = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("org/users.html", users=accounts, form=form)
+
+
+@bp.route("/audit")
+@roles_required()
+def audit_log():
+    """The latest audit entries, newest first, 100 a page."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = db.session.execute(
+        sa.select(audit.AuditEntry, User.username)
+        .outerjoin(User, User.id == audit.AuditEntry.user_id)
+        .order_by(audit.AuditEntry.id.desc())
+        .limit(100)
+        .offset((page - 1) * 100)
+    ).all()
+    return render_template("org/audit.html", entries=entries, page=page)

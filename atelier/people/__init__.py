@@ -1,0 +1,1 @@
+"""Beneficiaries: the people the atelier serves."""

@@ -1,0 +1,5 @@
+"""Pages for the people area."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__)

@@ -1,0 +1,1 @@
+"""Per-piece production: items, their codes and tags."""

@@ -1,0 +1,5 @@
+"""Pages for the production area."""
+
+from flask import Blueprint
+
+bp = Blueprint("production", __name__)

@@ -1,0 +1,5 @@
+"""Pages for the stock area."""
+
+from flask import Blueprint
+
+bp = Blueprint("stock", __name__)

@@ -1,0 +1,1 @@
+"""The till: sales, sale lines and returns."""

@@ -1,0 +1,5 @@
+"""Pages for the till area."""
+
+from flask import Blueprint
+
+bp = Blueprint("till", __name__)

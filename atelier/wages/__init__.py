@@ -1,0 +1,1 @@
+"""Wages: pay periods, exchange rates and payslips."""

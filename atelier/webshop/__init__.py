@@ -1,0 +1,1 @@
+"""The online shop: orders paid through Stripe Checkout."""

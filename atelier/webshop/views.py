@@ -1,0 +1,5 @@
+"""Pages for the webshop area."""
+
+from flask import Blueprint
+
+bp = Blueprint("webshop", __name__)

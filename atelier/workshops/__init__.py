@@ -1,0 +1,1 @@
+"""Workshops (courses), their sessions, and attendance."""

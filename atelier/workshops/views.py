@@ -1,0 +1,5 @@
+"""Pages for the workshops area."""
+
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)

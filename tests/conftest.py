@@ -1,0 +1,173 @@
+"""Fixtures: one migrated database per run, emptied after each test; clients; sign-in helpers.
+
+The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL`` is set.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask_login import FlaskLoginClient
+
+from atelier import create_app
+from atelier.auth.services import issue_token
+from atelier.extensions import db as _db
+from atelier.extensions import limiter
+from tests import factories
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def _database_url(tmp_dir: Path) -> str:
+    """PostgreSQL from TEST_DATABASE_URL, else a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def on_postgres() -> bool:
+    """True when this run uses PostgreSQL."""
+    return bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+    "PUBLIC_BASE_URL": "https://atelier.test",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "PAYROLL_CURRENCY": "RON",
+    "PAYROLL_TIMEZONE": "Europe/Bucharest",
+    "STRIPE_SECRET_KEY": "",
+    "STRIPE_WEBHOOK_SECRET": "whsec_test_secret",
+    "STRIPE_API_BASE": "",
+    "SERVER_NAME": None,
+}
+
+
+class Client(FlaskLoginClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    What the test has added is committed first, so the request sees it; afterwards the
+    test's objects are expired, so the test reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
+def reset_schema(url: str) -> None:
+    """Start from an empty database: drop everything there was."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the run, its database built by the migrations (never create_all)."""
+    from flask_migrate import upgrade
+
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    reset_schema(url)
+    application = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    application.test_client_class = Client
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    """Delete every row, children first (faster than re-creating the schema)."""
+    engine = _db.engine
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """The database inside an app context; emptied after the test."""
+    with app.app_context():
+        limiter.reset()
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _empty_all_tables()
+
+
+@pytest.fixture
+def client(app, db):
+    """A test client (use ``sign_in`` to act as a user)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+def sign_in(client, user) -> None:
+    """Make the client's session belong to ``user`` (as the sign-in page would)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def bearer(user) -> dict:
+    """Headers with a fresh bearer token for ``user``."""
+    secret, _ = issue_token(user)
+    _db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def world(db):
+    """A small, complete setup: two ateliers, two shops, a webshop, and one user per role."""
+    return factories.make_world()
+
+
+@pytest.fixture
+def count_queries(db):
+    """Count SQL statements run inside a ``with`` block: ``with count_queries() as q:``."""
+    from tests.querycount import QueryCounter
+
+    return lambda: QueryCounter(_db.engine)
+
+
+def pytest_report_header(config):
+    """Say which database engine this run uses."""
+    return f"database: {'PostgreSQL' if on_postgres() else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip PostgreSQL-only tests (real concurrency) on SQLite, saying why."""
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL (make test does in CI)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,119 @@
+"""End-to-end harness: the app served on 127.0.0.1, driven by Playwright in Debian's Chromium.
+
+Tests skip, saying why, where Chromium or Playwright is missing; with
+``ATELIER_REQUIRE_BROWSER=1`` (CI) they fail instead, so a green CI means they ran.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import ARTIFACTS
+from tests.factories import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORTS = {
+    "tablet": {"viewport": {"width": 1280, "height": 800}, "has_touch": True},
+    "phone": {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True,
+              "device_scale_factor": 2},
+    "laptop": {"viewport": {"width": 1440, "height": 900}},
+}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("ATELIER_REQUIRE_BROWSER"):
+        pytest.fail(f"browser tests are required here but cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served by a real HTTP server on a free loopback port, for the whole run."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium under Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+        playwright.stop()
+        _unavailable(f"Chromium did not start: {exc}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+def _page(browser, kind: str, live_server: str):
+    context = browser.new_context(base_url=live_server, locale="en-GB", **VIEWPORTS[kind])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def tablet(browser, live_server, db):
+    """A page in a 10-inch tablet viewport (1280×800, touch)."""
+    context, page = _page(browser, "tablet", live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, db):
+    """A page in a small phone viewport (360×740, touch)."""
+    context, page = _page(browser, "phone", live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser, live_server, db):
+    """A page in a laptop viewport (1440×900)."""
+    context, page = _page(browser, "laptop", live_server)
+    yield page
+    context.close()
+
+
+def sign_in_page(page, user, password: str = PASSWORD) -> None:
+    """Sign in through the real sign-in page, as a person would."""
+    from atelier.extensions import db
+
+    db.session.commit()
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page, name: str) -> str:
+    """Keep a screenshot in tests/artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return str(path)

@@ -1,0 +1,38 @@
+"""End-to-end: each role signs in and lands on its home, on a tablet and on a phone."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot, sign_in_page
+
+pytestmark = pytest.mark.e2e
+
+HOMES = {"admin": "/admin/", "supervisor": "/atelier", "shop": "/shop", "beneficiary": "/me"}
+
+
+@pytest.mark.parametrize("role", sorted(HOMES))
+def test_each_role_lands_on_its_home_on_a_tablet(tablet, world, role):
+    """Signing in takes each role to its own home page, with no script errors."""
+    sign_in_page(tablet, world.users[role])
+    assert tablet.url.endswith(HOMES[role])
+    assert tablet.get_by_role("button", name="Sign out").is_visible()
+    assert tablet.js_errors == []
+    screenshot(tablet, f"home-{role}-tablet")
+
+
+def test_language_switch_on_a_phone(phone, world):
+    """A maker switches to Ukrainian on her phone and the page (and the next ones) follow."""
+    sign_in_page(phone, world.users["beneficiary"])
+    phone.get_by_role("button", name="UK").click()
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("lang") == "uk"
+    assert phone.url.endswith("/me")
+    phone.goto("/me")
+    assert phone.locator("html").get_attribute("lang") == "uk"
+    screenshot(phone, "home-maker-phone-uk")
+
+
+def test_wrong_password_shows_one_message(tablet, world):
+    """A wrong password says the same as an unknown user, and does not sign in."""
+    sign_in_page(tablet, world.users["shop"], password="wrong password!")
+    assert "/sign-in" in tablet.url
+    assert tablet.get_by_text("Unknown username or wrong password.").is_visible()
