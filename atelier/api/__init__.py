@@ -123,4 +123,5 @@ def load_area_modules() -> None:
         tokens,
         wages,
         webshop,
+        workshops,
     )

@@ -1,0 +1,1 @@
+"""API calls for workshops, sessions and attendance (see API.md)."""
