@@ -1,6 +1,6 @@
 """Languages: the user's choice, else the session's, else the browser's."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +10,8 @@ LANGUAGE_NAMES = {"en": "English", "ro": "Română", "uk": "Українська
 def select_locale() -> str:
     """Pick the language for this request."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, cron: English
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user = current_user if current_user else None
     chosen = getattr(user, "locale", None) if user and user.is_authenticated else None
     if chosen in languages:

@@ -34,6 +34,7 @@ def entries_for(role: str | None) -> list[NavEntry]:
     )
 
 
+#: icon names that exist in static/icons.svg (as ``#i-<name>``); the values are text fallbacks
 ICONS = {
     "site": "🏠", "programme": "🎯", "user": "👤", "audit": "📜", "people": "👥",
     "workshop": "🧵", "roll": "✅", "catalog": "🏷️", "production": "🪡", "labels": "🖨️",

@@ -112,10 +112,13 @@ def db(app):
     """The database inside an app context; emptied after the test."""
     with app.app_context():
         limiter.reset()
+        app.extensions.pop("unexpected_errors", None)
         yield _db
         _db.session.rollback()
         _db.session.remove()
         _empty_all_tables()
+        unexpected = app.extensions.pop("unexpected_errors", None)
+        assert not unexpected, f"a request answered 500 during this test: {unexpected}"
 
 
 @pytest.fixture

@@ -1,0 +1,119 @@
+"""The API's front door: tokens, bearer auth, throttling and the error shape."""
+
+from datetime import timedelta
+
+import pytest
+
+from atelier.auth.models import ApiToken
+from atelier.db import utcnow
+from tests.conftest import bearer
+from tests.factories import PASSWORD
+
+
+def _token(client, username, password):
+    return client.post("/api/v1/tokens", json={"username": username, "password": password})
+
+
+def test_token_is_issued_and_works(client, world):
+    """A token comes with the role and expiry, and opens bearer-only calls."""
+    response = _token(client, world.users["admin"].username, PASSWORD)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["role"] == "admin" and body["token"] and "T" in body["expires_at"]
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    created = client.post("/api/v1/programmes", json={"code": "NEW", "name": "New"},
+                          headers=headers)
+    assert created.status_code == 201
+
+
+def test_tokens_are_stored_hashed(client, db, world):
+    """The database never holds the token itself."""
+    secret = _token(client, world.users["admin"].username, PASSWORD).get_json()["token"]
+    stored = db.session.scalars(db.select(ApiToken.token_hash)).all()
+    assert secret not in stored and len(stored) == 1
+
+
+def test_five_wrong_passwords_then_429(client, world):
+    """Five wrong passwords give 401 five times, then 429 with the error shape."""
+    username = world.users["shop"].username
+    statuses = [_token(client, username, "wrong").status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    blocked = _token(client, username, PASSWORD)
+    assert blocked.status_code == 429
+    assert blocked.get_json()["error"]["code"] == "too_many_requests"
+
+
+def test_unknown_user_and_wrong_password_answer_the_same(client, world):
+    """Same status, same message, whether the user exists or not."""
+    unknown = _token(client, "nobody", "x").get_json()
+    wrong = _token(client, world.users["shop"].username, "x").get_json()
+    assert unknown == wrong
+    assert unknown["error"]["code"] == "bad_credentials"
+
+
+def test_revoked_token_stops_working(client, world):
+    """DELETE /tokens/current revokes the token used."""
+    headers = bearer(world.users["supervisor"])
+    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 204
+    again = client.delete("/api/v1/tokens/current", headers=headers)
+    assert again.status_code == 401
+    assert again.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_expired_token_is_refused(client, db, world):
+    """A token past its expiry gives 401."""
+    headers = bearer(world.users["admin"])
+    token = db.session.scalars(db.select(ApiToken)).one()
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    response = client.post("/api/v1/programmes", json={"code": "X1", "name": "X"},
+                           headers=headers)
+    assert response.status_code == 401
+
+
+def test_session_cookie_does_not_open_the_api(client, world):
+    """The API needs a bearer token: a signed-in browser session is not enough (no CSRF)."""
+    from tests.conftest import sign_in
+
+    sign_in(client, world.users["admin"])
+    response = client.post("/api/v1/programmes", json={"code": "X2", "name": "X"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "field"),
+    [
+        ("{not json", "application/json", None),
+        ("[1, 2]", "application/json", None),
+        ('{"code": 12, "name": "X"}', "application/json", "code"),
+        ('{"code": "OK1", "name": "X", "colour": "red"}', "application/json", "colour"),
+        ('{"name": "X"}', "application/json", "code"),
+        ("code=X", "application/x-www-form-urlencoded", None),
+    ],
+)
+def test_bad_bodies_get_400_with_the_error_shape(client, db, world, data, content_type, field):
+    """Malformed JSON, wrong types, unknown or missing fields: 400, nothing created, no 500."""
+    response = client.post("/api/v1/programmes", data=data, content_type=content_type,
+                           headers=bearer(world.users["admin"]))
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] in ("malformed", "invalid") and error["message"]
+    if field:
+        assert field in error["fields"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(db.table("programmes"))) == 3
+
+
+def test_unknown_api_path_is_json_404(client, world):
+    """Even a wrong path answers in the error shape."""
+    response = client.get("/api/v1/nothing-here", headers=bearer(world.users["admin"]))
+    assert response.status_code in (401, 404)
+    assert "error" in response.get_json()
+
+
+def test_wrong_role_gets_403(client, world):
+    """A shop account may not create sites."""
+    response = client.post("/api/v1/sites", headers=bearer(world.users["shop"]),
+                           json={"code": "ZZ", "name": "Z", "kind": "shop", "currency": "EUR",
+                                 "timezone": "Europe/Amsterdam"})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"

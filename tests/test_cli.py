@@ -1,0 +1,40 @@
+"""Command line: creating users and loading the demo data."""
+
+import sqlalchemy as sa
+
+from atelier.auth.models import User
+from atelier.org.models import Site
+
+
+def test_users_create(runner, db, world):
+    """``flask users create`` makes an account with its sites, and refuses bad input."""
+    result = runner.invoke(args=["users", "create", "marit", "--role", "shop",
+                                 "--password", "long enough pw", "--site", "AMS"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "marit"))
+    assert [s.code for s in user.sites] == ["AMS"]
+    bad = runner.invoke(args=["users", "create", "x", "--role", "shop", "--password",
+                              "long enough pw", "--site", "NOPE"])
+    assert bad.exit_code != 0 and "unknown site" in bad.output
+
+
+def test_seed_demo_is_idempotent(runner, db):
+    """Running the demo seed twice gives the same data, and prints the sign-ins."""
+    first = runner.invoke(args=["seed", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin" in first.output and "atelier-demo" in first.output
+    counts = _row_counts(db)
+    second = runner.invoke(args=["seed", "demo"])
+    assert second.exit_code == 0, second.output
+    assert _row_counts(db) == counts
+    codes = set(db.session.scalars(sa.select(Site.code)))
+    assert {"ORA", "BUC", "AMS", "RTM", "WEB"} <= codes
+    roles = set(db.session.scalars(sa.select(User.role)))
+    assert roles == {"admin", "supervisor", "shop", "beneficiary"}
+
+
+def _row_counts(db) -> dict:
+    """Rows per table, except the audit log."""
+    db.session.expire_all()
+    return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+            for t in db.metadata.sorted_tables if t.name != "audit_entries"}
