@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from atelier.errors import Forbidden, NotAuthenticated
@@ -17,10 +18,10 @@ def roles_required(*roles: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 if request.path.startswith("/api/"):
-                    raise NotAuthenticated("Sign in first: send a bearer token.")
+                    raise NotAuthenticated(_("Sign in first: send a bearer token."))
                 return login_manager.unauthorized()
             if current_user.role != "admin" and current_user.role not in roles:
-                raise Forbidden("Your role may not do this.")
+                raise Forbidden(_("Your role may not do this."))
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = ("admin", *roles)
@@ -41,7 +42,7 @@ def can_access_site(user, site_id: int) -> bool:
 def require_site(user, site_id: int) -> None:
     """Raise Forbidden unless the user works at the site (admins work everywhere)."""
     if not can_access_site(user, site_id):
-        raise Forbidden("This belongs to another site.")
+        raise Forbidden(_("This belongs to another site."))
 
 
 def visible_site_ids(user) -> set[int] | None:

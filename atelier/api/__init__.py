@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -49,7 +50,7 @@ def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), publ
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not public and current_user.role != "admin" and current_user.role not in roles:
-                raise Forbidden("Your role may not do this.")
+                raise Forbidden(_("Your role may not do this."))
             return view(*args, **kwargs)
 
         if not any(r.rule == rule and r.method == method for r in ROUTES):
@@ -64,19 +65,19 @@ def parse(model: type[BaseModel]):
     """Validate the JSON body against a model: malformed, mistyped or unknown → 400."""
     raw = request.get_data(cache=True)
     if request.mimetype != "application/json" and raw:
-        raise Invalid("Send JSON with Content-Type: application/json.", code="malformed")
+        raise Invalid(_("Send JSON with Content-Type: application/json."), code="malformed")
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         fields: dict[str, str] = {}
         for err in exc.errors(include_url=False):
             if err["type"] == "json_invalid":
-                raise Invalid("The body is not valid JSON.", code="malformed") from None
+                raise Invalid(_("The body is not valid JSON."), code="malformed") from None
             if err["type"] == "model_type":
-                raise Invalid("The body must be a JSON object.", code="malformed") from None
+                raise Invalid(_("The body must be a JSON object."), code="malformed") from None
             where = ".".join(str(p) for p in err["loc"]) or "body"
             fields[where] = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-        raise Invalid("Some fields are missing or invalid.", fields) from None
+        raise Invalid(_("Some fields are missing or invalid."), fields) from None
 
 
 def bearer_secret() -> str | None:
@@ -102,7 +103,7 @@ def authenticate_bearer():
         from flask_login import AnonymousUserMixin
 
         g._login_user = AnonymousUserMixin()
-        raise NotAuthenticated("Send a valid bearer token: Authorization: Bearer <token>.")
+        raise NotAuthenticated(_("Send a valid bearer token: Authorization: Bearer <token>."))
     if g._login_user is None:
         from flask_login import AnonymousUserMixin
 

@@ -36,3 +36,29 @@ def test_wrong_password_shows_one_message(tablet, world):
     sign_in_page(tablet, world.users["shop"], password="wrong password!")
     assert "/sign-in" in tablet.url
     assert tablet.get_by_text("Unknown username or wrong password.").is_visible()
+
+
+SIGN_OUT = {"en": "Sign out", "ro": "Ieșire", "uk": "Вийти", "nl": "Uitloggen"}
+
+
+@pytest.mark.parametrize("lang", sorted(SIGN_OUT))
+def test_every_role_signs_in_in_each_language(browser, live_server, world, lang):
+    """With the browser in each language, every role lands on its home, in that language."""
+    from tests.factories import PASSWORD
+
+    context = browser.new_context(base_url=live_server, locale=lang,
+                                  viewport={"width": 1280, "height": 800})
+    try:
+        for role, home in HOMES.items():
+            context.clear_cookies()
+            page = context.new_page()
+            page.goto("/sign-in")
+            assert page.locator("html").get_attribute("lang") == lang
+            page.fill("#username", world.users[role].username)
+            page.fill("#password", PASSWORD)
+            page.locator("main button[type=submit]").click()
+            page.wait_for_url(f"**{home}")
+            assert page.get_by_role("button", name=SIGN_OUT[lang]).is_visible()
+            page.close()
+    finally:
+        context.close()
