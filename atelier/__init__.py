@@ -22,6 +22,17 @@ AREAS = (
 )
 
 
+def area_modules(kind: str):
+    """Each area's optional module ``atelier.<area>.<kind>`` (cli, demo) that exists."""
+    for area in AREAS:
+        name = f"atelier.{area}.{kind}"
+        try:
+            yield import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: settings from the environment, then ``overrides`` (tests)."""
     app = Flask(
@@ -88,13 +99,7 @@ def register_commands(app: Flask) -> None:
     """CLI groups: users, seed, and each area's own."""
     from atelier import seed
     app.cli.add_command(seed.seed_cli)
-    for area in AREAS:
-        try:
-            module = import_module(f"atelier.{area}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"atelier.{area}.cli":
-                raise
-            continue
+    for module in area_modules("cli"):
         app.cli.add_command(module.cli)
 
 

@@ -12,6 +12,11 @@ def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
         return f"sqlite:///{Path(instance_path) / 'atelier.sqlite3'}"
+    return normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):

@@ -5,8 +5,6 @@ adds its own demo data in ``atelier/<area>/demo.py`` (a ``seed()`` function), ru
 the order of :data:`atelier.AREAS`.
 """
 
-from importlib import import_module
-
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -86,16 +84,10 @@ def seed_foundation() -> dict:
 @seed_cli.command("demo")
 def demo():
     """Load the demo data (safe to run again)."""
-    from atelier import AREAS
+    from atelier import area_modules
 
     seed_foundation()
-    for area in AREAS:
-        try:
-            module = import_module(f"atelier.{area}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"atelier.{area}.demo":
-                raise
-            continue
+    for module in area_modules("demo"):
         module.seed()
     db.session.commit()
     click.echo("Demo data ready. Sign in at http://127.0.0.1:5000 with:")

@@ -13,6 +13,7 @@ from flask_login import FlaskLoginClient
 
 from atelier import create_app
 from atelier.auth.services import issue_token
+from atelier.config import normalise_database_url
 from atelier.extensions import db as _db
 from atelier.extensions import limiter
 from tests import factories
@@ -25,9 +26,7 @@ def _database_url(tmp_dir: Path) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
+    return normalise_database_url(url)
 
 
 def on_postgres() -> bool:
