@@ -249,3 +249,19 @@ def test_computing_a_year_runs_a_fixed_number_of_queries(world, count_queries):
         counts.append(q.count)
     assert counts == [6, 6], q.statements
     assert report.results.value("pieces_sold") == 13
+
+
+def test_demo_targets_are_idempotent(app, db):
+    """Seeding the demo twice gives this year's report targets once each."""
+    from atelier.indicators import demo
+    from atelier.indicators.models import IndicatorTarget
+    from atelier.seed import seed_foundation
+
+    seed_foundation()
+    demo.seed()
+    demo.seed()
+    rows = db.session.query(IndicatorTarget).all()
+    assert len(rows) == len(demo.TARGETS)
+    total = next(t for t in rows if t.key == "vocational_participants" and t.site is None
+                 and t.programme is None)
+    assert total.target == 12

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from atelier.indicators import rules
 
-WIDTH = 640
-LABEL_H = 18
-BAR_H = 14
+WIDTH = 420
+LABEL_H = 20
+BAR_H = 16
 GAP = 14
 BAR_X = 0
-BAR_FULL = 520
+BAR_FULL = 340
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ class Column:
 YOY_W, YOY_H, YOY_TOP, YOY_COL = 300, 160, 20, 56
 
 
-def target_charts(report, suppress: bool = False) -> list[Chart]:
+def target_charts(report, suppress: bool = False, total_label: str = "Total"
+                  ) -> list[Chart]:
     """One chart per indicator, a bar pair per report row of that indicator."""
     charts = []
     for indicator_key in rules.KEYS:
@@ -59,8 +60,9 @@ def target_charts(report, suppress: bool = False) -> list[Chart]:
         for row in rows:
             target_w = (None if row.target is None
                         else rules.bar_length(row.target * scale, largest, BAR_FULL))
-            bars.append(Bar(row.label, y, target_w, rules.bar_length(row.result, largest,
-                                                                        BAR_FULL),
+            label = total_label if row.is_total else row.label
+            result_w = rules.bar_length(row.result, largest, BAR_FULL)
+            bars.append(Bar(label, y, target_w, result_w,
                             "" if row.target is None else str(row.target),
                             rules.display_value(row.key, row.result, suppress)))
             y += LABEL_H + 2 * BAR_H + GAP

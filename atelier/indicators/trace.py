@@ -89,8 +89,9 @@ def _pieces(key, year, site_ids, site, programme, tz_name):
     limits = _limits(Item.origin_site_id, Beneficiary.programme_id, site_ids, site, programme)
 
     def base(day, sign, *joins):
-        query = sa.select(Item.code, sa.literal_column("''"), Programme.code, Site.code,
-                          sa.literal_column(sign), day)
+        query = sa.select(Item.code.label("code"), sa.literal_column("''").label("maker"),
+                          Programme.code.label("programme"), Site.code.label("site"),
+                          sa.literal_column(sign).label("sign"), day.label("day"))
         query = query.select_from(joins[0][0]) if joins else query
         for target, on in joins[1:]:
             query = query.join(target, on)
@@ -112,7 +113,7 @@ def _pieces(key, year, site_ids, site, programme, tz_name):
                      (Item, Item.id == Return.item_id))
                 .where(Return.returned_at >= start, Return.returned_at < end, *limits))
     both = sa.union_all(sold, returned).subquery()
-    return sa.select(both).order_by(both.c[5], both.c[0])
+    return sa.select(both).order_by(both.c.day, both.c.code, both.c.sign.desc())
 
 
 def lines(key: str, year: int, site_ids, site, programme, tz_name: str) -> list[TraceLine]:

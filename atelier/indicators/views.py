@@ -40,12 +40,12 @@ def dashboard():
     report = services.report(year, current_user)
     series = services.year_on_year(year, current_user)
     trends = {key: charts.year_columns(key, series[key], suppress) for key in rules.KEYS}
-    return render_template("indicators/dashboard.html", report=report, year=year,
-                           suppress=suppress, table=exports.table(report, suppress),
-                           headings=exports.headings(), charts=charts.target_charts(
-                               report, suppress), trends=trends, indicators=keys.BY_KEY,
-                           age_labels=keys.AGE_BAND_LABELS, gender_labels=keys.GENDER_LABELS,
-                           geometry=charts, breakdown=services.breakdown(report, suppress))
+    return render_template(
+        "indicators/dashboard.html", report=report, year=year, suppress=suppress,
+        table=exports.table(report, suppress), headings=exports.headings(),
+        charts=charts.target_charts(report, suppress, _("In total")), trends=trends,
+        breakdown=services.breakdown(report, suppress), indicators=keys.BY_KEY,
+        geometry=charts)
 
 
 @bp.route("/export.csv")
@@ -89,9 +89,9 @@ def trace_page(year, key):
                            hours_text=rules.hours_text)
 
 
-def _target_form(year: int, data=None) -> TargetForm:
+def _target_form(year: int) -> TargetForm:
     """A target form with its choices filled in."""
-    form = TargetForm(data=data) if data is not None else TargetForm()
+    form = TargetForm()
     sites, programmes = services.choices()
     form.key.choices = {i.key: str(i.label) for i in keys.INDICATORS}
     form.site.choices = {"": _("All sites"), **{s.code: s.name for s in sites}}
@@ -120,12 +120,8 @@ def targets():
             db.session.commit()
             flash(_("Target saved."), "success")
             return redirect(url_for("indicators.targets", year=form.year.data))
-    rows = [(t, _target_form(year, {"year": str(year), "key": t.key,
-                                    "site": t.site.code if t.site else "",
-                                    "programme": t.programme.code if t.programme else "",
-                                    "target": t.target, "remarks": t.remarks}))
-            for t in services.list_targets(year)]
-    return render_template("indicators/targets.html", year=year, form=form, rows=rows,
+    return render_template("indicators/targets.html", year=year, form=form,
+                           rows=services.list_targets(year),
                            indicators=keys.BY_KEY)
 
 
