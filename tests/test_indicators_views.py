@@ -176,3 +176,24 @@ def test_a_bad_target_or_year_gets_a_clear_message(client, world):
     assert client.get("/indicators?year=abc").status_code == 400
     assert client.get("/indicators?year=1700").status_code == 400
     assert client.get("/indicators/2026/nope").status_code == 404
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, world, count_queries):
+    """The dashboard runs as many queries for 2 people as for 20."""
+    sign_in(client, world.users["admin"])
+
+    def add(n):
+        for _ in range(n):
+            person = f.make_beneficiary(world.sites["ORA"], world.programmes["STEP"])
+            ws = f.make_workshop(world.sites["ORA"], world.programmes["STEP"])
+            f.make_attendance(f.make_session(ws, date(2026, 3, 2)), person)
+            f.make_item(world.tote, person)
+        f.db.session.commit()
+
+    counts = []
+    for n in (2, 18):
+        add(n)
+        with count_queries() as q:
+            assert client.get("/indicators?year=2026").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]
