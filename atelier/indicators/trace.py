@@ -89,6 +89,7 @@ def _pieces(key, year, site_ids, site, programme, tz_name):
     limits = _limits(Item.origin_site_id, Beneficiary.programme_id, site_ids, site, programme)
 
     def base(day, sign, *joins):
+        """Item code, programme, site, ±1 and day, from ``joins`` (first: the FROM)."""
         query = sa.select(Item.code.label("code"), sa.literal_column("''").label("maker"),
                           Programme.code.label("programme"), Site.code.label("site"),
                           sa.literal_column(sign).label("sign"), day.label("day"))
