@@ -36,6 +36,8 @@ def test_put_targets_then_get_the_report(client, world):
         "vocational_participants", "life_skills_participants", "parenting_participants",
         "training_hours", "pieces_produced", "pieces_sold", "makers_paid"}
     assert report["by_age_band"]["vocational_participants"]["26_plus"] == 1
+    assert {"key": "training_hours", "site": "ORA", "programme": "STEP",
+            "result": "2.5"} in report["breakdown"]
 
 
 def test_bad_targets_are_refused_naming_the_field_and_change_nothing(client, world):

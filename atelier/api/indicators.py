@@ -44,7 +44,15 @@ def report_json(report) -> dict:
              "result": rules.api_value(r.key, r.result), "remarks": r.remarks}
             for r in report.rows]
     res = report.results
-    return {"year": report.year, "rows": rows,
+    sites, programmes = services.choices()
+    site_code = {s.id: s.code for s in sites}
+    prog_code = {p.id: p.code for p in programmes}
+    cells = [{"key": key, "site": site_code.get(site_id), "programme": prog_code.get(prog_id),
+              "result": rules.api_value(key, value)}
+             for key in rules.KEYS
+             for (site_id, prog_id), value in sorted(
+                 res.cells.get(key, {}).items(), key=lambda c: (c[0][0] or 0, c[0][1] or 0))]
+    return {"year": report.year, "rows": rows, "breakdown": cells,
             "by_gender": {k: v for k, v in res.by_gender.items()},
             "by_age_band": {k: v for k, v in res.by_age.items()}}
 
