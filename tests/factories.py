@@ -123,3 +123,57 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- indicators ---
+def make_attendance(session, beneficiary, status="present"):
+    """One person's status at one session."""
+    from atelier.workshops.models import Attendance
+
+    return _add(Attendance(session_id=session.id, beneficiary_id=beneficiary.id, status=status))
+
+
+def make_sale(shop, items, sold_at, price_cents=1500, currency="EUR"):
+    """A till sale of ``items`` at ``shop`` at an aware instant; the items become sold."""
+    from atelier.till.models import Sale, SaleLine
+
+    sale = _add(Sale(site_id=shop.id, channel="till", payment_method="cash", currency=currency,
+                     total_cents=price_cents * len(items), sold_at=sold_at))
+    for item in items:
+        _add(SaleLine(sale_id=sale.id, item_id=item.id, beneficiary_id=item.beneficiary_id,
+                      list_price_cents=price_cents, price_cents=price_cents, currency=currency))
+        item.status = "sold"
+    db.session.flush()
+    return sale
+
+
+def make_return(sale_line, returned_at, restock=True):
+    """A return of a sale line at an aware instant."""
+    from atelier.till.models import Return
+
+    sale_line.is_returned = True
+    sale_line.item.status = "in_shop" if restock else "written_off"
+    return _add(Return(sale_line_id=sale_line.id, item_id=sale_line.item_id, reason="Torn",
+                       is_restocked=restock, refund_cents=sale_line.price_cents,
+                       currency=sale_line.currency, returned_at=returned_at))
+
+
+def make_payslip(period, beneficiary, total_cents, status="closed", currency="RON"):
+    """A payslip for ``period`` (YYYY-MM), creating the pay period if needed."""
+    import sqlalchemy as sa
+
+    from atelier.wages.models import PayPeriod, Payslip
+
+    pay_period = db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == period))
+    if pay_period is None:
+        pay_period = _add(PayPeriod(period=period, status=status, currency=currency))
+    return _add(Payslip(pay_period_id=pay_period.id, beneficiary_id=beneficiary.id,
+                        currency=currency, total_cents=total_cents))
+
+
+def make_target(year, key, target, site=None, programme=None, remarks=""):
+    """An indicator target (in total unless a site and/or programme is given)."""
+    from atelier.indicators.models import IndicatorTarget
+
+    return _add(IndicatorTarget(year=year, key=key, site=site, programme=programme,
+                                target=target, remarks=remarks))

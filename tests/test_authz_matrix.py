@@ -9,6 +9,7 @@ ORA atelier or the AMS shop: a supervisor or shop user of *another* site gets 40
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests import factories
 from tests.conftest import bearer, sign_in
 from tests.factories import PASSWORD
 
@@ -65,6 +66,20 @@ MATRIX: dict[str, Row] = {
     # --- online shop --------------------------------------------------------------------
     # --- wages --------------------------------------------------------------------------
     # --- indicators ---------------------------------------------------------------------
+    "indicators.dashboard": Row("/indicators?year=2026", SUP),
+    "indicators.export_csv": Row("/indicators/export.csv?year=2026", SUP),
+    "indicators.export_xlsx": Row("/indicators/export.xlsx?year=2026", SUP),
+    "indicators.trace_page": Row("/indicators/2026/vocational_participants?site=ORA", SUP,
+                                 scoped=True),
+    "indicators.targets": Row("/indicators/targets?year=2026", ADMIN, form={
+        "year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"}),
+    "indicators.delete_target": Row(lambda w: "/indicators/targets/{}/delete".format(
+        factories.make_target(2026, "pieces_produced", 1).id), ADMIN),
+    "api.put_indicator_targets": Row("/api/v1/indicator-targets", ADMIN, body={
+        "year": 2026, "targets": [{"key": "pieces_sold", "site": "ORA", "target": 4}]}),
+    "api.get_indicators": Row("/api/v1/indicators?year=2026", SUP),
+    "api.get_indicators_csv": Row("/api/v1/indicators.csv?year=2026", SUP),
+    "api.get_indicators_xlsx": Row("/api/v1/indicators.xlsx?year=2026", SUP),
 }
 
 

@@ -1,5 +1,136 @@
-"""Pages for the indicators area."""
+"""Pages for indicators: the dashboard, traces, targets and the funders' downloads."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-bp = Blueprint("indicators", __name__)
+from atelier import nav
+from atelier.authz import roles_required, visible_site_ids
+from atelier.db import utcnow
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.forms import apply_errors
+from atelier.indicators import charts, exports, keys, rules, services, trace
+from atelier.indicators.forms import TargetForm
+
+bp = Blueprint("indicators", __name__, url_prefix="/indicators")
+
+nav.register("indicators.dashboard", _l("Indicators"), ["admin", "supervisor"], order=70,
+             icon="indicators")
+nav.register("indicators.targets", _l("Targets"), ["admin"], order=71, icon="indicators")
+
+
+def _year() -> int:
+    """The year asked for, else this year."""
+    this_year = rules.year_of(utcnow(), services.tz_name())
+    return services.parse_year(request.args.get("year"), default=this_year)
+
+
+def _suppress() -> bool:
+    """True when small counts should show as "<5"."""
+    return request.args.get("suppress", "") in ("1", "true", "on", "yes")
+
+
+@bp.route("")
+@roles_required("supervisor")
+def dashboard():
+    """Targets against results for a year: charts, the same figures as a table, trends."""
+    year, suppress = _year(), _suppress()
+    report = services.report(year, current_user)
+    series = services.year_on_year(year, current_user)
+    trends = {key: charts.year_columns(key, series[key], suppress) for key in rules.KEYS}
+    return render_template(
+        "indicators/dashboard.html", report=report, year=year, suppress=suppress,
+        table=exports.table(report, suppress), headings=exports.headings(),
+        charts=charts.target_charts(report, suppress, _("In total")), trends=trends,
+        breakdown=services.breakdown(report, suppress), indicators=keys.BY_KEY,
+        geometry=charts)
+
+
+@bp.route("/export.csv")
+@roles_required("supervisor")
+def export_csv():
+    """The report's table as CSV for funders."""
+    year = _year()
+    body = exports.to_csv(services.report(year, current_user), _suppress())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="indicators-{year}.csv"'})
+
+
+@bp.route("/export.xlsx")
+@roles_required("supervisor")
+def export_xlsx():
+    """The report's table as an XLSX workbook for funders."""
+    year = _year()
+    body = exports.to_xlsx(services.report(year, current_user), _suppress())
+    return Response(body, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="indicators-{year}.xlsx"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/<int:year>/<key>")
+@roles_required("supervisor")
+def trace_page(year, key):
+    """The people or pieces one result counts (supervisors: their own sites)."""
+    services.check_key(key)
+    year = services.parse_year(year)
+    site, programme = services.scope(current_user, request.args.get("site"),
+                                     request.args.get("programme"))
+    found = trace.lines(key, year, visible_site_ids(current_user), site, programme,
+                        services.tz_name())
+    services.audit_trace(year, key, site, programme, len(found))
+    db.session.commit()
+    return render_template("indicators/trace.html", year=year, key=key, site=site,
+                           programme=programme, lines=found, unit=rules.UNITS[key],
+                           label=services.row_label(key, site, programme),
+                           hours_text=rules.hours_text)
+
+
+def _target_form(year: int) -> TargetForm:
+    """A target form with its choices filled in."""
+    form = TargetForm()
+    sites, programmes = services.choices()
+    form.key.choices = {i.key: str(i.label) for i in keys.INDICATORS}
+    form.site.choices = {"": _("All sites"), **{s.code: s.name for s in sites}}
+    form.programme.choices = {"": _("All programmes"), **{p.code: p.name for p in programmes}}
+    if not form.year.data:
+        form.year.data = str(year)
+    return form
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles_required()
+def targets():
+    """The coordinator sets a year's targets, each with remarks."""
+    year = _year()
+    form = _target_form(year)
+    if form.validate_on_submit():
+        entry = {"key": form.key.data, "site": form.site.data or None,
+                 "programme": form.programme.data or None, "target": form.target.data,
+                 "remarks": form.remarks.data or ""}
+        try:
+            services.set_targets(services.parse_year(form.year.data), [entry])
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Target saved."), "success")
+            return redirect(url_for("indicators.targets", year=form.year.data))
+    return render_template("indicators/targets.html", year=year, form=form,
+                           rows=services.list_targets(year),
+                           indicators=keys.BY_KEY)
+
+
+@bp.route("/targets/<int:target_id>/delete", methods=["POST"])
+@roles_required()
+def delete_target(target_id):
+    """Remove a target."""
+    year = _year()
+    services.delete_target(target_id)
+    db.session.commit()
+    flash(_("Target removed."), "success")
+    return redirect(url_for("indicators.targets", year=year))

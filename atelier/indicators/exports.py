@@ -1,0 +1,59 @@
+"""The funders' table (pillar, indicator, target, result, remarks) as shown, CSV and XLSX."""
+
+import csv
+import io
+
+import xlsxwriter
+from flask_babel import gettext as _
+
+from atelier.indicators import rules
+
+
+def headings() -> list[str]:
+    """The column headings, as in the annual report."""
+    return [_("Pillar"), _("Indicator"), _("Target"), _("Result"), _("Remarks")]
+
+
+def table(report, suppress: bool = False) -> list[list[str]]:
+    """The report's rows as text cells, exactly as the page shows them."""
+    rows = []
+    for row in report.rows:
+        target = "" if row.target is None else str(row.target)
+        rows.append([row.pillar, row.label, target,
+                     rules.display_value(row.key, row.result, suppress), row.remarks])
+    return rows
+
+
+def to_csv(report, suppress: bool = False) -> str:
+    """The table as CSV; a cell starting with = + - @ gets a leading quote (never a formula)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([rules.csv_cell(h) for h in headings()])
+    for row in table(report, suppress):
+        writer.writerow([rules.csv_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def to_xlsx(report, suppress: bool = False) -> bytes:
+    """The table as an XLSX workbook; whole numbers as numbers, everything else as text."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    sheet = book.add_worksheet(str(report.year))
+    bold = book.add_format({"bold": True, "bottom": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for col, heading in enumerate(headings()):
+        sheet.write_string(0, col, heading, bold)
+    for r, cells in enumerate(table(report, suppress), start=1):
+        for col, cell in enumerate(cells):
+            if col in (2, 3) and cell.isdigit():
+                sheet.write_number(r, col, int(cell))
+            else:
+                sheet.write_string(r, col, cell, wrap if col == 4 else None)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 48)
+    sheet.set_column(2, 3, 10)
+    sheet.set_column(4, 4, 60)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,109 @@
+"""Pure rules for indicators: the keys, age bands, roll-ups, suppression and safe cells."""
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+#: every indicator key, in report order, and what it counts ("people", "pieces", "hours")
+UNITS = {
+    "vocational_participants": "people",
+    "training_hours": "hours",
+    "life_skills_participants": "people",
+    "parenting_participants": "people",
+    "pieces_produced": "pieces",
+    "pieces_sold": "pieces",
+    "makers_paid": "people",
+}
+KEYS = tuple(UNITS)
+#: participant keys and the workshop kind each counts
+PARTICIPANT_KINDS = {"vocational_participants": "vocational",
+                     "life_skills_participants": "life_skills",
+                     "parenting_participants": "parenting"}
+AGE_BANDS = ("under_18", "18_25", "26_plus", "unknown")
+SMALL_COUNT = 5
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def age_band(birth_year: int | None, year: int) -> str:
+    """The age band of someone born in ``birth_year``, as of the year in question."""
+    if birth_year is None:
+        return "unknown"
+    age = year - birth_year
+    if age < 18:
+        return "under_18"
+    return "18_25" if age <= 25 else "26_plus"
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    """The first day of the year and of the next one (local calendar days)."""
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def year_bounds_utc(year: int, tz_name: str) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of a calendar year in a timezone."""
+    tz = ZoneInfo(tz_name)
+    first, nxt = year_bounds(year)
+    return (datetime.combine(first, time.min, tzinfo=tz).astimezone(UTC),
+            datetime.combine(nxt, time.min, tzinfo=tz).astimezone(UTC))
+
+
+def roll_up(rows) -> dict[tuple[int | None, int | None], int]:
+    """Sum additive ``(site_id, programme_id, value)`` rows into every cell and the total.
+
+    Only for values that add up: each underlying record has exactly one site and one
+    programme (pieces, hours, makers grouped by their own site and programme).
+    """
+    cells: dict[tuple[int | None, int | None], int] = {(None, None): 0}
+    for site_id, programme_id, value in rows:
+        value = int(value or 0)
+        for cell in ((site_id, programme_id), (site_id, None), (None, programme_id),
+                     (None, None)):
+            cells[cell] = cells.get(cell, 0) + value
+    return cells
+
+
+def hours_text(centihours: int) -> str:
+    """Hours as a decimal string: 1250 → "12.5", 300 → "3"."""
+    value = (Decimal(int(centihours)) / 100).normalize()
+    return f"{value:f}"
+
+
+def display_value(key: str, value: int, suppress: bool = False) -> str:
+    """A result as shown and exported; counts of 1–4 become "<5" when suppressing.
+
+    Zero is shown as 0 even when suppressing: it singles nobody out. Hours are not
+    counts of people or pieces and are never suppressed.
+    """
+    if UNITS[key] == "hours":
+        return hours_text(value)
+    if suppress and 0 < value < SMALL_COUNT:
+        return f"<{SMALL_COUNT}"
+    return str(value)
+
+
+def api_value(key: str, value: int) -> int | str:
+    """A result as the API gives it: an integer count, or hours as a decimal string."""
+    return hours_text(value) if UNITS[key] == "hours" else int(value)
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def bar_length(value: int, largest: int, full: int) -> int:
+    """Integer length of a bar for ``value`` on a scale where ``largest`` fills ``full``."""
+    if largest <= 0 or value <= 0:
+        return 0
+    return max(1, min(full, value * full // largest))
+
+
+def local_day(instant: datetime, tz_name: str) -> date:
+    """The calendar day an aware instant falls on in a timezone."""
+    return instant.astimezone(ZoneInfo(tz_name)).date()
+
+
+def year_of(instant: datetime, tz_name: str) -> int:
+    """The calendar year an aware instant falls in, in a timezone."""
+    return local_day(instant, tz_name).year

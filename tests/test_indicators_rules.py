@@ -1,0 +1,62 @@
+"""Pure indicator rules: age bands, roll-ups, hours, suppression, safe cells, bars."""
+
+from datetime import UTC, datetime
+
+from atelier.indicators import rules
+
+
+def test_age_band_as_of_the_year():
+    """17 is under 18; 18 and 25 are 18–25; 26 is 26+; no birth year is unknown."""
+    assert rules.age_band(2008, 2025) == "under_18"
+    assert rules.age_band(2007, 2025) == "18_25"
+    assert rules.age_band(2000, 2025) == "18_25"
+    assert rules.age_band(1999, 2025) == "26_plus"
+    assert rules.age_band(None, 2025) == "unknown"
+
+
+def test_roll_up_fills_every_cell_and_the_total():
+    """Additive rows add up per site, per programme and in total."""
+    cells = rules.roll_up([(1, 10, 3), (1, 20, 2), (2, 10, 4)])
+    assert cells[(None, None)] == 9
+    assert cells[(1, None)] == 5 and cells[(None, 10)] == 7 and cells[(2, 10)] == 4
+
+
+def test_hours_are_decimal_strings():
+    """Centihours become hours without floats."""
+    assert rules.hours_text(1950) == "19.5"
+    assert rules.hours_text(300) == "3"
+    assert rules.hours_text(0) == "0"
+    assert rules.hours_text(125) == "1.25"
+
+
+def test_small_counts_are_suppressed_but_zero_and_hours_are_not():
+    """1–4 become "<5" with the option; 0, 5 and hours are shown as they are."""
+    assert rules.display_value("makers_paid", 3, suppress=True) == "<5"
+    assert rules.display_value("makers_paid", 3) == "3"
+    assert rules.display_value("makers_paid", 0, suppress=True) == "0"
+    assert rules.display_value("makers_paid", 5, suppress=True) == "5"
+    assert rules.display_value("training_hours", 250, suppress=True) == "2.5"
+
+
+def test_csv_cells_never_start_a_formula():
+    """= + - @ (and tab, CR) get a leading quote; other text is untouched."""
+    for risky in ("=1+1", "+31 6", "-2", "@SUM(A1)", "\tx"):
+        assert rules.csv_cell(risky) == "'" + risky
+    assert rules.csv_cell("Offered to all") == "Offered to all"
+    assert rules.csv_cell(None) == ""
+
+
+def test_year_bounds_follow_the_timezone():
+    """The year starts at local midnight: 22:00 UTC on 31 December in Bucharest."""
+    start, end = rules.year_bounds_utc(2025, "Europe/Bucharest")
+    assert start == datetime(2024, 12, 31, 22, tzinfo=UTC)
+    assert end == datetime(2025, 12, 31, 22, tzinfo=UTC)
+    assert rules.year_of(datetime(2024, 12, 31, 22, 30, tzinfo=UTC), "Europe/Bucharest") == 2025
+
+
+def test_bars_scale_in_integers():
+    """The largest value fills the bar; a small positive one is still visible."""
+    assert rules.bar_length(12, 12, 500) == 500
+    assert rules.bar_length(6, 12, 500) == 250
+    assert rules.bar_length(1, 10_000, 500) == 1
+    assert rules.bar_length(0, 12, 500) == 0
