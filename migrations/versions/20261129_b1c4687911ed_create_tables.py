@@ -100,7 +100,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], name=op.f('fk_indicator_targets_programme_id_programmes')),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_indicator_targets_site_id_sites')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_targets')),
-    sa.UniqueConstraint('year', 'key', 'site_id', 'programme_id', name='uq_indicator_targets_year_key_site_programme')
+    sa.UniqueConstraint('year', 'key', 'site_id', 'programme_id', name='uq_indicator_targets_year_key_site_programme', postgresql_nulls_not_distinct=True)
     )
     op.create_table('orders',
     sa.Column('id', sa.Integer(), nullable=False),
