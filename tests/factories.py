@@ -123,3 +123,34 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- webshop ---
+def make_web_item(world, status="in_shop", **overrides) -> Item:
+    """A piece of Elena's on sale in the webshop (WEB), at the TOTE's list price."""
+    return make_item(world.tote, world.elena, site=world.sites["WEB"], status=status, **overrides)
+
+
+def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """A ``Stripe-Signature`` header for ``payload``, as Stripe computes it."""
+    import hashlib
+    import hmac
+    import time
+
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def stripe_event(event_type: str, session_id: str, reference: str, *, event_id=None,
+                 payment_status="paid", payment_intent="pi_test_1") -> bytes:
+    """A Checkout Session event body, as Stripe sends it."""
+    import json
+
+    return json.dumps({
+        "id": event_id or f"evt_{next(_seq)}", "object": "event", "type": event_type,
+        "data": {"object": {"id": session_id, "object": "checkout.session",
+                            "payment_status": payment_status, "payment_intent": payment_intent,
+                            "metadata": {"order_id": reference}}},
+    }).encode()
