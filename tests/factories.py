@@ -154,3 +154,25 @@ def stripe_event(event_type: str, session_id: str, reference: str, *, event_id=N
                             "payment_status": payment_status, "payment_intent": payment_intent,
                             "metadata": {"order_id": reference}}},
     }).encode()
+
+
+def make_order(world, items=None, status="pending", **overrides):
+    """A pending online order holding ``items`` (one new webshop piece by default)."""
+    from datetime import timedelta
+
+    from atelier.db import utcnow
+    from atelier.webshop.models import Order, OrderLine
+    from atelier.webshop.rules import new_reference
+
+    items = items or [make_web_item(world, status="reserved")]
+    values = {"reference": new_reference(), "email": "buyer@example.org", "status": status,
+              "site_id": world.sites["WEB"].id, "currency": "EUR",
+              "total_cents": 1500 * len(items), "stripe_session_id": f"cs_{next(_seq)}",
+              "expires_at": utcnow() + timedelta(minutes=31), **overrides}
+    order = _add(Order(**values))
+    for item in items:
+        _add(OrderLine(order_id=order.id, item_id=item.id, price_cents=1500))
+        if item.status == "reserved":
+            item.reserved_order_id = order.id
+    db.session.flush()
+    return order

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_order, make_web_item
 
 PUBLIC = frozenset({"public"})
 SIGNED_IN = frozenset({"supervisor", "shop", "beneficiary"})
@@ -63,6 +63,18 @@ MATRIX: dict[str, Row] = {
     # --- catalogue, production and tags -------------------------------------------------
     # --- shipments and the till ---------------------------------------------------------
     # --- online shop --------------------------------------------------------------------
+    "webshop.store": Row("/store", PUBLIC),
+    "webshop.product": Row(lambda w: f"/store/p/{make_web_item(w).tag}", PUBLIC),
+    "webshop.cart": Row("/store/cart", PUBLIC, form={"add": ""}),
+    "webshop.checkout": Row("/store/checkout", PUBLIC, form={"email": "b@example.org"}),
+    "webshop.thanks": Row(lambda w: f"/store/thanks?order={make_order(w).reference}", PUBLIC),
+    "webshop.cancelled": Row(lambda w: f"/store/cancelled?order={make_order(w).reference}",
+                             PUBLIC),
+    "webshop.orders": Row("/admin/orders", ADMIN),
+    # no Stripe key in tests: an empty cart is refused before payment is needed (400)
+    "api.checkout": Row("/api/v1/checkout", PUBLIC, body={"items": [], "email": "b@example.org"}),
+    # unsigned: 400, and nothing happens
+    "api.stripe_webhook": Row("/api/v1/stripe/webhook", PUBLIC),
     # --- wages --------------------------------------------------------------------------
     # --- indicators ---------------------------------------------------------------------
 }
