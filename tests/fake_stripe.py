@@ -71,7 +71,8 @@ class FakeStripe:
                               "payment_intent": params.get("payment_intent")}
                     fake.refunds.append(refund)
                     return self._reply(200, refund)
-                return self._reply(404, {"error": {"message": "unknown", "type": "invalid_request_error"}})
+                return self._reply(404, {"error": {"message": "unknown",
+                                                   "type": "invalid_request_error"}})
 
             def do_GET(self):
                 path = urlsplit(self.path).path

@@ -10,13 +10,19 @@ from atelier.production.models import Item
 from atelier.till.models import Sale, SaleLine
 from atelier.webshop.models import Order, StripeEvent
 from tests.factories import make_web_item, stripe_event, stripe_signature
-from tests.webshop_helpers import (  # noqa: F401 (fixture)
+from tests.webshop_helpers import (
     api_checkout,
     completed,
     deliver,
     expired,
-    fake_stripe,
+    serve_fake_stripe,
 )
+
+
+@pytest.fixture
+def fake_stripe(app):
+    """A fake Stripe API on loopback, with the app's key and base URL pointed at it."""
+    yield from serve_fake_stripe(app)
 
 
 def _order(db) -> Order:
@@ -270,12 +276,12 @@ def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fa
         db.session.commit()
         barrier = threading.Barrier(2)
 
-        def online():
+        def online(item=item, barrier=barrier):
             with app.app_context():
                 barrier.wait()
                 return api_checkout(app.test_client(), [item.code]).status_code
 
-        def till():
+        def till(item=item, barrier=barrier):
             with app.app_context():
                 piece = _db.session.get(Item, item.id)
                 web = _db.session.get(type(world.sites["WEB"]), world.sites["WEB"].id)

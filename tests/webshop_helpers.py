@@ -1,7 +1,5 @@
 """Shared pieces of the webshop tests: the fake Stripe fixture and webhook delivery."""
 
-import pytest
-
 from tests.factories import stripe_event, stripe_signature
 from tests.fake_stripe import FakeStripe
 
@@ -9,9 +7,8 @@ WEBHOOK = "/api/v1/stripe/webhook"
 SECRET = "whsec_test_secret"  # tests/conftest.py TEST_SETTINGS
 
 
-@pytest.fixture
-def fake_stripe(app):
-    """A fake Stripe API on loopback, with the app's key and base URL pointed at it."""
+def serve_fake_stripe(app):
+    """Generator for a fixture: a fake Stripe API on loopback, the app pointed at it."""
     fake = FakeStripe().start()
     saved = {k: app.config[k] for k in ("STRIPE_SECRET_KEY", "STRIPE_API_BASE")}
     app.config.update(STRIPE_SECRET_KEY="sk_test_fake", STRIPE_API_BASE=fake.base)

@@ -1,6 +1,7 @@
 """The one place that talks to Stripe: sessions, refunds and webhook signatures."""
 
 import json
+from urllib.parse import urlsplit
 
 import stripe
 from flask import current_app
@@ -26,6 +27,15 @@ class PaymentProviderError(DomainError):
 def is_configured() -> bool:
     """True when a Stripe secret key is set."""
     return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+
+def checkout_origin() -> str:
+    """Where Stripe's payment page lives: checkout.stripe.com, or the mock server's origin."""
+    base = current_app.config.get("STRIPE_API_BASE")
+    if not base:
+        return "https://checkout.stripe.com"
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def client() -> stripe.StripeClient:

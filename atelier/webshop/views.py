@@ -1,7 +1,6 @@
 """Pages of the online shop: the public storefront, cart and checkout; orders for admins."""
 
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -91,8 +90,17 @@ def cart():
         elif request.form.get("remove"):
             session[CART] = rules.cart_remove(_cart(), request.form["remove"])
         return redirect(url_for("webshop.cart"), code=303)
+    return _basket_page(email="")
+
+
+def _basket_page(**context):
+    """The basket. Its checkout form is redirected to Stripe, so the page's CSP must let the
+    form go there (browsers check form-action on redirects): widened for this page only."""
+    payments_on = gateway.is_configured()
+    if payments_on:
+        extend_csp("form-action", gateway.checkout_origin())
     return render_template("webshop/cart.html", pieces=services.cart_pieces(_cart()),
-                           payments_on=gateway.is_configured(), email="")
+                           payments_on=payments_on, **context)
 
 
 @bp.route("/store/checkout", methods=["POST"])
@@ -107,13 +115,9 @@ def checkout():
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return render_template("webshop/cart.html", pieces=services.cart_pieces(_cart()),
-                               payments_on=gateway.is_configured(), email=email,
-                               errors=exc.fields), exc.status
+        return _basket_page(email=email, errors=exc.fields), exc.status
     db.session.commit()
     current_app.logger.info("order %s reserved", order.reference)
-    target = urlsplit(url)
-    extend_csp("form-action", f"{target.scheme}://{target.netloc}")
     return redirect(url, code=303)
 
 
