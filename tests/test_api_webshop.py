@@ -11,6 +11,7 @@ from atelier.till.models import Sale, SaleLine
 from atelier.webshop.models import Order, StripeEvent
 from tests.factories import make_web_item, stripe_event, stripe_signature
 from tests.webshop_helpers import (
+    SECRET,
     api_checkout,
     completed,
     deliver,
@@ -130,28 +131,26 @@ def test_valid_signature_sells_the_piece_online(client, world, db, fake_stripe):
     assert db.session.get(Order, order.id).status == "paid"
 
 
-@pytest.mark.parametrize("case", ["wrong secret", "tampered body", "stale timestamp",
-                                  "missing header"])
-def test_bad_signatures_are_400_and_change_nothing(client, world, db, fake_stripe, case):
-    """Nothing is sold, no event is recorded."""
+def test_bad_signatures_are_400_and_change_nothing(client, world, db, fake_stripe):
+    """Wrong secret, tampered body, stale timestamp, missing header: 400, nothing changes."""
     order, (item,) = _checked_out(client, world, db)
     body = completed(order)
-    if case == "wrong secret":
-        response = deliver(client, body, secret="whsec_someone_else")
-    elif case == "tampered body":
-        signed = stripe_signature(body, "whsec_test_secret")
-        response = client.post("/api/v1/stripe/webhook", data=body.replace(b"paid", b"PAID"),
-                               headers={"Stripe-Signature": signed},
-                               content_type="application/json")
-    elif case == "stale timestamp":
-        response = deliver(client, body, timestamp=int(time.time()) - 3600)
-    else:
-        response = deliver(client, body, header=False)
-    assert response.status_code == 400
-    assert response.json["error"]["code"] == "bad_signature"
+    tampered = client.post("/api/v1/stripe/webhook", data=body.replace(b"paid", b"PAID"),
+                           headers={"Stripe-Signature": stripe_signature(body, SECRET)},
+                           content_type="application/json")
+    responses = {
+        "wrong secret": deliver(client, body, secret="whsec_someone_else"),
+        "tampered body": tampered,
+        "stale timestamp": deliver(client, body, timestamp=int(time.time()) - 3600),
+        "missing header": deliver(client, body, header=False),
+    }
+    for case, response in responses.items():
+        assert response.status_code == 400, case
+        assert response.json["error"]["code"] == "bad_signature", case
     assert db.session.get(Item, item.id).status == "reserved"
     assert _sales(db) == 0
     assert db.session.scalar(sa.select(sa.func.count(StripeEvent.id))) == 0
+    assert deliver(client, body).json["result"] == "sold"  # the genuine one still works
 
 
 def test_the_same_event_three_times_in_a_row_sells_once(client, world, db, fake_stripe):

@@ -1,5 +1,7 @@
 """API: online checkout (public) and the Stripe webhook (signed by Stripe)."""
 
+from typing import Annotated
+
 from flask import current_app, jsonify, request, url_for
 from pydantic import Field
 
@@ -12,7 +14,7 @@ from atelier.webshop import fulfilment, gateway, services
 class CheckoutRequest(Body):
     """Pieces (code or tag) and the buyer's email."""
 
-    items: list[str] = Field(min_length=1, max_length=20)
+    items: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=20)
     email: str = Field(max_length=254)
 
 

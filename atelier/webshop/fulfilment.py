@@ -27,7 +27,8 @@ def handle_event(event: dict, now: datetime | None = None) -> str:
     now = now or utcnow()
     if _already_handled(event):
         return "duplicate"
-    obj = (event.get("data") or {}).get("object") or {}
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    obj = data.get("object") if isinstance(data.get("object"), dict) else {}
     action = rules.event_action(event.get("type", ""), obj.get("payment_status"))
     order = _order_for(obj) if action != "ignore" else None
     if order is None:
