@@ -26,6 +26,7 @@ class FakeStripe:
     """The server, its base URL, and what it received."""
 
     def __init__(self):
+        """Bind a server to a free loopback port (not started yet)."""
         self.requests: list[dict] = []
         self.sessions: dict[str, dict] = {}
         self.refunds: list[dict] = []
@@ -33,10 +34,13 @@ class FakeStripe:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            """The HTTP side: a few Stripe endpoints."""
+
             def log_message(self, *args):  # keep test output quiet
-                pass
+                """Say nothing."""
 
             def _reply(self, status, body, content_type="application/json", headers=None):
+                """Send a JSON (or given) body."""
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
@@ -47,6 +51,7 @@ class FakeStripe:
                 self.wfile.write(data)
 
             def do_POST(self):
+                """Create a Checkout Session or a refund."""
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 params = _nest(parse_qsl(raw, keep_blank_values=True))
                 path = urlsplit(self.path).path
@@ -75,6 +80,7 @@ class FakeStripe:
                                                    "type": "invalid_request_error"}})
 
             def do_GET(self):
+                """The payment page: the buyer is sent straight back, as if paid."""
                 path = urlsplit(self.path).path
                 sid = path.rsplit("/", 1)[-1]
                 if path.startswith("/pay/") and sid in fake.sessions:

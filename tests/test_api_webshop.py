@@ -27,10 +27,12 @@ def fake_stripe(app):
 
 
 def _order(db) -> Order:
+    """The one order of the test."""
     return db.session.scalars(sa.select(Order)).one()
 
 
 def _sales(db) -> int:
+    """How many sale lines exist."""
     return db.session.scalar(sa.select(sa.func.count(SaleLine.id)))
 
 
@@ -112,6 +114,7 @@ def test_stripe_down_leaves_nothing_reserved(client, world, db, fake_stripe):
 
 
 def _checked_out(client, world, db, count=1):
+    """Pieces put on sale and checked out through the API: (order, items)."""
     items = [make_web_item(world) for _ in range(count)]
     assert api_checkout(client, [i.code for i in items]).status_code == 201
     return _order(db), items
@@ -170,6 +173,7 @@ def test_the_same_event_five_times_concurrently_sells_once(app, client, world, d
     db.session.commit()
 
     def one(_):
+        """Deliver the event once from its own thread."""
         with app.app_context():
             return deliver(app.test_client(), body).status_code
 
@@ -276,11 +280,13 @@ def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fa
         barrier = threading.Barrier(2)
 
         def online(item=item, barrier=barrier):
+            """Check the piece out online."""
             with app.app_context():
                 barrier.wait()
                 return api_checkout(app.test_client(), [item.code]).status_code
 
         def till(item=item, barrier=barrier):
+            """Sell the piece at a till."""
             with app.app_context():
                 piece = _db.session.get(Item, item.id)
                 web = _db.session.get(type(world.sites["WEB"]), world.sites["WEB"].id)

@@ -17,6 +17,7 @@ def fake_stripe(app):
 
 
 def _add(client, item):
+    """Put a piece in the basket."""
     return client.post("/store/cart", data={"add": item.tag})
 
 
