@@ -158,3 +158,14 @@ def test_orders_page_runs_a_fixed_number_of_queries(client, world, db, count_que
     with count_queries() as q:
         assert client.get("/admin/orders").status_code == 200
     assert q.count <= 5
+
+
+def test_storefront_is_rate_limited(app, client, world, db):
+    """A scraper hammering the shop gets 429 with a clear page."""
+    saved = app.config["PUBLIC_RATE_LIMIT"]
+    app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [client.get("/store").status_code for _ in range(3)]
+    finally:
+        app.config["PUBLIC_RATE_LIMIT"] = saved
+    assert statuses == [200, 200, 429]
