@@ -86,7 +86,10 @@ def cart():
                 flash(_("Sorry, this piece is no longer available."), "error")
                 return redirect(url_for("webshop.product", tag=piece.tag), code=303)
             session[CART] = rules.cart_add(_cart(), piece.tag)
-            flash(_("Added to your basket."), "success")
+            if piece.tag in session[CART]:
+                flash(_("Added to your basket."), "success")
+            else:
+                flash(_("Your basket is full."), "error")
         elif request.form.get("remove"):
             session[CART] = rules.cart_remove(_cart(), request.form["remove"])
         return redirect(url_for("webshop.cart"), code=303)
