@@ -97,13 +97,9 @@ def _empty_all_tables() -> None:
     """Delete every row, children first (faster than re-creating the schema)."""
     engine = _db.engine
     tables = [t for t in reversed(_db.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+    with engine.begin() as conn:  # DELETE beats TRUNCATE on small, mostly empty tables
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture

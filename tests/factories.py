@@ -177,3 +177,55 @@ def make_target(year, key, target, site=None, programme=None, remarks=""):
 
     return _add(IndicatorTarget(year=year, key=key, site=site, programme=programme,
                                 target=target, remarks=remarks))
+
+# --- webshop ---
+def make_web_item(world, status="in_shop", **overrides) -> Item:
+    """A piece of Elena's on sale in the webshop (WEB), at the TOTE's list price."""
+    return make_item(world.tote, world.elena, site=world.sites["WEB"], status=status, **overrides)
+
+
+def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """A ``Stripe-Signature`` header for ``payload``, as Stripe computes it."""
+    import hashlib
+    import hmac
+    import time
+
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def stripe_event(event_type: str, session_id: str, reference: str, *, event_id=None,
+                 payment_status="paid", payment_intent="pi_test_1") -> bytes:
+    """A Checkout Session event body, as Stripe sends it."""
+    import json
+
+    return json.dumps({
+        "id": event_id or f"evt_{next(_seq)}", "object": "event", "type": event_type,
+        "data": {"object": {"id": session_id, "object": "checkout.session",
+                            "payment_status": payment_status, "payment_intent": payment_intent,
+                            "metadata": {"order_id": reference}}},
+    }).encode()
+
+
+def make_order(world, items=None, status="pending", **overrides):
+    """A pending online order holding ``items`` (one new webshop piece by default)."""
+    from datetime import timedelta
+
+    from atelier.db import utcnow
+    from atelier.webshop.models import Order, OrderLine
+    from atelier.webshop.rules import new_reference
+
+    items = items or [make_web_item(world, status="reserved")]
+    values = {"reference": new_reference(), "email": "buyer@example.org", "status": status,
+              "site_id": world.sites["WEB"].id, "currency": "EUR",
+              "total_cents": 1500 * len(items), "stripe_session_id": f"cs_{next(_seq)}",
+              "expires_at": utcnow() + timedelta(minutes=31), **overrides}
+    order = _add(Order(**values))
+    for item in items:
+        _add(OrderLine(order_id=order.id, item_id=item.id, price_cents=1500))
+        if item.status == "reserved":
+            item.reserved_order_id = order.id
+    db.session.flush()
+    return order

@@ -6,12 +6,13 @@ redirect to sign-in (pages) or 401 (API). Rows marked ``scoped`` point at record
 ORA atelier or the AMS shop: a supervisor or shop user of *another* site gets 403 or 404.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests import factories
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_order, make_web_item
 
 PUBLIC = frozenset({"public"})
 SIGNED_IN = frozenset({"supervisor", "shop", "beneficiary"})
@@ -37,6 +38,8 @@ class Row:
     form: dict | None = None
     methods: tuple[str, ...] = field(default=())
 
+
+_TARGET_YEARS = itertools.count(2000)  # each call makes a new target, so no duplicate
 
 MATRIX: dict[str, Row] = {
     # --- foundation ---------------------------------------------------------------------
@@ -64,6 +67,18 @@ MATRIX: dict[str, Row] = {
     # --- catalogue, production and tags -------------------------------------------------
     # --- shipments and the till ---------------------------------------------------------
     # --- online shop --------------------------------------------------------------------
+    "webshop.store": Row("/store", PUBLIC),
+    "webshop.product": Row(lambda w: f"/store/p/{make_web_item(w).tag}", PUBLIC),
+    "webshop.cart": Row("/store/cart", PUBLIC, form={"add": ""}),
+    "webshop.checkout": Row("/store/checkout", PUBLIC, form={"email": "b@example.org"}),
+    "webshop.thanks": Row(lambda w: f"/store/thanks?order={make_order(w).reference}", PUBLIC),
+    "webshop.cancelled": Row(lambda w: f"/store/cancelled?order={make_order(w).reference}",
+                             PUBLIC),
+    "webshop.orders": Row("/admin/orders", ADMIN),
+    # no Stripe key in tests: an empty cart is refused before payment is needed (400)
+    "api.checkout": Row("/api/v1/checkout", PUBLIC, body={"items": [], "email": "b@example.org"}),
+    # unsigned: 400, and nothing happens
+    "api.stripe_webhook": Row("/api/v1/stripe/webhook", PUBLIC),
     # --- wages --------------------------------------------------------------------------
     # --- indicators ---------------------------------------------------------------------
     "indicators.dashboard": Row("/indicators?year=2026", SUP),
@@ -74,7 +89,7 @@ MATRIX: dict[str, Row] = {
     "indicators.targets": Row("/indicators/targets?year=2026", ADMIN, form={
         "year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"}),
     "indicators.delete_target": Row(lambda w: "/indicators/targets/{}/delete".format(
-        factories.make_target(2026, "pieces_produced", 1).id), ADMIN),
+        factories.make_target(next(_TARGET_YEARS), "pieces_produced", 1).id), ADMIN),
     "api.put_indicator_targets": Row("/api/v1/indicator-targets", ADMIN, body={
         "year": 2026, "targets": [{"key": "pieces_sold", "site": "ORA", "target": 4}]}),
     "api.get_indicators": Row("/api/v1/indicators?year=2026", SUP),

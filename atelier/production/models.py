@@ -49,6 +49,10 @@ class Item(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"))
     made_on: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(sa.String(16))
+    #: the online order holding this piece while ``status`` is ``reserved``
+    reserved_order_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,5 +1,149 @@
-"""Pages for the webshop area."""
+"""Pages of the online shop: the public storefront, cart and checkout; orders for admins."""
 
-from flask import Blueprint
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+from atelier import nav
+from atelier.authz import roles_required
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.ratelimits import public_limits
+from atelier.security import extend_csp
+from atelier.webshop import gateway, rules, services
 
 bp = Blueprint("webshop", __name__)
+
+nav.register("webshop.orders", _l("Online orders"), ["admin"], order=60, icon="orders")
+
+CART = "cart"
+
+
+def _cart() -> list[str]:
+    """The tags in this visitor's cart (kept in the signed session cookie)."""
+    cart = session.get(CART, [])
+    return [t for t in cart if isinstance(t, str)] if isinstance(cart, list) else []
+
+
+STATUS_LABELS = {"pending": _l("Waiting for payment"), "paid": _l("Paid"), "expired": _l("Expired"),
+                 "failed": _l("Payment failed"), "flagged": _l("Needs attention"),
+                 "refunded": _l("Refunded")}
+
+
+@bp.app_template_filter("shop_money")
+def shop_money(cents: int, currency: str) -> str:
+    """An amount of minor units in the visitor's language: ``€ 15,00``."""
+    return format_currency(Decimal(cents).scaleb(-2), currency)
+
+
+@bp.app_template_global()
+def product_photo_url(piece) -> str | None:
+    """The catalogue's photo URL for a piece's product, or None (no photo yet)."""
+    if not piece.photo_version:
+        return None
+    try:
+        return url_for("catalog.product_photo", sku=piece.sku, v=piece.photo_version)
+    except BuildError:
+        return None
+
+
+@bp.route("/store")
+@public_limits
+def store():
+    """The pieces for sale online right now."""
+    return render_template("webshop/store.html", pieces=services.available_pieces(),
+                           cart=_cart())
+
+
+@bp.route("/store/p/<tag>")
+@public_limits
+def product(tag):
+    """One piece: photo, price, the atelier's story."""
+    return render_template("webshop/product.html", piece=services.piece(tag), cart=_cart())
+
+
+@bp.route("/store/cart", methods=["GET", "POST"])
+@public_limits
+def cart():
+    """Show the cart; POST adds (``add``) or removes (``remove``) one piece."""
+    if request.method == "POST":
+        if request.form.get("add"):
+            piece = services.piece(request.form["add"])
+            if piece.status != "in_shop":
+                flash(_("Sorry, this piece is no longer available."), "error")
+                return redirect(url_for("webshop.product", tag=piece.tag), code=303)
+            session[CART] = rules.cart_add(_cart(), piece.tag)
+            if piece.tag in session[CART]:
+                flash(_("Added to your basket."), "success")
+            else:
+                flash(_("Your basket is full."), "error")
+        elif request.form.get("remove"):
+            session[CART] = rules.cart_remove(_cart(), request.form["remove"])
+        return redirect(url_for("webshop.cart"), code=303)
+    return _basket_page(email="")
+
+
+def _basket_page(**context):
+    """The basket. Its checkout form is redirected to Stripe, so the page's CSP must let the
+    form go there (browsers check form-action on redirects): widened for this page only."""
+    payments_on = gateway.is_configured()
+    if payments_on:
+        extend_csp("form-action", gateway.checkout_origin())
+    return render_template("webshop/cart.html", pieces=services.cart_pieces(_cart()),
+                           payments_on=payments_on, **context)
+
+
+@bp.route("/store/checkout", methods=["POST"])
+@public_limits
+def checkout():
+    """Reserve the cart's pieces and send the buyer to Stripe's payment page."""
+    from atelier.api.webshop import return_urls
+
+    email = request.form.get("email", "")
+    try:
+        order, url = services.checkout_with_urls(_cart(), email, return_urls)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _basket_page(email=email, errors=exc.fields), exc.status
+    db.session.commit()
+    current_app.logger.info("order %s reserved", order.reference)
+    return redirect(url, code=303)
+
+
+@bp.route("/store/thanks")
+@public_limits
+def thanks():
+    """Back from Stripe after paying: the sale is confirmed by Stripe's webhook, not here."""
+    order = services.order_by_reference(request.args.get("order", ""))
+    session[CART] = [t for t in _cart() if t not in {ln.item.tag for ln in order.lines}]
+    return render_template("webshop/thanks.html", order=order)
+
+
+@bp.route("/store/cancelled")
+@public_limits
+def cancelled():
+    """Back from Stripe without paying: nothing was charged."""
+    order = services.order_by_reference(request.args.get("order", ""))
+    return render_template("webshop/cancelled.html", order=order)
+
+
+@bp.route("/admin/orders")
+@roles_required()
+def orders():
+    """Online orders for the coordinator: status, pieces, amount, refunds."""
+    return render_template("webshop/orders.html", orders=services.list_orders(),
+                           status_labels=STATUS_LABELS)

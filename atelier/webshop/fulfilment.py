@@ -1,0 +1,174 @@
+"""Use cases after checkout: Stripe events (once each), selling, refunding, releasing pieces."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from atelier import audit
+from atelier.catalog.rules import rule_on
+from atelier.db import utcnow
+from atelier.extensions import db
+from atelier.production.models import Item, ItemEvent
+from atelier.till.ledger import LineSpec, sell
+from atelier.timeutil import local_date
+from atelier.webshop import gateway, rules
+from atelier.webshop.models import Order, StripeEvent
+
+SOLD_MEANWHILE = "paid for a piece sold meanwhile"
+
+
+def handle_event(event: dict, now: datetime | None = None) -> str:
+    """Apply a verified Stripe event once; returns what happened (``duplicate`` on replays).
+
+    The StripeEvent row is inserted in the same transaction as the effect: a replay,
+    even a concurrent one, hits the unique event id and changes nothing.
+    """
+    now = now or utcnow()
+    if _already_handled(event):
+        return "duplicate"
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    obj = data.get("object") if isinstance(data.get("object"), dict) else {}
+    action = rules.event_action(event.get("type", ""), obj.get("payment_status"))
+    order = _order_for(obj) if action != "ignore" else None
+    if order is None:
+        return "ignored"
+    if action == "fulfil":
+        return fulfil(order, obj.get("payment_intent"), now)
+    if action == "hold":
+        order.expires_at = max(order.expires_at, now + rules.ASYNC_PAYMENT_HOLD)
+        order.stripe_payment_intent = obj.get("payment_intent") or order.stripe_payment_intent
+        return "awaiting_payment"
+    if action == "fail":
+        return release(order, "failed", now)
+    return release(order, "expired", now)
+
+
+def _already_handled(event: dict) -> bool:
+    """Insert the event's row; True if it was there already (a replay)."""
+    db.session.add(StripeEvent(event_id=event["id"][:255], type=str(event.get("type", ""))[:64]))
+    try:
+        db.session.flush()  # the first write of the transaction: nothing else to undo
+    except IntegrityError:
+        db.session.rollback()
+        return True
+    return False
+
+
+def _order_for(obj: dict) -> Order | None:
+    """The order of a Checkout Session (by session id, else metadata), locked for update."""
+    reference = (obj.get("metadata") or {}).get("order_id")
+    where = Order.stripe_session_id == obj.get("id")
+    if isinstance(reference, str):
+        where = sa.or_(where, Order.reference == reference)
+    return db.session.scalar(sa.select(Order).where(where).with_for_update())
+
+
+def _claim(order: Order, now: datetime) -> set[int]:
+    """Take the order's pieces: its own reservation, else pieces back on sale unsold."""
+    ids = [line.item_id for line in order.lines]
+    mine = set(db.session.scalars(
+        sa.update(Item)
+        .where(Item.id.in_(ids), Item.status == "reserved", Item.reserved_order_id == order.id)
+        .values(reserved_order_id=None, updated_at=now)
+        .returning(Item.id).execution_options(synchronize_session=False)
+    ))
+    rest = [i for i in ids if i not in mine]
+    if rest:  # released by the sweeper before a late payment: still here, still theirs
+        mine |= set(db.session.scalars(
+            sa.update(Item)
+            .where(Item.id.in_(rest), Item.status == "in_shop", Item.site_id == order.site_id)
+            .values(status="reserved", reserved_order_id=None, updated_at=now)
+            .returning(Item.id).execution_options(synchronize_session=False)
+        ))
+    return mine
+
+
+def fulfil(order: Order, payment_intent: str | None, now: datetime) -> str:
+    """Paid: sell the order's pieces online; if one was sold meanwhile, flag and refund."""
+    if order.status in ("paid", "flagged", "refunded"):
+        return "already_" + order.status
+    order.stripe_payment_intent = payment_intent or order.stripe_payment_intent
+    claimed = _claim(order, now)
+    if len(claimed) < len(order.lines):
+        _put_back(claimed, order, now)
+        return _flag_and_refund(order, now)
+    day = local_date(now, line_site(order).timezone)
+    specs = [LineSpec(item=line.item, price_cents=line.price_cents,
+                      list_price_cents=_list_price(line.item, day, line.price_cents))
+             for line in order.lines]
+    sell(specs, site=line_site(order), channel="online", payment_method="stripe",
+         from_status="reserved", order_id=order.id, sold_at=now)
+    order.status, order.paid_at = "paid", now
+    audit.record("webshop.paid", order, reference=order.reference,
+                 total_cents=order.total_cents, currency=order.currency)
+    return "sold"
+
+
+def line_site(order: Order):
+    """The webshop site the order's pieces are at."""
+    return order.lines[0].item.site
+
+
+def _list_price(item: Item, day, fallback: int) -> int:
+    """The list price in force on the day of sale (the order's price if none)."""
+    rule = rule_on(item.product_type.rules, day)
+    return rule.price_cents if rule else fallback
+
+
+def _put_back(item_ids: set[int], order: Order, now: datetime) -> None:
+    """Return pieces claimed for an order that cannot be fulfilled to the shelf."""
+    if item_ids:
+        db.session.execute(
+            sa.update(Item).where(Item.id.in_(item_ids), Item.status == "reserved")
+            .values(status="in_shop", reserved_order_id=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _flag_and_refund(order: Order, now: datetime) -> str:
+    """Flag the order for a person, and refund the buyer in full through Stripe."""
+    order.status, order.flag_reason = "flagged", SOLD_MEANWHILE
+    db.session.flush()
+    if order.stripe_payment_intent:
+        order.stripe_refund_id = gateway.refund(
+            order.stripe_payment_intent, f"refund-{order.reference}",
+            {"order_id": order.reference},
+        )
+        order.status = "refunded"
+    audit.record("webshop.refund", order, reference=order.reference, reason=SOLD_MEANWHILE,
+                 refund_cents=order.total_cents, currency=order.currency,
+                 refund_id=order.stripe_refund_id)
+    return "refunded" if order.stripe_refund_id else "flagged"
+
+
+def release(order: Order, status: str, now: datetime) -> str:
+    """Let go of a pending order's pieces (expired or payment failed); paid orders stay."""
+    if order.status != "pending":
+        return "unchanged"
+    released = list(db.session.scalars(
+        sa.update(Item)
+        .where(Item.reserved_order_id == order.id, Item.status == "reserved")
+        .values(status="in_shop", reserved_order_id=None, updated_at=now)
+        .returning(Item.id).execution_options(synchronize_session=False)
+    ))
+    for item_id in released:
+        db.session.add(ItemEvent(item_id=item_id, at=now, kind="released",
+                                 site_id=order.site_id, note=order.reference))
+    order.status = status
+    db.session.flush()
+    return status
+
+
+def expire_lapsed(now: datetime | None = None) -> int:
+    """Release every pending order whose hold has lapsed (the webhook never came)."""
+    now = now or utcnow()
+    cutoff = now - rules.SWEEP_GRACE
+    orders = db.session.scalars(
+        sa.select(Order).where(Order.status == "pending", Order.expires_at < cutoff)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for order in orders:
+        release(order, "expired", now)
+    return len(orders)
+

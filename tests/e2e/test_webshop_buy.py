@@ -1,0 +1,56 @@
+"""End-to-end: a buyer on a phone buys a piece through the storefront and a fake Stripe."""
+
+import pytest
+import sqlalchemy as sa
+
+from atelier.extensions import db as _db
+from atelier.till.models import SaleLine
+from atelier.webshop.models import Order
+from tests.e2e.conftest import screenshot, sign_in_page
+from tests.factories import make_web_item
+from tests.webshop_helpers import completed, deliver, serve_fake_stripe
+
+
+@pytest.fixture
+def fake_stripe(app):
+    """A fake Stripe API on loopback, with the app's key and base URL pointed at it."""
+    yield from serve_fake_stripe(app)
+
+
+pytestmark = pytest.mark.e2e
+
+
+def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fake_stripe):
+    """Store → piece → basket → email → Stripe (fake) → thanks; webhook → the piece is Sold."""
+    item = make_web_item(world)
+    _db.session.commit()
+    phone.goto("/store")
+    screenshot(phone, "webshop-store-phone")
+    phone.get_by_role("link", name="Tote bag").click()
+    phone.get_by_role("button", name="Add to basket").click()
+    phone.get_by_label("Your email (for the receipt)").fill("buyer@example.org")
+    screenshot(phone, "webshop-basket-phone")
+    phone.get_by_role("button", name="Pay securely with Stripe").click()
+    phone.wait_for_load_state()
+    phone.wait_for_url("**/store/thanks**")
+    assert phone.get_by_text("We are waiting for the payment confirmation.").is_visible()
+    screenshot(phone, "webshop-thanks-phone")
+
+    order = _db.session.scalars(sa.select(Order)).one()
+    assert fake_stripe.session_requests()[0]["params"]["metadata"]["order_id"] == order.reference
+    assert deliver(app.test_client(), completed(order)).status_code == 200
+
+    phone.goto(f"/store/p/{item.tag}")
+    assert phone.get_by_text("Sold", exact=True).is_visible()
+    line = _db.session.scalars(sa.select(SaleLine)).one()
+    assert (line.price_cents, line.beneficiary_id) == (1500, world.elena.id)
+    assert phone.js_errors == []
+    screenshot(phone, "webshop-sold-phone")
+
+
+def test_admin_sees_the_order_on_a_laptop(laptop, world):
+    """The coordinator's orders page opens from the admin home."""
+    sign_in_page(laptop, world.users["admin"])
+    laptop.get_by_role("link", name="Online orders").first.click()
+    assert laptop.get_by_role("heading", name="Online orders").is_visible()
+    assert laptop.js_errors == []
