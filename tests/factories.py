@@ -123,3 +123,17 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- people and workshops ---
+def make_people(site, programme, n: int, prefix: str = "Person") -> list[Beneficiary]:
+    """``n`` people of a site, named ``Person01``… so they sort as numbered."""
+    return [make_beneficiary(site, programme, display_name=f"{prefix}{i:02d}")
+            for i in range(1, n + 1)]
+
+
+def make_attendance(session, person, status="present"):
+    """One person's status at a session."""
+    from atelier.workshops.models import Attendance
+
+    return _add(Attendance(session_id=session.id, beneficiary_id=person.id, status=status))
