@@ -72,7 +72,7 @@ def create_workshop():
            body=SessionRequest, roles=("supervisor",))
 def create_session(workshop_id: int):
     """201 with the session."""
-    services.get_workshop(current_user, workshop_id)  # 403/404 before any validation
+    workshop = services.get_workshop(current_user, workshop_id)  # noqa: F841 (403/404 first)
     data = parse(SessionRequest)
     session = services.create_session(current_user, workshop_id, data.date, data.hours)
     db.session.commit()
@@ -84,7 +84,8 @@ def create_session(workshop_id: int):
            roles=("supervisor",))
 def put_attendance(session_id: int):
     """200 with the session's counts."""
-    attendance.load_session(current_user, session_id)  # 403/404 before any validation
+    # 403/404 before any validation; the reference keeps it in the (weak) identity map
+    session = attendance.load_session(current_user, session_id)  # noqa: F841
     data = parse(AttendanceRequest)
     records = [(r.beneficiary, r.status) for r in data.records]
     counts = attendance.set_attendance(current_user, session_id, records)

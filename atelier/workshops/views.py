@@ -137,7 +137,8 @@ def roll(session_id: int):
 def save_roll(session_id: int):
     """Save the roll sent by the roll-call screen as JSON; answers JSON, errors included."""
     try:
-        attendance.load_session(current_user, session_id)
+        # keep a reference: the identity map is weak, and the service loads it again
+        session = attendance.load_session(current_user, session_id)  # noqa: F841
         body = request.get_json(silent=True)
         records = body.get("records") if isinstance(body, dict) else None
         if not isinstance(records, list) or not all(
@@ -149,8 +150,9 @@ def save_roll(session_id: int):
     except DomainError as exc:
         db.session.rollback()
         return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+    message = _("Saved.")  # before commit, which would reload the user for her language
     db.session.commit()
-    return jsonify(counts=counts, message=_("Saved."))
+    return jsonify(counts=counts, message=message)
 
 
 @bp.route("/me/training")
