@@ -66,6 +66,7 @@ MATRIX: dict[str, Row] = {
     "people.exit": Row(lambda w: f"/people/{_new_person(w).id}/exit", ADMIN),
     "people.anonymise": Row(lambda w: f"/people/{_new_person(w).id}/anonymise", ADMIN),
     "workshops.index": Row("/workshops", SUP),
+    "workshops.today": Row("/roll", SUP),
     "workshops.show": Row(lambda w: f"/workshops/{w.workshop.id}", SUP, scoped=True),
     "workshops.create_session": Row(lambda w: f"/workshops/{w.workshop.id}/sessions", SUP,
                                     scoped=True, form={"held_on": "2026-03-09", "hours": "3"}),

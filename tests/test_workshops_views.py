@@ -31,6 +31,17 @@ def test_todays_session_is_one_tap_from_the_list(client, world, db):
     assert f"/sessions/{today.id}/roll" in page and world.workshop.title in page
 
 
+def test_todays_roll_call_page_offers_each_session_of_today(client, world, db):
+    """From the tablet's home: Roll-call → today's session tile → its roll; others to start."""
+    other = make_workshop(world.sites["ORA"], world.programmes["STEP"], title="Parenting")
+    today = make_session(world.workshop, site_today(world.sites["ORA"]))
+    sign_in(client, world.users["supervisor"])
+    assert "/roll" in client.get("/atelier").get_data(as_text=True)
+    page = client.get("/roll").get_data(as_text=True)
+    assert f"/sessions/{today.id}/roll" in page
+    assert f"/workshops/{other.id}#new-session" in page
+
+
 def test_the_workshop_page_shows_each_persons_rate(client, world, db):
     """Elena present once, absent once → 50 %, 3 hours."""
     second = make_session(world.workshop, world.session.held_on + timedelta(days=7))

@@ -28,6 +28,7 @@ bp = Blueprint("workshops", __name__)
 
 nav.register("workshops.index", _l("Workshops"), ["admin", "supervisor"], order=12,
              icon="workshop")
+nav.register("workshops.today", _l("Roll-call"), ["admin", "supervisor"], order=11, icon="roll")
 nav.register("workshops.my_training", _l("My training"), ["beneficiary"], order=20,
              icon="training")
 
@@ -72,6 +73,14 @@ def index():
     return render_template("workshops/index.html", cards=services.list_workshops(current_user),
                            form=form, kinds=KIND_LABELS,
                            currency=current_app.config["PAYROLL_CURRENCY"])
+
+
+@bp.route("/roll")
+@roles_required("supervisor")
+def today():
+    """Today's roll-call: a big tile per session held today, one tap to its roll."""
+    return render_template("workshops/today.html", cards=services.list_workshops(current_user),
+                           kinds=KIND_LABELS)
 
 
 @bp.route("/workshops/<int:workshop_id>")

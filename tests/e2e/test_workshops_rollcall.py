@@ -25,6 +25,7 @@ def _session_of_twelve(world, db):
 
 
 def _tile(page, name):
+    """The roll tile of the person with this name."""
     return page.locator(".roll-tile", has_text=name)
 
 
