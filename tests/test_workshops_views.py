@@ -153,3 +153,15 @@ def test_the_roll_runs_a_fixed_number_of_queries(client, world, count_queries, w
         counts.append(q.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, q.report()
+
+
+def test_the_workshop_page_runs_a_fixed_number_of_queries(client, world, count_queries):
+    """Rates for 5 or 30 people cost the same number of queries."""
+    sign_in(client, world.users["supervisor"])
+    counts = []
+    for n in (5, 30):
+        _people, session = _roll_world(world, n)
+        with count_queries() as q:
+            assert client.get(f"/workshops/{session.workshop_id}").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
