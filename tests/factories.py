@@ -229,3 +229,11 @@ def make_order(world, items=None, status="pending", **overrides):
             item.reserved_order_id = order.id
     db.session.flush()
     return order
+
+
+# --- people and workshops ---
+def make_people(site, programme, n: int, prefix: str = "Person") -> list[Beneficiary]:
+    """``n`` people of a site, named ``Person01``… so they sort as numbered."""
+    return [make_beneficiary(site, programme, display_name=f"{prefix}{i:02d}")
+            for i in range(1, n + 1)]
+

@@ -64,6 +64,34 @@ MATRIX: dict[str, Row] = {
     "api.create_programme": Row("/api/v1/programmes", ADMIN),
     "api.create_user": Row("/api/v1/users", ADMIN),
     # --- people and workshops -----------------------------------------------------------
+    "people.index": Row("/people", SUP),
+    "people.show": Row(lambda w: f"/people/{w.elena.id}", SUP, scoped=True),
+    "people.edit": Row(lambda w: f"/people/{w.elena.id}/edit", SUP, scoped=True),
+    "people.exit": Row(lambda w: f"/people/{_new_person(w).id}/exit", ADMIN),
+    "people.anonymise": Row(lambda w: f"/people/{_new_person(w).id}/anonymise", ADMIN),
+    "workshops.index": Row("/workshops", SUP),
+    "workshops.today": Row("/roll", SUP),
+    "workshops.show": Row(lambda w: f"/workshops/{w.workshop.id}", SUP, scoped=True),
+    "workshops.create_session": Row(lambda w: f"/workshops/{w.workshop.id}/sessions", SUP,
+                                    scoped=True, form={"held_on": "2026-03-09", "hours": "3"}),
+    "workshops.add_participants": Row(lambda w: f"/workshops/{w.workshop.id}/participants",
+                                      SUP, scoped=True),
+    "workshops.remove_participant": Row(
+        lambda w: f"/workshops/{w.workshop.id}/participants/{_new_member(w).id}/remove", SUP,
+        scoped=True),
+    "workshops.roll": Row(lambda w: f"/sessions/{w.session.id}/roll", SUP, scoped=True),
+    "workshops.save_roll": Row(lambda w: f"/sessions/{w.session.id}/roll", SUP, scoped=True),
+    "workshops.my_training": Row("/me/training", MAKER),
+    "api.create_beneficiary": Row("/api/v1/beneficiaries", SUP, scoped=True, body={
+        "display_name": "Ana", "site": "ORA", "programme": "STEP"}),
+    "api.list_beneficiaries": Row("/api/v1/beneficiaries?site=ORA", SUP, scoped=True),
+    "api.create_workshop": Row("/api/v1/workshops", SUP, scoped=True, body={
+        "title": "Sewing", "kind": "vocational", "site": "ORA", "programme": "STEP"}),
+    "api.create_session": Row(lambda w: f"/api/v1/workshops/{w.workshop.id}/sessions", SUP,
+                              scoped=True, body={"date": "2026-03-09", "hours": "3"}),
+    "api.put_attendance": Row(lambda w: f"/api/v1/sessions/{w.session.id}/attendance", SUP,
+                              scoped=True, body=lambda w: {"records": [
+                                  {"beneficiary": w.elena.maker_code, "status": "present"}]}),
     # --- catalogue, production and tags -------------------------------------------------
     # --- shipments and the till ---------------------------------------------------------
     # --- online shop --------------------------------------------------------------------
@@ -96,6 +124,21 @@ MATRIX: dict[str, Row] = {
     "api.get_indicators_csv": Row("/api/v1/indicators.csv?year=2026", SUP),
     "api.get_indicators_xlsx": Row("/api/v1/indicators.xlsx?year=2026", SUP),
 }
+
+
+# --- people and workshops: helpers for rows that change what they point at ---------------
+def _new_person(w):
+    """A fresh ORA person (exit and anonymise change her for good)."""
+    from tests.factories import make_beneficiary
+
+    return make_beneficiary(w.sites["ORA"], w.programmes["STEP"])
+
+
+def _new_member(w):
+    """A fresh ORA person in the world's workshop (removing her changes the workshop)."""
+    person = _new_person(w)
+    w.workshop.participants.append(person)
+    return person
 
 
 def _expected(row: Row, role: str, is_api: bool) -> Callable[[int, str], bool]:

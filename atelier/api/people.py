@@ -1,1 +1,56 @@
-"""API calls for the people area (see API.md)."""
+"""API calls for the people area (see API.md): register and list beneficiaries."""
+
+from typing import Literal
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from atelier import audit
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.people import services
+
+
+class BeneficiaryRequest(Body):
+    """A new beneficiary."""
+
+    display_name: str
+    site: str
+    programme: str
+    birth_year: int | None = None
+    gender: Literal["female", "male", "other", "undisclosed"] = "undisclosed"
+    public_name_consent: bool = False
+
+
+def beneficiary_json(person) -> dict:
+    """A person as the API shows her (to staff of her site)."""
+    return {"id": person.id, "display_name": person.display_name,
+            "maker_code": person.maker_code, "site": person.site.code,
+            "programme": person.programme.code, "birth_year": person.birth_year,
+            "gender": person.gender, "public_name_consent": person.public_name_consent,
+            "is_exited": person.is_exited,
+            "exited_on": person.exited_on.isoformat() if person.exited_on else None}
+
+
+@api_route("/beneficiaries", "POST", "Register a beneficiary; she gets a random maker code.",
+           body=BeneficiaryRequest, roles=("supervisor",))
+def create_beneficiary():
+    """201 with the person and her maker code."""
+    data = parse(BeneficiaryRequest)
+    person = services.create_beneficiary(data.display_name, data.site, data.programme,
+                                         data.birth_year, data.gender, data.public_name_consent,
+                                         actor=current_user)
+    db.session.commit()
+    return jsonify(beneficiary_json(person)), 201
+
+
+@api_route("/beneficiaries", "GET", "List the beneficiaries of your sites (?site=ORA).",
+           roles=("supervisor",))
+def list_beneficiaries():
+    """200 with a list of people; the read is audited."""
+    site = request.args.get("site") or None
+    people = services.list_beneficiaries(current_user, site)
+    audit.record("people.list", entity_type="beneficiaries", user=current_user, site=site,
+                 count=len(people))
+    db.session.commit()
+    return jsonify([beneficiary_json(p) for p in people])

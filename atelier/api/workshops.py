@@ -1,1 +1,94 @@
 """API calls for workshops, sessions and attendance (see API.md)."""
+
+import datetime
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.workshops import attendance, rules, services
+
+
+class WorkshopRequest(Body):
+    """A new workshop."""
+
+    title: str
+    kind: Literal["vocational", "life_skills", "parenting"]
+    site: str
+    programme: str
+    stipend_per_hour_cents: int = 0
+    participants: list[str] = []
+
+
+class SessionRequest(Body):
+    """A new session: a date and hours as a decimal string."""
+
+    date: datetime.date
+    hours: str
+
+
+class AttendanceRecord(Body):
+    """One person's status."""
+
+    beneficiary: str
+    status: Literal["present", "absent", "excused"]
+
+
+class AttendanceRequest(Body):
+    """The roll, or part of it."""
+
+    records: list[AttendanceRecord]
+
+
+def workshop_json(workshop) -> dict:
+    """A workshop as the API shows it."""
+    return {"id": workshop.id, "title": workshop.title, "kind": workshop.kind,
+            "site": workshop.site.code, "programme": workshop.programme.code,
+            "stipend_per_hour_cents": workshop.stipend_per_hour_cents,
+            "participants": [p.maker_code for p in workshop.participants]}
+
+
+def session_json(session) -> dict:
+    """A session as the API shows it."""
+    return {"id": session.id, "workshop": session.workshop_id,
+            "date": session.held_on.isoformat(), "hours": rules.format_hours(session.centihours)}
+
+
+@api_route("/workshops", "POST", "Create a workshop.", body=WorkshopRequest,
+           roles=("supervisor",))
+def create_workshop():
+    """201 with the workshop."""
+    data = parse(WorkshopRequest)
+    workshop = services.create_workshop(data.title, data.kind, data.site, data.programme,
+                                        data.stipend_per_hour_cents, data.participants,
+                                        actor=current_user)
+    db.session.commit()
+    return jsonify(workshop_json(workshop)), 201
+
+
+@api_route("/workshops/<int:workshop_id>/sessions", "POST", "Add a session (0 < hours ≤ 12).",
+           body=SessionRequest, roles=("supervisor",))
+def create_session(workshop_id: int):
+    """201 with the session."""
+    workshop = services.get_workshop(current_user, workshop_id)  # noqa: F841 (403/404 first)
+    data = parse(SessionRequest)
+    session = services.create_session(current_user, workshop_id, data.date, data.hours)
+    db.session.commit()
+    return jsonify(session_json(session)), 201
+
+
+@api_route("/sessions/<int:session_id>/attendance", "PUT",
+           "Set the roll for the people listed (repeatable).", body=AttendanceRequest,
+           roles=("supervisor",))
+def put_attendance(session_id: int):
+    """200 with the session's counts."""
+    # 403/404 before any validation; the reference keeps it in the (weak) identity map
+    session = attendance.load_session(current_user, session_id)  # noqa: F841
+    data = parse(AttendanceRequest)
+    records = [(r.beneficiary, r.status) for r in data.records]
+    counts = attendance.set_attendance(current_user, session_id, records)
+    db.session.commit()
+    return jsonify(session=session_id, counts=counts,
+                   records=[{"beneficiary": c, "status": s} for c, s in records])
