@@ -123,3 +123,43 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- production ---
+def photo_bytes(fmt="PNG", size=(64, 48), colour=(200, 80, 120)) -> bytes:
+    """A small real image, as a browser would upload it."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+def give_photo(product_type) -> ProductType:
+    """Store a (re-encoded) photo on a product type."""
+    from atelier.catalog.photos import reencode
+
+    product_type.photo, product_type.photo_mime = reencode(photo_bytes())
+    product_type.photo_version = (product_type.photo_version or 0) + 1
+    db.session.flush()
+    return product_type
+
+
+def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **overrides):
+    """A production entry with its items (codes from the factory sequence, not the site's)."""
+    import uuid
+
+    from atelier.production.models import ProductionEntry
+
+    entry = _add(ProductionEntry(**{
+        "client_id": str(uuid.uuid4()), "site_id": maker.site_id, "beneficiary": maker,
+        "product_type": product_type, "made_on": made_on or date(2026, 3, 2),
+        "quantity": quantity, "qc": qc, **overrides}))
+    status = "in_atelier" if qc == "passed" else "rejected"
+    for _ in range(quantity):
+        make_item(product_type, maker, status=status, made_on=entry.made_on,
+                  production_entry=entry)
+    db.session.refresh(entry)
+    return entry
