@@ -163,3 +163,14 @@ def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **ove
                   production_entry=entry)
     db.session.refresh(entry)
     return entry
+
+
+def sync_item_seq(site) -> Site:
+    """Move a site's code counter past the codes ``make_item`` handed out, as a real site's
+    counter always is, so logged pieces do not collide with factory-made ones."""
+    import sqlalchemy as sa
+
+    codes = db.session.scalars(sa.select(Item.code).where(Item.code.like(f"{site.code}-%")))
+    site.item_seq = max([int(c.rsplit("-", 1)[1]) for c in codes] + [site.item_seq or 0])
+    db.session.flush()
+    return site
