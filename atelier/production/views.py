@@ -77,6 +77,8 @@ def production():
             return redirect(url_for("production.production", site=site.code,
                                     day=entry.made_on.isoformat(), saved=entry.id))
     saved = _saved_entry()
+    if saved is not None and request.method == "GET":
+        form.beneficiary.data = saved.beneficiary.maker_code  # the next save is often hers too
     return render_template(
         "production/production.html", site=site, sites=services.ateliers_for(current_user),
         day=day, makers=makers, products=products, form=form, saved=saved,
