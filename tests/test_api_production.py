@@ -154,3 +154,26 @@ def test_production_is_audited(client, world, ora, db):
     client.post("/api/v1/production", json=_body(world), headers=bearer(world.users["admin"]))
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
         AuditEntry.action == "production.log")) == 1
+
+
+def _labels_queries(client, headers, codes, count_queries):
+    with count_queries() as q:
+        response = client.post("/api/v1/labels", json={"items": codes}, headers=headers)
+    assert response.status_code == 200
+    return q
+
+
+def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count_queries):
+    """Labels for 1 or 12 pieces, of one or four products, run the same number of queries."""
+    from tests.factories import make_item, make_product_type
+
+    headers = bearer(world.users["supervisor"])
+    small = _labels_queries(client, headers, [world.item_atelier.code], count_queries)
+    products = [make_product_type() for _ in range(4)]
+    codes = [make_item(products[n % 4], world.elena).code for n in range(12)]
+    db.session.commit()
+    large = _labels_queries(client, headers, codes, count_queries)
+    assert large.count == small.count, large.report()
+    with count_queries() as q:
+        client.get(f"/api/v1/items/{codes[0]}", headers=headers)
+    assert q.count <= 8, q.report()

@@ -70,3 +70,13 @@ def test_story_page_fits_a_phone(phone, world, db):
     assert phone.evaluate("document.scripts.length") == 0
     assert phone.js_errors == []
     screenshot(phone, "story-phone")
+
+
+def test_production_screen_fits_a_phone(phone, world, db):
+    """On a 360px phone the production screen does not scroll sideways."""
+    sign_in_page(phone, world.users["supervisor"])
+    phone.goto("/atelier/production")
+    assert phone.get_by_role("button", name="Save pieces").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.js_errors == []
+    screenshot(phone, "production-phone")
