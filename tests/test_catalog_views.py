@@ -72,3 +72,14 @@ def test_a_rule_change_from_the_page(client, world, db):
 def test_photo_bytes_helper_makes_real_images():
     """The upload helper used by tests produces a decodable PNG."""
     assert Image.open(io.BytesIO(photo_bytes())).format == "PNG"
+
+
+def test_a_missing_price_is_marked_on_its_field(client, world, db):
+    """Saving a product without a price marks the price field and saves nothing."""
+    sign_in(client, world.users["admin"])
+    response = client.post("/admin/products", data={
+        "sku": "APRON", "name": "Kitchen apron", "price_currency": "EUR", "piece_rate": "20",
+        "maker_share": "20", "effective_from": "2026-01-01"})
+    assert response.status_code == 200
+    assert 'class="field has-error"' in response.text and "required" in response.text
+    assert db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON")) is None

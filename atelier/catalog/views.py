@@ -16,6 +16,16 @@ from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
 
+#: service field names → form field names, so errors land on the right input
+FORM_FIELDS = {"price_cents": "price", "piece_rate_cents": "piece_rate",
+               "maker_share_bp": "maker_share"}
+
+
+def _show(form, exc: DomainError) -> None:
+    """Put a domain error on the form's own fields."""
+    exc.fields = {FORM_FIELDS.get(k, k): v for k, v in (exc.fields or {}).items()}
+    apply_errors(form, exc)
+
 nav.register("catalog.products", _l("Products"), ["admin"], order=30, icon="catalog")
 
 
@@ -45,7 +55,7 @@ def products():
                 services.set_photo(product, form.photo.data.read(), actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            _show(form, exc)
         else:
             db.session.commit()
             flash(_("Product type saved."), "success")
@@ -70,7 +80,7 @@ def product(sku):
                 services.set_photo(item, form.photo.data.read(), actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            _show(form, exc)
         else:
             db.session.commit()
             flash(_("Product type saved."), "success")

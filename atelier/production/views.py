@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from atelier import audit, nav
@@ -72,8 +73,8 @@ def production():
             apply_errors(form, exc)
         else:
             db.session.commit()
-            flash(_("%(n)d pieces saved.", n=entry.quantity) if created
-                  else _("These pieces were saved already."), "success")
+            flash(ngettext("%(num)d piece saved.", "%(num)d pieces saved.", entry.quantity)
+                  if created else _("These pieces were saved already."), "success")
             return redirect(url_for("production.production", site=site.code,
                                     day=entry.made_on.isoformat(), saved=entry.id))
     saved = _saved_entry()
