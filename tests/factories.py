@@ -91,8 +91,8 @@ def make_product_type(sku=None, price_cents=1500, currency="EUR", piece_rate_cen
 def make_item(product_type, maker, site=None, status="in_atelier", made_on=None, **overrides):
     """One piece; ``site`` is where it is now (defaults to the maker's atelier)."""
     origin = maker.site
-    number = next(_seq)
-    values = {"code": f"{origin.code}-{number:06d}", "tag": new_tag(),
+    origin.item_seq = (origin.item_seq or 0) + 1  # as the real allocation does: no collisions
+    values = {"code": f"{origin.code}-{origin.item_seq:06d}", "tag": new_tag(),
               "product_type": product_type, "beneficiary": maker, "origin_site_id": origin.id,
               "site": site or origin, "made_on": made_on or date(2026, 3, 2), "status": status,
               **overrides}
@@ -237,3 +237,53 @@ def make_people(site, programme, n: int, prefix: str = "Person") -> list[Benefic
     return [make_beneficiary(site, programme, display_name=f"{prefix}{i:02d}")
             for i in range(1, n + 1)]
 
+
+# --- production ---
+def photo_bytes(fmt="PNG", size=(64, 48), colour=(200, 80, 120)) -> bytes:
+    """A small real image, as a browser would upload it."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+def give_photo(product_type) -> ProductType:
+    """Store a (re-encoded) photo on a product type."""
+    from atelier.catalog.photos import reencode
+
+    product_type.photo, product_type.photo_mime = reencode(photo_bytes())
+    product_type.photo_version = (product_type.photo_version or 0) + 1
+    db.session.flush()
+    return product_type
+
+
+def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **overrides):
+    """A production entry with its items (codes from the factory sequence, not the site's)."""
+    import uuid
+
+    from atelier.production.models import ProductionEntry
+
+    entry = _add(ProductionEntry(**{
+        "client_id": str(uuid.uuid4()), "site_id": maker.site_id, "beneficiary": maker,
+        "product_type": product_type, "made_on": made_on or date(2026, 3, 2),
+        "quantity": quantity, "qc": qc, **overrides}))
+    status = "in_atelier" if qc == "passed" else "rejected"
+    for _ in range(quantity):
+        make_item(product_type, maker, status=status, made_on=entry.made_on,
+                  production_entry=entry)
+    db.session.refresh(entry)
+    return entry
+
+
+def sync_item_seq(site) -> Site:
+    """Move a site's code counter past the codes ``make_item`` handed out, as a real site's
+    counter always is, so logged pieces do not collide with factory-made ones."""
+    import sqlalchemy as sa
+
+    codes = db.session.scalars(sa.select(Item.code).where(Item.code.like(f"{site.code}-%")))
+    site.item_seq = max([int(c.rsplit("-", 1)[1]) for c in codes] + [site.item_seq or 0])
+    db.session.flush()
+    return site

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from tests import factories
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD, make_order, make_web_item
+from tests.factories import PASSWORD, give_photo, make_entry, make_order, make_web_item
+
+_SKUS = itertools.count(1)
 
 PUBLIC = frozenset({"public"})
 SIGNED_IN = frozenset({"supervisor", "shop", "beneficiary"})
@@ -93,6 +95,32 @@ MATRIX: dict[str, Row] = {
                               scoped=True, body=lambda w: {"records": [
                                   {"beneficiary": w.elena.maker_code, "status": "present"}]}),
     # --- catalogue, production and tags -------------------------------------------------
+    "catalog.products": Row("/admin/products", ADMIN),
+    "catalog.product": Row(lambda w: f"/admin/products/{w.tote.sku}", ADMIN),
+    "catalog.product_rule": Row(lambda w: f"/admin/products/{w.tote.sku}/rules", ADMIN),
+    "catalog.photo": Row(lambda w: f"/products/{give_photo(w.tote).sku}/photo-"
+                         f"{w.tote.photo_version}.jpg", PUBLIC),
+    "production.production": Row("/atelier/production?site=ORA", SUP, scoped=True),
+    "production.void_entry": Row(
+        lambda w: f"/atelier/production/entries/{make_entry(w.elena, w.tote).id}/void", SUP,
+        scoped=True),
+    "production.labels_pdf": Row(lambda w: f"/atelier/labels.pdf?item={w.item_atelier.code}",
+                                 SUP, scoped=True),
+    "production.find_item": Row("/items", SUP | SHOP),
+    "production.item_page": Row(lambda w: f"/items/{w.item_shop.code}", SUP | SHOP,
+                                scoped=True),
+    "production.story": Row(lambda w: f"/t/{w.item_shop.tag}", PUBLIC),
+    "api.create_product_type": Row("/api/v1/product-types", ADMIN, body=lambda w: {
+        "sku": f"NEW{next(_SKUS)}", "name": "Apron", "price_cents": 2500,
+        "price_currency": "EUR", "piece_rate_cents": 1500, "maker_share_bp": 1500}),
+    "api.change_product_type": Row(lambda w: f"/api/v1/product-types/{w.tote.sku}", ADMIN,
+                                   body=lambda w: {"price_cents": 1700,
+                                                   "effective_from": f"2030-01-{next(_SKUS):02d}"}),
+    "api.log_production": Row("/api/v1/production", SUP, scoped=True, body=lambda w: {
+        "beneficiary": w.elena.maker_code, "product_type": w.tote.sku, "quantity": 1}),
+    "api.get_item": Row(lambda w: f"/api/v1/items/{w.item_shop.code}", SUP | SHOP, scoped=True),
+    "api.print_labels": Row("/api/v1/labels", SUP, scoped=True,
+                            body=lambda w: {"items": [w.item_atelier.code]}),
     # --- shipments and the till ---------------------------------------------------------
     # --- online shop --------------------------------------------------------------------
     "webshop.store": Row("/store", PUBLIC),

@@ -1,1 +1,78 @@
-"""API calls for the catalog area (see API.md)."""
+"""API calls for the catalogue: product types and their versioned rules (see API.md)."""
+
+from datetime import date
+
+from flask import current_app, jsonify
+from flask_login import current_user
+
+from atelier.api import Body, api_route, parse
+from atelier.catalog import services
+from atelier.db import utcnow
+from atelier.extensions import db
+from atelier.timeutil import local_date
+
+
+class ProductTypeRequest(Body):
+    """A new product type with its first rule."""
+
+    sku: str
+    name: str
+    description: str = ""
+    price_cents: int
+    price_currency: str
+    piece_rate_cents: int
+    maker_share_bp: int
+    effective_from: date | None = None
+
+
+class RuleChangeRequest(Body):
+    """New values from ``effective_from`` on."""
+
+    price_cents: int | None = None
+    piece_rate_cents: int | None = None
+    maker_share_bp: int | None = None
+    effective_from: date
+
+
+def _today() -> date:
+    """Today in the payroll timezone."""
+    return local_date(utcnow(), current_app.config["PAYROLL_TIMEZONE"])
+
+
+def product_json(product) -> dict:
+    """A product type as the API shows it, with the rule in force today and its history."""
+    rule = services.current_rule(product, _today())
+    rules = [{"effective_from": r.effective_from.isoformat(), "price_cents": r.price_cents,
+              "price_currency": r.price_currency, "piece_rate_cents": r.piece_rate_cents,
+              "maker_share_bp": r.maker_share_bp} for r in product.rules]
+    body = {"sku": product.sku, "name": product.name, "description": product.description,
+            "is_active": product.is_active, "rules": rules,
+            "piece_rate_currency": current_app.config["PAYROLL_CURRENCY"]}
+    if rule is not None:
+        body.update(price_cents=rule.price_cents, price_currency=rule.price_currency,
+                    piece_rate_cents=rule.piece_rate_cents, maker_share_bp=rule.maker_share_bp)
+    return body
+
+
+@api_route("/product-types", "POST", "Create a product type.", body=ProductTypeRequest)
+def create_product_type():
+    """201 with the product type."""
+    data = parse(ProductTypeRequest)
+    values = data.model_dump(include={"price_cents", "price_currency", "piece_rate_cents",
+                                      "maker_share_bp"})
+    product = services.create_product_type(data.sku, data.name, data.description, values,
+                                           data.effective_from or _today(), actor=current_user)
+    db.session.commit()
+    return jsonify(product_json(product)), 201
+
+
+@api_route("/product-types/<sku>", "PATCH", "Change price or wage rule from a date.",
+           body=RuleChangeRequest)
+def change_product_type(sku):
+    """200 with the product type and its new rule."""
+    product = services.product_by_sku(sku)
+    data = parse(RuleChangeRequest)
+    changes = data.model_dump(exclude={"effective_from"})
+    services.change_rule(product, changes, data.effective_from, actor=current_user)
+    db.session.commit()
+    return jsonify(product_json(product)), 200

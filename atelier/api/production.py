@@ -1,1 +1,85 @@
-"""API calls for the production area (see API.md)."""
+"""API calls for production, pieces and label sheets (see API.md)."""
+
+from datetime import date
+from typing import Literal
+
+from flask import current_app, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from atelier.api import Body, api_route, parse
+from atelier.errors import Invalid
+from atelier.extensions import db
+from atelier.production import items as item_services
+from atelier.production import labels, services
+from atelier.production.views import pdf_response
+
+
+class ProductionRequest(Body):
+    """Pieces made by one maker."""
+
+    beneficiary: str
+    product_type: str
+    quantity: int
+    made_on: date | None = None
+    qc: Literal["passed", "rejected"] = "passed"
+    client_id: str | None = None
+
+
+class LabelsRequest(Body):
+    """Pieces to print labels for, and optionally the grid."""
+
+    items: list[str]
+    columns: int = 3
+    rows: int = 8
+
+
+def _qr_url(item) -> str:
+    """What the piece's QR code carries."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{item.tag}"
+
+
+def item_json(item, with_maker: bool) -> dict:
+    """A piece as the API shows it; ``maker_code`` only for supervisors and admins."""
+    rule = item_services.price_of(item, item_services.item_today(item))
+    body = {"code": item.code, "tag": item.tag, "qr_url": _qr_url(item),
+            "product_type": item.product_type.sku, "product_name": item.product_type.name,
+            "status": item.status, "site": item.site.code, "made_on": item.made_on.isoformat(),
+            "price_cents": rule.price_cents if rule else None,
+            "currency": rule.price_currency if rule else None}
+    if with_maker:
+        body["maker_code"] = item.beneficiary.maker_code
+    return body
+
+
+@api_route("/production", "POST", "Log pieces made; one item per piece.",
+           body=ProductionRequest, roles=("supervisor",))
+def log_production():
+    """201 with the new items; 200 with the first result for a replayed client_id."""
+    data = parse(ProductionRequest)
+    entry, created = services.log_production(current_user, data.beneficiary, data.product_type,
+                                             data.quantity, data.made_on, data.qc,
+                                             data.client_id)
+    db.session.commit()
+    items = [{"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
+             for i in entry.items]
+    return jsonify(id=entry.id, client_id=entry.client_id, items=items), 201 if created else 200
+
+
+@api_route("/items/<ref>", "GET", "A piece by code or tag.", roles=("supervisor", "shop"))
+def get_item(ref):
+    """200 with the piece; 404 for unknown pieces and for pieces of other sites alike."""
+    item = item_services.find_item(current_user, ref)
+    return jsonify(item_json(item, item_services.may_see_maker(current_user)))
+
+
+@api_route("/labels", "POST", "A4 label sheet (PDF) for pieces.", body=LabelsRequest,
+           roles=("supervisor",))
+def print_labels():
+    """200 application/pdf; never names the maker."""
+    data = parse(LabelsRequest)
+    errors = labels.check_grid(data.columns, data.rows)
+    if errors:
+        raise Invalid(_("The label grid is not valid."), errors)
+    pieces = item_services.items_for_labels(current_user, data.items)
+    return pdf_response(pieces, labels.Grid(columns=data.columns, rows=data.rows))

@@ -15,3 +15,65 @@ def rule_on(rules, day: date):
         if best is None or rule.effective_from > best.effective_from:
             best = rule
     return best
+
+
+SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,31}$"
+
+
+def check_rule_values(values: dict) -> dict[str, str]:
+    """Field errors for price/wage values (only the keys present are checked)."""
+    errors: dict[str, str] = {}
+    for name in ("price_cents", "piece_rate_cents"):
+        if name in values and (type(values[name]) is not int or values[name] < 0):
+            errors[name] = "a whole number of cents, 0 or more"
+    if "maker_share_bp" in values:
+        share = values["maker_share_bp"]
+        if type(share) is not int or not 0 <= share <= 10_000:
+            errors["maker_share_bp"] = "basis points from 0 to 10000"
+    if "price_currency" in values:
+        currency = values["price_currency"]
+        if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()
+                and currency.isupper()):
+            errors["price_currency"] = "an ISO 4217 code such as EUR"
+    return errors
+
+
+def next_rule_values(current, changes: dict) -> dict:
+    """The values of a new rule: the current rule's, with ``changes`` applied."""
+    keys = ("price_cents", "price_currency", "piece_rate_cents", "maker_share_bp")
+    base = {k: getattr(current, k) for k in keys} if current is not None else {}
+    base.update({k: v for k, v in changes.items() if k in keys and v is not None})
+    return base
+
+
+def share_percent(share_bp: int) -> str:
+    """Basis points as a plain percentage for people: 2000 → ``20``, 1250 → ``12.5``."""
+    whole, rest = divmod(share_bp, 100)
+    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
+
+
+def parse_cents(text: str) -> int:
+    """``"15"``, ``"15.5"`` or ``"15,50"`` → 1550 minor units; ValueError otherwise."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = (text or "").strip().replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError("not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+        raise ValueError("an amount such as 15.00")
+    return int(amount * 100)
+
+
+def parse_percent_bp(text: str) -> int:
+    """``"20"`` or ``"12.5"`` (per cent) → basis points; ValueError outside 0–100."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal((text or "").strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not value.is_finite() or not 0 <= value <= 100 or value.as_tuple().exponent < -2:
+        raise ValueError("a percentage from 0 to 100")
+    return int(value * 100)

@@ -1,5 +1,162 @@
-"""Pages for the catalog area."""
+"""Pages for the catalogue: product types (admin) and their photos (public, cached)."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from atelier import nav
+from atelier.authz import roles_required
+from atelier.catalog import services
+from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.forms import apply_errors
+from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
+
+#: service field names → form field names, so errors land on the right input
+FORM_FIELDS = {"price_cents": "price", "piece_rate_cents": "piece_rate",
+               "maker_share_bp": "maker_share"}
+
+
+def _show(form, exc: DomainError) -> None:
+    """Put a domain error on the form's own fields."""
+    exc.fields = {FORM_FIELDS.get(k, k): v for k, v in (exc.fields or {}).items()}
+    apply_errors(form, exc)
+
+nav.register("catalog.products", _l("Products"), ["admin"], order=30, icon="catalog")
+
+
+def _today():
+    """Today in the payroll timezone (rules change at local midnight)."""
+    from flask import current_app
+
+    from atelier.db import utcnow
+
+    return local_date(utcnow(), current_app.config["PAYROLL_TIMEZONE"])
+
+
+@bp.route("/admin/products", methods=["GET", "POST"])
+@roles_required()
+def products():
+    """The catalogue, and a form to add a product type."""
+    form = ProductForm()
+    if request.method == "GET":
+        form.effective_from.data = _today()
+    if form.validate_on_submit():
+        try:
+            values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
+            product = services.create_product_type(
+                form.sku.data, form.name.data, form.description.data, values,
+                form.effective_from.data, actor=current_user)
+            if form.photo.data:
+                services.set_photo(product, form.photo.data.read(), actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _show(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Product type saved."), "success")
+            return redirect(url_for("catalog.product", sku=product.sku))
+    rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
+    return render_template("catalog/products.html", rows=rows, form=form)
+
+
+@bp.route("/admin/products/<sku>", methods=["GET", "POST"])
+@roles_required()
+def product(sku):
+    """One product type: details, photo, and its rule history."""
+    item = services.product_by_sku(sku)
+    form = DetailsForm(obj=item)
+    rule_form = RuleForm(formdata=None)
+    rule_form.effective_from.data = _today()
+    if form.validate_on_submit():
+        try:
+            services.update_details(item, form.name.data, form.description.data,
+                                    form.is_active.data, actor=current_user)
+            if form.photo.data:
+                services.set_photo(item, form.photo.data.read(), actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _show(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Product type saved."), "success")
+            return redirect(url_for("catalog.product", sku=item.sku))
+    return render_template("catalog/product.html", product=item, form=form, rule_form=rule_form,
+                           today=_today())
+
+
+@bp.route("/admin/products/<sku>/rules", methods=["POST"])
+@roles_required()
+def product_rule(sku):
+    """Change the price or wage rule from a date on."""
+    item = services.product_by_sku(sku)
+    rule_form = RuleForm()
+    if rule_form.validate_on_submit():
+        try:
+            services.change_rule(item, rule_values(rule_form), rule_form.effective_from.data,
+                                 actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("New rule saved."), "success")
+    else:
+        flash(_("Please correct the marked fields."), "error")
+    return redirect(url_for("catalog.product", sku=sku))
+
+
+@bp.route("/products/<sku>/photo-<int:version>.jpg")
+def photo(sku, version):
+    """A product's photo; the URL changes with each upload, so it is cached for a year."""
+    try:
+        item = services.product_by_sku(sku, with_photo=True)
+    except DomainError:
+        abort(404)
+    if not item.photo or version != item.photo_version:
+        abort(404)
+    etag = f"{item.sku}-{item.photo_version}"
+    if request.if_none_match.contains(etag):
+        response = current_response(b"", 304, item, etag)
+    else:
+        response = current_response(item.photo, 200, item, etag)
+    return response
+
+
+def current_response(body: bytes, status: int, item, etag: str):
+    """The photo response with long-lived public caching."""
+    from flask import make_response
+
+    response = make_response(body, status)
+    response.headers["Content-Type"] = item.photo_mime or "image/jpeg"
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.app_template_global("product_photo_url")
+def photo_url(product) -> str | None:
+    """The versioned URL of a product's photo, or None if it has none."""
+    if not product.photo_version:
+        return None
+    return url_for("catalog.photo", sku=product.sku, version=product.photo_version)
+
+
+@bp.app_template_filter("format_cents")
+def format_cents_filter(amount_cents: int, currency: str) -> str:
+    """``1500|format_cents('EUR')`` → ``15.00 EUR``."""
+    from atelier.money import format_cents
+
+    return format_cents(amount_cents, currency)
+
+
+@bp.app_template_filter("share_percent")
+def share_percent_filter(share_bp: int) -> str:
+    """``2000|share_percent`` → ``20``."""
+    from atelier.catalog.rules import share_percent
+
+    return share_percent(share_bp)

@@ -37,3 +37,53 @@ def parse_scan(text: str) -> tuple[str, str]:
     if dash and prefix.isalnum() and digits.isdigit():
         return "code", f"{prefix.upper()}-{digits}"
     return "tag", value
+
+
+MAX_QUANTITY = 200
+#: statuses in which a piece has not left the atelier, so its entry may still be voided
+VOIDABLE = ("in_atelier", "rejected")
+
+
+def codes_for(site_code: str, last_number: int, quantity: int) -> list[str]:
+    """The codes of the ``quantity`` pieces ending at ``last_number``, in order."""
+    first = last_number - quantity + 1
+    return [item_code(site_code, n) for n in range(first, last_number + 1)]
+
+
+def check_entry(quantity, made_on, today) -> dict[str, str]:
+    """Field errors for a production entry: 1–200 pieces, made today or earlier."""
+    errors: dict[str, str] = {}
+    if type(quantity) is not int or not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = f"from 1 to {MAX_QUANTITY}"
+    if made_on is None:
+        errors["made_on"] = "required"
+    elif made_on > today:
+        errors["made_on"] = "cannot be in the future"
+    return errors
+
+
+def can_void(statuses) -> bool:
+    """An entry may be voided while none of its pieces has left the atelier."""
+    statuses = list(statuses)
+    return bool(statuses) and all(s in VOIDABLE for s in statuses)
+
+
+def public_first_name(display_name: str, consent: bool, anonymised: bool = False) -> str | None:
+    """The first name a story page may show: only with consent, never after erasure."""
+    if not consent or anonymised:
+        return None
+    first = (display_name or "").strip().split()
+    return first[0] if first else None
+
+
+def is_client_id(value) -> bool:
+    """True for a UUID string, the shape of a device's ``client_id``."""
+    import uuid
+
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BuildError
 
 from atelier import nav
 from atelier.authz import roles_required
@@ -47,17 +46,6 @@ STATUS_LABELS = {"pending": _l("Waiting for payment"), "paid": _l("Paid"), "expi
 def shop_money(cents: int, currency: str) -> str:
     """An amount of minor units in the visitor's language: ``€ 15,00``."""
     return format_currency(Decimal(cents).scaleb(-2), currency)
-
-
-@bp.app_template_global()
-def product_photo_url(piece) -> str | None:
-    """The catalogue's photo URL for a piece's product, or None (no photo yet)."""
-    if not piece.photo_version:
-        return None
-    try:
-        return url_for("catalog.product_photo", sku=piece.sku, v=piece.photo_version)
-    except BuildError:
-        return None
 
 
 @bp.route("/store")

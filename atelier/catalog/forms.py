@@ -1,0 +1,73 @@
+"""Forms for the catalogue pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from atelier.catalog.rules import parse_cents, parse_percent_bp
+
+
+def _amount(form, field):
+    """An amount such as 15.00."""
+    if field.data:
+        try:
+            parse_cents(field.data)
+        except ValueError as exc:
+            raise ValidationError(_l("Write an amount such as 15.00.")) from exc
+
+
+def _percent(form, field):
+    """A percentage from 0 to 100."""
+    if field.data:
+        try:
+            parse_percent_bp(field.data)
+        except ValueError as exc:
+            raise ValidationError(_l("Write a percentage from 0 to 100.")) from exc
+
+
+class RuleFields:
+    """Price and wage fields shared by the new-product and new-rule forms."""
+
+    price = StringField(_l("Shop price"), validators=[Optional(), _amount])
+    piece_rate = StringField(_l("Piece rate (payroll currency)"), validators=[Optional(), _amount])
+    maker_share = StringField(_l("Maker's share of the sale (%)"),
+                              validators=[Optional(), _percent])
+    effective_from = DateField(_l("From"), validators=[DataRequired()])
+
+
+class ProductForm(RuleFields, FlaskForm):
+    """A new product type."""
+
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    price_currency = StringField(_l("Price currency"), default="EUR",
+                                 validators=[DataRequired(), Length(min=3, max=3)])
+    photo = FileField(_l("Photo"))
+
+
+class RuleForm(RuleFields, FlaskForm):
+    """A change of price or wage rule from a date on."""
+
+
+class DetailsForm(FlaskForm):
+    """Name, description, photo and whether the product is still made."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    is_active = BooleanField(_l("Still made"))
+    photo = FileField(_l("New photo"))
+
+
+def rule_values(form) -> dict:
+    """The cents and basis points typed in a form; blank fields are left out."""
+    values = {}
+    if form.price.data:
+        values["price_cents"] = parse_cents(form.price.data)
+    if form.piece_rate.data:
+        values["piece_rate_cents"] = parse_cents(form.piece_rate.data)
+    if form.maker_share.data:
+        values["maker_share_bp"] = parse_percent_bp(form.maker_share.data)
+    return values

@@ -1,0 +1,82 @@
+"""End-to-end: a supervisor logs three pieces on the tablet and prints their labels."""
+
+import pypdfium2 as pdfium
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+
+from atelier.production.models import Item
+from tests.e2e.conftest import screenshot, sign_in_page
+from tests.factories import give_photo, sync_item_seq
+
+pytestmark = pytest.mark.e2e
+
+
+def _qr_texts(pdf: bytes) -> list[str]:
+    """Every QR code on every page of a PDF."""
+    document = pdfium.PdfDocument(pdf)
+    texts = []
+    try:
+        for page in document:
+            bitmap = page.render(scale=2.5)
+            texts += [r.text for r in zxingcpp.read_barcodes(bitmap.to_pil())]
+            bitmap.close()
+            page.close()
+    finally:
+        document.close()
+    return texts
+
+
+def test_log_three_pieces_and_print_their_labels(tablet, world, db):
+    """Tap the maker, the product, + twice, save; the label PDF has their three QR codes."""
+    sync_item_seq(world.sites["ORA"])
+    give_photo(world.tote)
+    sign_in_page(tablet, world.users["supervisor"])
+    tablet.goto("/atelier/production")
+    tablet.locator("label.maker-tile", has_text="Elena").click()
+    tablet.locator("label.product-tile", has_text="Tote bag").click()
+    more = tablet.get_by_role("button", name="One more")
+    more.click()
+    more.click()
+    assert tablet.get_by_label("How many").input_value() == "3"
+    box = more.bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 48
+    screenshot(tablet, "production-tablet-form")
+    tablet.get_by_role("button", name="Save pieces").click()
+    tablet.wait_for_load_state()
+    assert tablet.get_by_text("3 pieces saved.").is_visible()
+    link = tablet.get_by_role("link", name="Print the labels now")
+    assert link.is_visible()
+    screenshot(tablet, "production-tablet-saved")
+    response = tablet.request.get(link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    db.session.expire_all()
+    tags = db.session.scalars(sa.select(Item.tag).where(
+        Item.production_entry_id.is_not(None))).all()
+    assert len(tags) == 3
+    assert sorted(_qr_texts(response.body())) == sorted(
+        f"https://atelier.test/t/{tag}" for tag in tags)
+    assert tablet.js_errors == []
+
+
+def test_story_page_fits_a_phone(phone, world, db):
+    """The page a buyer's phone opens: product, photo, no sideways scrolling, no script."""
+    give_photo(world.tote)
+    db.session.commit()
+    phone.goto(f"/t/{world.item_shop.tag}")
+    assert phone.get_by_role("heading", name="Tote bag").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.evaluate("document.scripts.length") == 0
+    assert phone.js_errors == []
+    screenshot(phone, "story-phone")
+
+
+def test_production_screen_fits_a_phone(phone, world, db):
+    """On a 360px phone the production screen does not scroll sideways."""
+    sign_in_page(phone, world.users["supervisor"])
+    phone.goto("/atelier/production")
+    assert phone.get_by_role("button", name="Save pieces").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.js_errors == []
+    screenshot(phone, "production-phone")

@@ -1,0 +1,85 @@
+"""Catalogue pages: adding product types, photo uploads (validated, re-encoded, cached)."""
+
+import io
+
+import sqlalchemy as sa
+from PIL import Image
+
+from atelier.catalog.models import ProductType
+from tests.conftest import sign_in
+from tests.factories import give_photo, photo_bytes
+
+
+def _with_exif() -> bytes:
+    """A JPEG carrying EXIF metadata (as phones write: location, camera…)."""
+    image = Image.new("RGB", (80, 60), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_admin_adds_a_product_with_a_photo(client, world, db):
+    """The new product is listed with its price; its photo is re-encoded without metadata."""
+    sign_in(client, world.users["admin"])
+    response = client.post("/admin/products", data={
+        "sku": "apron", "name": "Kitchen apron", "price": "24.00", "price_currency": "EUR",
+        "piece_rate": "20", "maker_share": "20", "effective_from": "2026-01-01",
+        "photo": (io.BytesIO(_with_exif()), "apron.jpg")}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Kitchen apron" in response.text
+    product = db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON"))
+    assert product.rules[0].price_cents == 2400 and product.rules[0].maker_share_bp == 2000
+    stored = Image.open(io.BytesIO(product.photo))
+    assert stored.format == "JPEG"
+    assert b"SecretCam" not in product.photo and not stored.getexif()
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, world, db):
+    """A text file named .jpg is refused with a message, and nothing changes."""
+    sign_in(client, world.users["admin"])
+    response = client.post(f"/admin/products/{world.tote.sku}", data={
+        "name": "Tote bag", "description": "", "is_active": "y",
+        "photo": (io.BytesIO(b"GIF89a not really"), "evil.jpg")})
+    assert response.status_code == 200
+    assert "could not be used" in response.text
+    db.session.refresh(world.tote)
+    assert world.tote.photo_version == 0
+
+
+def test_the_photo_is_served_with_long_caching_and_etag(client, world, db):
+    """The versioned photo URL is cached a year; an If-None-Match revalidation is a 304."""
+    give_photo(world.tote)
+    db.session.commit()
+    url = f"/products/TOTE/photo-{world.tote.photo_version}.jpg"
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert "immutable" in response.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/products/TOTE/photo-99.jpg").status_code == 404
+
+
+def test_a_rule_change_from_the_page(client, world, db):
+    """The admin raises the price from a date; the history shows both rules."""
+    sign_in(client, world.users["admin"])
+    response = client.post("/admin/products/TOTE/rules", data={
+        "price": "18.00", "effective_from": "2026-06-01"}, follow_redirects=True)
+    assert "18.00 EUR" in response.text and "15.00 EUR" in response.text
+
+
+def test_photo_bytes_helper_makes_real_images():
+    """The upload helper used by tests produces a decodable PNG."""
+    assert Image.open(io.BytesIO(photo_bytes())).format == "PNG"
+
+
+def test_a_missing_price_is_marked_on_its_field(client, world, db):
+    """Saving a product without a price marks the price field and saves nothing."""
+    sign_in(client, world.users["admin"])
+    response = client.post("/admin/products", data={
+        "sku": "APRON", "name": "Kitchen apron", "price_currency": "EUR", "piece_rate": "20",
+        "maker_share": "20", "effective_from": "2026-01-01"})
+    assert response.status_code == 200
+    assert 'class="field has-error"' in response.text and "required" in response.text
+    assert db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON")) is None
