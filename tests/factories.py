@@ -123,3 +123,44 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- wages ---
+def make_sale(items, site, sold_at=None, prices=None, currency=None, **overrides):
+    """A sale of ``items`` at ``site`` (items become sold); ``prices`` per item, default 1500."""
+    from datetime import UTC, datetime
+
+    from atelier.till.models import Sale, SaleLine
+
+    prices = prices or [1500] * len(items)
+    currency = currency or site.currency
+    sale = _add(Sale(site=site, channel="till", payment_method="card", currency=currency,
+                     total_cents=sum(prices),
+                     sold_at=sold_at or datetime(2026, 3, 10, 12, 0, tzinfo=UTC), **overrides))
+    for item, price in zip(items, prices, strict=True):
+        item.status = "sold"
+        item.site = site
+        _add(SaleLine(sale=sale, item=item, beneficiary_id=item.beneficiary_id,
+                      list_price_cents=price, price_cents=price, currency=currency))
+    return sale
+
+
+def make_return(sale_line, returned_at=None, restock=True):
+    """A return of one sale line (the item goes back in the shop)."""
+    from datetime import UTC, datetime
+
+    from atelier.till.models import Return
+
+    sale_line.is_returned = True
+    sale_line.item.status = "in_shop" if restock else "written_off"
+    return _add(Return(sale_line=sale_line, item_id=sale_line.item_id, reason="did not fit",
+                       is_restocked=restock, refund_cents=sale_line.price_cents,
+                       currency=sale_line.currency,
+                       returned_at=returned_at or datetime(2026, 4, 3, 12, 0, tzinfo=UTC)))
+
+
+def make_attendance(session, maker, status="present"):
+    """One person's status at one session."""
+    from atelier.workshops.models import Attendance
+
+    return _add(Attendance(session_id=session.id, beneficiary_id=maker.id, status=status))
