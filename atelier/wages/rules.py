@@ -203,3 +203,12 @@ def due_period(day: date, closed: Iterable[str]) -> str:
 def has_ended(period: str, today: date) -> bool:
     """True once the month is over (``today`` is a payroll-timezone date)."""
     return today >= month_bounds(period)[1]
+
+
+def normalise_iban(text: str) -> str | None:
+    """The IBAN without spaces, upper case, if its check digits are right; else None."""
+    iban = "".join((text or "").split()).upper()
+    if not 15 <= len(iban) <= 34 or not iban.isalnum() or not iban[:2].isalpha():
+        return None
+    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
+    return iban if int(digits) % 97 == 1 else None

@@ -259,3 +259,13 @@ def recent_periods(count: int = 12) -> list[tuple[str, PayPeriod | None]]:
     rows = {r.period: r for r in db.session.scalars(
         sa.select(PayPeriod).where(PayPeriod.period.in_(months)))}
     return [(m, rows.get(m)) for m in months]
+
+
+def audit_read(view: PeriodView, beneficiary_id: int | None = None) -> None:
+    """Staff read the pay of people: one audit entry per read."""
+    audit.record("wages.read", entity_type="pay_periods", entity_id=view.period,
+                 status=view.status, makers=len(view.slips), beneficiary_id=beneficiary_id)
+
+
+# Bank details live in payees.py; the lead's anonymisation calls forget_payee from here.
+from atelier.wages.payees import forget_payee, payee_map, set_payee  # noqa: E402, F401
