@@ -1,8 +1,8 @@
 """A payslip as a one-page A4 PDF in the maker's language (ReportLab, embedded DejaVu)."""
 
 import io
-from xml.sax.saxutils import escape
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from flask_babel import force_locale, format_currency, format_date
 from flask_babel import gettext as _

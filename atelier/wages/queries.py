@@ -14,8 +14,8 @@ from atelier.money import format_cents
 from atelier.org.models import Site
 from atelier.people.models import Beneficiary
 from atelier.production.models import Item
-from atelier.timeutil import start_of_day_utc
 from atelier.till.models import Return, Sale, SaleLine
+from atelier.timeutil import start_of_day_utc
 from atelier.wages.models import ExchangeRate, PayPeriod, PayslipLine
 from atelier.wages.rules import Piece, Presence, Refund, Rule, SoldLine
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
