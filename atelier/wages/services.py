@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from atelier import audit
 from atelier.db import utcnow
@@ -120,9 +121,9 @@ def parse_rates(given: dict) -> dict[str, str]:
     return clean
 
 
-def set_rates(period: str, given: dict) -> PayPeriod:
+def set_rates(period: str, given: dict, row: PayPeriod | None = None) -> PayPeriod:
     """Store a month's exchange rates (replacing those given); 409 once it is closed."""
-    row = get_or_create_period(period)
+    row = row or get_or_create_period(period)
     if row.status == "closed":
         raise PeriodClosed(_("This month is closed; its rates cannot change."))
     clean = parse_rates(given)
@@ -201,24 +202,25 @@ def close_period(period: str, given_rates: dict | None, user, on: date | None = 
     if not rules.has_ended(period, on or today()):
         raise PeriodNotOver(_("This month has not ended yet."))
     if given_rates:
-        set_rates(period, given_rates)
+        set_rates(period, given_rates, row)
     view = preview(period, row=row)
     if view.missing_rates:
         why = _("Set this exchange rate first.")
         raise Invalid(_("Exchange rates missing: %(codes)s.", codes=", ".join(view.missing_rates)),
                       {f"exchange_rates.{code}": why for code in view.missing_rates},
                       code="missing_rates")
+    closed = {"status": "closed", "closed_at": utcnow(), "closed_by_id": getattr(user, "id", None)}
     won = db.session.execute(
         sa.update(PayPeriod).where(PayPeriod.id == row.id, PayPeriod.status == "open")
-        .values(status="closed", closed_at=utcnow(), closed_by_id=getattr(user, "id", None))
-        .execution_options(synchronize_session=False))
-    if won.rowcount != 1:
+        .values(**closed).execution_options(synchronize_session=False))
+    if won.rowcount != 1:  # someone else closed it a moment ago
         raise PeriodClosed(_("This month is already closed."))
+    for key, value in closed.items():
+        set_committed_value(row, key, value)
     _freeze(row, view)
     audit.record("wages.close", row, period=period, payslips=len(view.slips),
                  total_cents=view.total_cents, rates=view.rates, user=user)
     db.session.flush()
-    db.session.expire(row)
     return _frozen(row, None)
 
 
