@@ -1,6 +1,6 @@
 """Wages use cases against the database: preview, close, late events, boundaries."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -161,3 +161,28 @@ def test_bad_rates_are_refused_by_name(world, db):
     assert set(refused.value.fields) == {"EUR", "eur", "RON"}
     with pytest.raises(Invalid):
         services.check_period("2026-13")
+
+
+def test_demo_seed_is_idempotent_and_closes_months_before_last(app, world, db):
+    """Demo wages: six months of EUR rates, all but last month closed; twice adds nothing."""
+    from atelier.wages import demo
+    from atelier.wages.models import ExchangeRate, PayPeriod, Payslip
+
+    today = services.today()
+    f.make_item(world.tote, world.elena,
+                made_on=date(today.year, today.month, 1) - timedelta(days=40))
+    demo.seed()
+    db.session.commit()
+
+    def counts():
+        return [db.session.scalar(sa.select(sa.func.count()).select_from(m))
+                for m in (PayPeriod, ExchangeRate, Payslip, PayslipLine, AuditEntry)]
+
+    first = counts()
+    demo.seed()
+    db.session.commit()
+    assert counts() == first
+    statuses = db.session.execute(sa.select(PayPeriod.period, PayPeriod.status)
+                                  .order_by(PayPeriod.period)).all()
+    assert [s for _p, s in statuses] == ["closed"] * 5 + ["open"]
+    assert first[2] == 1  # Elena's piece of two months ago is on a payslip

@@ -9,7 +9,8 @@ KIND_LABELS = {
     "adjustment": _l("Return"),
 }
 
-KIND_ICONS = {"piece": "🪡", "sales_share": "🛍️", "stipend": "📅", "adjustment": "↩️"}
+#: names of the icons in templates/wages/_icons.html
+KIND_ICONS = {"piece": "bag", "sales_share": "tag", "stipend": "calendar", "adjustment": "back"}
 
 
 def kind_label(kind: str) -> str:

@@ -174,18 +174,26 @@ def preview(period: str, beneficiary_id: int | None = None,
 
 
 def _frozen(row: PayPeriod, beneficiary_id: int | None) -> PeriodView:
-    """A closed month as frozen: its payslips and their lines, two selects."""
-    query = (sa.select(Payslip, Beneficiary.display_name, Beneficiary.maker_code)
+    """A closed month as frozen: its payslips, then all their lines (plain rows, two selects)."""
+    query = (sa.select(Payslip.id, Payslip.beneficiary_id, Payslip.total_cents,
+                       Beneficiary.display_name, Beneficiary.maker_code)
              .join(Beneficiary, Beneficiary.id == Payslip.beneficiary_id)
              .where(Payslip.pay_period_id == row.id)
              .order_by(sa.func.lower(Beneficiary.display_name), Beneficiary.maker_code))
-    if beneficiary_id is not None:
-        query = query.where(Payslip.beneficiary_id == beneficiary_id)
-    slips = []
-    for payslip, name, code in db.session.execute(query):
-        lines = [rules.Line(payslip.beneficiary_id, x.kind, x.description, x.amount_cents,
-                            x.source_type, x.source_id) for x in payslip.lines]
-        slips.append(Slip(payslip.beneficiary_id, name, code, lines, payslip.total_cents))
+    mine = sa.true() if beneficiary_id is None else Payslip.beneficiary_id == beneficiary_id
+    heads = db.session.execute(query.where(mine)).all()
+    lines: dict[int, list[rules.Line]] = {head.id: [] for head in heads}
+    if heads:
+        for x in db.session.execute(
+                sa.select(PayslipLine.payslip_id, Payslip.beneficiary_id, PayslipLine.kind,
+                          PayslipLine.description, PayslipLine.amount_cents,
+                          PayslipLine.source_type, PayslipLine.source_id)
+                .join(Payslip, Payslip.id == PayslipLine.payslip_id)
+                .where(Payslip.pay_period_id == row.id, mine).order_by(PayslipLine.id)):
+            lines[x.payslip_id].append(rules.Line(x.beneficiary_id, x.kind, x.description,
+                                                  x.amount_cents, x.source_type, x.source_id))
+    slips = [Slip(h.beneficiary_id, h.display_name, h.maker_code, lines[h.id], h.total_cents)
+             for h in heads]
     return PeriodView(row.period, "closed", row.currency,
                       {r.currency: r.rate for r in row.rates}, [], slips)
 
@@ -228,12 +236,12 @@ def _freeze(row: PayPeriod, view: PeriodView) -> None:
     """Insert the payslips and then their lines, each in one bulk statement."""
     if not view.slips:
         return
-    db.session.execute(sa.insert(Payslip), [
+    db.session.execute(sa.insert(Payslip.__table__), [
         {"pay_period_id": row.id, "beneficiary_id": s.beneficiary_id, "currency": view.currency,
          "total_cents": s.total_cents} for s in view.slips])
     ids = dict(db.session.execute(sa.select(Payslip.beneficiary_id, Payslip.id)
                                   .where(Payslip.pay_period_id == row.id)).all())
-    db.session.execute(sa.insert(PayslipLine), [
+    db.session.execute(sa.insert(PayslipLine.__table__), [
         {"payslip_id": ids[s.beneficiary_id], "kind": x.kind, "description": x.description[:200],
          "amount_cents": x.amount_cents, "source_type": x.source_type, "source_id": x.source_id}
         for s in view.slips for x in s.lines])

@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_currency, get_locale
+from flask_babel import format_currency, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,6 +25,7 @@ from atelier.authz import roles_required
 from atelier.errors import Conflict, DomainError, NotFound
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
+from atelier.timeutil import parse_period
 from atelier.wages import exports, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
@@ -44,6 +45,18 @@ def money_filter(cents: int | None, currency: str) -> str:
     if cents is None:
         return "—"
     return format_currency(Decimal(cents) / 100, currency)
+
+
+@bp.app_template_filter("wages_month")
+def month_filter(period: str) -> str:
+    """``2026-03`` as the reader says it: ``March 2026``, ``martie 2026``."""
+    return format_date(parse_period(period), "LLLL yyyy")
+
+
+@bp.app_template_filter("wages_day")
+def day_filter(day) -> str:
+    """A day, short, in the reader's language: ``2 Mar``."""
+    return format_date(day, "d MMM")
 
 
 @bp.app_context_processor
