@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from atelier.wages import services
 from tests import factories as f
@@ -110,3 +111,31 @@ def services_today():
     from atelier.timeutil import local_date
 
     return local_date(datetime.now(UTC), "Europe/Bucharest")
+
+
+@pytest.mark.postgres
+def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
+    """Two closes of one month at the same moment: one 200, one 409, one set of payslips."""
+    import threading
+
+    from atelier.wages.models import Payslip
+
+    headers = [bearer(world.users["admin"]) for _ in range(2)]
+    db.session.commit()
+    barrier, statuses = threading.Barrier(2), []
+
+    def close(h):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/v1/pay-periods/2026-03/close",
+                               json={"exchange_rates": {"EUR": "4.9770"}}, headers=h)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=close, args=(h,)) for h in headers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Payslip))
+    assert count == 1

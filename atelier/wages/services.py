@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from atelier import audit
@@ -92,9 +93,12 @@ def get_or_create_period(period: str) -> PayPeriod:
     """The stored month, created open if new."""
     row = find_period(period)
     if row is None:
-        row = PayPeriod(period=period, status="open", currency=payroll()[0])
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                row = PayPeriod(period=period, status="open", currency=payroll()[0])
+                db.session.add(row)
+        except IntegrityError:  # created by another request a moment ago
+            row = find_period(period)
     return row
 
 
@@ -128,12 +132,15 @@ def set_rates(period: str, given: dict, row: PayPeriod | None = None) -> PayPeri
         raise PeriodClosed(_("This month is closed; its rates cannot change."))
     clean = parse_rates(given)
     existing = {rate.currency: rate for rate in row.rates}
-    for code, text in clean.items():
-        if code in existing:
-            existing[code].rate = text
-        else:
-            row.rates.append(ExchangeRate(currency=code, rate=text))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            for code, text in clean.items():
+                if code in existing:
+                    existing[code].rate = text
+                else:
+                    row.rates.append(ExchangeRate(currency=code, rate=text))
+    except IntegrityError:
+        raise Conflict(_("These rates were changed at the same moment. Try again.")) from None
     audit.record("wages.rates", row, period=period, rates=clean)
     return row
 
