@@ -125,6 +125,7 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
     barrier, statuses = threading.Barrier(2), []
 
     def close(h):
+        """One coordinator's close, started at the same moment as the other's."""
         client = app.test_client()
         barrier.wait()
         response = client.post("/api/v1/pay-periods/2026-03/close",
@@ -139,3 +140,23 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
     assert sorted(statuses) == [200, 409]
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Payslip))
     assert count == 1
+
+
+def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(client, world,
+                                                                       march_sale, db):
+    """After closing March, a return and a late piece change nothing in March's answer;
+    April takes the share back (at March's amount, not April's rate) and pays the piece."""
+    admin = bearer(world.users["admin"])
+    client.post("/api/v1/pay-periods/2026-03/close",
+                json={"exchange_rates": {"EUR": "4.9770"}}, headers=admin)
+    before = client.get("/api/v1/pay-periods/2026-03", headers=admin).data
+    refund = f.make_return(march_sale.lines[0], returned_at=datetime(2026, 4, 2, 9, tzinfo=UTC))
+    late = f.make_item(world.tote, world.elena, made_on=date(2026, 3, 31))
+    client.put("/api/v1/exchange-rates/2026-04", json={"EUR": "5.2000"}, headers=admin)
+    after = client.get("/api/v1/pay-periods/2026-03", headers=admin).data
+    assert after == before
+    april = client.get("/api/v1/pay-periods/2026-04", headers=admin).get_json()
+    lines = april["payslips"][0]["lines"]
+    assert [(x["kind"], x["amount_cents"], x["source_id"]) for x in lines] == [
+        ("piece", 1000, late.id), ("adjustment", -1493, refund.id)]
+    assert april["payslips"][0]["total_cents"] == 1000 - 1493

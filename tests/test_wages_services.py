@@ -175,6 +175,7 @@ def test_demo_seed_is_idempotent_and_closes_months_before_last(app, world, db):
     db.session.commit()
 
     def counts():
+        """Rows in every wages table and the audit log."""
         return [db.session.scalar(sa.select(sa.func.count()).select_from(m))
                 for m in (PayPeriod, ExchangeRate, Payslip, PayslipLine, AuditEntry)]
 

@@ -34,7 +34,7 @@ def render(period_row, slip, locale: str) -> bytes:
                             topMargin=18 * mm, bottomMargin=18 * mm,
                             title=f"Payslip {period_row.period} {slip.maker_code}")
     with force_locale(locale):
-        month = format_date(parse_period(period_row.period), "MMMM yyyy")
+        month = format_date(parse_period(period_row.period), "LLLL yyyy")
         story = [
             Paragraph(_("Payslip") + f" — {month}", title),
             Paragraph(escape(f"{slip.display_name} · {slip.maker_code}"), body),
