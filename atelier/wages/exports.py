@@ -26,7 +26,8 @@ def amount(cents: int) -> str:
 
 
 def bank_csv(view: PeriodView, payees: dict[int, tuple[str, str]]) -> str:
-    """One transfer per maker with a positive total; ``payees`` gives holder and IBAN."""
+    """One transfer per maker with a positive total; ``payees`` gives holder and IBAN
+    (left empty, for the coordinator to see, where none is kept)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["maker_code", "account_holder", "iban", "amount", "currency", "reference"])
@@ -34,7 +35,7 @@ def bank_csv(view: PeriodView, payees: dict[int, tuple[str, str]]) -> str:
         if slip.total_cents <= 0:
             continue
         holder, iban = payees.get(slip.beneficiary_id, ("", ""))
-        writer.writerow([safe_text(slip.maker_code), safe_text(holder or slip.display_name),
+        writer.writerow([safe_text(slip.maker_code), safe_text(holder),
                          safe_text(iban), amount(slip.total_cents), view.currency,
                          safe_text(f"Atelier {view.period} {slip.maker_code}")])
     return out.getvalue()

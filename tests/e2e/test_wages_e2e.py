@@ -51,6 +51,11 @@ def test_maker_sees_her_month_matching_the_coordinators_preview(phone, laptop, w
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "the page must not scroll sideways on a small phone"
     screenshot(phone, "wages-maker-phone")
+    phone.get_by_role("button", name="UK").click()
+    phone.wait_for_load_state()
+    assert phone.url.endswith("/me/earnings")
+    assert phone.locator(".wages-accrued").get_attribute("data-total-cents") == coordinator[0]
+    screenshot(phone, "wages-maker-phone-uk")
     assert phone.js_errors == [] and laptop.js_errors == []
 
 
