@@ -125,7 +125,7 @@ def make_world() -> SimpleNamespace:
                            item_atelier=item_atelier, item_shop=item_shop)
 
 
-# --- indicators ---
+# --- shared by till, wages and indicators ---
 def make_attendance(session, beneficiary, status="present"):
     """One person's status at one session."""
     from atelier.workshops.models import Attendance
@@ -133,29 +133,39 @@ def make_attendance(session, beneficiary, status="present"):
     return _add(Attendance(session_id=session.id, beneficiary_id=beneficiary.id, status=status))
 
 
-def make_sale(shop, items, sold_at, price_cents=1500, currency="EUR"):
-    """A till sale of ``items`` at ``shop`` at an aware instant; the items become sold."""
+def make_sale(site, items, sold_at=None, price_cents=1500, *, prices=None, currency=None,
+              payment_method="cash", **overrides):
+    """A till sale of ``items`` at ``site`` (the pieces become sold there); ``prices`` per item
+    or one ``price_cents`` for all; ``sold_at`` an aware instant (default 10 March 2026)."""
+    from datetime import UTC, datetime
+
     from atelier.till.models import Sale, SaleLine
 
-    sale = _add(Sale(site_id=shop.id, channel="till", payment_method="cash", currency=currency,
-                     total_cents=price_cents * len(items), sold_at=sold_at))
-    for item in items:
+    prices = prices or [price_cents] * len(items)
+    currency = currency or site.currency
+    sale = _add(Sale(site_id=site.id, channel="till", payment_method=payment_method,
+                     currency=currency, total_cents=sum(prices),
+                     sold_at=sold_at or datetime(2026, 3, 10, 12, 0, tzinfo=UTC), **overrides))
+    for item, price in zip(items, prices, strict=True):
+        item.status, item.site_id = "sold", site.id
         _add(SaleLine(sale_id=sale.id, item_id=item.id, beneficiary_id=item.beneficiary_id,
-                      list_price_cents=price_cents, price_cents=price_cents, currency=currency))
-        item.status = "sold"
-    db.session.flush()
+                      list_price_cents=price, price_cents=price, currency=currency))
+    db.session.refresh(sale)
     return sale
 
 
-def make_return(sale_line, returned_at, restock=True):
-    """A return of a sale line at an aware instant."""
+def make_return(sale_line, returned_at=None, restock=True):
+    """A return of one sale line at an aware instant: restocked or written off."""
+    from datetime import UTC, datetime
+
     from atelier.till.models import Return
 
     sale_line.is_returned = True
     sale_line.item.status = "in_shop" if restock else "written_off"
-    return _add(Return(sale_line_id=sale_line.id, item_id=sale_line.item_id, reason="Torn",
+    return _add(Return(sale_line=sale_line, item_id=sale_line.item_id, reason="did not fit",
                        is_restocked=restock, refund_cents=sale_line.price_cents,
-                       currency=sale_line.currency, returned_at=returned_at))
+                       currency=sale_line.currency,
+                       returned_at=returned_at or datetime(2026, 4, 3, 12, 0, tzinfo=UTC)))
 
 
 def make_payslip(period, beneficiary, total_cents, status="closed", currency="RON"):

@@ -136,6 +136,28 @@ MATRIX: dict[str, Row] = {
     # unsigned: 400, and nothing happens
     "api.stripe_webhook": Row("/api/v1/stripe/webhook", PUBLIC),
     # --- wages --------------------------------------------------------------------------
+    "wages.periods": Row("/admin/wages", ADMIN),
+    "wages.period": Row("/admin/wages/2026-03", ADMIN),
+    "wages.set_rates": Row("/admin/wages/2026-03/rates", ADMIN, form={"rate-EUR": "4.97"}),
+    "wages.close": Row("/admin/wages/2026-03/close", ADMIN),
+    "wages.bank_csv": Row(lambda w: _closed_march(w, "/bank-transfers.csv"), ADMIN),
+    "wages.summary_xlsx": Row(lambda w: _closed_march(w, "/summary.xlsx"), ADMIN),
+    "wages.payslip": Row(lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}"), ADMIN),
+    "wages.payslip_pdf": Row(lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}/pdf"),
+                             ADMIN),
+    "wages.payees": Row("/admin/wages/payees", ADMIN, form={
+        "maker_code": "NOPE", "account_holder": "E", "iban": "NL91ABNA0417164300"}),
+    "wages.my_earnings": Row("/me/earnings", MAKER),
+    "wages.my_payslip": Row(lambda w: _closed_march(w, "").replace(
+        "/admin/wages/2026-03", "/me/payslips/2026-03"), MAKER),
+    "wages.my_payslip_pdf": Row(lambda w: _closed_march(w, "").replace(
+        "/admin/wages/2026-03", "/me/payslips/2026-03/pdf"), MAKER),
+    "api.put_exchange_rates": Row("/api/v1/exchange-rates/2026-03", ADMIN,
+                                  body={"EUR": "4.9770"}),
+    "api.get_pay_period": Row("/api/v1/pay-periods/2026-03", ADMIN),
+    "api.close_pay_period": Row("/api/v1/pay-periods/2026-03/close", ADMIN,
+                                body={"exchange_rates": {"EUR": "4.9770"}}),
+    "api.my_earnings": Row("/api/v1/me/earnings", MAKER),
     # --- indicators ---------------------------------------------------------------------
     "indicators.dashboard": Row("/indicators?year=2026", SUP),
     "indicators.export_csv": Row("/indicators/export.csv?year=2026", SUP),
@@ -167,6 +189,25 @@ def _new_member(w):
     person = _new_person(w)
     w.workshop.participants.append(person)
     return person
+
+
+# --- wages: helpers ----------------------------------------------------------------------
+def _closed_march(world, suffix: str) -> str:
+    """(wages) March 2026 closed with a payslip for Elena; the URL of ``suffix`` in it."""
+    import sqlalchemy as sa
+
+    from atelier.extensions import db
+    from atelier.wages.models import PayPeriod, Payslip, PayslipLine
+
+    if db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == "2026-03")) is None:
+        period = PayPeriod(period="2026-03", status="closed", currency="RON")
+        slip = Payslip(pay_period=period, beneficiary_id=world.elena.id, currency="RON",
+                       total_cents=1000)
+        slip.lines.append(PayslipLine(kind="piece", description="piece", amount_cents=1000,
+                                      source_type="item", source_id=world.item_atelier.id))
+        db.session.add(period)
+        db.session.commit()
+    return f"/admin/wages/2026-03{suffix}"
 
 
 def _expected(row: Row, role: str, is_api: bool) -> Callable[[int, str], bool]:

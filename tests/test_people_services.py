@@ -11,6 +11,7 @@ from atelier.errors import Conflict, Forbidden, Invalid
 from atelier.people import services
 from atelier.people.rules import MAKER_CODE_ALPHABET
 from atelier.wages.models import PayPeriod, Payslip
+from atelier.wages.payees import set_payee
 from tests.factories import make_user
 
 
@@ -128,14 +129,15 @@ def test_anonymisation_leaves_no_trace_of_her_name_anywhere(db, world):
     db.session.flush()
     db.session.add(Payslip(pay_period_id=period.id, beneficiary_id=person.id, currency="RON",
                            total_cents=12345))
+    set_payee(person.maker_code, "Zoryana Kovalenko", "RO49 AAAA 1B31 0075 9384 0000")
     db.session.commit()
-    assert "Zoryana" in _dump(db)
+    assert "Zoryana" in _dump(db) and "RO49AAAA1B31007593840000" in _dump(db)
 
     services.anonymise(db.session.get(type(person), person.id), admin)
     db.session.commit()
 
     dump = _dump(db)
-    for removed in ("Zoryana", "Kovalenko", "zoryana.k"):
+    for removed in ("Zoryana", "Kovalenko", "zoryana.k", "RO49AAAA1B31007593840000"):
         assert removed not in dump
     person = db.session.get(type(person), person.id)
     assert person.anonymised_at is not None and person.is_exited

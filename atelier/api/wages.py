@@ -1,1 +1,85 @@
 """API calls for the wages area (see API.md)."""
+
+from flask import jsonify
+from flask_login import current_user
+from pydantic import ConfigDict, RootModel
+
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.wages import earnings, services
+
+
+class Rates(RootModel[dict[str, str]]):
+    """``{"EUR": "4.9770"}``: units of payroll currency per unit of each sale currency."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class CloseBody(Body):
+    """Optional rates to set while closing."""
+
+    exchange_rates: dict[str, str] | None = None
+
+
+def period_json(view: services.PeriodView) -> dict:
+    """The documented shape of a pay period."""
+    return {
+        "period": view.period,
+        "status": view.status,
+        "currency": view.currency,
+        "exchange_rates": view.rates,
+        "missing_rates": view.missing_rates,
+        "total_cents": view.total_cents,
+        "payslips": [{
+            "beneficiary": slip.maker_code,
+            "display_name": slip.display_name,
+            "lines": [{"kind": x.kind, "description": x.description,
+                       "amount_cents": x.amount_cents, "source_type": x.source_type,
+                       "source_id": x.source_id} for x in slip.lines],
+            "total_cents": slip.total_cents,
+        } for slip in view.slips],
+    }
+
+
+@api_route("/exchange-rates/<period>", "PUT", "Set a month's exchange rates", body=Rates)
+def put_exchange_rates(period):
+    """Store the month's rates into the payroll currency; 409 once it is closed."""
+    services.check_period(period)
+    rates = parse(Rates).root
+    row = services.set_rates(period, rates)
+    db.session.commit()
+    return jsonify({"period": row.period, "status": row.status, "currency": row.currency,
+                    "exchange_rates": {r.currency: r.rate for r in row.rates}})
+
+
+@api_route("/pay-periods/<period>", "GET", "A month's payslips, or its live preview")
+def get_pay_period(period):
+    """A closed month as frozen, an open month as a live preview."""
+    view = services.view_period(period)
+    services.audit_read(view)
+    db.session.commit()
+    return jsonify(period_json(view))
+
+
+@api_route("/pay-periods/<period>/close", "POST", "Close a month and freeze its payslips",
+           body=CloseBody)
+def close_pay_period(period):
+    """Close the month: 409 if closed or not over, 400 naming a missing rate."""
+    services.check_period(period)
+    body = parse(CloseBody)
+    view = services.close_period(period, body.exchange_rates, current_user)
+    db.session.commit()
+    return jsonify(period_json(view))
+
+
+@api_route("/me/earnings", "GET", "The signed-in maker's own earnings", roles=("beneficiary",))
+def my_earnings():
+    """Her months and this month so far; only ever her own."""
+    summary = earnings.summary(earnings.own_beneficiary_id(current_user))
+    return jsonify({
+        "currency": summary.currency,
+        "periods": [{"period": p.period, "status": p.status, "total_cents": p.total_cents}
+                    for p in summary.periods],
+        "current": {"period": summary.current.period,
+                    "accrued_cents": summary.current.total_cents},
+    })

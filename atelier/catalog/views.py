@@ -140,10 +140,16 @@ def current_response(body: bytes, status: int, item, etag: str):
 
 @bp.app_template_global("product_photo_url")
 def photo_url(product) -> str | None:
-    """The versioned URL of a product's photo, or None if it has none."""
-    if not product.photo_version:
+    """The versioned URL of a product's photo, or None if it has none.
+
+    ``product`` is a ProductType, or anything with ``sku`` and ``photo_version`` (a row, a dict).
+    """
+    def get(name):
+        return product.get(name) if isinstance(product, dict) else getattr(product, name)
+
+    if not get("photo_version"):
         return None
-    return url_for("catalog.photo", sku=product.sku, version=product.photo_version)
+    return url_for("catalog.photo", sku=get("sku"), version=get("photo_version"))
 
 
 @bp.app_template_filter("format_cents")

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from atelier.db import UTCDateTime
+from atelier.db import UTCDateTime, utcnow
 from atelier.extensions import db
 
 
@@ -84,3 +84,19 @@ class PayslipLine(db.Model):
     source_id: Mapped[int]
 
     payslip: Mapped[Payslip] = relationship(back_populates="lines")
+
+
+class Payee(db.Model):
+    """Where a maker's pay goes: the ONE admin-only place for her bank details.
+
+    Erased by :func:`atelier.wages.services.forget_payee` when she is anonymised.
+    """
+
+    __tablename__ = "payees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id"), unique=True)
+    account_holder: Mapped[str] = mapped_column(sa.String(120))
+    #: stored without spaces, upper case
+    iban: Mapped[str] = mapped_column(sa.String(34))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,5 +1,197 @@
-"""Pages for the wages area."""
+"""Pages for the wages area: the coordinator's pay periods, exports and payslips."""
 
-from flask import Blueprint
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_currency, format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from atelier import nav
+from atelier.auth.models import User
+from atelier.authz import roles_required
+from atelier.errors import Conflict, DomainError, NotFound
+from atelier.extensions import db
+from atelier.people.models import Beneficiary
+from atelier.timeutil import parse_period
+from atelier.wages import exports, rules, services
+from atelier.wages import payslip_pdf as pdf_doc
+from atelier.wages.labels import KIND_ICONS, KIND_LABELS
 
 bp = Blueprint("wages", __name__)
+
+nav.register("wages.periods", _l("Wages"), ["admin"], order=60, icon="wages")
+nav.register("wages.my_earnings", _l("My earnings"), ["beneficiary"], order=10, icon="earnings")
+
+@bp.app_template_filter("wages_money")
+def money_filter(cents: int | None, currency: str) -> str:
+    """Minor units in the reader's locale: 1493 RON → ``RON 14.93`` / ``14,93 RON``."""
+    if cents is None:
+        return "—"
+    return format_currency(Decimal(cents) / 100, currency)
+
+
+@bp.app_template_filter("wages_month")
+def month_filter(period: str) -> str:
+    """``2026-03`` as the reader says it: ``March 2026``, ``martie 2026``."""
+    return format_date(parse_period(period), "LLLL yyyy")
+
+
+@bp.app_template_filter("wages_day")
+def day_filter(day) -> str:
+    """A day, short, in the reader's language: ``2 Mar``."""
+    return format_date(day, "d MMM")
+
+
+@bp.app_context_processor
+def wages_helpers():
+    """Labels, icons and the product photo URL (an icon when the catalogue has none)."""
+    return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
+
+
+def _back(period: str):
+    """Redirect to the period page."""
+    return redirect(url_for("wages.period", period=period))
+
+
+@bp.route("/admin/wages")
+@roles_required()
+def periods():
+    """The last twelve months, open or closed."""
+    return render_template("wages/periods.html", months=services.recent_periods())
+
+
+@bp.route("/admin/wages/<period>")
+@roles_required()
+def period(period):
+    """A month: its live preview or frozen payslips, rates, close and exports."""
+    row = services.find_period(period)
+    view = services.view_period(period, row=row)
+    services.audit_read(view)
+    db.session.commit()
+    currencies = sorted(set(view.missing_rates) | set(view.rates))
+    return render_template("wages/period.html", view=view, row=row, currencies=currencies,
+                           has_ended=rules.has_ended(period, services.today()))
+
+
+@bp.route("/admin/wages/<period>/rates", methods=["POST"])
+@roles_required()
+def set_rates(period):
+    """Save the month's exchange rates from the form (``rate-EUR`` fields)."""
+    given = {key[5:]: value.strip() for key, value in request.form.items()
+             if key.startswith("rate-") and value.strip()}
+    try:
+        services.check_period(period)
+        services.set_rates(period, given)
+    except DomainError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        flash(f"{exc.message} {details}".strip(), "error")
+    else:
+        db.session.commit()
+        flash(_("Exchange rates saved."), "success")
+    return _back(period)
+
+
+@bp.route("/admin/wages/<period>/close", methods=["POST"])
+@roles_required()
+def close(period):
+    """Close the month; the reason is shown if it is refused."""
+    try:
+        services.check_period(period)
+        services.close_period(period, None, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The month is closed. Payslips are ready."), "success")
+    return _back(period)
+
+
+def _closed_view(period: str) -> services.PeriodView:
+    """A closed month's payslips, or 409 for an open one."""
+    view = services.view_period(period)
+    if view.status != "closed":
+        raise Conflict(_("Close the month first."))
+    services.audit_read(view)
+    return view
+
+
+@bp.route("/admin/wages/<period>/bank-transfers.csv")
+@roles_required()
+def bank_csv(period):
+    """The bank transfers of a closed month, as CSV."""
+    view = _closed_view(period)
+    body = exports.bank_csv(view, services.payee_map(s.beneficiary_id for s in view.slips))
+    db.session.commit()
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'})
+
+
+@bp.route("/admin/wages/<period>/summary.xlsx")
+@roles_required()
+def summary_xlsx(period):
+    """The payroll summary of a closed month for the accountant, as XLSX."""
+    view = _closed_view(period)
+    body = exports.summary_xlsx(view)
+    db.session.commit()
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="payroll-{period}.xlsx"'})
+
+
+def _maker(maker_code: str) -> Beneficiary:
+    """A maker by code, or 404."""
+    maker = db.session.scalar(sa.select(Beneficiary).where(Beneficiary.maker_code == maker_code))
+    if maker is None:
+        raise NotFound(_("No maker has this code."))
+    return maker
+
+
+@bp.route("/admin/wages/<period>/payslips/<maker_code>")
+@roles_required()
+def payslip(period, maker_code):
+    """One maker's frozen payslip, as a page."""
+    maker = _maker(maker_code)
+    row, slip = services.payslip(period, maker.id)
+    services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
+                        maker.id)
+    db.session.commit()
+    return render_template("wages/payslip.html", row=row, slip=slip,
+                           pdf_url=url_for("wages.payslip_pdf", period=period,
+                                           maker_code=maker_code))
+
+
+@bp.route("/admin/wages/<period>/payslips/<maker_code>/pdf")
+@roles_required()
+def payslip_pdf(period, maker_code):
+    """One maker's payslip as a PDF, in her own language if she chose one."""
+    maker = _maker(maker_code)
+    row, slip = services.payslip(period, maker.id)
+    services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
+                        maker.id)
+    locale = db.session.scalar(sa.select(User.locale).where(User.beneficiary_id == maker.id))
+    db.session.commit()
+    return pdf_response(row, slip, locale or str(get_locale()))
+
+
+def pdf_response(row, slip, locale: str) -> Response:
+    """A payslip PDF download."""
+    body = pdf_doc.render(row, slip, locale)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="payslip-{row.period}-{slip.maker_code}.pdf"'})
+
+
+from atelier.wages import maker_views, payee_views  # noqa: E402, F401 (routes on bp)

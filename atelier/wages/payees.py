@@ -1,0 +1,69 @@
+"""Bank details of makers: one admin-only table, read for bank transfers, erased on exit."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from atelier import audit
+from atelier.errors import Invalid, NotFound
+from atelier.extensions import db
+from atelier.people.models import Beneficiary
+from atelier.people.services import on_anonymise
+from atelier.wages.models import Payee
+from atelier.wages.rules import normalise_iban
+
+
+def list_payees() -> list[tuple[Payee, Beneficiary]]:
+    """Every stored payee with her maker record (admin only), in one select."""
+    audit.record("wages.payees_read", entity_type="payees")
+    return list(db.session.execute(
+        sa.select(Payee, Beneficiary).join(Beneficiary, Beneficiary.id == Payee.beneficiary_id)
+        .order_by(Beneficiary.display_name)).all())
+
+
+def payee_map(ids) -> dict[int, tuple[str, str]]:
+    """Holder and IBAN per beneficiary id, for the bank-transfer export."""
+    rows = db.session.execute(sa.select(Payee.beneficiary_id, Payee.account_holder, Payee.iban)
+                              .where(Payee.beneficiary_id.in_(list(ids))))
+    return {r.beneficiary_id: (r.account_holder, r.iban) for r in rows}
+
+
+def set_payee(maker_code: str, account_holder: str, iban: str) -> Payee:
+    """Store (or replace) where a maker's pay goes; 400 naming a bad field."""
+    maker = db.session.scalar(sa.select(Beneficiary).where(
+        Beneficiary.maker_code == (maker_code or "").strip().upper()))
+    if maker is None:
+        raise NotFound(_("No maker has this code."), {"maker_code": _("Unknown maker code.")})
+    holder = (account_holder or "").strip()
+    clean = normalise_iban(iban)
+    errors = {}
+    if not holder or len(holder) > 120:
+        errors["account_holder"] = _("Write the account holder's name.")
+    if clean is None:
+        errors["iban"] = _("This IBAN is not valid.")
+    if errors:
+        raise Invalid(_("Some fields are missing or invalid."), errors)
+    payee = db.session.scalar(sa.select(Payee).where(Payee.beneficiary_id == maker.id))
+    if payee is None:
+        payee = Payee(beneficiary_id=maker.id, account_holder=holder, iban=clean)
+        db.session.add(payee)
+    else:
+        payee.account_holder, payee.iban = holder, clean
+    db.session.flush()
+    audit.record("wages.payee_set", payee, maker_code=maker.maker_code)
+    return payee
+
+
+def forget_payee(beneficiary) -> bool:
+    """Erase a maker's bank details (anonymisation); True if there were any."""
+    beneficiary_id = getattr(beneficiary, "id", beneficiary)
+    gone = db.session.execute(sa.delete(Payee).where(Payee.beneficiary_id == beneficiary_id))
+    if gone.rowcount:
+        audit.record("wages.payee_forgotten", entity_type="beneficiaries",
+                     entity_id=beneficiary_id)
+    return bool(gone.rowcount)
+
+
+@on_anonymise
+def _forget_payee_on_anonymise(person, removed_strings, actor) -> None:
+    """Anonymising a maker erases her bank details too (holder name and IBAN identify her)."""
+    forget_payee(person)
