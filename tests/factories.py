@@ -123,3 +123,34 @@ def make_world() -> SimpleNamespace:
     return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
                            tote=tote, users=users, workshop=workshop, session=session,
                            item_atelier=item_atelier, item_shop=item_shop)
+
+
+# --- till ---
+def make_shipment(from_site, to_site, items, status="in_transit", **overrides):
+    """A shipment already sent: its pieces are in transit to ``to_site``."""
+    from atelier.stock.models import Shipment, ShipmentItem
+
+    shipment = _add(Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status=status,
+                             **overrides))
+    for item in items:
+        item.status, item.site_id = "in_transit", to_site.id
+        _add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="sent"))
+    db.session.refresh(shipment)
+    return shipment
+
+
+def make_sale(site, items, price_cents=1500, payment_method="cash", **overrides):
+    """A till sale of ``items`` at ``site`` (the pieces become sold)."""
+    from atelier.db import utcnow
+    from atelier.till.models import Sale, SaleLine
+
+    sale = _add(Sale(site_id=site.id, channel="till", payment_method=payment_method,
+                     currency=site.currency, total_cents=price_cents * len(items),
+                     sold_at=overrides.pop("sold_at", utcnow()), **overrides))
+    for item in items:
+        item.status, item.site_id = "sold", site.id
+        _add(SaleLine(sale_id=sale.id, item_id=item.id, beneficiary_id=item.beneficiary_id,
+                      list_price_cents=price_cents, price_cents=price_cents,
+                      currency=site.currency))
+    db.session.refresh(sale)
+    return sale

@@ -88,10 +88,10 @@ def scan(code: str):
 def sell(code: str):
     """JSON from till.js: record the sale, answer with the receipt's address."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
-        return jsonify(error_body("malformed", _("The sale could not be read."))), 400
     try:
         shop = services.shop_for(current_user, code)
+        if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+            raise services.Invalid(_("The sale could not be read."), code="malformed")
         lines = [{"scan": str(line.get("scan", "")), "price_cents": _cents(line),
                   "discount_reason": str(line.get("discount_reason") or "")}
                  for line in data["lines"] if isinstance(line, dict)]
