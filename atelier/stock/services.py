@@ -34,11 +34,12 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
     if errors:
         raise Invalid(_("The shipment could not be made."), errors)
     parsed = parse_scans(scans)
-    repeated = rules.duplicates([value for _kind, value in parsed])
+    items = find_items(parsed)
+    repeated = rules.duplicates([item.code if item else value
+                                 for item, (_kind, value) in zip(items, parsed, strict=True)])
     if repeated:
         raise Invalid(_("A piece is listed twice: %(codes)s", codes=", ".join(repeated)),
                       {"items": f"listed twice: {', '.join(repeated)}"})
-    items = find_items(parsed)
     refused = [item.code if item else scan_label(text)
                for text, item in zip(scans, items, strict=True)
                if item is None or item.status != "in_atelier" or item.site_id != from_site.id]
