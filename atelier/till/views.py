@@ -25,7 +25,7 @@ from atelier.forms import apply_errors
 from atelier.security import extend_csp
 from atelier.stock.queries import sites_of_kind
 from atelier.till import returns, services
-from atelier.till.format import money
+from atelier.till.format import money, shop_time
 from atelier.till.forms import ReturnForm
 
 bp = Blueprint("till", __name__, url_prefix="/till")
@@ -161,6 +161,12 @@ def _money(done: dict) -> str:
 def money_cents(amount_cents: int, currency: str) -> str:
     """Template filter: ``{{ sale.total_cents|money_cents(sale.currency) }}``."""
     return money(amount_cents, currency)
+
+
+@bp.app_template_filter("shop_time")
+def shop_time_filter(instant, tz_name: str) -> str:
+    """Template filter: ``{{ sale.sold_at|shop_time(shop.timezone) }}``."""
+    return shop_time(instant, tz_name)
 
 
 @bp.route("/photos/<int:product_type_id>")
