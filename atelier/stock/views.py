@@ -113,7 +113,8 @@ def finish(shipment_id: int):
     db.session.commit()
     missing = services.summary(found)["missing"]
     if missing:
-        flash(_("Missing: %(codes)s", codes=", ".join(missing)), "warning")
+        flash(_("Receiving finished: %(count)s pieces missing.", count=len(missing)),
+              "warning")
     else:
         flash(_("Shipment received in full."), "success")
     return redirect(url_for("stock.shipment", shipment_id=shipment_id))
