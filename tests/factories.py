@@ -297,3 +297,17 @@ def sync_item_seq(site) -> Site:
     site.item_seq = max([int(c.rsplit("-", 1)[1]) for c in codes] + [site.item_seq or 0])
     db.session.flush()
     return site
+
+# --- till ---
+def make_shipment(from_site, to_site, items, status="in_transit", **overrides):
+    """A shipment already sent: its pieces are in transit to ``to_site``."""
+    from atelier.stock.models import Shipment, ShipmentItem
+
+    shipment = _add(Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status=status,
+                             **overrides))
+    for item in items:
+        item.status, item.site_id = "in_transit", to_site.id
+        _add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="sent"))
+    db.session.refresh(shipment)
+    return shipment
+

@@ -122,6 +122,34 @@ MATRIX: dict[str, Row] = {
     "api.print_labels": Row("/api/v1/labels", SUP, scoped=True,
                             body=lambda w: {"items": [w.item_atelier.code]}),
     # --- shipments and the till ---------------------------------------------------------
+    "stock.shipments": Row("/shipments", SUP | SHOP),
+    "stock.new_shipment": Row("/shipments/new", SUP),
+    "stock.shipment": Row(lambda w: f"/shipments/{_shipment(w).id}", SUP | SHOP, scoped=True),
+    "stock.receive_scan": Row(lambda w: f"/shipments/{_shipment(w).id}/scan", SHOP,
+                              scoped=True),
+    "stock.accept_all": Row(lambda w: f"/shipments/{_shipment(w).id}/accept-all", SHOP,
+                            scoped=True),
+    "stock.finish": Row(lambda w: f"/shipments/{_shipment(w).id}/finish", SHOP, scoped=True),
+    "stock.packing": Row(lambda w: f"/shipments/{_shipment(w).id}/packing-list.pdf",
+                         SUP | SHOP, scoped=True),
+    "stock.shop_stock": Row("/stock", SHOP),
+    "till.choose": Row("/till/", SHOP),
+    "till.returns_choose": Row("/till/returns", SHOP),
+    "till.till": Row("/till/AMS", SHOP, scoped=True),
+    "till.scan": Row(lambda w: f"/till/AMS/scan?q={w.item_shop.code}", SHOP, scoped=True),
+    "till.sell": Row("/till/AMS/sales", SHOP, scoped=True),
+    "till.receipt": Row(lambda w: f"/till/AMS/receipts/{_sale(w).id}", SHOP, scoped=True),
+    "till.take_return": Row("/till/AMS/returns", SHOP, scoped=True),
+    "till.photo": Row(lambda w: f"/till/photos/{w.tote.id}", SUP | SHOP),
+    "api.create_shipment": Row("/api/v1/shipments", SUP, scoped=True, body=lambda w: {
+        "from": "ORA", "to": "AMS", "items": [_piece(w).code]}),
+    "api.receive_shipment": Row(lambda w: f"/api/v1/shipments/{_shipment(w).id}/receive", SHOP,
+                                scoped=True),
+    "api.create_sale": Row("/api/v1/sales", SHOP, scoped=True, body=lambda w: {
+        "shop": "AMS", "payment_method": "cash",
+        "lines": [{"scan": _piece(w, "AMS", "in_shop").code}]}),
+    "api.create_return": Row("/api/v1/returns", SHOP, scoped=True, body=lambda w: {
+        "scan": _sale(w).lines[0].item.code, "reason": "wrong size", "restock": True}),
     # --- online shop --------------------------------------------------------------------
     "webshop.store": Row("/store", PUBLIC),
     "webshop.product": Row(lambda w: f"/store/p/{make_web_item(w).tag}", PUBLIC),
@@ -208,6 +236,28 @@ def _closed_march(world, suffix: str) -> str:
         db.session.add(period)
         db.session.commit()
     return f"/admin/wages/2026-03{suffix}"
+
+
+# --- till: helpers -----------------------------------------------------------------------
+def _piece(w, at="ORA", status="in_atelier"):
+    """A fresh piece by Elena, at ``at`` in ``status`` (till rows)."""
+    from tests.factories import make_item
+
+    return make_item(w.tote, w.elena, site=w.sites[at], status=status)
+
+
+def _shipment(w):
+    """A fresh ORA → AMS shipment in transit (till rows)."""
+    from tests.factories import make_shipment
+
+    return make_shipment(w.sites["ORA"], w.sites["AMS"], [_piece(w)])
+
+
+def _sale(w):
+    """A fresh till sale at AMS (till rows)."""
+    from tests.factories import make_sale
+
+    return make_sale(w.sites["AMS"], [_piece(w, "AMS", "in_shop")])
 
 
 def _expected(row: Row, role: str, is_api: bool) -> Callable[[int, str], bool]:

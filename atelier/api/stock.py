@@ -1,1 +1,47 @@
-"""API calls for the stock area (see API.md)."""
+"""API calls for the stock area (see API.md): send and receive shipments."""
+
+from flask import jsonify
+from flask_login import current_user
+from pydantic import Field
+
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.stock import services
+
+
+class ShipmentBody(Body):
+    """``POST /shipments``: from an atelier to a shop, the pieces scanned."""
+
+    from_: str = Field(alias="from")
+    to: str
+    items: list[str]
+
+
+class ReceiveBody(Body):
+    """``POST /shipments/{id}/receive``: the pieces that arrived (omit = all)."""
+
+    items: list[str] | None = None
+
+
+@api_route("/shipments", "POST", "Send pieces from an atelier to a shop",
+           body=ShipmentBody, roles=("supervisor",))
+def create_shipment():
+    """Every piece must be in_atelier at ``from``, else 409 naming them and nothing moves."""
+    body = parse(ShipmentBody)
+    shipment = services.create_shipment(
+        current_user, services.site_by_code(body.from_, "from"),
+        services.site_by_code(body.to, "to"), body.items)
+    db.session.commit()
+    return jsonify({"id": shipment.id, "status": shipment.status, "from": body.from_.upper(),
+                    "to": body.to.upper(),
+                    "items": [line.item.code for line in shipment.lines]}), 201
+
+
+@api_route("/shipments/<int:shipment_id>/receive", "POST", "Receive a shipment at the shop",
+           body=ReceiveBody, roles=("shop",))
+def receive_shipment(shipment_id: int):
+    """Received pieces go in_shop at the destination; the others are reported missing."""
+    body = parse(ReceiveBody)
+    result = services.receive_api(current_user, shipment_id, body.items)
+    db.session.commit()
+    return jsonify(result), 200

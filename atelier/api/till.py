@@ -1,1 +1,56 @@
-"""API calls for the till area (see API.md)."""
+"""API calls for the till area (see API.md): sales and returns."""
+
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.till import returns, services
+
+
+class SaleLineBody(Body):
+    """One piece: what the scanner read, and the price charged (default: list price)."""
+
+    scan: str
+    price_cents: int | None = None
+    discount_reason: str = ""
+
+
+class SaleBody(Body):
+    """``POST /sales``."""
+
+    shop: str
+    payment_method: Literal["cash", "card"]
+    lines: list[SaleLineBody]
+    client_id: str | None = None
+
+
+class ReturnBody(Body):
+    """``POST /returns``: restock true puts it back in the shop, false writes it off."""
+
+    scan: str
+    reason: str
+    restock: bool = True
+
+
+@api_route("/sales", "POST", "Sell pieces at a shop's till", body=SaleBody, roles=("shop",))
+def create_sale():
+    """All or nothing; a replayed client_id returns the first sale with 200."""
+    body = parse(SaleBody)
+    shop = services.shop_for(current_user, body.shop)
+    sale, created = services.record_sale(
+        current_user, shop, body.payment_method, [line.model_dump() for line in body.lines],
+        client_id=body.client_id)
+    db.session.commit()
+    return jsonify(services.sale_json(sale)), 201 if created else 200
+
+
+@api_route("/returns", "POST", "Take back a sold piece", body=ReturnBody, roles=("shop",))
+def create_return():
+    """Refund the price paid; the piece goes back in stock or is written off."""
+    body = parse(ReturnBody)
+    returned = returns.record_return(current_user, body.scan, body.reason, body.restock)
+    db.session.commit()
+    return jsonify(returns.return_json(returned)), 201

@@ -1,5 +1,138 @@
-"""Pages for the stock area."""
+"""Pages for stock: build and send shipments, receive them at the shop, shop stock."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from atelier import nav
+from atelier.authz import roles_required
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.forms import apply_errors
+from atelier.org.models import Site
+from atelier.stock import queries, services
+from atelier.stock.forms import ReceiveForm, ShipmentForm
+from atelier.stock.packing import packing_list
 
 bp = Blueprint("stock", __name__)
+
+nav.register("stock.shipments", _l("Shipments"), ["supervisor", "shop"], order=25,
+             icon="shipment")
+nav.register("stock.shop_stock", _l("Shop stock"), ["shop"], order=31, icon="stock")
+
+
+@bp.route("/shipments")
+@roles_required("supervisor", "shop")
+def shipments():
+    """Recent shipments from or to the user's sites."""
+    rows = [(s, services.summary(s)) for s in services.list_shipments(current_user)]
+    return render_template("stock/shipments.html", rows=rows)
+
+
+@bp.route("/shipments/new", methods=["GET", "POST"])
+@roles_required("supervisor")
+def new_shipment():
+    """Pick or scan pieces at an atelier and send them to a shop."""
+    ateliers = queries.sites_of_kind(current_user, ("atelier",))
+    form = ShipmentForm()
+    form.from_site.choices = {s.code: s.name for s in ateliers}
+    form.to_site.choices = {s.code: s.name for s in queries.sites_of_kind(
+        None, ("shop", "webshop"))}
+    items = queries.atelier_items([s.id for s in ateliers])
+    form.items.choices = {i.code: f"{i.code} · {i.product_type.name}" for i in items}
+    if form.validate_on_submit():
+        scans = [*form.items.data, *(s.strip() for s in (form.scans.data or "").splitlines()
+                                     if s.strip())]
+        try:
+            shipment = services.create_shipment(
+                current_user, services.site_by_code(form.from_site.data, "from_site"),
+                services.site_by_code(form.to_site.data, "to_site"), scans)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Shipment sent: %(count)s pieces are on their way.",
+                    count=len(shipment.lines)), "success")
+            return redirect(url_for("stock.shipment", shipment_id=shipment.id))
+    return render_template("stock/new.html", form=form, has_items=bool(items))
+
+
+@bp.route("/shipments/<int:shipment_id>")
+@roles_required("supervisor", "shop")
+def shipment(shipment_id: int):
+    """A shipment: its pieces, and at the shop, receiving with progress."""
+    found = services.get_shipment(current_user, shipment_id)
+    can_receive = (found.status == "in_transit" and current_user.role in ("shop", "admin")
+                   and (current_user.role == "admin" or found.to_site_id in current_user.site_ids))
+    return render_template("stock/shipment.html", shipment=found, info=services.summary(found),
+                           can_receive=can_receive, form=ReceiveForm())
+
+
+@bp.route("/shipments/<int:shipment_id>/scan", methods=["POST"])
+@roles_required("shop")
+def receive_scan(shipment_id: int):
+    """Receive one scanned piece; unexpected pieces are listed, never accepted."""
+    form = ReceiveForm()
+    if form.validate_on_submit():
+        try:
+            outcome, code = services.receive_scan(current_user, shipment_id, form.scan.data)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            messages = {"received": (_("%(code)s received.", code=code), "success"),
+                        "again": (_("%(code)s was already received.", code=code), "info"),
+                        "unexpected": (_("%(code)s is not on this shipment: set it aside.",
+                                         code=code), "error")}
+            flash(*messages[outcome])
+    else:
+        services.get_shipment(current_user, shipment_id)
+        flash(_("Scan a piece first."), "error")
+    return redirect(url_for("stock.shipment", shipment_id=shipment_id))
+
+
+@bp.route("/shipments/<int:shipment_id>/accept-all", methods=["POST"])
+@roles_required("shop")
+def accept_all(shipment_id: int):
+    """Receive every piece still expected, in one tap."""
+    found = services.finish_receiving(current_user, shipment_id, accept_all=True)
+    db.session.commit()
+    flash(_("Shipment received: %(count)s pieces in stock.",
+            count=len(services.summary(found)["received"])), "success")
+    return redirect(url_for("stock.shipment", shipment_id=shipment_id))
+
+
+@bp.route("/shipments/<int:shipment_id>/finish", methods=["POST"])
+@roles_required("shop")
+def finish(shipment_id: int):
+    """Close receiving: the pieces not scanned are recorded as missing."""
+    found = services.finish_receiving(current_user, shipment_id)
+    db.session.commit()
+    missing = services.summary(found)["missing"]
+    if missing:
+        flash(_("Receiving finished: %(count)s pieces missing.", count=len(missing)),
+              "warning")
+    else:
+        flash(_("Shipment received in full."), "success")
+    return redirect(url_for("stock.shipment", shipment_id=shipment_id))
+
+
+@bp.route("/shipments/<int:shipment_id>/packing-list.pdf")
+@roles_required("supervisor", "shop")
+def packing(shipment_id: int):
+    """The packing list to print and put in the box."""
+    found = services.get_shipment(current_user, shipment_id)
+    return Response(packing_list(found), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="packing-list-{found.id}.pdf"'})
+
+
+@bp.route("/stock")
+@roles_required("shop")
+def shop_stock():
+    """What each of the user's shops holds, by product; never who made a piece."""
+    shops: list[Site] = queries.sites_of_kind(current_user, ("shop", "webshop"))
+    return render_template("stock/stock.html",
+                           shops=[(shop, queries.shop_stock(shop)) for shop in shops])

@@ -1,5 +1,181 @@
-"""Pages for the till area."""
+"""Pages for the till: scan to sell, the receipt, returns, and the scan lookup (JSON)."""
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-bp = Blueprint("till", __name__)
+from atelier import nav
+from atelier.authz import roles_required
+from atelier.catalog.models import ProductType
+from atelier.config import ROOT
+from atelier.errors import DomainError, error_body
+from atelier.extensions import db
+from atelier.forms import apply_errors
+from atelier.security import extend_csp
+from atelier.stock.queries import sites_of_kind
+from atelier.till import returns, services
+from atelier.till.format import money, shop_time
+from atelier.till.forms import ReturnForm
+
+bp = Blueprint("till", __name__, url_prefix="/till")
+
+nav.register("till.choose", _l("Till"), ["shop"], order=30, icon="till")
+nav.register("till.returns_choose", _l("Returns"), ["shop"], order=32, icon="return")
+
+#: the camera polyfill, copied from npm by ``make assets``; the till works without it
+POLYFILL = ROOT / "static" / "vendor" / "barcode-detector" / "ponyfill.js"
+
+
+def _choose(endpoint: str):
+    """One shop: go straight to it; several: let the user pick."""
+    shops = sites_of_kind(current_user, ("shop",))
+    if len(shops) == 1:
+        return redirect(url_for(endpoint, code=shops[0].code))
+    return render_template("till/choose.html", shops=shops, endpoint=endpoint)
+
+
+@bp.route("/")
+@roles_required("shop")
+def choose():
+    """Pick the shop whose till to open."""
+    return _choose("till.till")
+
+
+@bp.route("/returns")
+@roles_required("shop")
+def returns_choose():
+    """Pick the shop taking a piece back."""
+    return _choose("till.take_return")
+
+
+@bp.route("/<code>")
+@roles_required("shop")
+def till(code: str):
+    """The till: an always-focused scan field, lines, total, cash or card."""
+    shop = services.shop_for(current_user, code)
+    has_polyfill = POLYFILL.exists()
+    if has_polyfill:
+        # The camera polyfill compiles zxing's WebAssembly; only this page allows that.
+        extend_csp("script-src", "'wasm-unsafe-eval'")
+    return render_template("till/till.html", shop=shop, has_polyfill=has_polyfill)
+
+
+@bp.route("/<code>/scan")
+@roles_required("shop")
+def scan(code: str):
+    """JSON: the line for one scanned piece, or why it cannot be sold (fixed query count)."""
+    try:
+        shop = services.shop_for(current_user, code)
+        return jsonify(services.lookup(shop, request.args.get("q", "")))
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+
+
+@bp.route("/<code>/sales", methods=["POST"])
+@roles_required("shop")
+def sell(code: str):
+    """JSON from till.js: record the sale, answer with the receipt's address."""
+    data = request.get_json(silent=True)
+    try:
+        shop = services.shop_for(current_user, code)
+        if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+            raise services.Invalid(_("The sale could not be read."), code="malformed")
+        lines = [{"scan": str(line.get("scan", "")), "price_cents": _cents(line),
+                  "discount_reason": str(line.get("discount_reason") or "")}
+                 for line in data["lines"] if isinstance(line, dict)]
+        sale, _created = services.record_sale(
+            current_user, shop, str(data.get("payment_method", "")), lines,
+            client_id=data.get("client_id") or None, reason_required=True)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+    return jsonify({"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code,
+                                                          sale_id=sale.id)}), 201
+
+
+def _cents(line: dict) -> int | None:
+    """A price from the page: whole cents, or None for the list price."""
+    value = line.get("price_cents")
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise services.Invalid(_("A price must be a whole number of cents."),
+                               {"price_cents": "not a number"})
+    return value
+
+
+@bp.route("/<code>/receipts/<int:sale_id>")
+@roles_required("shop")
+def receipt(code: str, sale_id: int):
+    """The receipt, printable; it names no maker."""
+    shop = services.shop_for(current_user, code)
+    sale = services.get_sale(current_user, shop, sale_id)
+    return render_template("till/receipt.html", shop=shop, sale=sale)
+
+
+@bp.route("/<code>/returns", methods=["GET", "POST"])
+@roles_required("shop")
+def take_return(code: str):
+    """Scan a sold piece, say why, and restock it or write it off."""
+    shop = services.shop_for(current_user, code)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            returned = returns.record_return(current_user, form.scan.data, form.reason.data,
+                                             form.outcome.data == "restock", shop=shop)
+        except DomainError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            done = returns.return_json(returned)
+            if done["status"] == "in_shop":
+                flash(_("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
+                        amount=_money(done)), "success")
+            else:
+                flash(_("%(code)s is written off. Refund %(amount)s.", code=done["item"],
+                        amount=_money(done)), "success")
+            return redirect(url_for("till.take_return", code=shop.code))
+    return render_template("till/returns.html", shop=shop, form=form)
+
+
+def _money(done: dict) -> str:
+    """A refund as the page shows it."""
+    return money(done["refund_cents"], done["currency"])
+
+
+@bp.app_template_filter("money_cents")
+def money_cents(amount_cents: int, currency: str) -> str:
+    """Template filter: ``{{ sale.total_cents|money_cents(sale.currency) }}``."""
+    return money(amount_cents, currency)
+
+
+@bp.app_template_filter("shop_time")
+def shop_time_filter(instant, tz_name: str) -> str:
+    """Template filter: ``{{ sale.sold_at|shop_time(shop.timezone) }}``."""
+    return shop_time(instant, tz_name)
+
+
+@bp.route("/photos/<int:product_type_id>")
+@roles_required("shop", "supervisor")
+def photo(product_type_id: int):
+    """A product's photo for the till lines (products are not personal data)."""
+    product = db.session.get(ProductType, product_type_id)
+    if product is None or not product.photo:
+        abort(404)
+    response = Response(product.photo, mimetype=product.photo_mime or "image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response

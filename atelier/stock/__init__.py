@@ -1,0 +1,1 @@
+"""Stock: shipments from the atelier to the shops, and what each shop holds."""

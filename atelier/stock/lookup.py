@@ -1,0 +1,43 @@
+"""Find pieces by what a scanner read (QR URL, tag or code), many at once in one query."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from atelier.errors import Invalid
+from atelier.extensions import db
+from atelier.production.models import Item
+from atelier.production.rules import parse_scan
+
+
+def parse_scans(scans: list[str], field: str = "items") -> list[tuple[str, str]]:
+    """Parse every scan; a blank one is a 400 naming its position."""
+    parsed = []
+    for index, text in enumerate(scans):
+        try:
+            parsed.append(parse_scan(text))
+        except ValueError:
+            raise Invalid(_("A scan is empty."), {f"{field}.{index}": "empty"}) from None
+    return parsed
+
+
+def find_items(parsed: list[tuple[str, str]], *options) -> list[Item | None]:
+    """The item for each parsed scan (None where unknown), loaded in one query."""
+    codes = {value for kind, value in parsed if kind == "code"}
+    tags = {value for kind, value in parsed if kind == "tag"}
+    if not codes and not tags:
+        return []
+    query = sa.select(Item).where(sa.or_(Item.code.in_(codes), Item.tag.in_(tags)))
+    if options:
+        query = query.options(*options)
+    rows = db.session.scalars(query).unique().all()
+    by_code = {item.code: item for item in rows}
+    by_tag = {item.tag: item for item in rows}
+    return [(by_code if kind == "code" else by_tag).get(value) for kind, value in parsed]
+
+
+def scan_label(text: str) -> str:
+    """A short form of a scan to name it in a message (the code or tag, not the URL)."""
+    try:
+        return parse_scan(text)[1]
+    except ValueError:
+        return ""

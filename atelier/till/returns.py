@@ -1,0 +1,72 @@
+"""Use case for returns: a sold piece comes back, and is restocked or written off."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from atelier import audit
+from atelier.authz import require_site
+from atelier.db import utcnow
+from atelier.errors import Conflict, Invalid, NotFound
+from atelier.extensions import db
+from atelier.production.models import Item, ItemEvent
+from atelier.stock.lookup import find_items, parse_scans
+from atelier.till.models import Return, Sale, SaleLine
+
+
+class NotReturnable(Conflict):
+    """The piece is not sold, so it cannot come back."""
+
+    code = "not_sold"
+
+
+def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Return:
+    """Take a sold piece back at the shop that sold it; refund what was paid."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Say why the piece came back."), {"reason": "required"})
+    [item] = find_items(parse_scans([scan], field="scan"))
+    if item is None:
+        raise NotFound(_("Unknown piece."), {"scan": "unknown"})
+    line = db.session.scalar(
+        sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id)
+        .where(SaleLine.item_id == item.id, SaleLine.is_returned.is_(False))
+    )
+    if line is None or item.status != "sold":
+        raise NotReturnable(_("%(code)s is not sold, so it cannot be returned.", code=item.code),
+                            {"scan": "not sold"})
+    require_site(user, line.sale.site_id)
+    if shop is not None and line.sale.site_id != shop.id:
+        raise NotReturnable(_("%(code)s was sold at %(site)s.", code=item.code,
+                              site=line.sale.site.name), {"scan": "sold elsewhere"})
+    now = utcnow()
+    status = "in_shop" if restock else "written_off"
+    flipped = db.session.execute(
+        sa.update(SaleLine).where(SaleLine.id == line.id, SaleLine.is_returned.is_(False))
+        .values(is_returned=True).execution_options(synchronize_session=False)
+    ).rowcount
+    moved = db.session.execute(
+        sa.update(Item).where(Item.id == item.id, Item.status == "sold")
+        .values(status=status, site_id=line.sale.site_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if flipped != 1 or moved != 1:
+        raise NotReturnable(_("%(code)s was returned at the same moment.", code=item.code))
+    returned = Return(sale_line_id=line.id, item_id=item.id, reason=reason[:200],
+                      is_restocked=restock, refund_cents=line.price_cents,
+                      currency=line.currency, returned_at=now, created_by_id=user.id)
+    db.session.add(returned)
+    db.session.add(ItemEvent(item_id=item.id, at=now, kind="returned" if restock
+                             else "written_off", site_id=line.sale.site_id, user_id=user.id,
+                             note=reason[:200]))
+    db.session.flush()
+    audit.record("till.return", returned, user=user, item=item.code,
+                 refund_cents=line.price_cents, currency=line.currency, restock=restock)
+    db.session.expire(item)
+    return returned
+
+
+def return_json(returned: Return) -> dict:
+    """The API shape of a return (API.md)."""
+    item = db.session.get(Item, returned.item_id)
+    return {"item": item.code, "refund_cents": returned.refund_cents,
+            "currency": returned.currency, "status": item.status, "reason": returned.reason}

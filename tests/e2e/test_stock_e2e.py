@@ -1,0 +1,33 @@
+"""End-to-end: shop staff receive a shipment on a tablet by scanning, and see what is missing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, sign_in_page
+from tests.factories import make_item, make_shipment
+
+pytestmark = pytest.mark.e2e
+
+
+def test_receiving_by_scanning_on_a_tablet(tablet, world):
+    """Scan two of three pieces: "2 of 3 received"; finishing lists the third as missing."""
+    from atelier.extensions import db
+
+    pieces = [make_item(world.tote, world.elena) for _ in range(3)]
+    shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
+    db.session.commit()
+    urls = [f"https://atelier.test/t/{p.tag}" for p in pieces]
+    missing, shipment_id = pieces[2].code, shipment.id
+    sign_in_page(tablet, world.users["shop"])
+    tablet.goto(f"/shipments/{shipment_id}")
+    for url in urls[:2]:
+        tablet.keyboard.type(url)  # the scan field has the focus, as a scanner needs
+        with tablet.expect_navigation():
+            tablet.keyboard.press("Enter")
+    expect(tablet.locator("#progress")).to_have_text("2 of 3 received")
+    tablet.on("dialog", lambda dialog: dialog.accept())
+    with tablet.expect_navigation():
+        tablet.get_by_role("button", name="Finish receiving").click()
+    expect(tablet.get_by_role("alert").filter(has_text="Missing")).to_contain_text(missing)
+    screenshot(tablet, "shipment-received-tablet")
+    assert tablet.js_errors == []

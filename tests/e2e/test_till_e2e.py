@@ -1,0 +1,86 @@
+"""End-to-end: the till on a phone, scanning as a USB scanner does, and with the camera."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, sign_in_page
+from tests.factories import make_item, make_sale
+
+pytestmark = pytest.mark.e2e
+
+
+def _stock(world, n):
+    """``n`` pieces in stock at Amsterdam."""
+    pieces = [make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+              for _ in range(n)]
+    from atelier.extensions import db
+
+    db.session.commit()
+    return pieces
+
+
+def _type_scan(page, text):
+    """What a USB scanner does: type the characters, then Enter, into the focused field."""
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_shop_staff_scans_three_pieces_and_sells_on_a_phone(phone, world):
+    """Sign in, scan three QR URLs, a repeat and a sold piece, pay cash, see the receipt."""
+    pieces = _stock(world, 3)
+    sold = _stock(world, 1)[0]
+    make_sale(world.sites["AMS"], [sold])
+    from atelier.extensions import db
+
+    db.session.commit()
+    urls = [f"https://atelier.test/t/{p.tag}" for p in pieces]
+    sold_code = sold.code
+    sign_in_page(phone, world.users["shop"])
+    phone.goto("/till/AMS")
+    field = phone.locator("#scan-input")
+    assert field.evaluate("el => el === document.activeElement")
+    for count, url in enumerate(urls, start=1):
+        _type_scan(phone, url)
+        expect(phone.locator("#lines li")).to_have_count(count)
+    _type_scan(phone, urls[0])
+    phone.wait_for_selector(".till-msg-warn")
+    assert "Already in this sale" in phone.locator("#till-message").inner_text()
+    _type_scan(phone, sold_code)
+    phone.wait_for_selector(".till-msg-bad")
+    assert "already sold on" in phone.locator("#till-message").inner_text()
+    assert phone.locator("#lines li").count() == 3
+    assert phone.locator("#till-total").inner_text() == "€45.00"
+    screenshot(phone, "till-phone-three-lines")
+    phone.get_by_role("button", name="Paid cash").click()
+    phone.wait_for_url("**/receipts/*")
+    assert phone.get_by_text("Sale complete").is_visible()
+    assert phone.locator("#receipt-total").inner_text() == "€45.00"
+    body = phone.locator("body").inner_text()
+    assert world.elena.display_name not in body
+    screenshot(phone, "till-phone-receipt")
+    # the refused scan is a 409 the browser logs as a failed resource; no script error
+    assert [e for e in phone.js_errors if "status of 409" not in e] == []
+
+
+def test_a_line_can_be_removed_and_a_price_lowered(tablet, world):
+    """Remove one line, lower another with a reason; the total follows."""
+    pieces = _stock(world, 2)
+    codes = [p.code for p in pieces]
+    sign_in_page(tablet, world.users["shop"])
+    tablet.goto("/till/AMS")
+    for count, code in enumerate(codes, start=1):
+        _type_scan(tablet, code)
+        expect(tablet.locator("#lines li")).to_have_count(count)
+    first = tablet.locator("#lines li").nth(0)
+    first.get_by_role("button", name="Lower price").click()
+    first.get_by_label("New price").fill("10,50")
+    first.get_by_label("Reason").fill("Small stain")
+    first.get_by_role("button", name="Apply").click()
+    assert tablet.locator("#till-total").inner_text() == "€25.50"
+    tablet.locator("#lines li").nth(1).get_by_role("button", name="Remove").click()
+    assert tablet.locator("#till-total").inner_text() == "€10.50"
+    tablet.get_by_role("button", name="Paid by card").click()
+    tablet.wait_for_url("**/receipts/*")
+    assert "Small stain" in tablet.locator(".receipt").inner_text()
+    screenshot(tablet, "till-tablet-receipt-discount")
+    assert tablet.js_errors == []

@@ -1,0 +1,103 @@
+"""Shipment pages: send from the atelier, receive at the shop with progress, shop stock."""
+
+from atelier.extensions import db as _db
+from atelier.production.models import Item
+from tests.conftest import sign_in
+from tests.factories import make_item, make_sale, make_shipment
+
+
+def _shipment(world, n=3):
+    """An ORA → AMS shipment of ``n`` pieces, in transit."""
+    pieces = [make_item(world.tote, world.elena) for _ in range(n)]
+    shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
+    _db.session.commit()
+    return shipment, pieces
+
+
+def test_supervisor_sends_selected_and_scanned_pieces(client, world):
+    """Ticked and scanned pieces leave together; the packing list is a PDF."""
+    extra = make_item(world.tote, world.elena)
+    sign_in(client, world.users["supervisor"])
+    page = client.get("/shipments/new")
+    assert world.item_atelier.code in page.get_data(as_text=True)
+    response = client.post("/shipments/new", data={
+        "from_site": "ORA", "to_site": "AMS", "items": [world.item_atelier.code],
+        "scans": f"https://atelier.test/t/{extra.tag}\n"}, follow_redirects=True)
+    assert "2 pieces are on their way" in response.get_data(as_text=True)
+    assert _db.session.get(Item, extra.id).status == "in_transit"
+    pdf = client.get(response.request.path + "/packing-list.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_sending_a_piece_already_shipped_shows_why(client, world):
+    """A piece in a shop cannot be sent: the page names it and nothing moves."""
+    sign_in(client, world.users["supervisor"])
+    response = client.post("/shipments/new", data={
+        "from_site": "ORA", "to_site": "AMS",
+        "scans": f"{world.item_atelier.code}\n{world.item_shop.code}"})
+    assert world.item_shop.code in response.get_data(as_text=True)
+    assert _db.session.get(Item, world.item_atelier.id).status == "in_atelier"
+
+
+def test_receiving_by_scanning_shows_progress_and_lists_missing(client, world):
+    """Scan 2 of 3: "2 of 3 received"; finishing lists the third as missing."""
+    shipment, pieces = _shipment(world)
+    sign_in(client, world.users["shop"])
+    for piece in pieces[:2]:
+        client.post(f"/shipments/{shipment.id}/scan", data={"scan": piece.tag})
+    page = client.get(f"/shipments/{shipment.id}").get_data(as_text=True)
+    assert "2 of 3 received" in page
+    done = client.post(f"/shipments/{shipment.id}/finish", follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert f"Missing: {pieces[2].code}" in text
+    assert _db.session.get(Item, pieces[0].id).status == "in_shop"
+    assert _db.session.get(Item, pieces[2].id).status == "in_transit"
+
+
+def test_an_unexpected_piece_is_listed_not_accepted(client, world):
+    """A piece not on the shipment is set aside and shown, and stays where it was."""
+    shipment, _pieces = _shipment(world, 1)
+    stray = make_item(world.tote, world.elena)
+    _db.session.commit()
+    sign_in(client, world.users["shop"])
+    response = client.post(f"/shipments/{shipment.id}/scan", data={"scan": stray.code},
+                           follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "is not on this shipment" in text and "Not on this shipment (set aside)" in text
+    assert _db.session.get(Item, stray.id).status == "in_atelier"
+    assert "0 of 1 received" in text
+
+
+def test_accept_all_receives_every_piece(client, world):
+    """One tap puts the whole shipment in stock."""
+    shipment, pieces = _shipment(world, 2)
+    sign_in(client, world.users["shop"])
+    response = client.post(f"/shipments/{shipment.id}/accept-all", follow_redirects=True)
+    assert "2 of 2 received" in response.get_data(as_text=True)
+    assert {_db.session.get(Item, p.id).status for p in pieces} == {"in_shop"}
+
+
+def test_shop_stock_by_product_never_names_the_maker(client, world):
+    """Stock per product with days on the shelf and this week's sales; no maker anywhere."""
+    sold = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+    make_sale(world.sites["AMS"], [sold])
+    _db.session.commit()
+    sign_in(client, world.users["shop"])
+    text = client.get("/stock").get_data(as_text=True)
+    assert "Reshare Amsterdam" in text and "Tote bag" in text
+    assert "Reshare Rotterdam" not in text
+    assert world.elena.display_name not in text and world.elena.maker_code not in text
+
+
+def test_shop_stock_query_budget(client, world, count_queries):
+    """The stock page runs the same number of queries for 5 or 200 pieces."""
+    sign_in(client, world.users["shop"])
+    counts = []
+    for n in (5, 200):
+        for _ in range(n):
+            make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+        _db.session.commit()
+        with count_queries() as q:
+            assert client.get("/stock").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], q.report()
