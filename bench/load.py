@@ -42,16 +42,19 @@ def start_server(target: str, url: str, port: int, workers: int, log) -> subproc
            "LOGIN_RATE_LIMIT": "100000 per minute", "PUBLIC_RATE_LIMIT": "100000 per minute"}
     proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--timeout", "60", app],
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", "--preload", "--no-control-socket", app],
         cwd=dbutil.ROOT, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {proc.returncode}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/bench-ready")  # any answer (a 404) means a worker serves
+            conn.getresponse().read()
+            conn.close()
+            return proc
+        except (OSError, http.client.HTTPException):
             time.sleep(0.3)
     stop_server(proc)
     raise RuntimeError("gunicorn did not start in 60 s")
@@ -110,10 +113,8 @@ def plan(conn, tills: int, fighters: int, rng: random.Random):
             at += size
         jobs.append((shop, baskets, False))
     pool = fixtures.add_pieces(conn, "ORA", "AMS", CONTESTED, "in_shop")
-    for _ in range(fighters):
-        order = pool[:]
-        rng.shuffle(order)
-        jobs.append(("AMS", [[c] for c in order], True))
+    for _ in range(fighters):  # all in the same order: they collide on every piece
+        jobs.append(("AMS", [[c] for c in pool], True))
     return jobs
 
 
