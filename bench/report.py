@@ -28,9 +28,9 @@ def machine(versions: dict) -> list[str]:
         kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         ram = f"{kb / 1024 / 1024:.1f} GiB"
     return [f"- CPU: {os.cpu_count()} × {model}", f"- RAM: {ram}",
-            f"- OS: {platform.platform()}", f"- Python {sys.version.split()[0]}, "
-            f"SQLite {sqlite3.sqlite_version} (library), "
-            + ", ".join(sorted(set(versions.values())))]
+            f"- OS: {platform.platform()}",
+            f"- Python {sys.version.split()[0]}, "
+            + ", ".join(sorted(set(versions.values()) | {f"SQLite {sqlite3.sqlite_version}"}))]
 
 
 def _fmt(value, digits=1):
@@ -38,9 +38,9 @@ def _fmt(value, digits=1):
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _data_ratio(runs: dict, engine: str) -> float | None:
-    """L/S ratio of all generated rows."""
-    s, l_ = runs.get((engine, "S")), runs.get((engine, "L"))
+def _data_ratio(runs: dict, engine: str, scales: list[str]) -> float | None:
+    """Largest/smallest scale ratio of all generated rows (L/S in a full run)."""
+    s, l_ = runs.get((engine, scales[0])), runs.get((engine, scales[-1]))
     if not s or not l_:
         return None
     return sum(l_["generation"]["rows"].values()) / sum(s["generation"]["rows"].values())
@@ -64,9 +64,10 @@ def verdict(target: str, cells: list, ratio, data_ratio) -> str:
 
 def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
     """One table: each path's median ms and SQL count per scale, L/S, target."""
-    data_ratio = _data_ratio(runs, engine)
+    data_ratio = _data_ratio(runs, engine, scales)
+    growth = f"{scales[-1]}/{scales[0]}"
     head = " | ".join(f"{s} ms" for s in scales)
-    out = [f"| path | {head} | L/S time | SQL queries {'/'.join(scales)} | target | status |",
+    out = [f"| path | {head} | {growth} time | SQL queries {'/'.join(scales)} | target | status |",
            "|---" * (len(scales) + 5) + "|"]
     for name, label, target in PATHS + [("baseline", "bare baseline: 1 read + 1 conditional "
                                          "UPDATE (3 pieces)", "")]:
@@ -92,7 +93,7 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
         else:
             sale_vs.append(f"{s} – (till sale {sale.get('status', 'not run')})")
     out += ["", f"Till sale ÷ baseline (target ≤ 2×): {'; '.join(sale_vs)}. "
-            f"Data growth L/S (all rows): {_fmt(data_ratio)}×."]
+            f"Data growth {growth} (all rows): {_fmt(data_ratio)}×."]
     return out
 
 
@@ -151,7 +152,10 @@ def main() -> None:
              f"Median of {run['iterations']} calls after one warm-up, in-process through the "
              "Flask test client with bearer tokens; SQL statements counted with a "
              "`before_cursor_execute` listener. A path not merged yet says so.", "",
-             *machine({e: runs[e, s]["version"] for e, s in runs}), "",
+             *machine({e: runs[e, s]["version"] for e, s in runs}),
+             f"- Load average (1 min) at the start and end of the run: "
+             f"{run.get('loadavg_start', '?')} → {run.get('loadavg_end', '?')} "
+             "(other work on the machine makes timings noisy; SQL counts are exact)", "",
              "## Data (seeded history, `bench/generate.py`)", "",
              *data_table(runs, engines, scales), ""]
     for engine in engines:

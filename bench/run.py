@@ -6,6 +6,7 @@ baseline. Writes bench/data/run.json (``bench/report.py`` turns it into RESULTS.
 
 import argparse
 import json
+import os
 import statistics
 import time
 from datetime import date, timedelta
@@ -154,6 +155,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(dbutil.DATA / "run.json"))
     args = parser.parse_args()
     started = time.perf_counter()
+    loadavg_start = round(os.getloadavg()[0], 1)
     runs = []
     for engine in args.engines.split(","):
         if not dbutil.reachable(engine):
@@ -169,7 +171,9 @@ def main() -> None:
     dbutil.DATA.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "iterations": args.iterations,
-                   "elapsed_s": round(time.perf_counter() - started), "runs": runs}, fh,
+                   "elapsed_s": round(time.perf_counter() - started), "runs": runs,
+                   "loadavg_start": loadavg_start, "loadavg_end": round(os.getloadavg()[0], 1)},
+                  fh,
                   indent=1, default=str)
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s")
 
