@@ -49,6 +49,8 @@ NAMES = ["Elena", "Oksana", "Maria", "Ioana", "Olena", "Ana", "Iryna", "Andreea"
          "Daria", "Mihaela", "Sofia", "Alina", "Tetiana", "Cristina", "Yulia"]
 BUCHAREST, AMSTERDAM = ZoneInfo("Europe/Bucharest"), ZoneInfo("Europe/Amsterdam")
 SHOP_WEIGHTS = ((3, 45), (4, 35), (5, 20))
+INDICATOR_KEYS = ("vocational_participants", "life_skills_participants", "parenting_participants",
+                  "training_hours", "pieces_produced", "pieces_sold", "makers_paid")
 
 
 def at(day: date, hour: int, tz: ZoneInfo, minute: int = 0) -> datetime:
@@ -91,7 +93,20 @@ class History:
         self.selling()
         rates = {p: f"4.{self.rng.randint(9000, 9999)}" for p in self.closed_months}
         self.pay = payroll.payslips(self, self.closed_months, rates, admin_id=1)
+        self.targets()
         return self
+
+    def targets(self):
+        """Indicator targets for every year of history: totals, and per atelier for some keys."""
+        self.indicator_targets = []
+        for year in sorted({m.year for m in self.months}):
+            for key in INDICATOR_KEYS:
+                for site_id in (None, 1, 2) if key in ("pieces_produced", "training_hours") \
+                        else (None,):
+                    self.indicator_targets.append(dict(
+                        id=len(self.indicator_targets) + 1, year=year, key=key, site_id=site_id,
+                        programme_id=None, target=self.rng.randint(10, 40) * self.scale.makers,
+                        remarks="", updated_at=self.created))
 
     def org(self):
         """Sites, programmes and one account per role (a known, cheaply hashed password)."""
@@ -337,7 +352,8 @@ def load(conn, h: History) -> dict[str, int]:
             ("workshop_sessions", h.sessions), ("attendances", h.attendances),
             ("items", h.items), ("item_events", h.events), ("sales", h.sales),
             ("sale_lines", h.sale_lines), ("returns", h.returns), ("pay_periods", periods),
-            ("exchange_rates", rates), ("payslips", slips), ("payslip_lines", slip_lines)]
+            ("exchange_rates", rates), ("payslips", slips), ("payslip_lines", slip_lines),
+            ("indicator_targets", h.indicator_targets)]
     for name, rows in plan:
         dbutil.insert(conn, t[name], rows)
     dbutil.reset_sequences(conn)
