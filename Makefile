@@ -43,3 +43,12 @@ messages: install
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/*.sqlite3*
+
+# Benchmarks at three data scales on SQLite and PostgreSQL (BENCH_PG_URL), then a load test of
+# the till under gunicorn; writes bench/RESULTS.md. Slow (minutes): not part of `make test`.
+.PHONY: bench
+bench: install translations
+	@start=$$(date +%s); \
+	$(BIN)/python -m bench.run && \
+	$(BIN)/python -m bench.load && \
+	BENCH_ELAPSED=$$(( $$(date +%s) - $$start )) $(BIN)/python -m bench.report

@@ -1,0 +1,1 @@
+"""Benchmarks, data generator and load test (``make bench``)."""
