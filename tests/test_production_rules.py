@@ -76,8 +76,6 @@ def test_percent_becomes_basis_points():
     assert catalog_rules.parse_percent_bp("12.5") == 1250
     with pytest.raises(ValueError):
         catalog_rules.parse_percent_bp("101")
-    assert catalog_rules.share_percent(1250) == "12.5"
-    assert catalog_rules.share_percent(2000) == "20"
 
 
 def test_rule_values_are_checked():

@@ -29,7 +29,8 @@ def test_hours_must_be_a_string():
 
 
 @pytest.mark.parametrize(("centi", "text"), [(300, "3"), (250, "2.5"), (125, "1.25"),
-                                             (5, "0.05"), (1200, "12")])
+                                             (5, "0.05"), (1200, "12"), (0, "0"),
+                                             (1950, "19.5")])
 def test_hours_are_shown_short(centi, text):
     """250 centihours read as "2.5" hours."""
     assert rules.format_hours(centi) == text

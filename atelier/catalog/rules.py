@@ -46,12 +46,6 @@ def next_rule_values(current, changes: dict) -> dict:
     return base
 
 
-def share_percent(share_bp: int) -> str:
-    """Basis points as a plain percentage for people: 2000 → ``20``, 1250 → ``12.5``."""
-    whole, rest = divmod(share_bp, 100)
-    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
-
-
 def parse_cents(text: str) -> int:
     """``"15"``, ``"15.5"`` or ``"15,50"`` → 1550 minor units; ValueError otherwise."""
     from decimal import Decimal, InvalidOperation

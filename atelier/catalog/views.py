@@ -9,6 +9,7 @@ from atelier import nav
 from atelier.authz import roles_required
 from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
+from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import apply_errors
@@ -138,31 +139,4 @@ def current_response(body: bytes, status: int, item, etag: str):
     return response
 
 
-@bp.app_template_global("product_photo_url")
-def photo_url(product) -> str | None:
-    """The versioned URL of a product's photo, or None if it has none.
-
-    ``product`` is a ProductType, or anything with ``sku`` and ``photo_version`` (a row, a dict).
-    """
-    def get(name):
-        return product.get(name) if isinstance(product, dict) else getattr(product, name)
-
-    if not get("photo_version"):
-        return None
-    return url_for("catalog.photo", sku=get("sku"), version=get("photo_version"))
-
-
-@bp.app_template_filter("format_cents")
-def format_cents_filter(amount_cents: int, currency: str) -> str:
-    """``1500|format_cents('EUR')`` → ``15.00 EUR``."""
-    from atelier.money import format_cents
-
-    return format_cents(amount_cents, currency)
-
-
-@bp.app_template_filter("share_percent")
-def share_percent_filter(share_bp: int) -> str:
-    """``2000|share_percent`` → ``20``."""
-    from atelier.catalog.rules import share_percent
-
-    return share_percent(share_bp)
+bp.add_app_template_global(photo_url, "product_photo_url")

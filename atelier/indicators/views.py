@@ -85,8 +85,7 @@ def trace_page(year, key):
     db.session.commit()
     return render_template("indicators/trace.html", year=year, key=key, site=site,
                            programme=programme, lines=found, unit=rules.UNITS[key],
-                           label=services.row_label(key, site, programme),
-                           hours_text=rules.hours_text)
+                           label=services.row_label(key, site, programme))
 
 
 def _target_form(year: int) -> TargetForm:

@@ -215,11 +215,3 @@ def status_label(status: str) -> str:
 def event_label(kind: str) -> str:
     """An item event in words."""
     return str(EVENT_LABELS.get(kind, kind))
-
-
-@bp.app_template_filter("local_time")
-def local_time(instant, tz_name: str) -> str:
-    """An instant as ``YYYY-MM-DD HH:MM`` in a site's timezone."""
-    from atelier.timeutil import zone
-
-    return instant.astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M")

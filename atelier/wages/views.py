@@ -1,6 +1,5 @@
 """Pages for the wages area: the coordinator's pay periods, exports and payslips."""
 
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import (
@@ -12,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_currency, format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,7 +22,6 @@ from atelier.authz import roles_required
 from atelier.errors import Conflict, DomainError, NotFound
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
-from atelier.timeutil import parse_period
 from atelier.wages import exports, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
@@ -33,29 +31,10 @@ bp = Blueprint("wages", __name__)
 nav.register("wages.periods", _l("Wages"), ["admin"], order=60, icon="wages")
 nav.register("wages.my_earnings", _l("My earnings"), ["beneficiary"], order=10, icon="earnings")
 
-@bp.app_template_filter("wages_money")
-def money_filter(cents: int | None, currency: str) -> str:
-    """Minor units in the reader's locale: 1493 RON → ``RON 14.93`` / ``14,93 RON``."""
-    if cents is None:
-        return "—"
-    return format_currency(Decimal(cents) / 100, currency)
-
-
-@bp.app_template_filter("wages_month")
-def month_filter(period: str) -> str:
-    """``2026-03`` as the reader says it: ``March 2026``, ``martie 2026``."""
-    return format_date(parse_period(period), "LLLL yyyy")
-
-
-@bp.app_template_filter("wages_day")
-def day_filter(day) -> str:
-    """A day, short, in the reader's language: ``2 Mar``."""
-    return format_date(day, "d MMM")
-
 
 @bp.app_context_processor
 def wages_helpers():
-    """Labels, icons and the product photo URL (an icon when the catalogue has none)."""
+    """The labels and icons of the kinds of pay line."""
     return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
 
 

@@ -19,7 +19,6 @@ from atelier.authz import roles_required
 from atelier.errors import DomainError, Invalid, error_body
 from atelier.extensions import db
 from atelier.forms import apply_errors
-from atelier.money import format_cents
 from atelier.people.forms import BeneficiaryForm
 from atelier.workshops import attendance, rules, services
 from atelier.workshops.forms import KIND_LABELS, ParticipantsForm, SessionForm, WorkshopForm
@@ -31,18 +30,6 @@ nav.register("workshops.index", _l("Workshops"), ["admin", "supervisor"], order=
 nav.register("workshops.today", _l("Roll-call"), ["admin", "supervisor"], order=11, icon="roll")
 nav.register("workshops.my_training", _l("My training"), ["beneficiary"], order=20,
              icon="training")
-
-
-@bp.app_template_filter("hours")
-def hours_filter(centihours: int) -> str:
-    """Centihours as hours: 250 → 2.5."""
-    return rules.format_hours(centihours or 0)
-
-
-@bp.app_template_filter("cents")
-def cents_filter(amount_cents: int, currency: str) -> str:
-    """Minor units as an amount: 500, RON → 5.00 RON."""
-    return format_cents(amount_cents or 0, currency)
 
 
 @bp.route("/workshops", methods=["GET", "POST"])
