@@ -12,7 +12,7 @@ from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_value
 from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import apply_errors, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -26,6 +26,7 @@ def _show(form, exc: DomainError) -> None:
     """Put a domain error on the form's own fields."""
     exc.fields = {FORM_FIELDS.get(k, k): v for k, v in (exc.fields or {}).items()}
     apply_errors(form, exc)
+
 
 nav.register("catalog.products", _l("Products"), ["admin"], order=30, icon="catalog")
 
@@ -46,21 +47,10 @@ def products():
     form = ProductForm()
     if request.method == "GET":
         form.effective_from.data = _today()
-    if form.validate_on_submit():
-        try:
-            values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
-            product = services.create_product_type(
-                form.sku.data, form.name.data, form.description.data, values,
-                form.effective_from.data, actor=current_user)
-            if form.photo.data:
-                services.set_photo(product, form.photo.data.read(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Product type saved."), "success")
-            return redirect(url_for("catalog.product", sku=product.sku))
+    done = submit(form, lambda: _create(form), _("Product type saved."),
+                  lambda product: url_for("catalog.product", sku=product.sku), on_error=_show)
+    if done:
+        return done
     rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
     return render_template("catalog/products.html", rows=rows, form=form)
 
@@ -73,21 +63,32 @@ def product(sku):
     form = DetailsForm(obj=item)
     rule_form = RuleForm(formdata=None)
     rule_form.effective_from.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.update_details(item, form.name.data, form.description.data,
-                                    form.is_active.data, actor=current_user)
-            if form.photo.data:
-                services.set_photo(item, form.photo.data.read(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Product type saved."), "success")
-            return redirect(url_for("catalog.product", sku=item.sku))
-    return render_template("catalog/product.html", product=item, form=form, rule_form=rule_form,
-                           today=_today())
+    done = submit(form, lambda: _update(item, form), _("Product type saved."),
+                  url_for("catalog.product", sku=item.sku), on_error=_show)
+    return done or render_template("catalog/product.html", product=item, form=form,
+                                   rule_form=rule_form, today=_today())
+
+
+def _create(form):
+    """A new product type from the form, with its first rule and any photo."""
+    values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
+    product = services.create_product_type(form.sku.data, form.name.data, form.description.data,
+                                           values, form.effective_from.data, actor=current_user)
+    _set_photo(product, form)
+    return product
+
+
+def _update(item, form) -> None:
+    """Save a product type's details and any new photo."""
+    services.update_details(item, form.name.data, form.description.data, form.is_active.data,
+                            actor=current_user)
+    _set_photo(item, form)
+
+
+def _set_photo(product, form) -> None:
+    """Store the uploaded photo, if one was sent."""
+    if form.photo.data:
+        services.set_photo(product, form.photo.data.read(), actor=current_user)
 
 
 @bp.route("/admin/products/<sku>/rules", methods=["POST"])

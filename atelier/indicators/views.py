@@ -8,9 +8,8 @@ from flask_login import current_user
 from atelier import nav
 from atelier.authz import roles_required, visible_site_ids
 from atelier.db import utcnow
-from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.indicators import charts, exports, keys, rules, services, trace
 from atelier.indicators.forms import TargetForm
 
@@ -106,22 +105,13 @@ def targets():
     """The coordinator sets a year's targets, each with remarks."""
     year = _year()
     form = _target_form(year)
-    if form.validate_on_submit():
-        entry = {"key": form.key.data, "site": form.site.data or None,
-                 "programme": form.programme.data or None, "target": form.target.data,
-                 "remarks": form.remarks.data or ""}
-        try:
-            services.set_targets(services.parse_year(form.year.data), [entry])
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Target saved."), "success")
-            return redirect(url_for("indicators.targets", year=form.year.data))
-    return render_template("indicators/targets.html", year=year, form=form,
-                           rows=services.list_targets(year),
-                           indicators=keys.BY_KEY)
+    entry = {"key": form.key.data, "site": form.site.data or None,
+             "programme": form.programme.data or None, "target": form.target.data,
+             "remarks": form.remarks.data or ""}
+    done = submit(form, lambda: services.set_targets(services.parse_year(form.year.data), [entry]),
+                  _("Target saved."), url_for("indicators.targets", year=form.year.data))
+    return done or render_template("indicators/targets.html", year=year, form=form,
+                                   rows=services.list_targets(year), indicators=keys.BY_KEY)
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -19,7 +18,7 @@ from atelier.config import ROOT
 from atelier.errors import DomainError, error_body
 from atelier.extensions import db
 from atelier.formatting import money
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.security import extend_csp
 from atelier.stock.queries import sites_of_kind
 from atelier.till import returns, services
@@ -129,21 +128,17 @@ def take_return(code: str):
     """Scan a sold piece, say why, and restock it or write it off."""
     shop = services.shop_for(current_user, code)
     form = ReturnForm()
-    if form.validate_on_submit():
-        try:
-            returned = returns.record_return(current_user, form.scan.data, form.reason.data,
-                                             form.outcome.data == "restock", shop=shop)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            done = returns.return_json(returned)
-            if done["status"] == "in_shop":
-                flash(_("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
-                        amount=money(done["refund_cents"], done["currency"])), "success")
-            else:
-                flash(_("%(code)s is written off. Refund %(amount)s.", code=done["item"],
-                        amount=money(done["refund_cents"], done["currency"])), "success")
-            return redirect(url_for("till.take_return", code=shop.code))
-    return render_template("till/returns.html", shop=shop, form=form)
+    done = submit(form, lambda: returns.record_return(
+        current_user, form.scan.data, form.reason.data, form.outcome.data == "restock",
+        shop=shop), _returned_message, url_for("till.take_return", code=shop.code))
+    return done or render_template("till/returns.html", shop=shop, form=form)
+
+
+def _returned_message(returned) -> str:
+    """What the shop is told after a return: where the piece went and the refund."""
+    done = returns.return_json(returned)
+    amount = money(done["refund_cents"], done["currency"])
+    if done["status"] == "in_shop":
+        return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
+                 amount=amount)
+    return _("%(code)s is written off. Refund %(amount)s.", code=done["item"], amount=amount)

@@ -18,7 +18,8 @@ from atelier import nav
 from atelier.authz import roles_required
 from atelier.errors import DomainError, Invalid, error_body
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
+from atelier.money import parse_cents
 from atelier.people.forms import BeneficiaryForm
 from atelier.workshops import attendance, rules, services
 from atelier.workshops.forms import KIND_LABELS, ParticipantsForm, SessionForm, WorkshopForm
@@ -40,26 +41,14 @@ def index():
     choices = BeneficiaryForm()
     choices.fill_choices(current_user)
     form.site.choices, form.programme.choices = choices.site.choices, choices.programme.choices
-    if form.validate_on_submit():
-        try:
-            stipend = rules.parse_cents(form.stipend.data or "0")
-        except rules.RuleError as exc:
-            form.stipend.errors = [str(exc)]
-        else:
-            try:
-                workshop = services.create_workshop(form.title.data, form.kind.data,
-                                                    form.site.data, form.programme.data,
-                                                    stipend, actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                apply_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Workshop saved. Add its people and sessions."), "success")
-                return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    return render_template("workshops/index.html", cards=services.list_workshops(current_user),
-                           form=form, kinds=KIND_LABELS,
-                           currency=current_app.config["PAYROLL_CURRENCY"])
+    done = submit(form, lambda: services.create_workshop(
+        form.title.data, form.kind.data, form.site.data, form.programme.data,
+        parse_cents(form.stipend.data or "0"), actor=current_user),
+        _("Workshop saved. Add its people and sessions."),
+        lambda workshop: url_for("workshops.show", workshop_id=workshop.id))
+    return done or render_template(
+        "workshops/index.html", cards=services.list_workshops(current_user), form=form,
+        kinds=KIND_LABELS, currency=current_app.config["PAYROLL_CURRENCY"])
 
 
 @bp.route("/roll")
