@@ -41,11 +41,22 @@ def submit(form, action: Callable, success_message, redirect_to, on_error=apply_
     """
     if not form.validate_on_submit():
         return None
+    return attempt(action, success_message, redirect_to, lambda exc: on_error(form, exc))
+
+
+def flash_error(exc: DomainError) -> None:
+    """Say why a call was refused."""
+    flash(exc.message, "error")
+
+
+def attempt(action: Callable, success_message, redirect_to, on_error=flash_error):
+    """Run a page's one service call: commit, flash success and redirect (as :func:`submit`);
+    on a domain error roll back, ``on_error(exc)`` and return None."""
     try:
         result = action()
     except DomainError as exc:
         db.session.rollback()
-        on_error(form, exc)
+        on_error(exc)
         return None
     message = success_message(result) if callable(success_message) else success_message
     target = redirect_to(result) if callable(redirect_to) else redirect_to

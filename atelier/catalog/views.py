@@ -11,8 +11,7 @@ from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
 from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
-from atelier.extensions import db
-from atelier.forms import apply_errors, submit
+from atelier.forms import apply_errors, attempt, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -97,19 +96,14 @@ def product_rule(sku):
     """Change the price or wage rule from a date on."""
     item = services.product_by_sku(sku)
     rule_form = RuleForm()
-    if rule_form.validate_on_submit():
-        try:
-            services.change_rule(item, rule_values(rule_form), rule_form.effective_from.data,
-                                 actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("New rule saved."), "success")
-    else:
+    back = url_for("catalog.product", sku=sku)
+    if not rule_form.validate_on_submit():
         flash(_("Please correct the marked fields."), "error")
-    return redirect(url_for("catalog.product", sku=sku))
+        return redirect(back)
+    return attempt(lambda: services.change_rule(item, rule_values(rule_form),
+                                                rule_form.effective_from.data,
+                                                actor=current_user),
+                   _("New rule saved."), back) or redirect(back)
 
 
 @bp.route("/products/<sku>/photo-<int:version>.jpg")

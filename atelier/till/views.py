@@ -15,7 +15,7 @@ from flask_login import current_user
 from atelier import nav
 from atelier.authz import roles_required
 from atelier.config import ROOT
-from atelier.errors import DomainError, error_body
+from atelier.errors import DomainError, json_error
 from atelier.extensions import db
 from atelier.formatting import money
 from atelier.forms import submit
@@ -75,8 +75,7 @@ def scan(code: str):
         shop = services.shop_for(current_user, code)
         return jsonify(services.lookup(shop, request.args.get("q", "")))
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
 
 
 @bp.route("/<code>/sales", methods=["POST"])
@@ -96,8 +95,7 @@ def sell(code: str):
             client_id=data.get("client_id") or None, reason_required=True)
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
     return jsonify({"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code,
                                                           sale_id=sale.id)}), 201
 

@@ -21,6 +21,7 @@ from atelier.auth.models import User
 from atelier.authz import roles_required
 from atelier.errors import Conflict, DomainError, NotFound
 from atelier.extensions import db
+from atelier.forms import attempt
 from atelier.people.models import Beneficiary
 from atelier.wages import exports, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
@@ -38,9 +39,9 @@ def wages_helpers():
     return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
 
 
-def _back(period: str):
-    """Redirect to the period page."""
-    return redirect(url_for("wages.period", period=period))
+def _back(period: str) -> str:
+    """The period page's address."""
+    return url_for("wages.period", period=period)
 
 
 @bp.route("/admin/wages")
@@ -69,33 +70,25 @@ def set_rates(period):
     """Save the month's exchange rates from the form (``rate-EUR`` fields)."""
     given = {key[5:]: value.strip() for key, value in request.form.items()
              if key.startswith("rate-") and value.strip()}
-    try:
-        services.check_period(period)
-        services.set_rates(period, given)
-    except DomainError as exc:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        flash(f"{exc.message} {details}".strip(), "error")
-    else:
-        db.session.commit()
-        flash(_("Exchange rates saved."), "success")
-    return _back(period)
+    return attempt(lambda: services.set_rates(services.check_period(period), given),
+                   _("Exchange rates saved."), _back(period),
+                   _flash_with_fields) or redirect(_back(period))
+
+
+def _flash_with_fields(exc: DomainError) -> None:
+    """Say why the rates were refused, naming each bad one (the form has no fields)."""
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    flash(f"{exc.message} {details}".strip(), "error")
 
 
 @bp.route("/admin/wages/<period>/close", methods=["POST"])
 @roles_required()
 def close(period):
     """Close the month; the reason is shown if it is refused."""
-    try:
-        services.check_period(period)
-        services.close_period(period, None, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The month is closed. Payslips are ready."), "success")
-    return _back(period)
+    return attempt(lambda: services.close_period(services.check_period(period), None,
+                                                 current_user),
+                   _("The month is closed. Payslips are ready."),
+                   _back(period)) or redirect(_back(period))
 
 
 def _closed_view(period: str) -> services.PeriodView:

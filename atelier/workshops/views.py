@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.errors import DomainError, Invalid, error_body
+from atelier.errors import DomainError, Invalid, json_error
 from atelier.extensions import db
 from atelier.forms import submit
 from atelier.money import parse_cents
@@ -133,8 +133,7 @@ def save_roll(session_id: int):
         counts = attendance.set_attendance(
             current_user, session_id, [(r["beneficiary"], r["status"]) for r in records])
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
     message = _("Saved.")  # before commit, which would reload the user for her language
     db.session.commit()
     return jsonify(counts=counts, message=message)
