@@ -132,14 +132,20 @@ def _maker(maker_code: str) -> Beneficiary:
     return maker
 
 
-@bp.route("/admin/wages/<period>/payslips/<maker_code>")
-@roles_required()
-def payslip(period, maker_code):
-    """One maker's frozen payslip, as a page."""
+def _read_payslip(period: str, maker_code: str):
+    """A maker's frozen payslip for staff, the read audited: (maker, period row, slip)."""
     maker = _maker(maker_code)
     row, slip = services.payslip(period, maker.id)
     services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
                         maker.id)
+    return maker, row, slip
+
+
+@bp.route("/admin/wages/<period>/payslips/<maker_code>")
+@roles_required()
+def payslip(period, maker_code):
+    """One maker's frozen payslip, as a page."""
+    row, slip = _read_payslip(period, maker_code)[1:]
     db.session.commit()
     return render_template("wages/payslip.html", row=row, slip=slip,
                            pdf_url=url_for("wages.payslip_pdf", period=period,
@@ -150,10 +156,7 @@ def payslip(period, maker_code):
 @roles_required()
 def payslip_pdf(period, maker_code):
     """One maker's payslip as a PDF, in her own language if she chose one."""
-    maker = _maker(maker_code)
-    row, slip = services.payslip(period, maker.id)
-    services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
-                        maker.id)
+    maker, row, slip = _read_payslip(period, maker_code)
     locale = db.session.scalar(sa.select(User.locale).where(User.beneficiary_id == maker.id))
     db.session.commit()
     return pdf_response(row, slip, locale or str(get_locale()))
