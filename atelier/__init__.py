@@ -50,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_security(app)
+    register_template_helpers(app)
     return app
 
 
@@ -101,6 +102,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed.seed_cli)
     for module in area_modules("cli"):
         app.cli.add_command(module.cli)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """The template filters every area shares: money, times, days, months, hours, shares."""
+    from atelier import formatting
+
+    formatting.register(app)
 
 
 def register_security(app: Flask) -> None:

@@ -63,6 +63,14 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": body}
 
 
+def json_error(exc: DomainError):
+    """A refused JSON call (API or a page's script): nothing is kept; the documented shape."""
+    from atelier.extensions import db
+
+    db.session.rollback()
+    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+
+
 def _http_code(exc: HTTPException) -> str:
     """A snake_case code for an HTTP error, e.g. ``too_many_requests``."""
     return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
@@ -75,9 +83,9 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        db.session.rollback()  # a refused call changes nothing
         if wants_json():
-            return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+            return json_error(exc)
+        db.session.rollback()  # a refused call changes nothing
         return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)

@@ -1,6 +1,23 @@
 """Form helpers shared by every area."""
 
-from flask import flash
+from collections.abc import Callable
+
+from flask import flash, redirect
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from atelier.errors import DomainError
+from atelier.extensions import db
+from atelier.money import parse_cents
+
+
+def amount(form, field) -> None:
+    """Validator: a typed amount such as 15.00 (blank is left to Optional/DataRequired)."""
+    if field.data:
+        try:
+            parse_cents(field.data)
+        except ValueError as exc:
+            raise ValidationError(_l("Write an amount such as 15.00.")) from exc
 
 
 def apply_errors(form, exc) -> None:
@@ -13,3 +30,36 @@ def apply_errors(form, exc) -> None:
             placed = True
     flash(exc.message, "error")
     return placed
+
+
+def submit(form, action: Callable, success_message, redirect_to, on_error=apply_errors):
+    """A page form's POST: validate, run ``action()``, commit, flash and redirect.
+
+    ``success_message`` and ``redirect_to`` are a string, or a function of what ``action``
+    returned. A domain error is rolled back and shown on the form (``on_error``). Returns the
+    redirect, or None when the page should be shown again (a GET, or with its errors).
+    """
+    if not form.validate_on_submit():
+        return None
+    return attempt(action, success_message, redirect_to, lambda exc: on_error(form, exc))
+
+
+def flash_error(exc: DomainError) -> None:
+    """Say why a call was refused."""
+    flash(exc.message, "error")
+
+
+def attempt(action: Callable, success_message, redirect_to, on_error=flash_error):
+    """Run a page's one service call: commit, flash success and redirect (as :func:`submit`);
+    on a domain error roll back, ``on_error(exc)`` and return None."""
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        on_error(exc)
+        return None
+    message = success_message(result) if callable(success_message) else success_message
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target)

@@ -42,6 +42,20 @@ def parse_rate(text: str) -> Decimal:
     return rate
 
 
+def parse_cents(text: str) -> int:
+    """An amount typed in major units (``"15"``, ``"15.5"``, ``"15,50"``) → minor units.
+
+    MoneyError for a blank, negative or non-numeric amount, or one finer than a cent.
+    """
+    try:
+        amount = Decimal((text or "").strip().replace(",", "."))
+    except InvalidOperation:
+        raise MoneyError("not an amount") from None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+        raise MoneyError("an amount such as 15.00")
+    return int(amount.scaleb(2))
+
+
 def format_cents(amount_cents: int, currency: str) -> str:
     """Plain formatting used where no locale is at hand (PDFs, CSV): ``12.50 EUR``."""
     sign = "-" if amount_cents < 0 else ""

@@ -140,7 +140,6 @@ MATRIX: dict[str, Row] = {
     "till.sell": Row("/till/AMS/sales", SHOP, scoped=True),
     "till.receipt": Row(lambda w: f"/till/AMS/receipts/{_sale(w).id}", SHOP, scoped=True),
     "till.take_return": Row("/till/AMS/returns", SHOP, scoped=True),
-    "till.photo": Row(lambda w: f"/till/photos/{w.tote.id}", SUP | SHOP),
     "api.create_shipment": Row("/api/v1/shipments", SUP, scoped=True, body=lambda w: {
         "from": "ORA", "to": "AMS", "items": [_piece(w).code]}),
     "api.receive_shipment": Row(lambda w: f"/api/v1/shipments/{_shipment(w).id}/receive", SHOP,

@@ -66,7 +66,7 @@ def test_a_rule_change_from_the_page(client, world, db):
     sign_in(client, world.users["admin"])
     response = client.post("/admin/products/TOTE/rules", data={
         "price": "18.00", "effective_from": "2026-06-01"}, follow_redirects=True)
-    assert "18.00 EUR" in response.text and "15.00 EUR" in response.text
+    assert "€18.00" in response.text and "€15.00" in response.text
 
 
 def test_photo_bytes_helper_makes_real_images():

@@ -21,14 +21,6 @@ def test_roll_up_fills_every_cell_and_the_total():
     assert cells[(1, None)] == 5 and cells[(None, 10)] == 7 and cells[(2, 10)] == 4
 
 
-def test_hours_are_decimal_strings():
-    """Centihours become hours without floats."""
-    assert rules.hours_text(1950) == "19.5"
-    assert rules.hours_text(300) == "3"
-    assert rules.hours_text(0) == "0"
-    assert rules.hours_text(125) == "1.25"
-
-
 def test_small_counts_are_suppressed_but_zero_and_hours_are_not():
     """1–4 become "<5" with the option; 0, 5 and hours are shown as they are."""
     assert rules.display_value("makers_paid", 3, suppress=True) == "<5"

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from atelier.catalog import rules as catalog_rules
+from atelier.money import parse_cents
 from atelier.production import rules
 from atelier.production.labels import QUIET_ZONE, check_grid, qr_matrix
 
@@ -58,17 +59,17 @@ def test_tags_are_long_random_and_url_safe():
 
 
 @pytest.mark.parametrize("text, cents", [("15", 1500), ("15.5", 1550), ("15,05", 1505),
-                                         ("0", 0)])
+                                         ("4.50", 450), ("0", 0)])
 def test_amounts_become_cents_without_floats(text, cents):
-    """Typed prices become exact minor units."""
-    assert catalog_rules.parse_cents(text) == cents
+    """Typed prices and stipends become exact minor units."""
+    assert parse_cents(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-1", "1.999", "NaN"])
+@pytest.mark.parametrize("text", ["", "abc", "-1", "1.999", "4.555", "NaN", "x"])
 def test_bad_amounts_are_refused(text):
-    """Negative, over-precise or non-numeric amounts are refused."""
+    """Blank, negative, over-precise or non-numeric amounts are refused."""
     with pytest.raises(ValueError):
-        catalog_rules.parse_cents(text)
+        parse_cents(text)
 
 
 def test_percent_becomes_basis_points():
@@ -76,8 +77,6 @@ def test_percent_becomes_basis_points():
     assert catalog_rules.parse_percent_bp("12.5") == 1250
     with pytest.raises(ValueError):
         catalog_rules.parse_percent_bp("101")
-    assert catalog_rules.share_percent(1250) == "12.5"
-    assert catalog_rules.share_percent(2000) == "20"
 
 
 def test_rule_values_are_checked():

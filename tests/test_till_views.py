@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from atelier.extensions import db as _db
 from atelier.production.models import Item
 from tests.conftest import sign_in
-from tests.factories import make_item, make_product_type, make_sale
+from tests.factories import give_photo, make_item, make_product_type, make_sale
 
 
 def _shop_client(client, world):
@@ -25,6 +25,17 @@ def test_scan_gives_name_price_and_code(client, world):
     assert response.json["price_cents"] == 1500 and response.json["currency"] == "EUR"
     assert "maker" not in str(response.json).lower()
     assert world.elena.display_name not in response.get_data(as_text=True)
+    assert response.json["photo_url"] is None
+
+
+def test_scan_shows_the_catalogue_photo(client, world, db):
+    """The line's photo is the catalogue's own versioned, cacheable URL, and it loads."""
+    give_photo(world.tote)
+    db.session.commit()
+    c = _shop_client(client, world)
+    url = c.get(f"/till/AMS/scan?q={world.item_shop.code}").json["photo_url"]
+    assert url == f"/products/TOTE/photo-{world.tote.photo_version}.jpg"
+    assert c.get(url).mimetype == "image/jpeg"
 
 
 def test_sold_piece_says_when(client, world):

@@ -23,6 +23,18 @@ def test_start_a_workshop_from_the_page(client, world, db):
     assert workshop.kind == "parenting" and workshop.stipend_per_hour_cents == 450
 
 
+def test_a_bad_stipend_is_marked_in_her_language(client, world, db):
+    """A stipend of "4,555" is refused on its field, in Romanian, and nothing is saved."""
+    sign_in(client, world.users["supervisor"])
+    client.post("/language", data={"lang": "ro"})
+    response = client.post("/workshops", data={"title": "Aprons", "kind": "parenting",
+                                               "site": "ORA", "programme": "STEP",
+                                               "stipend": "4,555"})
+    assert response.status_code == 200
+    assert "Scrie o sumă, de exemplu 15.00." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Workshop).where(Workshop.title == "Aprons")) is None
+
+
 def test_todays_session_is_one_tap_from_the_list(client, world, db):
     """The list offers today's roll when a session is held today."""
     today = make_session(world.workshop, site_today(world.sites["ORA"]))

@@ -1,15 +1,12 @@
 """API calls for the indicators area (see API.md)."""
 
-from flask import Response, jsonify, request
+from flask import jsonify
 from flask_login import current_user
 from pydantic import Field
 
 from atelier.api import Body, api_route, parse
-from atelier.db import utcnow
 from atelier.extensions import db
-from atelier.indicators import exports, rules, services
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from atelier.indicators import rules, services, web
 
 
 class TargetEntry(Body):
@@ -57,17 +54,6 @@ def report_json(report) -> dict:
             "by_age_band": {k: v for k, v in res.by_age.items()}}
 
 
-def _year() -> int:
-    """The ``year`` query argument, else this year."""
-    this_year = rules.year_of(utcnow(), services.tz_name())
-    return services.parse_year(request.args.get("year"), default=this_year)
-
-
-def _suppress() -> bool:
-    """True when ``suppress`` asks for small counts as "<5"."""
-    return request.args.get("suppress", "") in ("1", "true", "on", "yes")
-
-
 @api_route("/indicator-targets", "PUT", "Set indicator targets for a year.", body=TargetsRequest)
 def put_indicator_targets():
     """200 with every target of the year."""
@@ -80,24 +66,18 @@ def put_indicator_targets():
 @api_route("/indicators", "GET", "Targets against results for a year.", roles=("supervisor",))
 def get_indicators():
     """200 with a row per target set plus a total row per key."""
-    return jsonify(report_json(services.report(_year(), current_user)))
+    return jsonify(report_json(services.report(web.year_arg(), current_user)))
 
 
 @api_route("/indicators.csv", "GET", "The indicators table as CSV (suppress=1 hides <5).",
            roles=("supervisor",))
 def get_indicators_csv():
     """The funders' table as CSV."""
-    year = _year()
-    body = exports.to_csv(services.report(year, current_user), _suppress())
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="indicators-{year}.csv"'})
+    return web.download("csv", current_user)
 
 
 @api_route("/indicators.xlsx", "GET", "The indicators table as XLSX (suppress=1 hides <5).",
            roles=("supervisor",))
 def get_indicators_xlsx():
     """The funders' table as an XLSX workbook."""
-    year = _year()
-    body = exports.to_xlsx(services.report(year, current_user), _suppress())
-    return Response(body, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="indicators-{year}.xlsx"'})
+    return web.download("xlsx", current_user)

@@ -6,16 +6,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from atelier.catalog.rules import parse_cents, parse_percent_bp
-
-
-def _amount(form, field):
-    """An amount such as 15.00."""
-    if field.data:
-        try:
-            parse_cents(field.data)
-        except ValueError as exc:
-            raise ValidationError(_l("Write an amount such as 15.00.")) from exc
+from atelier.catalog.rules import parse_percent_bp
+from atelier.forms import amount
+from atelier.money import parse_cents
 
 
 def _percent(form, field):
@@ -30,8 +23,8 @@ def _percent(form, field):
 class RuleFields:
     """Price and wage fields shared by the new-product and new-rule forms."""
 
-    price = StringField(_l("Shop price"), validators=[Optional(), _amount])
-    piece_rate = StringField(_l("Piece rate (payroll currency)"), validators=[Optional(), _amount])
+    price = StringField(_l("Shop price"), validators=[Optional(), amount])
+    piece_rate = StringField(_l("Piece rate (payroll currency)"), validators=[Optional(), amount])
     maker_share = StringField(_l("Maker's share of the sale (%)"),
                               validators=[Optional(), _percent])
     effective_from = DateField(_l("From"), validators=[DataRequired()])

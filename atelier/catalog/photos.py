@@ -1,7 +1,8 @@
-"""Product photos: check an upload is a real image, re-encode it, and draw demo photos."""
+"""Product photos: check an upload is a real image, re-encode it, draw demo photos, their URL."""
 
 import io
 
+from flask import url_for
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -81,3 +82,16 @@ def draw_demo_photo(kind: str, colour: tuple[int, int, int], size: int = 480) ->
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=82)
     return out.getvalue()
+
+
+def photo_url(product) -> str | None:
+    """The versioned URL of a product's photo, or None if it has none.
+
+    ``product`` is a ProductType, or anything with ``sku`` and ``photo_version`` (a row, a dict).
+    """
+    def get(name):
+        return product.get(name) if isinstance(product, dict) else getattr(product, name)
+
+    if not get("photo_version"):
+        return None
+    return url_for("catalog.photo", sku=get("sku"), version=get("photo_version"))

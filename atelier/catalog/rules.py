@@ -46,26 +46,6 @@ def next_rule_values(current, changes: dict) -> dict:
     return base
 
 
-def share_percent(share_bp: int) -> str:
-    """Basis points as a plain percentage for people: 2000 → ``20``, 1250 → ``12.5``."""
-    whole, rest = divmod(share_bp, 100)
-    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
-
-
-def parse_cents(text: str) -> int:
-    """``"15"``, ``"15.5"`` or ``"15,50"`` → 1550 minor units; ValueError otherwise."""
-    from decimal import Decimal, InvalidOperation
-
-    cleaned = (text or "").strip().replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError("not an amount") from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-        raise ValueError("an amount such as 15.00")
-    return int(amount * 100)
-
-
 def parse_percent_bp(text: str) -> int:
     """``"20"`` or ``"12.5"`` (per cent) → basis points; ValueError outside 0–100."""
     from decimal import Decimal, InvalidOperation

@@ -9,9 +9,9 @@ from atelier import nav
 from atelier.authz import roles_required
 from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
+from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
-from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import apply_errors, attempt, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -25,6 +25,7 @@ def _show(form, exc: DomainError) -> None:
     """Put a domain error on the form's own fields."""
     exc.fields = {FORM_FIELDS.get(k, k): v for k, v in (exc.fields or {}).items()}
     apply_errors(form, exc)
+
 
 nav.register("catalog.products", _l("Products"), ["admin"], order=30, icon="catalog")
 
@@ -45,21 +46,10 @@ def products():
     form = ProductForm()
     if request.method == "GET":
         form.effective_from.data = _today()
-    if form.validate_on_submit():
-        try:
-            values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
-            product = services.create_product_type(
-                form.sku.data, form.name.data, form.description.data, values,
-                form.effective_from.data, actor=current_user)
-            if form.photo.data:
-                services.set_photo(product, form.photo.data.read(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Product type saved."), "success")
-            return redirect(url_for("catalog.product", sku=product.sku))
+    done = submit(form, lambda: _create(form), _("Product type saved."),
+                  lambda product: url_for("catalog.product", sku=product.sku), on_error=_show)
+    if done:
+        return done
     rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
     return render_template("catalog/products.html", rows=rows, form=form)
 
@@ -72,21 +62,32 @@ def product(sku):
     form = DetailsForm(obj=item)
     rule_form = RuleForm(formdata=None)
     rule_form.effective_from.data = _today()
-    if form.validate_on_submit():
-        try:
-            services.update_details(item, form.name.data, form.description.data,
-                                    form.is_active.data, actor=current_user)
-            if form.photo.data:
-                services.set_photo(item, form.photo.data.read(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _show(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Product type saved."), "success")
-            return redirect(url_for("catalog.product", sku=item.sku))
-    return render_template("catalog/product.html", product=item, form=form, rule_form=rule_form,
-                           today=_today())
+    done = submit(form, lambda: _update(item, form), _("Product type saved."),
+                  url_for("catalog.product", sku=item.sku), on_error=_show)
+    return done or render_template("catalog/product.html", product=item, form=form,
+                                   rule_form=rule_form, today=_today())
+
+
+def _create(form):
+    """A new product type from the form, with its first rule and any photo."""
+    values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
+    product = services.create_product_type(form.sku.data, form.name.data, form.description.data,
+                                           values, form.effective_from.data, actor=current_user)
+    _set_photo(product, form)
+    return product
+
+
+def _update(item, form) -> None:
+    """Save a product type's details and any new photo."""
+    services.update_details(item, form.name.data, form.description.data, form.is_active.data,
+                            actor=current_user)
+    _set_photo(item, form)
+
+
+def _set_photo(product, form) -> None:
+    """Store the uploaded photo, if one was sent."""
+    if form.photo.data:
+        services.set_photo(product, form.photo.data.read(), actor=current_user)
 
 
 @bp.route("/admin/products/<sku>/rules", methods=["POST"])
@@ -95,19 +96,14 @@ def product_rule(sku):
     """Change the price or wage rule from a date on."""
     item = services.product_by_sku(sku)
     rule_form = RuleForm()
-    if rule_form.validate_on_submit():
-        try:
-            services.change_rule(item, rule_values(rule_form), rule_form.effective_from.data,
-                                 actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("New rule saved."), "success")
-    else:
+    back = url_for("catalog.product", sku=sku)
+    if not rule_form.validate_on_submit():
         flash(_("Please correct the marked fields."), "error")
-    return redirect(url_for("catalog.product", sku=sku))
+        return redirect(back)
+    return attempt(lambda: services.change_rule(item, rule_values(rule_form),
+                                                rule_form.effective_from.data,
+                                                actor=current_user),
+                   _("New rule saved."), back) or redirect(back)
 
 
 @bp.route("/products/<sku>/photo-<int:version>.jpg")
@@ -138,31 +134,4 @@ def current_response(body: bytes, status: int, item, etag: str):
     return response
 
 
-@bp.app_template_global("product_photo_url")
-def photo_url(product) -> str | None:
-    """The versioned URL of a product's photo, or None if it has none.
-
-    ``product`` is a ProductType, or anything with ``sku`` and ``photo_version`` (a row, a dict).
-    """
-    def get(name):
-        return product.get(name) if isinstance(product, dict) else getattr(product, name)
-
-    if not get("photo_version"):
-        return None
-    return url_for("catalog.photo", sku=get("sku"), version=get("photo_version"))
-
-
-@bp.app_template_filter("format_cents")
-def format_cents_filter(amount_cents: int, currency: str) -> str:
-    """``1500|format_cents('EUR')`` → ``15.00 EUR``."""
-    from atelier.money import format_cents
-
-    return format_cents(amount_cents, currency)
-
-
-@bp.app_template_filter("share_percent")
-def share_percent_filter(share_bp: int) -> str:
-    """``2000|share_percent`` → ``20``."""
-    from atelier.catalog.rules import share_percent
-
-    return share_percent(share_bp)
+bp.add_app_template_global(photo_url, "product_photo_url")

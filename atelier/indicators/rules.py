@@ -1,8 +1,9 @@
 """Pure rules for indicators: the keys, age bands, roll-ups, suppression and safe cells."""
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from atelier.workshops.rules import format_hours
 
 #: every indicator key, in report order, and what it counts ("people", "pieces", "hours")
 UNITS = {
@@ -62,12 +63,6 @@ def roll_up(rows) -> dict[tuple[int | None, int | None], int]:
     return cells
 
 
-def hours_text(centihours: int) -> str:
-    """Hours as a decimal string: 1250 → "12.5", 300 → "3"."""
-    value = (Decimal(int(centihours)) / 100).normalize()
-    return f"{value:f}"
-
-
 def display_value(key: str, value: int, suppress: bool = False) -> str:
     """A result as shown and exported; counts of 1–4 become "<5" when suppressing.
 
@@ -75,7 +70,7 @@ def display_value(key: str, value: int, suppress: bool = False) -> str:
     counts of people or pieces and are never suppressed.
     """
     if UNITS[key] == "hours":
-        return hours_text(value)
+        return format_hours(value)
     if suppress and 0 < value < SMALL_COUNT:
         return f"<{SMALL_COUNT}"
     return str(value)
@@ -83,7 +78,7 @@ def display_value(key: str, value: int, suppress: bool = False) -> str:
 
 def api_value(key: str, value: int) -> int | str:
     """A result as the API gives it: an integer count, or hours as a decimal string."""
-    return hours_text(value) if UNITS[key] == "hours" else int(value)
+    return format_hours(value) if UNITS[key] == "hours" else int(value)
 
 
 def csv_cell(value) -> str:

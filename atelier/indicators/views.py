@@ -1,17 +1,15 @@
 """Pages for indicators: the dashboard, traces, targets and the funders' downloads."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required, visible_site_ids
-from atelier.db import utcnow
-from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
-from atelier.indicators import charts, exports, keys, rules, services, trace
+from atelier.forms import submit
+from atelier.indicators import charts, exports, keys, rules, services, trace, web
 from atelier.indicators.forms import TargetForm
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
@@ -21,22 +19,11 @@ nav.register("indicators.dashboard", _l("Indicators"), ["admin", "supervisor"], 
 nav.register("indicators.targets", _l("Targets"), ["admin"], order=71, icon="indicators")
 
 
-def _year() -> int:
-    """The year asked for, else this year."""
-    this_year = rules.year_of(utcnow(), services.tz_name())
-    return services.parse_year(request.args.get("year"), default=this_year)
-
-
-def _suppress() -> bool:
-    """True when small counts should show as "<5"."""
-    return request.args.get("suppress", "") in ("1", "true", "on", "yes")
-
-
 @bp.route("")
 @roles_required("supervisor")
 def dashboard():
     """Targets against results for a year: charts, the same figures as a table, trends."""
-    year, suppress = _year(), _suppress()
+    year, suppress = web.year_arg(), web.suppress_arg()
     report = services.report(year, current_user)
     series = services.year_on_year(year, current_user)
     trends = {key: charts.year_columns(key, series[key], suppress) for key in rules.KEYS}
@@ -52,23 +39,14 @@ def dashboard():
 @roles_required("supervisor")
 def export_csv():
     """The report's table as CSV for funders."""
-    year = _year()
-    body = exports.to_csv(services.report(year, current_user), _suppress())
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="indicators-{year}.csv"'})
+    return web.download("csv", current_user)
 
 
 @bp.route("/export.xlsx")
 @roles_required("supervisor")
 def export_xlsx():
     """The report's table as an XLSX workbook for funders."""
-    year = _year()
-    body = exports.to_xlsx(services.report(year, current_user), _suppress())
-    return Response(body, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="indicators-{year}.xlsx"'})
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return web.download("xlsx", current_user)
 
 
 @bp.route("/<int:year>/<key>")
@@ -85,8 +63,7 @@ def trace_page(year, key):
     db.session.commit()
     return render_template("indicators/trace.html", year=year, key=key, site=site,
                            programme=programme, lines=found, unit=rules.UNITS[key],
-                           label=services.row_label(key, site, programme),
-                           hours_text=rules.hours_text)
+                           label=services.row_label(key, site, programme))
 
 
 def _target_form(year: int) -> TargetForm:
@@ -105,31 +82,22 @@ def _target_form(year: int) -> TargetForm:
 @roles_required()
 def targets():
     """The coordinator sets a year's targets, each with remarks."""
-    year = _year()
+    year = web.year_arg()
     form = _target_form(year)
-    if form.validate_on_submit():
-        entry = {"key": form.key.data, "site": form.site.data or None,
-                 "programme": form.programme.data or None, "target": form.target.data,
-                 "remarks": form.remarks.data or ""}
-        try:
-            services.set_targets(services.parse_year(form.year.data), [entry])
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Target saved."), "success")
-            return redirect(url_for("indicators.targets", year=form.year.data))
-    return render_template("indicators/targets.html", year=year, form=form,
-                           rows=services.list_targets(year),
-                           indicators=keys.BY_KEY)
+    entry = {"key": form.key.data, "site": form.site.data or None,
+             "programme": form.programme.data or None, "target": form.target.data,
+             "remarks": form.remarks.data or ""}
+    done = submit(form, lambda: services.set_targets(services.parse_year(form.year.data), [entry]),
+                  _("Target saved."), url_for("indicators.targets", year=form.year.data))
+    return done or render_template("indicators/targets.html", year=year, form=form,
+                                   rows=services.list_targets(year), indicators=keys.BY_KEY)
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])
 @roles_required()
 def delete_target(target_id):
     """Remove a target."""
-    year = _year()
+    year = web.year_arg()
     services.delete_target(target_id)
     db.session.commit()
     flash(_("Target removed."), "success")

@@ -1,7 +1,7 @@
 """Admin pages: home, sites, programmes, users and the audit log."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,9 +11,8 @@ from atelier.auth import services as auth_services
 from atelier.auth.forms import UserForm
 from atelier.auth.models import User
 from atelier.authz import roles_required
-from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.org import services
 from atelier.org.forms import ProgrammeForm, SiteForm
 
@@ -38,19 +37,11 @@ def admin_home():
 def sites():
     """List sites and add one."""
     form = SiteForm()
-    if form.validate_on_submit():
-        try:
-            services.create_site(form.code.data.strip().upper(), form.name.data, form.kind.data,
-                                 form.currency.data.strip().upper(), form.timezone.data.strip(),
-                                 form.city.data)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Site saved."), "success")
-            return redirect(url_for("org.sites"))
-    return render_template("org/sites.html", sites=services.list_sites(), form=form)
+    done = submit(form, lambda: services.create_site(
+        form.code.data.strip().upper(), form.name.data, form.kind.data,
+        form.currency.data.strip().upper(), form.timezone.data.strip(), form.city.data),
+        _("Site saved."), url_for("org.sites"))
+    return done or render_template("org/sites.html", sites=services.list_sites(), form=form)
 
 
 @bp.route("/programmes", methods=["GET", "POST"])
@@ -58,17 +49,10 @@ def sites():
 def programmes():
     """List programmes and add one."""
     form = ProgrammeForm()
-    if form.validate_on_submit():
-        try:
-            services.create_programme(form.code.data.strip().upper(), form.name.data)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Programme saved."), "success")
-            return redirect(url_for("org.programmes"))
-    return render_template("org/programmes.html", programmes=services.list_programmes(),
+    done = submit(form, lambda: services.create_programme(form.code.data.strip().upper(),
+                                                          form.name.data),
+                  _("Programme saved."), url_for("org.programmes"))
+    return done or render_template("org/programmes.html", programmes=services.list_programmes(),
                            form=form)
 
 
@@ -78,17 +62,11 @@ def users():
     """List accounts and add one."""
     form = UserForm()
     form.sites.choices = {s.code: f"{s.code} — {s.name}" for s in services.list_sites()}
-    if form.validate_on_submit():
-        try:
-            auth_services.create_user(form.username.data, form.password.data, form.role.data,
-                                      form.sites.data, form.beneficiary.data or None)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Account created."), "success")
-            return redirect(url_for("org.users"))
+    done = submit(form, lambda: auth_services.create_user(
+        form.username.data, form.password.data, form.role.data, form.sites.data,
+        form.beneficiary.data or None), _("Account created."), url_for("org.users"))
+    if done:
+        return done
     accounts = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
     return render_template("org/users.html", users=accounts, form=form)
 

@@ -54,17 +54,24 @@ def _check_fields(display_name, site, birth_year, gender, errors: dict) -> str:
     return name
 
 
-def create_beneficiary(display_name: str, site: Site | str, programme: Programme | str,
-                       birth_year: int | None = None, gender: str = "undisclosed",
-                       public_name_consent: bool = False, *, actor) -> Beneficiary:
-    """Register a person at a site the actor works at; she gets a fresh random maker code."""
+def _checked(user, display_name, site, programme, birth_year, gender):
+    """Resolve site and programme codes, check the user may use the site and the fields are
+    valid (Invalid naming each bad one); returns (clean name, site, programme)."""
     site = site_by_code(site) if isinstance(site, str) else site
     programme = programme_by_code(programme) if isinstance(programme, str) else programme
-    require_site(actor, site.id)
+    require_site(user, site.id)
     errors: dict[str, str] = {}
     name = _check_fields(display_name, site, birth_year, gender, errors)
     if errors:
         raise Invalid(_("The person could not be saved."), errors)
+    return name, site, programme
+
+
+def create_beneficiary(display_name: str, site: Site | str, programme: Programme | str,
+                       birth_year: int | None = None, gender: str = "undisclosed",
+                       public_name_consent: bool = False, *, actor) -> Beneficiary:
+    """Register a person at a site the actor works at; she gets a fresh random maker code."""
+    name, site, programme = _checked(actor, display_name, site, programme, birth_year, gender)
     person = Beneficiary(display_name=name, maker_code=_unique_maker_code(), site=site,
                          programme=programme, birth_year=birth_year, gender=gender,
                          public_name_consent=bool(public_name_consent))
@@ -118,13 +125,7 @@ def update_beneficiary(user, beneficiary_id: int, *, display_name: str, site: Si
     person = get_beneficiary(user, beneficiary_id)
     if person.anonymised_at is not None:
         raise PersonGone(_("This person was anonymised; her record cannot change."))
-    site = site_by_code(site) if isinstance(site, str) else site
-    programme = programme_by_code(programme) if isinstance(programme, str) else programme
-    require_site(user, site.id)
-    errors: dict[str, str] = {}
-    name = _check_fields(display_name, site, birth_year, gender, errors)
-    if errors:
-        raise Invalid(_("The person could not be saved."), errors)
+    name, site, programme = _checked(user, display_name, site, programme, birth_year, gender)
     values = {"display_name": name, "site_id": site.id, "programme_id": programme.id,
               "birth_year": birth_year, "gender": gender,
               "public_name_consent": bool(public_name_consent)}

@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.people import services
 from atelier.people.forms import GENDER_LABELS, BeneficiaryForm
 
@@ -24,16 +23,11 @@ def index():
     """The people of her sites, and a form to add someone."""
     form = BeneficiaryForm()
     form.fill_choices(current_user)
-    if form.validate_on_submit():
-        try:
-            person = services.create_beneficiary(**form.values(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved. Maker code: %(code)s", code=person.maker_code), "success")
-            return redirect(url_for("people.index"))
+    done = submit(form, lambda: services.create_beneficiary(**form.values(), actor=current_user),
+                  lambda person: _("Saved. Maker code: %(code)s", code=person.maker_code),
+                  url_for("people.index"))
+    if done:
+        return done
     people = services.list_beneficiaries(current_user, request.args.get("site") or None)
     return render_template("people/index.html", people=people, form=form,
                            genders=GENDER_LABELS)
@@ -55,16 +49,11 @@ def edit(person_id: int):
     person = services.read_beneficiary(current_user, person_id)
     form = BeneficiaryForm(obj=person, site=person.site.code, programme=person.programme.code)
     form.fill_choices(current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_beneficiary(current_user, person_id, **form.values())
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("people.show", person_id=person_id))
+    done = submit(form, lambda: services.update_beneficiary(current_user, person_id,
+                                                            **form.values()),
+                  _("Saved."), url_for("people.show", person_id=person_id))
+    if done:
+        return done
     db.session.commit()
     return render_template("people/edit.html", person=person, form=form)
 

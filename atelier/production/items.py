@@ -80,8 +80,7 @@ class Story:
     description: str
     product: object
     first_name: str | None
-    share_percent: str | None
-    price_text: str | None
+    share_bp: int | None
 
 
 def story(tag: str) -> Story:
@@ -92,16 +91,13 @@ def story(tag: str) -> Story:
         raise NotFound(_("Not found."))
     maker = item.beneficiary
     rule = price_of(item, item_today(item))
-    from atelier.catalog.rules import share_percent
-
     return Story(
         product_name=item.product_type.name,
         description=item.product_type.description,
         product=item.product_type,
         first_name=rules.public_first_name(maker.display_name, maker.public_name_consent,
                                            maker.anonymised_at is not None),
-        share_percent=share_percent(rule.maker_share_bp) if rule else None,
-        price_text=format_cents(rule.price_cents, rule.price_currency) if rule else None,
+        share_bp=rule.maker_share_bp if rule else None,
     )
 
 

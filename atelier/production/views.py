@@ -23,7 +23,7 @@ from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
 from atelier.errors import DomainError, Invalid, NotFound
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.forms import ProductionForm
@@ -62,21 +62,13 @@ def production():
     if request.method == "GET":
         form.made_on.data = day
         form.client_id.data = str(uuid.uuid4())
-    if form.validate_on_submit():
-        try:
-            entry, created = services.log_production(
-                current_user, form.beneficiary.data, form.product_type.data,
-                form.quantity.data, form.made_on.data, form.qc.data,
-                form.client_id.data or None)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d piece saved.", "%(num)d pieces saved.", entry.quantity)
-                  if created else _("These pieces were saved already."), "success")
-            return redirect(url_for("production.production", site=site.code,
-                                    day=entry.made_on.isoformat(), saved=entry.id))
+    done = submit(form, lambda: services.log_production(
+        current_user, form.beneficiary.data, form.product_type.data, form.quantity.data,
+        form.made_on.data, form.qc.data, form.client_id.data or None), _saved_message,
+        lambda logged: url_for("production.production", site=site.code,
+                               day=logged[0].made_on.isoformat(), saved=logged[0].id))
+    if done:
+        return done
     saved = _saved_entry()
     if saved is not None and request.method == "GET":
         form.beneficiary.data = saved.beneficiary.maker_code  # the next save is often hers too
@@ -84,6 +76,14 @@ def production():
         "production/production.html", site=site, sites=services.ateliers_for(current_user),
         day=day, makers=makers, products=products, form=form, saved=saved,
         rows=services.day_production(site, day), can_void=services.entry_can_void)
+
+
+def _saved_message(logged) -> str:
+    """What to say after logging: how many pieces, or that they were saved already."""
+    entry, created = logged
+    if not created:
+        return _("These pieces were saved already.")
+    return ngettext("%(num)d piece saved.", "%(num)d pieces saved.", entry.quantity)
 
 
 def _saved_entry():
@@ -215,11 +215,3 @@ def status_label(status: str) -> str:
 def event_label(kind: str) -> str:
     """An item event in words."""
     return str(EVENT_LABELS.get(kind, kind))
-
-
-@bp.app_template_filter("local_time")
-def local_time(instant, tz_name: str) -> str:
-    """An instant as ``YYYY-MM-DD HH:MM`` in a site's timezone."""
-    from atelier.timeutil import zone
-
-    return instant.astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M")

@@ -9,7 +9,7 @@ from atelier import nav
 from atelier.authz import roles_required
 from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.forms import submit
 from atelier.org.models import Site
 from atelier.stock import queries, services
 from atelier.stock.forms import ReceiveForm, ShipmentForm
@@ -41,22 +41,19 @@ def new_shipment():
         None, ("shop", "webshop"))}
     items = queries.atelier_items([s.id for s in ateliers])
     form.items.choices = {i.code: f"{i.code} · {i.product_type.name}" for i in items}
-    if form.validate_on_submit():
-        scans = [*form.items.data, *(s.strip() for s in (form.scans.data or "").splitlines()
-                                     if s.strip())]
-        try:
-            shipment = services.create_shipment(
-                current_user, services.site_by_code(form.from_site.data, "from_site"),
-                services.site_by_code(form.to_site.data, "to_site"), scans)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Shipment sent: %(count)s pieces are on their way.",
-                    count=len(shipment.lines)), "success")
-            return redirect(url_for("stock.shipment", shipment_id=shipment.id))
-    return render_template("stock/new.html", form=form, has_items=bool(items))
+    done = submit(form, lambda: _send(form), lambda shipment: _(
+        "Shipment sent: %(count)s pieces are on their way.", count=len(shipment.lines)),
+        lambda shipment: url_for("stock.shipment", shipment_id=shipment.id))
+    return done or render_template("stock/new.html", form=form, has_items=bool(items))
+
+
+def _send(form):
+    """Send the ticked and the scanned pieces from the form."""
+    scans = [*form.items.data, *(s.strip() for s in (form.scans.data or "").splitlines()
+                                 if s.strip())]
+    return services.create_shipment(
+        current_user, services.site_by_code(form.from_site.data, "from_site"),
+        services.site_by_code(form.to_site.data, "to_site"), scans)
 
 
 @bp.route("/shipments/<int:shipment_id>")

@@ -3,15 +3,16 @@
 import uuid
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from atelier import audit
 from atelier.authz import require_site
+from atelier.catalog.photos import photo_url
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
+from atelier.formatting import local_day
 from atelier.org.models import Site
 from atelier.production.models import Item
 from atelier.production.rules import parse_scan
@@ -50,9 +51,8 @@ def why_not(item: Item, shop: Site, sold_at=None) -> str:
     """The message a till shows for a piece it cannot sell."""
     key = rules.unsellable_reason(item.status, item.site_id, shop.id)
     if key == "sold" and sold_at is not None:
-        day = local_date(sold_at, shop.timezone)
         return _("%(code)s was already sold on %(day)s.", code=item.code,
-                 day=format_date(day, "d MMMM"))
+                 day=local_day(sold_at, shop.timezone, "d MMMM"))
     messages = {
         "sold": _("%(code)s was already sold."),
         "other_shop": _("%(code)s belongs to %(site)s."),
@@ -90,8 +90,7 @@ def lookup(shop: Site, scan: str) -> dict:
         raise NotSellable(_("%(code)s has no price here.", code=item.code), {"scan": "no price"})
     product = item.product_type
     return {"item": item.code, "tag": item.tag, "product": product.name, "sku": product.sku,
-            "product_type_id": product.id, "photo_version": product.photo_version,
-            "has_photo": bool(product.photo_mime), "price_cents": price,
+            "photo_url": photo_url(product), "price_cents": price,
             "currency": shop.currency}
 
 

@@ -2,9 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
-    abort,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -17,15 +14,14 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.catalog.models import ProductType
 from atelier.config import ROOT
-from atelier.errors import DomainError, error_body
+from atelier.errors import DomainError, json_error
 from atelier.extensions import db
-from atelier.forms import apply_errors
+from atelier.formatting import money
+from atelier.forms import submit
 from atelier.security import extend_csp
 from atelier.stock.queries import sites_of_kind
 from atelier.till import returns, services
-from atelier.till.format import money, shop_time
 from atelier.till.forms import ReturnForm
 
 bp = Blueprint("till", __name__, url_prefix="/till")
@@ -79,8 +75,7 @@ def scan(code: str):
         shop = services.shop_for(current_user, code)
         return jsonify(services.lookup(shop, request.args.get("q", "")))
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
 
 
 @bp.route("/<code>/sales", methods=["POST"])
@@ -100,8 +95,7 @@ def sell(code: str):
             client_id=data.get("client_id") or None, reason_required=True)
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
     return jsonify({"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code,
                                                           sale_id=sale.id)}), 201
 
@@ -132,50 +126,17 @@ def take_return(code: str):
     """Scan a sold piece, say why, and restock it or write it off."""
     shop = services.shop_for(current_user, code)
     form = ReturnForm()
-    if form.validate_on_submit():
-        try:
-            returned = returns.record_return(current_user, form.scan.data, form.reason.data,
-                                             form.outcome.data == "restock", shop=shop)
-        except DomainError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            done = returns.return_json(returned)
-            if done["status"] == "in_shop":
-                flash(_("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
-                        amount=_money(done)), "success")
-            else:
-                flash(_("%(code)s is written off. Refund %(amount)s.", code=done["item"],
-                        amount=_money(done)), "success")
-            return redirect(url_for("till.take_return", code=shop.code))
-    return render_template("till/returns.html", shop=shop, form=form)
+    done = submit(form, lambda: returns.record_return(
+        current_user, form.scan.data, form.reason.data, form.outcome.data == "restock",
+        shop=shop), _returned_message, url_for("till.take_return", code=shop.code))
+    return done or render_template("till/returns.html", shop=shop, form=form)
 
 
-def _money(done: dict) -> str:
-    """A refund as the page shows it."""
-    return money(done["refund_cents"], done["currency"])
-
-
-@bp.app_template_filter("money_cents")
-def money_cents(amount_cents: int, currency: str) -> str:
-    """Template filter: ``{{ sale.total_cents|money_cents(sale.currency) }}``."""
-    return money(amount_cents, currency)
-
-
-@bp.app_template_filter("shop_time")
-def shop_time_filter(instant, tz_name: str) -> str:
-    """Template filter: ``{{ sale.sold_at|shop_time(shop.timezone) }}``."""
-    return shop_time(instant, tz_name)
-
-
-@bp.route("/photos/<int:product_type_id>")
-@roles_required("shop", "supervisor")
-def photo(product_type_id: int):
-    """A product's photo for the till lines (products are not personal data)."""
-    product = db.session.get(ProductType, product_type_id)
-    if product is None or not product.photo:
-        abort(404)
-    response = Response(product.photo, mimetype=product.photo_mime or "image/jpeg")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+def _returned_message(returned) -> str:
+    """What the shop is told after a return: where the piece went and the refund."""
+    done = returns.return_json(returned)
+    amount = money(done["refund_cents"], done["currency"])
+    if done["status"] == "in_shop":
+        return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
+                 amount=amount)
+    return _("%(code)s is written off. Refund %(amount)s.", code=done["item"], amount=amount)

@@ -1,10 +1,9 @@
 """A payslip as a one-page A4 PDF in the maker's language (ReportLab, embedded DejaVu)."""
 
 import io
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from flask_babel import force_locale, format_currency, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -12,16 +11,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from atelier.formatting import money
+from atelier.formatting import month as month_name
 from atelier.pdf import register_fonts
-from atelier.timeutil import parse_period
 from atelier.wages.labels import kind_label
-
-
-def money(cents: int | None, currency: str) -> str:
-    """Minor units in the current locale's currency format."""
-    if cents is None:
-        return "—"
-    return format_currency(Decimal(cents) / 100, currency)
 
 
 def render(period_row, slip, locale: str) -> bytes:
@@ -34,7 +27,7 @@ def render(period_row, slip, locale: str) -> bytes:
                             topMargin=18 * mm, bottomMargin=18 * mm,
                             title=f"Payslip {period_row.period} {slip.maker_code}")
     with force_locale(locale):
-        month = format_date(parse_period(period_row.period), "LLLL yyyy")
+        month = month_name(period_row.period)
         story = [
             Paragraph(_("Payslip") + f" — {month}", title),
             Paragraph(escape(f"{slip.display_name} · {slip.maker_code}"), body),

@@ -19,6 +19,7 @@ from atelier.timeutil import start_of_day_utc
 from atelier.wages.models import ExchangeRate, PayPeriod, PayslipLine
 from atelier.wages.rules import Piece, Presence, Refund, Rule, SoldLine
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
+from atelier.workshops.rules import format_hours
 
 #: pieces that earn nothing: failed quality control, or logged by mistake
 UNPAID_ITEM_STATUSES = ("rejected", "voided")
@@ -156,8 +157,7 @@ def _load_presences(out: Sources, start, end, beneficiary_id) -> None:
                _unpaid("stipend", "attendance", Attendance.id))
         .order_by(WorkshopSession.held_on, Attendance.id))
     for r in rows:
-        hours = f"{r.centihours // 100}.{r.centihours % 100:02d}".rstrip("0").rstrip(".")
-        label = f"{r.title} · {r.held_on.isoformat()} · {hours} h"
+        label = f"{r.title} · {r.held_on.isoformat()} · {format_hours(r.centihours)} h"
         out.presences.append(Presence(r.id, r.beneficiary_id, r.held_on, r.centihours,
                                       r.stipend_per_hour_cents, label))
 

@@ -1,6 +1,5 @@
 """Pages for the wages area: the coordinator's pay periods, exports and payslips."""
 
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import (
@@ -12,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_currency, format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,8 +21,8 @@ from atelier.auth.models import User
 from atelier.authz import roles_required
 from atelier.errors import Conflict, DomainError, NotFound
 from atelier.extensions import db
+from atelier.forms import attempt
 from atelier.people.models import Beneficiary
-from atelier.timeutil import parse_period
 from atelier.wages import exports, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
@@ -33,35 +32,16 @@ bp = Blueprint("wages", __name__)
 nav.register("wages.periods", _l("Wages"), ["admin"], order=60, icon="wages")
 nav.register("wages.my_earnings", _l("My earnings"), ["beneficiary"], order=10, icon="earnings")
 
-@bp.app_template_filter("wages_money")
-def money_filter(cents: int | None, currency: str) -> str:
-    """Minor units in the reader's locale: 1493 RON → ``RON 14.93`` / ``14,93 RON``."""
-    if cents is None:
-        return "—"
-    return format_currency(Decimal(cents) / 100, currency)
-
-
-@bp.app_template_filter("wages_month")
-def month_filter(period: str) -> str:
-    """``2026-03`` as the reader says it: ``March 2026``, ``martie 2026``."""
-    return format_date(parse_period(period), "LLLL yyyy")
-
-
-@bp.app_template_filter("wages_day")
-def day_filter(day) -> str:
-    """A day, short, in the reader's language: ``2 Mar``."""
-    return format_date(day, "d MMM")
-
 
 @bp.app_context_processor
 def wages_helpers():
-    """Labels, icons and the product photo URL (an icon when the catalogue has none)."""
+    """The labels and icons of the kinds of pay line."""
     return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
 
 
-def _back(period: str):
-    """Redirect to the period page."""
-    return redirect(url_for("wages.period", period=period))
+def _back(period: str) -> str:
+    """The period page's address."""
+    return url_for("wages.period", period=period)
 
 
 @bp.route("/admin/wages")
@@ -90,33 +70,25 @@ def set_rates(period):
     """Save the month's exchange rates from the form (``rate-EUR`` fields)."""
     given = {key[5:]: value.strip() for key, value in request.form.items()
              if key.startswith("rate-") and value.strip()}
-    try:
-        services.check_period(period)
-        services.set_rates(period, given)
-    except DomainError as exc:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        flash(f"{exc.message} {details}".strip(), "error")
-    else:
-        db.session.commit()
-        flash(_("Exchange rates saved."), "success")
-    return _back(period)
+    return attempt(lambda: services.set_rates(services.check_period(period), given),
+                   _("Exchange rates saved."), _back(period),
+                   _flash_with_fields) or redirect(_back(period))
+
+
+def _flash_with_fields(exc: DomainError) -> None:
+    """Say why the rates were refused, naming each bad one (the form has no fields)."""
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    flash(f"{exc.message} {details}".strip(), "error")
 
 
 @bp.route("/admin/wages/<period>/close", methods=["POST"])
 @roles_required()
 def close(period):
     """Close the month; the reason is shown if it is refused."""
-    try:
-        services.check_period(period)
-        services.close_period(period, None, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The month is closed. Payslips are ready."), "success")
-    return _back(period)
+    return attempt(lambda: services.close_period(services.check_period(period), None,
+                                                 current_user),
+                   _("The month is closed. Payslips are ready."),
+                   _back(period)) or redirect(_back(period))
 
 
 def _closed_view(period: str) -> services.PeriodView:
@@ -160,14 +132,20 @@ def _maker(maker_code: str) -> Beneficiary:
     return maker
 
 
-@bp.route("/admin/wages/<period>/payslips/<maker_code>")
-@roles_required()
-def payslip(period, maker_code):
-    """One maker's frozen payslip, as a page."""
+def _read_payslip(period: str, maker_code: str):
+    """A maker's frozen payslip for staff, the read audited: (maker, period row, slip)."""
     maker = _maker(maker_code)
     row, slip = services.payslip(period, maker.id)
     services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
                         maker.id)
+    return maker, row, slip
+
+
+@bp.route("/admin/wages/<period>/payslips/<maker_code>")
+@roles_required()
+def payslip(period, maker_code):
+    """One maker's frozen payslip, as a page."""
+    row, slip = _read_payslip(period, maker_code)[1:]
     db.session.commit()
     return render_template("wages/payslip.html", row=row, slip=slip,
                            pdf_url=url_for("wages.payslip_pdf", period=period,
@@ -178,10 +156,7 @@ def payslip(period, maker_code):
 @roles_required()
 def payslip_pdf(period, maker_code):
     """One maker's payslip as a PDF, in her own language if she chose one."""
-    maker = _maker(maker_code)
-    row, slip = services.payslip(period, maker.id)
-    services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
-                        maker.id)
+    maker, row, slip = _read_payslip(period, maker_code)
     locale = db.session.scalar(sa.select(User.locale).where(User.beneficiary_id == maker.id))
     db.session.commit()
     return pdf_response(row, slip, locale or str(get_locale()))

@@ -1,7 +1,5 @@
 """Pages of the online shop: the public storefront, cart and checkout; orders for admins."""
 
-from decimal import Decimal
-
 from flask import (
     Blueprint,
     current_app,
@@ -12,7 +10,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -40,12 +37,6 @@ def _cart() -> list[str]:
 STATUS_LABELS = {"pending": _l("Waiting for payment"), "paid": _l("Paid"), "expired": _l("Expired"),
                  "failed": _l("Payment failed"), "flagged": _l("Needs attention"),
                  "refunded": _l("Refunded")}
-
-
-@bp.app_template_filter("shop_money")
-def shop_money(cents: int, currency: str) -> str:
-    """An amount of minor units in the visitor's language: ``€ 15,00``."""
-    return format_currency(Decimal(cents).scaleb(-2), currency)
 
 
 @bp.route("/store")

@@ -12,6 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from atelier.forms import amount
+
 KIND_LABELS = {"vocational": _l("Vocational"), "life_skills": _l("Life skills"),
                "parenting": _l("Parenting")}
 #: the usual lengths of a session, one tap each
@@ -27,7 +29,7 @@ class WorkshopForm(FlaskForm):
     site = SelectField(_l("Site"), choices={})
     programme = SelectField(_l("Programme"), choices={})
     stipend = StringField(_l("Stipend per hour present"), default="0",
-                          validators=[Optional(), Length(max=12)])
+                          validators=[Optional(), Length(max=12), amount])
 
 
 class SessionForm(FlaskForm):

@@ -104,17 +104,3 @@ def roll_summary(statuses: Iterable[str | None]) -> dict[str, int]:
     for status in statuses:
         counts[status if status in STATUSES else "unmarked"] += 1
     return counts
-
-
-def parse_cents(text: str) -> int:
-    """An amount such as "5" or "4.50" in major units into minor units (no rounding)."""
-    try:
-        value = Decimal((text or "0").strip().replace(",", "."))
-    except InvalidOperation:
-        raise RuleError("an amount such as 4.50") from None
-    cents = value * 100
-    if not value.is_finite() or cents != cents.to_integral_value():
-        raise RuleError("an amount such as 4.50")
-    if cents < 0:
-        raise RuleError("not negative")
-    return int(cents)

@@ -16,10 +16,10 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.errors import DomainError, Invalid, error_body
+from atelier.errors import DomainError, Invalid, json_error
 from atelier.extensions import db
-from atelier.forms import apply_errors
-from atelier.money import format_cents
+from atelier.forms import submit
+from atelier.money import parse_cents
 from atelier.people.forms import BeneficiaryForm
 from atelier.workshops import attendance, rules, services
 from atelier.workshops.forms import KIND_LABELS, ParticipantsForm, SessionForm, WorkshopForm
@@ -33,18 +33,6 @@ nav.register("workshops.my_training", _l("My training"), ["beneficiary"], order=
              icon="training")
 
 
-@bp.app_template_filter("hours")
-def hours_filter(centihours: int) -> str:
-    """Centihours as hours: 250 → 2.5."""
-    return rules.format_hours(centihours or 0)
-
-
-@bp.app_template_filter("cents")
-def cents_filter(amount_cents: int, currency: str) -> str:
-    """Minor units as an amount: 500, RON → 5.00 RON."""
-    return format_cents(amount_cents or 0, currency)
-
-
 @bp.route("/workshops", methods=["GET", "POST"])
 @roles_required("supervisor")
 def index():
@@ -53,26 +41,14 @@ def index():
     choices = BeneficiaryForm()
     choices.fill_choices(current_user)
     form.site.choices, form.programme.choices = choices.site.choices, choices.programme.choices
-    if form.validate_on_submit():
-        try:
-            stipend = rules.parse_cents(form.stipend.data or "0")
-        except rules.RuleError as exc:
-            form.stipend.errors = [str(exc)]
-        else:
-            try:
-                workshop = services.create_workshop(form.title.data, form.kind.data,
-                                                    form.site.data, form.programme.data,
-                                                    stipend, actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                apply_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Workshop saved. Add its people and sessions."), "success")
-                return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    return render_template("workshops/index.html", cards=services.list_workshops(current_user),
-                           form=form, kinds=KIND_LABELS,
-                           currency=current_app.config["PAYROLL_CURRENCY"])
+    done = submit(form, lambda: services.create_workshop(
+        form.title.data, form.kind.data, form.site.data, form.programme.data,
+        parse_cents(form.stipend.data or "0"), actor=current_user),
+        _("Workshop saved. Add its people and sessions."),
+        lambda workshop: url_for("workshops.show", workshop_id=workshop.id))
+    return done or render_template(
+        "workshops/index.html", cards=services.list_workshops(current_user), form=form,
+        kinds=KIND_LABELS, currency=current_app.config["PAYROLL_CURRENCY"])
 
 
 @bp.route("/roll")
@@ -157,8 +133,7 @@ def save_roll(session_id: int):
         counts = attendance.set_attendance(
             current_user, session_id, [(r["beneficiary"], r["status"]) for r in records])
     except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return json_error(exc)
     message = _("Saved.")  # before commit, which would reload the user for her language
     db.session.commit()
     return jsonify(counts=counts, message=message)

@@ -69,8 +69,8 @@
     el.querySelector(".line-code").textContent = data.item;
     el.querySelector(".line-price").textContent = fmt(data.price_cents);
     var img = el.querySelector(".line-photo");
-    if (data.has_photo) {
-      img.src = d.photoUrl.replace(/\/0$/, "/" + data.product_type_id) + "?v=" + data.photo_version;
+    if (data.photo_url) {
+      img.src = data.photo_url;
     } else {
       img.remove();
     }
