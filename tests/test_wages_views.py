@@ -131,6 +131,18 @@ def test_my_earnings_page_shows_pieces_and_city_not_shop(client, world, db):
     assert client.get("/me").get_data(as_text=True).count("/me/earnings") >= 1
 
 
+def test_my_pieces_are_grouped_by_product(client, world, db):
+    """Twelve totes made this month are one line, "× 12", with their summed piece pay."""
+    today = services_today()
+    for _ in range(12):
+        f.make_item(world.tote, world.elena, made_on=today)
+    sign_in(client, world.users["beneficiary"])
+    page = client.get("/me/earnings").get_data(as_text=True)
+    assert page.count('data-sku="TOTE"') == 1
+    assert "× 12" in page
+    assert 'data-total-cents="12000"' in page  # 12 × the 10.00 RON piece rate
+
+
 def test_bank_details_page_saves_and_refuses_bad_iban(client, world, db):
     """The coordinator stores a valid IBAN; a wrong one is refused naming the field."""
     sign_in(client, world.users["admin"])

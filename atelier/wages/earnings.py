@@ -33,6 +33,22 @@ class Earnings:
     sold: list[dict] = field(default_factory=list)
     pending_rates: bool = False
 
+    @property
+    def piece_groups(self) -> list[dict]:
+        """Her pieces this month by product: one line per product with how many and how much,
+        so a busy month stays a short page on her phone."""
+        return group_by_product(self.pieces)
+
+
+def group_by_product(pieces: list[dict]) -> list[dict]:
+    """Pieces grouped by product (first made first), with ``count`` and summed ``amount_cents``."""
+    groups: dict[str, dict] = {}
+    for piece in pieces:
+        group = groups.setdefault(piece["sku"], {**piece, "count": 0, "amount_cents": 0})
+        group["count"] += 1
+        group["amount_cents"] += piece["amount_cents"] or 0
+    return list(groups.values())
+
 
 def own_beneficiary_id(user) -> int:
     """The maker record of the signed-in account; 404 for accounts without one."""
