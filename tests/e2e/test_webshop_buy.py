@@ -3,9 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
+from atelier.db import utcnow
 from atelier.extensions import db as _db
 from atelier.till.models import SaleLine
+from atelier.timeutil import local_date, period_of
 from atelier.webshop.models import Order
+from tests.conftest import bearer
 from tests.e2e.conftest import screenshot, sign_in_page
 from tests.factories import make_web_item
 from tests.webshop_helpers import completed, deliver, serve_fake_stripe
@@ -46,6 +49,15 @@ def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fak
     assert (line.price_cents, line.beneficiary_id) == (1500, world.elena.id)
     assert phone.js_errors == []
     screenshot(phone, "webshop-sold-phone")
+
+    # the online sale feeds her wage exactly as a till sale does: 20 % of €15.00 at 4.9770
+    client = app.test_client()
+    period = period_of(local_date(utcnow(), "Europe/Bucharest"))
+    rates = client.put(f"/api/v1/exchange-rates/{period}", json={"EUR": "4.9770"},
+                       headers=bearer(world.users["admin"]))
+    assert rates.status_code == 200
+    earnings = client.get("/api/v1/me/earnings", headers=bearer(world.users["beneficiary"]))
+    assert earnings.get_json()["current"] == {"period": period, "accrued_cents": 1493}
 
 
 def test_admin_sees_the_order_on_a_laptop(laptop, world):
