@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from atelier import audit
 from atelier.auth.models import ROLES, ApiToken, User
@@ -119,7 +120,10 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
     """The enabled user behind a live (unexpired, unrevoked) token, or None."""
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    token = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret))
+        .options(joinedload(ApiToken.user).joinedload(User.sites))  # one query, sites included
+    ).unique().first()
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.is_enabled:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from atelier.db import utcnow
 from atelier.errors import Conflict
@@ -66,31 +67,40 @@ def sell(
             _("Not available to sell: %(codes)s", codes=", ".join(refused)),
             {code: "not available" for code in refused},
         )
+    actor_id = getattr(actor, "id", None)
+    currency = site.currency
     sale = Sale(
         site_id=site.id,
         channel=channel,
         payment_method=payment_method,
-        currency=site.currency,
+        currency=currency,
         total_cents=sum(spec.price_cents for spec in lines),
         sold_at=sold_at,
         client_id=client_id,
         order_id=order_id,
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=actor_id,
     )
+    sale.site = site
     db.session.add(sale)
-    for spec in lines:
-        db.session.add(SaleLine(
-            sale=sale, item_id=spec.item.id, beneficiary_id=spec.item.beneficiary_id,
-            list_price_cents=spec.list_price_cents, price_cents=spec.price_cents,
-            currency=site.currency, discount_reason=spec.discount_reason,
-        ))
-        db.session.add(ItemEvent(item_id=spec.item.id, at=sold_at, kind="sold", site_id=site.id,
-                                 user_id=getattr(actor, "id", None), note=channel))
     try:
         db.session.flush()
+        # one INSERT for all the lines and one for all the events (not one per piece)
+        sold = db.session.scalars(sa.insert(SaleLine).returning(SaleLine), [dict(
+            sale_id=sale.id, item_id=spec.item.id, beneficiary_id=spec.item.beneficiary_id,
+            list_price_cents=spec.list_price_cents, price_cents=spec.price_cents,
+            currency=currency, discount_reason=spec.discount_reason, is_returned=False,
+        ) for spec in lines]).all()
+        db.session.execute(sa.insert(ItemEvent.__table__), [dict(
+            item_id=spec.item.id, at=sold_at, kind="sold", site_id=site.id, user_id=actor_id,
+            note=channel) for spec in lines])
     except IntegrityError:
         db.session.rollback()
         raise SaleConflict(_("A piece in this sale was sold at the same moment.")) from None
+    items = {spec.item.id: spec.item for spec in lines}
+    for line in sold:  # the pieces and the sale are at hand: no query to reload them
+        set_committed_value(line, "item", items[line.item_id])
+        set_committed_value(line, "sale", sale)
+    set_committed_value(sale, "lines", sorted(sold, key=lambda line: line.id))
     for spec in lines:
         db.session.expire(spec.item, ["status", "updated_at"])
     return sale

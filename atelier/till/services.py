@@ -5,9 +5,11 @@ import uuid
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from atelier import audit
 from atelier.authz import require_site
+from atelier.catalog.models import ProductType
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
 from atelier.errors import Conflict, Invalid, NotFound
@@ -23,6 +25,10 @@ from atelier.till.models import Sale, SaleLine
 from atelier.timeutil import local_date
 
 
+#: load a piece with its product and price rules in the same query
+PRICED = joinedload(Item.product_type).joinedload(ProductType.rules)
+
+
 class NotSellable(Conflict):
     """A scanned piece cannot be sold at this shop; the message says why."""
 
@@ -31,7 +37,10 @@ class NotSellable(Conflict):
 
 def shop_for(user, code: str) -> Site:
     """The shop with this code, if the user works there (admins everywhere)."""
-    site = db.session.scalar(sa.select(Site).where(Site.code == (code or "").upper()))
+    code = (code or "").upper()
+    # the user's sites are loaded with the user: no query for the staff of the shop
+    site = next((s for s in user.sites if s.code == code), None) if user.role == "shop" else None
+    site = site or db.session.scalar(sa.select(Site).where(Site.code == code))
     if site is None or site.kind != "shop":
         raise NotFound(_("No such shop."))
     require_site(user, site.id)
@@ -125,7 +134,7 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = find_items(parsed)
+    items = find_items(parsed, PRICED)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
