@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from functools import cache
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -118,12 +119,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return secret, token
 
 
+@cache
+def _token_query():
+    """The token with its user and the user's sites, in one query (built once per process:
+    every API call runs it)."""
+    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("digest"))
+            .options(joinedload(ApiToken.user).joinedload(User.sites)))
+
+
 def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
     """The enabled user behind a live (unexpired, unrevoked) token, or None."""
-    token = db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret))
-        .options(joinedload(ApiToken.user).joinedload(User.sites))  # one query, sites included
-    ).unique().first()
+    token = db.session.scalars(_token_query(), {"digest": _digest(secret)}).unique().first()
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.is_enabled:

@@ -9,7 +9,6 @@ rolled back, so a sale is all-or-nothing.
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -20,7 +19,6 @@ from atelier.errors import Conflict
 from atelier.extensions import db
 from atelier.production.models import Item, ItemEvent
 from atelier.till.models import Sale, SaleLine
-
 
 ITEMS, EVENTS = Item.__table__, ItemEvent.__table__
 SALES, LINES = Sale.__table__, SaleLine.__table__
@@ -91,10 +89,11 @@ def sell(
             SALES.insert().values(values).returning(SALES.c.id)).scalar_one()
         line_ids = dict(conn.execute(
             LINES.insert().returning(LINES.c.item_id, LINES.c.id),
-            [dict(row, sale_id=sale_id) for row in rows]).all())
-        conn.execute(EVENTS.insert(), [dict(
-            item_id=item_id, at=sold_at, kind="sold", site_id=site.id, user_id=actor_id,
-            note=channel) for item_id in ids])
+            [dict(row, sale_id=sale_id) for row in rows]).all()) if rows else {}
+        if ids:
+            conn.execute(EVENTS.insert(), [dict(
+                item_id=item_id, at=sold_at, kind="sold", site_id=site.id, user_id=actor_id,
+                note=channel) for item_id in ids])
     except IntegrityError:
         db.session.rollback()
         raise SaleConflict(_("A piece in this sale was sold at the same moment.")) from None

@@ -5,7 +5,7 @@ import uuid
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from atelier import audit
 from atelier.authz import require_site
@@ -24,9 +24,12 @@ from atelier.till.ledger import LineSpec, SaleConflict, sell
 from atelier.till.models import Sale, SaleLine
 from atelier.timeutil import local_date
 
-
-#: load a piece with its product and price rules in the same query
-PRICED = joinedload(Item.product_type).joinedload(ProductType.rules)
+#: a piece with only what a sale reads, and its price rules, in the same query
+PRICED = (load_only(Item.id, Item.code, Item.tag, Item.status, Item.site_id,
+                    Item.beneficiary_id, Item.product_type_id),
+          lazyload(Item.site),
+          joinedload(Item.product_type).load_only(ProductType.id)
+          .joinedload(ProductType.rules))
 
 
 class NotSellable(Conflict):
@@ -134,7 +137,7 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = find_items(parsed, PRICED)
+    items = find_items(parsed, *PRICED)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
