@@ -2,8 +2,8 @@
 
 import hashlib
 import secrets
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app

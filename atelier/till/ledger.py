@@ -9,6 +9,7 @@ rolled back, so a sale is all-or-nothing.
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -20,8 +21,18 @@ from atelier.extensions import db
 from atelier.production.models import Item, ItemEvent
 from atelier.till.models import Sale, SaleLine
 
-ITEMS, EVENTS = Item.__table__, ItemEvent.__table__
-SALES, LINES = Sale.__table__, SaleLine.__table__
+ITEMS, SALES, LINES = Item.__table__, Sale.__table__, SaleLine.__table__
+#: the statements of a sale, built once per process (building them costs more than SQLite
+#: takes to run them); the guarantee is MOVE: only pieces still ``from_status`` at the site
+MOVE = (ITEMS.update()
+        .where(ITEMS.c.id.in_(sa.bindparam("b_ids", expanding=True)),
+               ITEMS.c.status == sa.bindparam("b_status"),
+               ITEMS.c.site_id == sa.bindparam("b_site"))
+        .values(status="sold", updated_at=sa.bindparam("b_now", type_=ITEMS.c.updated_at.type))
+        .returning(ITEMS.c.id))
+ADD_SALE = SALES.insert().returning(SALES.c.id)
+ADD_LINES = LINES.insert().returning(LINES.c.item_id, LINES.c.id)
+ADD_EVENTS = ItemEvent.__table__.insert()
 
 
 class SaleConflict(Conflict):
@@ -62,12 +73,8 @@ def sell(
     ids = [spec.item.id for spec in lines]
     db.session.flush()  # whatever the caller changed goes first; then straight to Core
     conn = db.session.connection()
-    moved = set(conn.execute(
-        ITEMS.update()
-        .where(ITEMS.c.id.in_(ids), ITEMS.c.status == from_status, ITEMS.c.site_id == site.id)
-        .values(status="sold", updated_at=sold_at)
-        .returning(ITEMS.c.id)
-    ).scalars())
+    moved = set(conn.execute(MOVE, {"b_ids": ids, "b_status": from_status,
+                                    "b_site": site.id, "b_now": sold_at}).scalars())
     refused = [spec.item.code for spec in lines if spec.item.id not in moved]
     if refused:
         raise SaleConflict(
@@ -85,13 +92,11 @@ def sell(
                  currency=currency, discount_reason=spec.discount_reason, is_returned=False)
             for spec in lines]
     try:
-        sale_id = conn.execute(
-            SALES.insert().values(values).returning(SALES.c.id)).scalar_one()
+        sale_id = conn.execute(ADD_SALE, values).scalar_one()
         line_ids = dict(conn.execute(
-            LINES.insert().returning(LINES.c.item_id, LINES.c.id),
-            [dict(row, sale_id=sale_id) for row in rows]).all()) if rows else {}
+            ADD_LINES, [dict(row, sale_id=sale_id) for row in rows]).all()) if rows else {}
         if ids:
-            conn.execute(EVENTS.insert(), [dict(
+            conn.execute(ADD_EVENTS, [dict(
                 item_id=item_id, at=sold_at, kind="sold", site_id=site.id, user_id=actor_id,
                 note=channel) for item_id in ids])
     except IntegrityError:

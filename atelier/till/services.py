@@ -17,7 +17,7 @@ from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import Item
 from atelier.production.rules import parse_scan
-from atelier.stock.lookup import find_items, parse_scans, scan_label
+from atelier.stock.lookup import BY_CODE_OR_TAG, find_items, parse_scans, scan_label
 from atelier.stock.rules import duplicates
 from atelier.till import rules
 from atelier.till.ledger import LineSpec, SaleConflict, sell
@@ -30,6 +30,7 @@ PRICED = (load_only(Item.id, Item.code, Item.tag, Item.status, Item.site_id,
           lazyload(Item.site),
           joinedload(Item.product_type).load_only(ProductType.id)
           .joinedload(ProductType.rules))
+PRICED_ITEMS = BY_CODE_OR_TAG.options(*PRICED)
 
 
 class NotSellable(Conflict):
@@ -137,7 +138,7 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = find_items(parsed, *PRICED)
+    items = find_items(parsed, query=PRICED_ITEMS)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
