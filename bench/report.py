@@ -165,6 +165,9 @@ def main() -> None:
               "Double sales: pieces acknowledged (201) by two sales, plus items with two active "
               "sale lines in the database. Lost sales: acknowledged pieces not sold in the "
               "database, or not on the acknowledged sale.", ""]
+    notes = dbutil.ROOT / "bench" / "PROFILING.md"  # hand-written: what was slow and why
+    if notes.exists():
+        lines += [notes.read_text().rstrip(), ""]
     out = dbutil.ROOT / "bench" / "RESULTS.md"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")

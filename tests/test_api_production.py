@@ -181,3 +181,24 @@ def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count
     with count_queries() as q:
         client.get(f"/api/v1/items/{codes[0]}", headers=headers)
     assert q.count <= 8, q.report()
+
+
+def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
+        client, world, ora, db, count_queries):
+    """Logging 1 or 20 pieces, with a short or a long history: the same statements, with
+    one INSERT for all the pieces and one for all their events."""
+    headers, counts = bearer(world.users["supervisor"]), []
+    for history in (0, 500):
+        for _ in range(history // 20):
+            client.post("/api/v1/production", json=_body(world, quantity=20), headers=headers)
+        for quantity in (1, 20):
+            with count_queries() as q:
+                response = client.post("/api/v1/production", headers=headers,
+                                       json=_body(world, quantity=quantity))
+            assert response.status_code == 201, response.json
+            assert len(response.json["items"]) == quantity
+            counts.append(q.count)
+            inserts = [s for s in q.statements if s.startswith("INSERT INTO items")]
+            assert len(inserts) == 1, q.report()
+    assert len(set(counts)) == 1 and counts[0] <= 11, q.report()
+    assert _count(db) >= 500

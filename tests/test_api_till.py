@@ -190,3 +190,36 @@ def test_twenty_tills_selling_one_piece_at_once(app, world):
     count = _db.session.scalar(sa.select(sa.func.count(SaleLine.id))
                                .where(SaleLine.item_id == piece_id))
     assert count == 1
+
+
+def _bulk_stock(world, n):
+    """``n`` more pieces in stock at AMS and ``n`` sold ones, inserted in one go (fast)."""
+    items, origin = Item.__table__, world.sites["ORA"]
+    first = origin.item_seq or 0
+    origin.item_seq = first + 2 * n
+    rows = [{"code": f"ORA-{first + k:06d}", "tag": f"bulk{first + k:012d}",
+             "product_type_id": world.tote.id, "beneficiary_id": world.elena.id,
+             "origin_site_id": origin.id, "site_id": world.sites["AMS"].id,
+             "made_on": world.tote.rules[0].effective_from,
+             "status": "in_shop" if k % 2 else "sold"} for k in range(1, 2 * n + 1)]
+    if rows:
+        _db.session.execute(items.insert(), rows)
+    _db.session.commit()
+
+
+def test_a_sale_runs_the_same_few_queries_whatever_the_stock_and_basket(
+        client, world, count_queries):
+    """Selling 1 or 3 pieces from a shop of 10 or 2,000 pieces: always the same 7 statements
+    (token and user, pieces with prices, the conditional UPDATE, sale, lines, events, audit)."""
+    headers, counts = bearer(world.users["shop"]), []
+    for extra in (0, 1000):
+        _bulk_stock(world, extra)
+        for size in (1, 3):
+            codes = [p.code for p in _pieces(world, size)]
+            _db.session.commit()
+            with count_queries() as q:
+                response = _sell(client, headers, [{"scan": code} for code in codes])
+            assert response.status_code == 201, response.json
+            assert [line["item"] for line in response.json["lines"]] == codes
+            counts.append(q.count)
+    assert counts == [7, 7, 7, 7], q.report()

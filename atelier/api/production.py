@@ -60,10 +60,11 @@ def log_production():
     entry, created = services.log_production(current_user, data.beneficiary, data.product_type,
                                              data.quantity, data.made_on, data.qc,
                                              data.client_id)
-    db.session.commit()
     items = [{"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
              for i in entry.items]
-    return jsonify(id=entry.id, client_id=entry.client_id, items=items), 201 if created else 200
+    payload = {"id": entry.id, "client_id": entry.client_id, "items": items}
+    db.session.commit()  # after reading: the commit expires what is loaded
+    return jsonify(payload), 201 if created else 200
 
 
 @api_route("/items/<ref>", "GET", "A piece by code or tag.", roles=("supervisor", "shop"))

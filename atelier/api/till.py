@@ -43,8 +43,9 @@ def create_sale():
     sale, created = services.record_sale(
         current_user, shop, body.payment_method, [line.model_dump() for line in body.lines],
         client_id=body.client_id)
+    payload = services.sale_json(sale)  # before the commit expires what is loaded
     db.session.commit()
-    return jsonify(services.sale_json(sale)), 201 if created else 200
+    return jsonify(payload), 201 if created else 200
 
 
 @api_route("/returns", "POST", "Take back a sold piece", body=ReturnBody, roles=("shop",))

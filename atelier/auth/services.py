@@ -3,10 +3,12 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from atelier import audit
 from atelier.auth.models import ROLES, ApiToken, User
@@ -117,9 +119,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return secret, token
 
 
+@cache
+def _token_query():
+    """The token with its user and the user's sites, in one query (built once per process:
+    every API call runs it)."""
+    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("digest"))
+            .options(joinedload(ApiToken.user).joinedload(User.sites)))
+
+
 def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
     """The enabled user behind a live (unexpired, unrevoked) token, or None."""
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    token = db.session.scalars(_token_query(), {"digest": _digest(secret)}).unique().first()
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.is_enabled:

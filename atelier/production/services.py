@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from atelier import audit
 from atelier.authz import require_site, visible_site_ids
@@ -136,16 +137,22 @@ def _create_items(entry: ProductionEntry, site: Site, user) -> None:
     ).scalar_one()
     db.session.expire(site, ["item_seq"])
     status = "in_atelier" if entry.qc == "passed" else "rejected"
-    items = [Item(code=code, tag=rules.new_tag(), product_type_id=entry.product_type_id,
-                  beneficiary_id=entry.beneficiary_id, origin_site_id=site.id, site_id=site.id,
-                  made_on=entry.made_on, status=status, production_entry=entry)
-             for code in rules.codes_for(site.code, last, entry.quantity)]
-    db.session.add_all(items)
-    db.session.flush()
+    now = utcnow()
+    # one INSERT for all the pieces and one for all their events, whatever the quantity
+    items = db.session.scalars(sa.insert(Item).returning(Item), [dict(
+        code=code, tag=rules.new_tag(), product_type_id=entry.product_type_id,
+        beneficiary_id=entry.beneficiary_id, origin_site_id=site.id, site_id=site.id,
+        made_on=entry.made_on, status=status, production_entry_id=entry.id,
+        created_at=now, updated_at=now,
+    ) for code in rules.codes_for(site.code, last, entry.quantity)]).all()
+    items.sort(key=lambda item: item.id)
     kind = "made" if status == "in_atelier" else "rejected"
-    db.session.add_all([ItemEvent(item_id=i.id, kind=kind, site_id=site.id,
-                                  user_id=getattr(user, "id", None)) for i in items])
-    db.session.flush()
+    db.session.execute(sa.insert(ItemEvent.__table__), [dict(
+        item_id=item.id, at=now, kind=kind, site_id=site.id, user_id=getattr(user, "id", None),
+        note="") for item in items])
+    set_committed_value(entry, "items", items)
+    for item in items:
+        set_committed_value(item, "production_entry", entry)
 
 
 def get_entry(user, entry_id: int) -> ProductionEntry:

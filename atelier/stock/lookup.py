@@ -20,16 +20,21 @@ def parse_scans(scans: list[str], field: str = "items") -> list[tuple[str, str]]
     return parsed
 
 
-def find_items(parsed: list[tuple[str, str]], *options) -> list[Item | None]:
+#: pieces by code or tag; the codes and tags are bound at each call (built once)
+BY_CODE_OR_TAG = sa.select(Item).where(sa.or_(
+    Item.code.in_(sa.bindparam("codes", expanding=True)),
+    Item.tag.in_(sa.bindparam("tags", expanding=True))))
+
+
+def find_items(parsed: list[tuple[str, str]], *options, query=BY_CODE_OR_TAG) -> list[Item | None]:
     """The item for each parsed scan (None where unknown), loaded in one query."""
     codes = {value for kind, value in parsed if kind == "code"}
     tags = {value for kind, value in parsed if kind == "tag"}
     if not codes and not tags:
         return []
-    query = sa.select(Item).where(sa.or_(Item.code.in_(codes), Item.tag.in_(tags)))
     if options:
         query = query.options(*options)
-    rows = db.session.scalars(query).unique().all()
+    rows = db.session.scalars(query, {"codes": list(codes), "tags": list(tags)}).unique().all()
     by_code = {item.code: item for item in rows}
     by_tag = {item.tag: item for item in rows}
     return [(by_code if kind == "code" else by_tag).get(value) for kind, value in parsed]

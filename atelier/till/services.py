@@ -4,9 +4,11 @@ import uuid
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from atelier import audit
 from atelier.authz import require_site
+from atelier.catalog.models import ProductType
 from atelier.catalog.photos import photo_url
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
@@ -16,12 +18,20 @@ from atelier.formatting import local_day
 from atelier.org.models import Site
 from atelier.production.models import Item
 from atelier.production.rules import parse_scan
-from atelier.stock.lookup import find_items, parse_scans, scan_label
+from atelier.stock.lookup import BY_CODE_OR_TAG, find_items, parse_scans, scan_label
 from atelier.stock.rules import duplicates
 from atelier.till import rules
 from atelier.till.ledger import LineSpec, SaleConflict, sell
 from atelier.till.models import Sale, SaleLine
 from atelier.timeutil import local_date
+
+#: a piece with only what a sale reads, and its price rules, in the same query
+PRICED = (load_only(Item.id, Item.code, Item.tag, Item.status, Item.site_id,
+                    Item.beneficiary_id, Item.product_type_id),
+          lazyload(Item.site),
+          joinedload(Item.product_type).load_only(ProductType.id)
+          .joinedload(ProductType.rules))
+PRICED_ITEMS = BY_CODE_OR_TAG.options(*PRICED)
 
 
 class NotSellable(Conflict):
@@ -32,7 +42,10 @@ class NotSellable(Conflict):
 
 def shop_for(user, code: str) -> Site:
     """The shop with this code, if the user works there (admins everywhere)."""
-    site = db.session.scalar(sa.select(Site).where(Site.code == (code or "").upper()))
+    code = (code or "").upper()
+    # the user's sites are loaded with the user: no query for the staff of the shop
+    site = next((s for s in user.sites if s.code == code), None) if user.role == "shop" else None
+    site = site or db.session.scalar(sa.select(Site).where(Site.code == code))
     if site is None or site.kind != "shop":
         raise NotFound(_("No such shop."))
     require_site(user, site.id)
@@ -124,7 +137,7 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = find_items(parsed)
+    items = find_items(parsed, query=PRICED_ITEMS)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
