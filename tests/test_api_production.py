@@ -202,3 +202,18 @@ def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
             assert len(inserts) == 1, q.report()
     assert len(set(counts)) == 1 and counts[0] <= 11, q.report()
     assert _count(db) >= 500
+
+
+def test_a_supervisor_posted_to_a_shop_never_sees_other_ateliers_makers(client, world, db):
+    """Only the supervisor of the atelier where a piece was made sees its maker code."""
+    from tests.factories import make_user
+
+    shop_supervisor = make_user("supervisor", sites=[world.sites["AMS"]])
+    db.session.commit()
+    seen = client.get(f"/api/v1/items/{world.item_shop.code}", headers=bearer(shop_supervisor))
+    assert seen.status_code == 200
+    assert "maker_code" not in seen.get_json()
+    assert world.elena.maker_code not in seen.get_data(as_text=True)
+    own = client.get(f"/api/v1/items/{world.item_shop.code}",
+                     headers=bearer(world.users["supervisor"]))
+    assert own.get_json()["maker_code"] == world.elena.maker_code

@@ -87,3 +87,17 @@ def test_another_shop_cannot_receive(client, world):
                            headers=bearer(world.users["shop_other"]), json={})
     assert response.status_code in (403, 404)
     assert _db.session.get(Item, piece.id).status == "in_transit"
+
+
+def test_a_piece_listed_twice_on_receiving_is_refused_and_nothing_moves(client, world):
+    """Its code and its tag both listed: 400 naming it; the shipment stays in transit."""
+    pieces = _made(world, 2)
+    stray = _made(world, 1)[0]
+    shipment_id = _send(client, world, [p.code for p in pieces]).json["id"]
+    response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
+                           headers=bearer(world.users["shop"]),
+                           json={"items": [pieces[0].code, stray.code, stray.tag]})
+    assert response.status_code == 400
+    assert stray.code in response.json["error"]["fields"]["items"]
+    assert _db.session.get(Shipment, shipment_id).status == "in_transit"
+    assert _db.session.get(Item, pieces[0].id).status == "in_transit"

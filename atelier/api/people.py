@@ -5,7 +5,6 @@ from typing import Literal
 from flask import jsonify, request
 from flask_login import current_user
 
-from atelier import audit
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
 from atelier.people import services
@@ -49,8 +48,6 @@ def create_beneficiary():
 def list_beneficiaries():
     """200 with a list of people; the read is audited."""
     site = request.args.get("site") or None
-    people = services.list_beneficiaries(current_user, site)
-    audit.record("people.list", entity_type="beneficiaries", user=current_user, site=site,
-                 count=len(people))
-    db.session.commit()
-    return jsonify([beneficiary_json(p) for p in people])
+    people = [beneficiary_json(p) for p in services.browse_beneficiaries(current_user, site)]
+    db.session.commit()  # the audited read
+    return jsonify(people)

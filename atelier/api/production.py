@@ -7,6 +7,7 @@ from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from atelier import audit
 from atelier.api import Body, api_route, parse
 from atelier.errors import Invalid
 from atelier.extensions import db
@@ -71,7 +72,11 @@ def log_production():
 def get_item(ref):
     """200 with the piece; 404 for unknown pieces and for pieces of other sites alike."""
     item = item_services.find_item(current_user, ref)
-    return jsonify(item_json(item, item_services.may_see_maker(current_user)))
+    show_maker = item_services.may_see_maker(current_user, item)
+    if show_maker:  # a staff read of who made it, as on the item page
+        audit.record("production.view_item", item, code=item.code)
+        db.session.commit()
+    return jsonify(item_json(item, show_maker))
 
 
 @api_route("/labels", "POST", "A4 label sheet (PDF) for pieces.", body=LabelsRequest,

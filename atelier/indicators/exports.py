@@ -24,13 +24,18 @@ def table(report, suppress: bool = False) -> list[list[str]]:
     return rows
 
 
+#: the columns holding figures (target, result): numbers, never text
+FIGURES = (2, 3)
+
+
 def to_csv(report, suppress: bool = False) -> str:
     """The table as CSV; a cell starting with = + - @ gets a leading quote (never a formula)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([rules.csv_cell(h) for h in headings()])
     for row in table(report, suppress):
-        writer.writerow([rules.csv_cell(cell) for cell in row])
+        writer.writerow([rules.csv_cell(cell, figure=col in FIGURES)
+                         for col, cell in enumerate(row)])
     return out.getvalue()
 
 
@@ -46,8 +51,9 @@ def to_xlsx(report, suppress: bool = False) -> bytes:
         sheet.write_string(0, col, heading, bold)
     for r, cells in enumerate(table(report, suppress), start=1):
         for col, cell in enumerate(cells):
-            if col in (2, 3) and cell.isdigit():
-                sheet.write_number(r, col, int(cell))
+            number = rules.whole_number(cell) if col in FIGURES else None
+            if number is not None:
+                sheet.write_number(r, col, number)
             else:
                 sheet.write_string(r, col, cell, wrap if col == 4 else None)
     sheet.set_column(0, 0, 28)

@@ -81,9 +81,18 @@ def api_value(key: str, value: int) -> int | str:
     return format_hours(value) if UNITS[key] == "hours" else int(value)
 
 
-def csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will never run as a formula."""
+def whole_number(text: str) -> int | None:
+    """A figure cell (target, result) as an int, negatives included; None if it is not one."""
+    body = text[1:] if text.startswith("-") else text
+    return int(text) if body.isdigit() else None
+
+
+def csv_cell(value, figure: bool = False) -> str:
+    """A CSV cell that a spreadsheet will never run as a formula (a figure such as -3 is a
+    number, written as it is)."""
     text = "" if value is None else str(value)
+    if figure and whole_number(text) is not None:
+        return text
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

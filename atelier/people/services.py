@@ -83,6 +83,14 @@ def create_beneficiary(display_name: str, site: Site | str, programme: Programme
     return person
 
 
+def browse_beneficiaries(user, site: str | None = None) -> list[Beneficiary]:
+    """The people list a member of staff opens (page or API): listed, and the read audited."""
+    people = list_beneficiaries(user, site)
+    audit.record("people.list", entity_type="beneficiaries", user=user, site=site,
+                 count=len(people))
+    return people
+
+
 def list_beneficiaries(user, site: Site | str | None = None, *,
                        include_exited: bool = True) -> list[Beneficiary]:
     """The people the user may see (one site if given), by name; one query."""

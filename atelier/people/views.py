@@ -28,9 +28,11 @@ def index():
                   url_for("people.index"))
     if done:
         return done
-    people = services.list_beneficiaries(current_user, request.args.get("site") or None)
-    return render_template("people/index.html", people=people, form=form,
+    people = services.browse_beneficiaries(current_user, request.args.get("site") or None)
+    page = render_template("people/index.html", people=people, form=form,
                            genders=GENDER_LABELS)
+    db.session.commit()  # the audited read; after rendering, which reads what is loaded
+    return page
 
 
 @bp.route("/people/<int:person_id>")

@@ -29,9 +29,12 @@ def may_see_item(user, item: Item) -> bool:
     return False
 
 
-def may_see_maker(user) -> bool:
-    """Only supervisors and admins see who made a piece."""
-    return user.role in ("admin", "supervisor")
+def may_see_maker(user, item: Item) -> bool:
+    """Admins, and supervisors of the atelier where the piece was made, see who made it:
+    never shop staff, nor a supervisor whose sites only hold the piece now."""
+    if user.role == "admin":
+        return True
+    return user.role == "supervisor" and item.origin_site_id in user.site_ids
 
 
 def _where_ref(ref: str):

@@ -170,7 +170,7 @@ def find_item():
 def item_page(ref):
     """A piece: its state and history; the maker only for supervisors and admins."""
     item = item_services.find_item(current_user, ref)
-    show_maker = item_services.may_see_maker(current_user)
+    show_maker = item_services.may_see_maker(current_user, item)
     if show_maker:
         audit.record("production.view_item", item, code=item.code)
         db.session.commit()

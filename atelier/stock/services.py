@@ -35,11 +35,7 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
         raise Invalid(_("The shipment could not be made."), errors)
     parsed = parse_scans(scans)
     items = find_items(parsed)
-    repeated = rules.duplicates([item.code if item else value
-                                 for item, (_kind, value) in zip(items, parsed, strict=True)])
-    if repeated:
-        raise Invalid(_("A piece is listed twice: %(codes)s", codes=", ".join(repeated)),
-                      {"items": f"listed twice: {', '.join(repeated)}"})
+    _refuse_duplicates(items, parsed)
     refused = [item.code if item else scan_label(text)
                for text, item in zip(scans, items, strict=True)
                if item is None or item.status != "in_atelier" or item.site_id != from_site.id]
@@ -159,12 +155,22 @@ def finish_receiving(user, shipment_id: int, accept_all: bool = False) -> Shipme
     return shipment
 
 
+def _refuse_duplicates(items, parsed) -> None:
+    """400 naming any piece listed twice (by code, tag or QR URL alike)."""
+    repeated = rules.duplicates([item.code if item else value
+                                 for item, (_kind, value) in zip(items, parsed, strict=True)])
+    if repeated:
+        raise Invalid(_("A piece is listed twice: %(codes)s", codes=", ".join(repeated)),
+                      {"items": f"listed twice: {', '.join(repeated)}"})
+
+
 def receive_api(user, shipment_id: int, scans: list[str] | None) -> dict:
     """The API's one-shot receive: the listed pieces (all if None); the rest are missing."""
     shipment = _receivable(user, shipment_id)
     if scans is not None:
         parsed = parse_scans(scans)
         items = find_items(parsed)
+        _refuse_duplicates(items, parsed)
         wanted = {item.id for item in items if item is not None}
         now = utcnow()
         on_it = {line.item_id: line for line in shipment.lines}

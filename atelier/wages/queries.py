@@ -15,7 +15,7 @@ from atelier.org.models import Site
 from atelier.people.models import Beneficiary
 from atelier.production.models import Item
 from atelier.till.models import Return, Sale, SaleLine
-from atelier.timeutil import start_of_day_utc
+from atelier.timeutil import local_date, start_of_day_utc
 from atelier.wages.models import ExchangeRate, PayPeriod, PayslipLine
 from atelier.wages.rules import Piece, Presence, Refund, Rule, SoldLine
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
@@ -177,7 +177,7 @@ def _load_refunds(out: Sources, lo, hi, beneficiary_id) -> None:
         .order_by(Return.returned_at, Return.id))
     for r in rows:
         sale = _sold(r)
-        label = f"↩ {sale.label} · {r.returned_at.date().isoformat()}"
+        label = f"↩ {sale.label} · {local_date(r.returned_at, r.timezone).isoformat()}"
         out.refunds.append(Refund(r.return_id, sale, r.paid_cents, label))
 
 

@@ -125,11 +125,26 @@ def parse_rates(given: dict) -> dict[str, str]:
     return clean
 
 
-def set_rates(period: str, given: dict, row: PayPeriod | None = None) -> PayPeriod:
-    """Store a month's exchange rates (replacing those given); 409 once it is closed."""
+def _lock_open(row: PayPeriod, message: str) -> None:
+    """Hold the month's row until commit, and only while it is open (409 otherwise).
+
+    A conditional UPDATE takes the row lock on PostgreSQL: a rate change and a close of the
+    same month run one after the other, and the second sees the first's outcome."""
+    held = db.session.execute(
+        sa.update(PayPeriod).where(PayPeriod.id == row.id, PayPeriod.status == "open")
+        .values(status="open").execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        raise PeriodClosed(message)
+
+
+def set_rates(period: str, given: dict, row: PayPeriod | None = None, *, locked: bool = False
+              ) -> PayPeriod:
+    """Store a month's exchange rates (replacing those given); 409 once it is closed.
+
+    ``locked``: the caller (closing the month) already holds the month's row."""
     row = row or get_or_create_period(period)
-    if row.status == "closed":
-        raise PeriodClosed(_("This month is closed; its rates cannot change."))
+    if not locked:
+        _lock_open(row, _("This month is closed; its rates cannot change."))
     clean = parse_rates(given)
     existing = {rate.currency: rate for rate in row.rates}
     try:
@@ -212,12 +227,11 @@ def close_period(period: str, given_rates: dict | None, user, on: date | None = 
     409 if closed already or not over; 400 naming any rate still missing.
     """
     row = get_or_create_period(period)
-    if row.status == "closed":
-        raise PeriodClosed(_("This month is already closed."))
+    _lock_open(row, _("This month is already closed."))
     if not rules.has_ended(period, on or today()):
         raise PeriodNotOver(_("This month has not ended yet."))
     if given_rates:
-        set_rates(period, given_rates, row)
+        set_rates(period, given_rates, row, locked=True)
     view = preview(period, row=row)
     if view.missing_rates:
         why = _("Set this exchange rate first.")
