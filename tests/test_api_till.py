@@ -192,6 +192,36 @@ def test_twenty_tills_selling_one_piece_at_once(app, world):
     assert count == 1
 
 
+@pytest.mark.postgres
+def test_a_retry_racing_its_first_try_gets_the_first_sale(app, world):
+    """Five copies of one sale (same client_id) at once: one 201, four 200 with the same
+    sale, and one sale in the database; none is refused as sold."""
+    [piece] = _pieces(world, 1)
+    headers = bearer(world.users["shop"])
+    body = {"shop": "AMS", "payment_method": "cash", "lines": [{"scan": piece.code}],
+            "client_id": "8f14e45f-ceea-467f-a8e4-4a9d9c0e5f01"}
+    _db.session.commit()
+    barrier = threading.Barrier(5)
+    answers: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def attempt():
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/v1/sales", headers=headers, json=body)
+        with lock:
+            answers.append((response.status_code, response.get_json().get("id")))
+
+    threads = [threading.Thread(target=attempt) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [200] * 4 + [201]
+    assert len({sale_id for _, sale_id in answers}) == 1
+    assert _db.session.scalar(sa.select(sa.func.count(Sale.id))) == 1
+
+
 def _bulk_stock(world, n):
     """``n`` more pieces in stock at AMS and ``n`` sold ones, inserted in one go (fast)."""
     items, origin = Item.__table__, world.sites["ORA"]

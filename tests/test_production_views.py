@@ -115,6 +115,24 @@ def test_an_entry_whose_piece_has_shipped_cannot_be_voided(client, world, db):
     assert statuses == ["in_transit", "in_atelier"]
 
 
+def test_an_entry_already_paid_in_a_closed_month_cannot_be_voided(client, world, db):
+    """A closed month never changes: pieces on a closed payslip are not voided."""
+    from atelier.wages.models import PayslipLine
+    from tests.factories import make_payslip
+
+    entry = make_entry(world.elena, world.tote, quantity=1)
+    slip = make_payslip("2026-03", world.elena, 1000)
+    db.session.add(PayslipLine(payslip_id=slip.id, kind="piece", description="piece",
+                               amount_cents=1000, source_type="item",
+                               source_id=entry.items[0].id))
+    db.session.commit()
+    sign_in(client, world.users["supervisor"])
+    response = client.post(f"/atelier/production/entries/{entry.id}/void",
+                           follow_redirects=True)
+    assert "on a closed payslip" in response.text
+    assert db.session.get(Item, entry.items[0].id).status == "in_atelier"
+
+
 def test_whole_day_and_single_item_labels(client, world, db):
     """A day's sheet and a reprint of one piece are PDFs; another site's piece is not found."""
     make_entry(world.elena, world.tote, quantity=4)

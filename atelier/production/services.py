@@ -164,11 +164,23 @@ def get_entry(user, entry_id: int) -> ProductionEntry:
     return entry
 
 
+def _paid_on_a_closed_payslip(entry: ProductionEntry) -> bool:
+    """True if a piece of the entry was already paid: a closed month never changes."""
+    from atelier.wages.models import PayslipLine
+
+    return db.session.scalar(sa.select(sa.exists().where(
+        PayslipLine.kind == "piece", PayslipLine.source_type == "item",
+        PayslipLine.source_id.in_(sa.select(Item.id).where(
+            Item.production_entry_id == entry.id))))) is True
+
+
 def void_entry(user, entry_id: int) -> ProductionEntry:
     """Void a mistaken entry while all its pieces are still in the atelier (audited)."""
     entry = get_entry(user, entry_id)
     if entry.voided_at is not None:
         raise ProductionConflict(_("This entry is already voided."))
+    if _paid_on_a_closed_payslip(entry):
+        raise ProductionConflict(_("These pieces are on a closed payslip; the entry stays."))
     items = Item.__table__
     moved = db.session.execute(
         items.update()

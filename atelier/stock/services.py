@@ -137,10 +137,15 @@ def finish_receiving(user, shipment_id: int, accept_all: bool = False) -> Shipme
     now = utcnow()
     waiting = [line for line in shipment.lines if line.state == "sent"]
     if accept_all:
-        done = _move_in(shipment, waiting, user, now)
-        waiting = [line for line in waiting if line not in done]
-    for line in waiting:
-        line.state = "missing"
+        _move_in(shipment, waiting, user, now)
+        db.session.flush()
+    # only lines still waiting become missing: a piece scanned in at this moment stays received
+    db.session.execute(
+        sa.update(ShipmentItem)
+        .where(ShipmentItem.shipment_id == shipment.id, ShipmentItem.state == "sent")
+        .values(state="missing").execution_options(synchronize_session=False))
+    for line in shipment.lines:
+        db.session.expire(line, ["state"])
     updated = db.session.execute(
         sa.update(Shipment).where(Shipment.id == shipment.id, Shipment.status == "in_transit")
         .values(status="received", received_at=now, received_by_id=user.id)

@@ -117,6 +117,15 @@ def _valid_client_id(client_id: str | None) -> str | None:
         raise Invalid(_("client_id must be a UUID."), {"client_id": "not a UUID"}) from None
 
 
+def _replayed_meanwhile(client_id: str | None) -> Sale | None:
+    """The sale a concurrent request with the same client_id committed while this one waited
+    on its pieces (a device retrying before the first answer came back), if any."""
+    if not client_id:
+        return None
+    db.session.rollback()
+    return db.session.scalar(sa.select(Sale).where(Sale.client_id == client_id))
+
+
 def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
                 client_id: str | None = None, reason_required: bool = False) -> tuple[Sale, bool]:
     """Sell the scanned pieces at a shop, all or nothing. Returns (sale, created); a
@@ -163,8 +172,15 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         price = listed if line.get("price_cents") is None else line["price_cents"]
         specs.append(LineSpec(item=item, price_cents=price, list_price_cents=listed,
                               discount_reason=reason if price < listed else ""))
-    sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
-                client_id=client_id, actor=user)
+    try:
+        sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
+                    client_id=client_id, actor=user)
+    except SaleConflict:
+        earlier = _replayed_meanwhile(client_id)
+        if earlier is None:
+            raise
+        require_site(user, earlier.site_id)
+        return earlier, False
     audit.record("till.sale", sale, user=user, shop=shop.code, total_cents=sale.total_cents,
                  currency=sale.currency, items=[item.code for item in items])
     return sale, True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from atelier import audit
@@ -121,7 +122,12 @@ def set_attendance(user, session_id: int, records: list[tuple[str, str]]) -> dic
     if errors:
         bad = ", ".join(codes[int(k.split(".")[1])] for k in errors)
         raise Invalid(_("These people cannot be on this roll: %(codes)s", codes=bad), errors)
-    _write(session, workshop, [(people[c], s) for c, s in records], members, existing, user)
+    try:
+        _write(session, workshop, [(people[c], s) for c, s in records], members, existing, user)
+    except IntegrityError:  # the same roll saved from another device at the same moment
+        db.session.rollback()
+        raise Conflict(_("Someone saved this roll at the same moment. Save again to keep "
+                         "your marks.")) from None
     return roll_counts(session.id)
 
 
