@@ -129,7 +129,21 @@ def _replayed_meanwhile(client_id: str | None) -> Sale | None:
 def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
                 client_id: str | None = None, reason_required: bool = False) -> tuple[Sale, bool]:
     """Sell the scanned pieces at a shop, all or nothing. Returns (sale, created); a
-    replayed ``client_id`` returns the first sale and records nothing new."""
+    replayed ``client_id`` returns the first sale and records nothing new, even when the
+    replay raced the first try and found its pieces already sold by it."""
+    try:
+        return _record_sale(user, shop, payment_method, lines, client_id, reason_required)
+    except SaleConflict:
+        earlier = _replayed_meanwhile(_valid_client_id(client_id))
+        if earlier is None:
+            raise
+        require_site(user, earlier.site_id)
+        return earlier, False
+
+
+def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
+                 client_id: str | None, reason_required: bool) -> tuple[Sale, bool]:
+    """The sale itself (see :func:`record_sale`)."""
     require_site(user, shop.id)
     client_id = _valid_client_id(client_id)
     if client_id:
@@ -172,15 +186,8 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         price = listed if line.get("price_cents") is None else line["price_cents"]
         specs.append(LineSpec(item=item, price_cents=price, list_price_cents=listed,
                               discount_reason=reason if price < listed else ""))
-    try:
-        sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
-                    client_id=client_id, actor=user)
-    except SaleConflict:
-        earlier = _replayed_meanwhile(client_id)
-        if earlier is None:
-            raise
-        require_site(user, earlier.site_id)
-        return earlier, False
+    sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
+                client_id=client_id, actor=user)
     audit.record("till.sale", sale, user=user, shop=shop.code, total_cents=sale.total_cents,
                  currency=sale.currency, items=[item.code for item in items])
     return sale, True
