@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from atelier import audit
@@ -94,7 +95,12 @@ def change_rule(product: ProductType, changes: dict, effective_from: date, *,
                       {k: "required" for k in missing})
     rule = ProductRule(product_type=product, effective_from=effective_from, **values)
     db.session.add(rule)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same change saved twice at the same moment
+        db.session.rollback()
+        raise CatalogConflict(_("A rule already starts on that date."),
+                              {"effective_from": "a rule starts on that date already"}) from None
     db.session.refresh(product, ["rules"])
     audit.record("catalog.change_rule", product, user=actor, sku=product.sku,
                  effective_from=effective_from, **changes)

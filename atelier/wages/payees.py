@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from atelier import audit
-from atelier.errors import Invalid, NotFound
+from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
 from atelier.people.services import on_anonymise
@@ -48,7 +49,11 @@ def set_payee(maker_code: str, account_holder: str, iban: str) -> Payee:
         db.session.add(payee)
     else:
         payee.account_holder, payee.iban = holder, clean
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # saved twice at the same moment: the other one won
+        db.session.rollback()
+        raise Conflict(_("Saved at the same moment by someone else. Please try again.")) from None
     audit.record("wages.payee_set", payee, maker_code=maker.maker_code)
     return payee
 
