@@ -6,8 +6,8 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from atelier.errors import Forbidden, NotAuthenticated
-from atelier.extensions import login_manager
+from atelier.errors import Forbidden, NotAuthenticated, NotFound
+from atelier.extensions import db, login_manager
 
 
 def roles_required(*roles: str):
@@ -50,3 +50,13 @@ def visible_site_ids(user) -> set[int] | None:
     if user.role == "admin":
         return None
     return user.site_ids
+
+
+def get_of_site(user, model, record_id: int, not_found: str, site_of=None):
+    """The ``model`` row with this id if the user works at its site: NotFound (with the
+    area's own message) for an unknown id, Forbidden for another site's record."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(not_found)
+    require_site(user, site_of(record) if site_of else record.site_id)
+    return record

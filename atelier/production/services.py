@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from atelier import audit
-from atelier.authz import require_site, visible_site_ids
+from atelier.authz import get_of_site, require_site, visible_site_ids
 from atelier.catalog.rules import rule_on
 from atelier.catalog.services import product_by_sku
 from atelier.db import utcnow
@@ -157,11 +157,7 @@ def _create_items(entry: ProductionEntry, site: Site, user) -> None:
 
 def get_entry(user, entry_id: int) -> ProductionEntry:
     """An entry of the user's sites, or NotFound."""
-    entry = db.session.get(ProductionEntry, entry_id)
-    if entry is None:
-        raise NotFound(_("No such entry."))
-    require_site(user, entry.site_id)
-    return entry
+    return get_of_site(user, ProductionEntry, entry_id, _("No such entry."))
 
 
 def _paid_on_a_closed_payslip(entry: ProductionEntry) -> bool:

@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from atelier import audit
-from atelier.authz import require_site
+from atelier.authz import get_of_site
 from atelier.db import utcnow
-from atelier.errors import Conflict, Invalid, NotFound
+from atelier.errors import Conflict, Invalid
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
 from atelier.workshops import rules
@@ -29,11 +29,8 @@ class RollTooEarly(Conflict):
 
 def load_session(user, session_id: int) -> WorkshopSession:
     """A session (with its workshop and site, one query) of the user's sites."""
-    session = db.session.get(WorkshopSession, session_id)
-    if session is None:
-        raise NotFound(_("No such session."))
-    require_site(user, session.workshop.site_id)
-    return session
+    return get_of_site(user, WorkshopSession, session_id, _("No such session."),
+                       site_of=lambda session: session.workshop.site_id)
 
 
 @dataclass

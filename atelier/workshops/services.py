@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
-from atelier.authz import require_site, visible_site_ids
+from atelier.authz import get_of_site, require_site, visible_site_ids
 from atelier.db import utcnow
 from atelier.errors import Invalid, NotFound
 from atelier.extensions import db
@@ -82,11 +82,7 @@ def create_workshop(title: str, kind: str, site: Site | str, programme: Programm
 
 def get_workshop(user, workshop_id: int) -> Workshop:
     """A workshop of the user's sites, or NotFound / Forbidden."""
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound(_("No such workshop."))
-    require_site(user, workshop.site_id)
-    return workshop
+    return get_of_site(user, Workshop, workshop_id, _("No such workshop."))
 
 
 def add_participants(user, workshop_id: int, codes: list[str]) -> Workshop:
