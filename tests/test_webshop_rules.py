@@ -53,3 +53,9 @@ def test_emails_and_scans():
     assert not rules.valid_email("no at sign")
     assert rules.unique_scans([" A ", "A", "", "B"]) == ["A", "B"]
     assert rules.new_reference() != rules.new_reference()
+
+
+def test_basket_total_adds_the_priced_pieces_in_cents():
+    """The basket costs the sum of its prices; a piece without a price adds nothing."""
+    assert rules.basket_total([1500, 2000, None]) == 3500
+    assert rules.basket_total([]) == 0

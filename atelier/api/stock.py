@@ -6,6 +6,7 @@ from pydantic import Field
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
+from atelier.org.services import site_by_code
 from atelier.stock import services
 
 
@@ -29,8 +30,8 @@ def create_shipment():
     """Every piece must be in_atelier at ``from``, else 409 naming them and nothing moves."""
     body = parse(ShipmentBody)
     shipment = services.create_shipment(
-        current_user, services.site_by_code(body.from_, "from"),
-        services.site_by_code(body.to, "to"), body.items)
+        current_user, site_by_code(body.from_, "from"),
+        site_by_code(body.to, "to"), body.items)
     db.session.commit()
     return jsonify({"id": shipment.id, "status": shipment.status, "from": body.from_.upper(),
                     "to": body.to.upper(),

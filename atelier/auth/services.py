@@ -143,6 +143,11 @@ def revoke_token(token: ApiToken) -> None:
     audit.record("auth.token_revoked", token, user=token.user)
 
 
+def maker_locale(beneficiary_id: int) -> str | None:
+    """The language a maker chose on her account, if she has one."""
+    return db.session.scalar(sa.select(User.locale).where(User.beneficiary_id == beneficiary_id))
+
+
 def set_locale(user: User, locale: str | None) -> None:
     """Remember the user's language."""
     user.locale = locale

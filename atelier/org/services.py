@@ -64,8 +64,8 @@ def create_programme(code, name, *, actor=None) -> Programme:
 
 
 def site_by_code(code: str, field: str = "site") -> Site:
-    """The site with this code, or a 400 naming the field."""
-    site = db.session.scalar(sa.select(Site).where(Site.code == code))
+    """The site with this code (any letter case), or a 400 naming the field."""
+    site = db.session.scalar(sa.select(Site).where(Site.code == (code or "").upper()))
     if site is None:
         raise Invalid(_("Unknown site: %(code)s", code=code), {field: f"unknown site {code}"})
     return site
@@ -96,3 +96,24 @@ def list_sites() -> list[Site]:
 def list_programmes() -> list[Programme]:
     """All programmes, by code."""
     return list(db.session.scalars(sa.select(Programme).order_by(Programme.code)))
+
+
+def list_users():
+    """Every account, by role then username (their sites load with them)."""
+    from atelier.auth.models import User
+
+    return list(db.session.scalars(sa.select(User).order_by(User.role, User.username)))
+
+
+def audit_page(page: int, size: int) -> list:
+    """One page of the audit log, newest first: (entry, username or None) rows."""
+    from atelier.audit import AuditEntry
+    from atelier.auth.models import User
+
+    return db.session.execute(
+        sa.select(AuditEntry, User.username)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(size)
+        .offset((max(page, 1) - 1) * size)
+    ).all()

@@ -1,17 +1,14 @@
 """Admin pages: home, sites, programmes, users and the audit log."""
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from atelier import audit, nav
+from atelier import nav
 from atelier.auth import services as auth_services
 from atelier.auth.forms import UserForm
-from atelier.auth.models import User
 from atelier.authz import roles_required
-from atelier.extensions import db
 from atelier.forms import submit
 from atelier.org import services
 from atelier.org.forms import ProgrammeForm, SiteForm
@@ -67,8 +64,12 @@ def users():
         form.beneficiary.data or None), _("Account created."), url_for("org.users"))
     if done:
         return done
-    accounts = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    accounts = services.list_users()
     return render_template("org/users.html", users=accounts, form=form)
+
+
+#: audit entries per page
+AUDIT_PAGE = 100
 
 
 @bp.route("/audit")
@@ -76,11 +77,5 @@ def users():
 def audit_log():
     """The latest audit entries, newest first, 100 a page."""
     page = max(request.args.get("page", 1, type=int), 1)
-    entries = db.session.execute(
-        sa.select(audit.AuditEntry, User.username)
-        .outerjoin(User, User.id == audit.AuditEntry.user_id)
-        .order_by(audit.AuditEntry.id.desc())
-        .limit(100)
-        .offset((page - 1) * 100)
-    ).all()
-    return render_template("org/audit.html", entries=entries, page=page)
+    entries = services.audit_page(page, AUDIT_PAGE)
+    return render_template("org/audit.html", entries=entries, page=page, page_size=AUDIT_PAGE)

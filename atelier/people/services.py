@@ -108,6 +108,15 @@ def list_beneficiaries(user, site: Site | str | None = None, *,
     return list(db.session.scalars(query))
 
 
+def beneficiary_by_code(maker_code: str) -> Beneficiary:
+    """A maker by her code (any letter case), or NotFound naming the field."""
+    maker = db.session.scalar(sa.select(Beneficiary).where(
+        Beneficiary.maker_code == (maker_code or "").strip().upper()))
+    if maker is None:
+        raise NotFound(_("No maker has this code."), {"maker_code": _("Unknown maker code.")})
+    return maker
+
+
 def get_beneficiary(user, beneficiary_id: int) -> Beneficiary:
     """A person of the user's sites, or NotFound / Forbidden (no audit: use read_beneficiary)."""
     person = db.session.get(Beneficiary, beneficiary_id)

@@ -210,10 +210,3 @@ def list_shipments(user, limit: int = 50) -> list[Shipment]:
                                    Shipment.to_site_id.in_(allowed)))
     return list(db.session.scalars(query))
 
-
-def site_by_code(code: str, field: str) -> Site:
-    """A site by code, else 400 naming the field."""
-    site = db.session.scalar(sa.select(Site).where(Site.code == (code or "").upper()))
-    if site is None:
-        raise Invalid(_("Unknown site: %(code)s", code=code), {field: "unknown site"})
-    return site

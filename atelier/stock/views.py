@@ -11,6 +11,7 @@ from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import submit
 from atelier.org.models import Site
+from atelier.org.services import site_by_code
 from atelier.stock import queries, services
 from atelier.stock.forms import ReceiveForm, ShipmentForm
 from atelier.stock.packing import packing_list
@@ -52,8 +53,8 @@ def _send(form):
     scans = [*form.items.data, *(s.strip() for s in (form.scans.data or "").splitlines()
                                  if s.strip())]
     return services.create_shipment(
-        current_user, services.site_by_code(form.from_site.data, "from_site"),
-        services.site_by_code(form.to_site.data, "to_site"), scans)
+        current_user, site_by_code(form.from_site.data, "from_site"),
+        site_by_code(form.to_site.data, "to_site"), scans)
 
 
 @bp.route("/shipments/<int:shipment_id>")

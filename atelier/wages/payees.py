@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from atelier import audit
-from atelier.errors import Conflict, Invalid, NotFound
+from atelier.errors import Conflict, Invalid
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
-from atelier.people.services import on_anonymise
+from atelier.people.services import beneficiary_by_code, on_anonymise
 from atelier.wages.models import Payee
 from atelier.wages.rules import normalise_iban
 
@@ -30,10 +30,7 @@ def payee_map(ids) -> dict[int, tuple[str, str]]:
 
 def set_payee(maker_code: str, account_holder: str, iban: str) -> Payee:
     """Store (or replace) where a maker's pay goes; 400 naming a bad field."""
-    maker = db.session.scalar(sa.select(Beneficiary).where(
-        Beneficiary.maker_code == (maker_code or "").strip().upper()))
-    if maker is None:
-        raise NotFound(_("No maker has this code."), {"maker_code": _("Unknown maker code.")})
+    maker = beneficiary_by_code(maker_code)
     holder = (account_holder or "").strip()
     clean = normalise_iban(iban)
     errors = {}

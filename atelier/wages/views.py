@@ -1,7 +1,6 @@
 """Pages for the wages area: the coordinator's pay periods, exports and payslips."""
 
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -17,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
-from atelier.auth.models import User
+from atelier.auth.services import maker_locale
 from atelier.authz import roles_required
-from atelier.errors import Conflict, DomainError, NotFound
+from atelier.errors import Conflict, DomainError
 from atelier.extensions import db
 from atelier.forms import attempt
-from atelier.people.models import Beneficiary
+from atelier.people.services import beneficiary_by_code
 from atelier.wages import exports, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
@@ -124,17 +123,9 @@ def summary_xlsx(period):
                              f'attachment; filename="payroll-{period}.xlsx"'})
 
 
-def _maker(maker_code: str) -> Beneficiary:
-    """A maker by code, or 404."""
-    maker = db.session.scalar(sa.select(Beneficiary).where(Beneficiary.maker_code == maker_code))
-    if maker is None:
-        raise NotFound(_("No maker has this code."))
-    return maker
-
-
 def _read_payslip(period: str, maker_code: str):
     """A maker's frozen payslip for staff, the read audited: (maker, period row, slip)."""
-    maker = _maker(maker_code)
+    maker = beneficiary_by_code(maker_code)
     row, slip = services.payslip(period, maker.id)
     services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
                         maker.id)
@@ -157,7 +148,7 @@ def payslip(period, maker_code):
 def payslip_pdf(period, maker_code):
     """One maker's payslip as a PDF, in her own language if she chose one."""
     maker, row, slip = _read_payslip(period, maker_code)
-    locale = db.session.scalar(sa.select(User.locale).where(User.beneficiary_id == maker.id))
+    locale = maker_locale(maker.id)
     db.session.commit()
     return pdf_response(row, slip, locale or str(get_locale()))
 

@@ -18,6 +18,11 @@ MAX_CART = 20
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}$")
 
 
+def basket_total(prices: list[int | None]) -> int:
+    """What the basket costs: the sum of its priced pieces, in minor units."""
+    return sum(price for price in prices if price is not None)
+
+
 def reservation_expiry(now: datetime) -> datetime:
     """When a checkout started ``now`` lets go of its pieces (whole seconds, for Stripe)."""
     return (now + RESERVATION + CLOCK_MARGIN).replace(microsecond=0)

@@ -81,8 +81,10 @@ def _basket_page(**context):
     payments_on = gateway.is_configured()
     if payments_on:
         extend_csp("form-action", gateway.checkout_origin())
-    return render_template("webshop/cart.html", pieces=services.cart_pieces(_cart()),
-                           payments_on=payments_on, **context)
+    pieces = services.cart_pieces(_cart())
+    return render_template("webshop/cart.html", pieces=pieces, payments_on=payments_on,
+                           total_cents=rules.basket_total([p.price_cents for p in pieces]),
+                           **context)
 
 
 @bp.route("/store/checkout", methods=["POST"])
