@@ -34,12 +34,23 @@ def record(action: str, entity=None, *, user=None, entity_type=None, entity_id=N
 
     One Core INSERT at once, after the session's pending changes (autoflush): it costs
     half of adding an entry to the unit of work, and every audited call pays it."""
+    values = entry(action, entity, user=user, entity_type=entity_type, entity_id=entity_id,
+                   **details)
+    db.session.execute(INSERT, values)
+    return values
+
+
+def entry(action: str, entity=None, *, user=None, entity_type=None, entity_id=None,
+          **details) -> dict:
+    """The values of an audit entry, not written yet: who (default: the signed-in user),
+    what, when and from where. :func:`record` writes one; a caller that writes its rows in
+    one statement (the sale ledger) writes it with them."""
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     if entity is not None:
         entity_type = entity_type or type(entity).__tablename__
         entity_id = entity_id if entity_id is not None else getattr(entity, "id", "")
-    values = dict(
+    return dict(
         at=utcnow(),
         user_id=getattr(user, "id", None),
         action=action,
@@ -48,8 +59,6 @@ def record(action: str, entity=None, *, user=None, entity_type=None, entity_id=N
         details=json.dumps(details, default=str, sort_keys=True),
         remote_addr=(request.remote_addr or "") if has_request_context() else "",
     )
-    db.session.execute(_INSERT, values)
-    return values
 
 
-_INSERT = sa.insert(AuditEntry.__table__)
+INSERT = sa.insert(AuditEntry.__table__)

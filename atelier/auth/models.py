@@ -43,7 +43,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="selectin")
-    beneficiary = relationship("Beneficiary", lazy="joined")
+    #: loaded only when read (every request loads the user; few need her maker record)
+    beneficiary = relationship("Beneficiary")
 
     @property
     def is_active(self) -> bool:

@@ -28,15 +28,27 @@ BY_CODE_OR_TAG = sa.select(Item).where(sa.or_(
 
 def find_items(parsed: list[tuple[str, str]], *options, query=BY_CODE_OR_TAG) -> list[Item | None]:
     """The item for each parsed scan (None where unknown), loaded in one query."""
-    codes = {value for kind, value in parsed if kind == "code"}
-    tags = {value for kind, value in parsed if kind == "tag"}
+    codes, tags = scan_keys(parsed)
     if not codes and not tags:
         return []
     if options:
         query = query.options(*options)
-    rows = db.session.scalars(query, {"codes": list(codes), "tags": list(tags)}).unique().all()
-    by_code = {item.code: item for item in rows}
-    by_tag = {item.tag: item for item in rows}
+    rows = db.session.scalars(query, {"codes": codes, "tags": tags}).unique().all()
+    return match_scans(parsed, rows)
+
+
+def scan_keys(parsed: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The distinct codes and tags among parsed scans (the ``codes`` and ``tags`` to bind)."""
+    codes = {value for kind, value in parsed if kind == "code"}
+    tags = {value for kind, value in parsed if kind == "tag"}
+    return list(codes), list(tags)
+
+
+def match_scans(parsed: list[tuple[str, str]], found) -> list:
+    """For each parsed scan, the one of ``found`` (anything with ``code`` and ``tag``) it
+    names, or None."""
+    by_code = {piece.code: piece for piece in found}
+    by_tag = {piece.tag: piece for piece in by_code.values()}
     return [(by_code if kind == "code" else by_tag).get(value) for kind, value in parsed]
 
 

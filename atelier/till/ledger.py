@@ -8,16 +8,18 @@ rolled back, so a sale is all-or-nothing.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
+from atelier import audit
+from atelier.audit import AuditEntry
 from atelier.db import utcnow
 from atelier.errors import Conflict
 from atelier.extensions import db
+from atelier.org.models import Site
 from atelier.production.models import Item, ItemEvent
 from atelier.till.models import Sale, SaleLine
 
@@ -33,6 +35,55 @@ MOVE = (ITEMS.update()
 ADD_SALE = SALES.insert().returning(SALES.c.id)
 ADD_LINES = LINES.insert().returning(LINES.c.item_id, LINES.c.id)
 ADD_EVENTS = ItemEvent.__table__.insert()
+#: the same writes as one PostgreSQL statement (data-modifying CTEs), one round trip instead
+#: of four or five. ``moved`` is MOVE; the sale is inserted only if every piece moved, and
+#: the lines, events and audit entry only with the sale. Every row moved comes back, with
+#: its line's id (NULL when nothing was inserted), so the refusal names the same pieces as
+#: elsewhere. All CTEs run to completion on one snapshot; the partial unique index and the
+#: foreign keys are checked at the end of the statement.
+_PG_WRITES = """
+WITH moved AS (
+    UPDATE items SET status = 'sold', updated_at = :sold_at
+    WHERE id = ANY(CAST(:item_ids AS integer[])) AND status = :from_status
+      AND site_id = :site_id
+    RETURNING id
+), sale AS (
+    INSERT INTO sales (site_id, channel, payment_method, currency, total_cents, sold_at,
+                       client_id, order_id, created_by_id)
+    SELECT :site_id, :channel, :payment_method, :currency, :total_cents, :sold_at,
+           :client_id, :order_id, :created_by_id
+    WHERE (SELECT count(*) FROM moved) = cardinality(CAST(:item_ids AS integer[]))
+    RETURNING id
+), lines AS (
+    INSERT INTO sale_lines (sale_id, item_id, beneficiary_id, list_price_cents, price_cents,
+                            currency, discount_reason, is_returned)
+    SELECT sale.id, line.item_id, line.beneficiary_id, line.list_price_cents,
+           line.price_cents, :currency, line.discount_reason, false
+    FROM sale, unnest(CAST(:item_ids AS integer[]), CAST(:beneficiary_ids AS integer[]),
+                      CAST(:list_prices AS integer[]), CAST(:prices AS integer[]),
+                      CAST(:reasons AS varchar[]))
+         AS line(item_id, beneficiary_id, list_price_cents, price_cents, discount_reason)
+    RETURNING item_id, id
+), events AS (
+    INSERT INTO item_events (item_id, at, kind, site_id, user_id, note)
+    SELECT lines.item_id, :sold_at, 'sold', :site_id, :created_by_id, :channel FROM lines
+){audited}
+SELECT moved.id AS item_id, lines.id AS line_id, (SELECT id FROM sale) AS sale_id
+FROM moved LEFT JOIN lines ON lines.item_id = moved.id
+UNION ALL
+SELECT NULL, NULL, (SELECT id FROM sale) WHERE NOT EXISTS (SELECT FROM moved)
+"""
+_PG_AUDITED = """, audited AS (
+    INSERT INTO audit_entries (at, user_id, action, entity_type, entity_id, details,
+                               remote_addr)
+    SELECT :audit_at, :audit_user_id, :audit_action, 'sales', CAST(sale.id AS varchar),
+           :audit_details, :audit_remote_addr
+    FROM sale
+)"""
+_TYPES = (sa.bindparam("sold_at", type_=ITEMS.c.updated_at.type),)
+PG_SELL = sa.text(_PG_WRITES.format(audited="")).bindparams(*_TYPES)
+PG_SELL_AUDITED = sa.text(_PG_WRITES.format(audited=_PG_AUDITED)).bindparams(
+    *_TYPES, sa.bindparam("audit_at", type_=AuditEntry.__table__.c.at.type))
 
 
 class SaleConflict(Conflict):
@@ -43,12 +94,40 @@ class SaleConflict(Conflict):
 
 @dataclass(frozen=True)
 class LineSpec:
-    """One piece to sell: the item, the price charged and its list price."""
+    """One piece to sell: the piece (an Item, or anything with its ``id``, ``code`` and
+    ``beneficiary_id``), the price charged and its list price."""
 
     item: Item
     price_cents: int
     list_price_cents: int
     discount_reason: str = ""
+
+
+@dataclass(frozen=True)
+class SoldLine:
+    """A line of a sale just written (the fields of a SaleLine that callers read)."""
+
+    id: int
+    item: Item
+    price_cents: int
+    list_price_cents: int
+    discount_reason: str
+
+
+@dataclass(frozen=True)
+class Sold:
+    """A sale just written: the fields of a :class:`Sale` that callers read (the receipt,
+    the API answer), without loading it back."""
+
+    id: int
+    site: Site
+    channel: str
+    payment_method: str
+    currency: str
+    total_cents: int
+    sold_at: datetime
+    client_id: str | None
+    lines: list[SoldLine]
 
 
 def sell(
@@ -62,61 +141,92 @@ def sell(
     order_id: int | None = None,
     actor=None,
     sold_at=None,
-) -> Sale:
-    """Sell ``lines`` at ``site`` in one all-or-nothing step; returns the flushed Sale.
+    audited: dict | None = None,
+) -> Sold:
+    """Sell ``lines`` at ``site`` in one all-or-nothing step; returns what it wrote.
 
-    Five statements whatever the number of pieces, all Core (the ORM unit of work costs more
-    than the SQL here): the conditional UPDATE, then one INSERT each for the sale, its lines
-    and the pieces' events. The returned Sale and its lines are attached to the session as
-    if loaded, so reading them costs no query."""
+    The writes are the conditional UPDATE of the pieces, then the sale, its lines and the
+    pieces' events, and ``audited`` (an :func:`atelier.audit.entry`) as the sale's audit
+    entry, all Core (the ORM unit of work costs more than the SQL here). On PostgreSQL they
+    are one statement (:data:`PG_SELL`), elsewhere one each. Returns the record of what was
+    written (:class:`Sold`), not ORM objects: loading or attaching them cost more than the
+    SQL here."""
     sold_at = sold_at or utcnow()
-    ids = [spec.item.id for spec in lines]
+    actor_id = getattr(actor, "id", None)
+    sale = dict(site_id=site.id, channel=channel, payment_method=payment_method,
+                currency=site.currency, total_cents=sum(spec.price_cents for spec in lines),
+                sold_at=sold_at, client_id=client_id, order_id=order_id,
+                created_by_id=actor_id)
+    rows = [dict(item_id=spec.item.id, beneficiary_id=spec.item.beneficiary_id,
+                 list_price_cents=spec.list_price_cents, price_cents=spec.price_cents,
+                 currency=site.currency, discount_reason=spec.discount_reason,
+                 is_returned=False)
+            for spec in lines]
     db.session.flush()  # whatever the caller changed goes first; then straight to Core
     conn = db.session.connection()
-    moved = set(conn.execute(MOVE, {"b_ids": ids, "b_status": from_status,
-                                    "b_site": site.id, "b_now": sold_at}).scalars())
-    refused = [spec.item.code for spec in lines if spec.item.id not in moved]
-    if refused:
+    write = _write_postgresql if conn.dialect.name == "postgresql" else _write_portable
+    try:
+        moved, sale_id, line_ids = write(conn, sale, rows, from_status, audited)
+    except IntegrityError:
+        db.session.rollback()
+        raise SaleConflict(_("A piece in this sale was sold at the same moment.")) from None
+    if sale_id is None:  # a piece did not move: nothing was written but the UPDATE
+        refused = [spec.item.code for spec in lines if spec.item.id not in moved]
         raise SaleConflict(
             _("Not available to sell: %(codes)s", codes=", ".join(refused)),
             {code: "not available" for code in refused},
         )
-    actor_id = getattr(actor, "id", None)
-    currency = site.currency
-    values = dict(site_id=site.id, channel=channel, payment_method=payment_method,
-                  currency=currency, total_cents=sum(spec.price_cents for spec in lines),
-                  sold_at=sold_at, client_id=client_id, order_id=order_id,
-                  created_by_id=actor_id)
-    rows = [dict(item_id=spec.item.id, beneficiary_id=spec.item.beneficiary_id,
-                 list_price_cents=spec.list_price_cents, price_cents=spec.price_cents,
-                 currency=currency, discount_reason=spec.discount_reason, is_returned=False)
-            for spec in lines]
-    try:
-        sale_id = conn.execute(ADD_SALE, values).scalar_one()
-        line_ids = dict(conn.execute(
-            ADD_LINES, [dict(row, sale_id=sale_id) for row in rows]).all()) if rows else {}
-        if ids:
-            conn.execute(ADD_EVENTS, [dict(
-                item_id=item_id, at=sold_at, kind="sold", site_id=site.id, user_id=actor_id,
-                note=channel) for item_id in ids])
-    except IntegrityError:
-        db.session.rollback()
-        raise SaleConflict(_("A piece in this sale was sold at the same moment.")) from None
-    sale = _attach(Sale(id=sale_id, **values))
-    set_committed_value(sale, "site", site)
-    sold = []
-    for spec, row in zip(lines, rows, strict=True):
-        line = _attach(SaleLine(id=line_ids[spec.item.id], sale_id=sale_id, **row))
-        set_committed_value(line, "item", spec.item)
-        set_committed_value(line, "sale", sale)
-        sold.append(line)
-        db.session.expire(spec.item, ["status", "updated_at"])
-    set_committed_value(sale, "lines", sorted(sold, key=lambda line: line.id))
-    return sale
+    return _written(sale_id, sale, site, lines, line_ids)
 
 
-def _attach(instance):
-    """Put a row just inserted with Core in the session as if it had been loaded."""
-    make_transient_to_detached(instance)
-    db.session.add(instance)
-    return instance
+def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audited):
+    """The sale statement by statement (SQLite): UPDATE, then only if every piece moved,
+    one INSERT each for the sale, its lines, the events and the audit entry. Returns
+    (moved ids, sale id or None, {item id: line id})."""
+    ids = [row["item_id"] for row in rows]
+    moved = set(conn.execute(MOVE, {"b_ids": ids, "b_status": from_status,
+                                    "b_site": sale["site_id"],
+                                    "b_now": sale["sold_at"]}).scalars())
+    if len(moved) < len(ids):
+        return moved, None, {}
+    sale_id = conn.execute(ADD_SALE, sale).scalar_one()
+    if audited:
+        conn.execute(audit.INSERT, dict(audited, entity_type="sales", entity_id=str(sale_id)))
+    if not rows:
+        return moved, sale_id, {}
+    line_ids = dict(conn.execute(ADD_LINES, [dict(row, sale_id=sale_id) for row in rows]).all())
+    conn.execute(ADD_EVENTS, [dict(item_id=item_id, at=sale["sold_at"], kind="sold",
+                                   site_id=sale["site_id"], user_id=sale["created_by_id"],
+                                   note=sale["channel"]) for item_id in ids])
+    return moved, sale_id, line_ids
+
+
+def _write_postgresql(conn, sale: dict, rows: list[dict], from_status: str, audited):
+    """The same writes as :func:`_write_portable` in one round trip (:data:`PG_SELL`)."""
+    extra = {f"audit_{key}": value for key, value in (audited or {}).items()}
+    result = conn.execute(PG_SELL_AUDITED if audited else PG_SELL, dict(
+        sale, **extra, from_status=from_status,
+        item_ids=[row["item_id"] for row in rows],
+        beneficiary_ids=[row["beneficiary_id"] for row in rows],
+        list_prices=[row["list_price_cents"] for row in rows],
+        prices=[row["price_cents"] for row in rows],
+        reasons=[row["discount_reason"] for row in rows])).all()
+    moved = {row.item_id for row in result if row.item_id is not None}
+    sale_id = result[0].sale_id if result else None
+    return moved, sale_id, {row.item_id: row.line_id for row in result}
+
+
+def _written(sale_id: int, sale: dict, site, lines: list[LineSpec], line_ids: dict) -> Sold:
+    """The record of the sale just written. ORM pieces in the session forget the status
+    they had (it changed under them in Core)."""
+    for spec in lines:
+        if isinstance(spec.item, Item):
+            db.session.expire(spec.item, ["status", "updated_at"])
+    sold = sorted((SoldLine(id=line_ids[spec.item.id], item=spec.item,
+                            price_cents=spec.price_cents,
+                            list_price_cents=spec.list_price_cents,
+                            discount_reason=spec.discount_reason) for spec in lines),
+                  key=lambda line: line.id)
+    return Sold(id=sale_id, site=site, lines=sold, **{
+        key: sale[key] for key in ("channel", "payment_method", "currency", "total_cents",
+                                   "sold_at", "client_id")})

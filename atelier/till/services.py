@@ -1,14 +1,14 @@
 """Use cases for the till: look up a scan, sell (through ledger.sell), receipts."""
 
 import uuid
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from atelier import audit
 from atelier.authz import require_site
-from atelier.catalog.models import ProductType
+from atelier.catalog.models import ProductRule
 from atelier.catalog.photos import photo_url
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
@@ -18,20 +18,49 @@ from atelier.formatting import local_day
 from atelier.org.models import Site
 from atelier.production.models import Item
 from atelier.production.rules import parse_scan
-from atelier.stock.lookup import BY_CODE_OR_TAG, find_items, parse_scans, scan_label
+from atelier.stock.lookup import match_scans, parse_scans, scan_keys, scan_label
 from atelier.stock.rules import duplicates
 from atelier.till import rules
-from atelier.till.ledger import LineSpec, SaleConflict, sell
+from atelier.till.ledger import LineSpec, SaleConflict, Sold, sell
 from atelier.till.models import Sale, SaleLine
 from atelier.timeutil import local_date
 
-#: a piece with only what a sale reads, and its price rules, in the same query
-PRICED = (load_only(Item.id, Item.code, Item.tag, Item.status, Item.site_id,
-                    Item.beneficiary_id, Item.product_type_id),
-          lazyload(Item.site),
-          joinedload(Item.product_type).load_only(ProductType.id)
-          .joinedload(ProductType.rules))
-PRICED_ITEMS = BY_CODE_OR_TAG.options(*PRICED)
+#: the pieces of a sale with their price rules, a row per piece and rule, in one Core
+#: query: building ORM objects cost more than the query on the till's hottest path
+PRICED_PIECES = (
+    sa.select(Item.id, Item.code, Item.tag, Item.status, Item.site_id, Item.beneficiary_id,
+              ProductRule.effective_from, ProductRule.price_cents, ProductRule.price_currency)
+    .outerjoin(ProductRule, ProductRule.product_type_id == Item.product_type_id)
+    .where(sa.or_(Item.code.in_(sa.bindparam("codes", expanding=True)),
+                  Item.tag.in_(sa.bindparam("tags", expanding=True)))))
+
+
+@dataclass(frozen=True)
+class PricedPiece:
+    """What a sale reads of a piece, and its product's price rules."""
+
+    id: int
+    code: str
+    tag: str
+    status: str
+    site_id: int
+    beneficiary_id: int
+    #: rows with ``effective_from``, ``price_cents`` and ``price_currency``
+    rules: list = field(default_factory=list)
+
+
+def priced_pieces(parsed: list[tuple[str, str]]) -> list[PricedPiece | None]:
+    """The piece for each parsed scan (None where unknown), with its rules, in one query."""
+    codes, tags = scan_keys(parsed)
+    pieces = {}
+    for row in db.session.execute(PRICED_PIECES, {"codes": codes, "tags": tags}):
+        piece = pieces.get(row.id)
+        if piece is None:
+            piece = pieces[row.id] = PricedPiece(row.id, row.code, row.tag, row.status,
+                                                 row.site_id, row.beneficiary_id)
+        if row.effective_from is not None:
+            piece.rules.append(row)
+    return match_scans(parsed, pieces.values())
 
 
 class NotSellable(Conflict):
@@ -54,7 +83,13 @@ def shop_for(user, code: str) -> Site:
 
 def list_price(item: Item, shop: Site, now=None) -> int | None:
     """The list price of a piece today at this shop, or None if it has none in its currency."""
-    rule = rule_on(item.product_type.rules, local_date(now or utcnow(), shop.timezone))
+    return price_on(item.product_type.rules, shop, now)
+
+
+def price_on(product_rules, shop: Site, now=None) -> int | None:
+    """The list price under a product's rules today at this shop (None: none in its
+    currency)."""
+    rule = rule_on(product_rules, local_date(now or utcnow(), shop.timezone))
     if rule is None or rule.price_currency != shop.currency:
         return None
     return rule.price_cents
@@ -127,10 +162,12 @@ def _replayed_meanwhile(client_id: str | None) -> Sale | None:
 
 
 def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
-                client_id: str | None = None, reason_required: bool = False) -> tuple[Sale, bool]:
-    """Sell the scanned pieces at a shop, all or nothing. Returns (sale, created); a
-    replayed ``client_id`` returns the first sale and records nothing new, even when the
-    replay raced the first try and found its pieces already sold by it."""
+                client_id: str | None = None,
+                reason_required: bool = False) -> tuple[Sale | Sold, bool]:
+    """Sell the scanned pieces at a shop, all or nothing. Returns (sale, created): the
+    record of the sale just written, or, for a replayed ``client_id``, the first sale,
+    recording nothing new, even when the replay raced the first try and found its pieces
+    already sold by it."""
     try:
         return _record_sale(user, shop, payment_method, lines, client_id, reason_required)
     except SaleConflict:
@@ -142,7 +179,7 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
 
 
 def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
-                 client_id: str | None, reason_required: bool) -> tuple[Sale, bool]:
+                 client_id: str | None, reason_required: bool) -> tuple[Sale | Sold, bool]:
     """The sale itself (see :func:`record_sale`)."""
     require_site(user, shop.id)
     client_id = _valid_client_id(client_id)
@@ -160,7 +197,7 @@ def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = find_items(parsed, query=PRICED_ITEMS)
+    items = priced_pieces(parsed)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
@@ -174,7 +211,7 @@ def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
                              codes=", ".join(refused)), {c: "not in stock" for c in refused})
     specs = []
     for index, (line, item) in enumerate(zip(lines, items, strict=True)):
-        listed = list_price(item, shop)
+        listed = price_on(item.rules, shop)
         if listed is None:
             raise SaleConflict(_("%(code)s has no price here.", code=item.code),
                                {item.code: "no price"})
@@ -186,10 +223,11 @@ def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         price = listed if line.get("price_cents") is None else line["price_cents"]
         specs.append(LineSpec(item=item, price_cents=price, list_price_cents=listed,
                               discount_reason=reason if price < listed else ""))
+    audited = audit.entry("till.sale", user=user, shop=shop.code, currency=shop.currency,
+                          total_cents=sum(spec.price_cents for spec in specs),
+                          items=[item.code for item in items])
     sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
-                client_id=client_id, actor=user)
-    audit.record("till.sale", sale, user=user, shop=shop.code, total_cents=sale.total_cents,
-                 currency=sale.currency, items=[item.code for item in items])
+                client_id=client_id, actor=user, audited=audited)
     return sale, True
 
 

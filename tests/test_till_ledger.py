@@ -1,0 +1,90 @@
+"""The sale ledger itself, on whichever engine the suite runs (PostgreSQL writes a sale in
+one statement, SQLite statement by statement): the same rows, the same refusals."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from atelier import audit
+from atelier.audit import AuditEntry
+from atelier.production.models import Item, ItemEvent
+from atelier.till.ledger import LineSpec, SaleConflict, sell
+from atelier.till.models import Sale, SaleLine
+from tests.factories import make_item, make_sale
+
+
+def _pieces(world, n):
+    """``n`` pieces by Elena in stock at Amsterdam."""
+    return [make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+            for _ in range(n)]
+
+
+def _counts(db):
+    """How many sales, lines, sold events and sale audit entries there are."""
+    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+                 for model, where in ((Sale, ()), (SaleLine, ()),
+                                      (ItemEvent, (ItemEvent.kind == "sold",)),
+                                      (AuditEntry, (AuditEntry.action == "till.sale",))))
+
+
+def test_a_sale_writes_its_lines_events_and_audit_entry_together(world, db):
+    """Two pieces, one lowered: the sale, both lines, both events and the audit entry, with
+    the ids the caller is given back."""
+    a, b = _pieces(world, 2)
+    db.session.commit()
+    sold = sell([LineSpec(a, 1500, 1500), LineSpec(b, 1200, 1500, "small stain")],
+                site=world.sites["AMS"], channel="till", payment_method="card",
+                actor=world.users["shop"],
+                audited=audit.entry("till.sale", user=world.users["shop"], shop="AMS"))
+    db.session.commit()
+
+    sale = db.session.get(Sale, sold.id)
+    assert (sale.total_cents, sale.currency, sale.payment_method) == (2700, "EUR", "card")
+    assert sale.created_by_id == world.users["shop"].id
+    lines = {line.item_id: line for line in sale.lines}
+    assert [line.id for line in sold.lines] == sorted(line.id for line in sale.lines)
+    assert (lines[b.id].price_cents, lines[b.id].list_price_cents,
+            lines[b.id].discount_reason) == (1200, 1500, "small stain")
+    assert {line.beneficiary_id for line in sale.lines} == {world.elena.id}
+    assert {db.session.get(Item, piece.id).status for piece in (a, b)} == {"sold"}
+    events = db.session.scalars(sa.select(ItemEvent).where(ItemEvent.kind == "sold")).all()
+    assert sorted(event.item_id for event in events) == sorted([a.id, b.id])
+    assert {(event.site_id, event.note) for event in events} == {(world.sites["AMS"].id, "till")}
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "till.sale"))
+    assert (entry.entity_type, entry.entity_id) == ("sales", str(sold.id))
+    assert entry.user_id == world.users["shop"].id
+    assert json.loads(entry.details) == {"shop": "AMS"}
+
+
+def test_a_piece_that_did_not_move_refuses_the_whole_sale(world, db):
+    """A piece sold under the caller's feet (its status changed after it was read): 409
+    naming that piece only, and after the rollback nothing of the sale exists."""
+    free, gone = _pieces(world, 2)
+    db.session.commit()
+    db.session.execute(sa.update(Item).where(Item.id == gone.id).values(status="sold"))
+    with pytest.raises(SaleConflict) as refused:
+        sell([LineSpec(free, 1500, 1500), LineSpec(gone, 1500, 1500)],
+             site=world.sites["AMS"], channel="till", payment_method="cash",
+             audited=audit.entry("till.sale", user=world.users["shop"]))
+    db.session.rollback()
+    assert refused.value.fields == {gone.code: "not available"}
+    assert _counts(db) == (0, 0, 0, 0)
+    assert db.session.get(Item, free.id).status == "in_shop"
+
+
+def test_a_second_active_line_for_a_piece_is_refused_by_the_database(world, db):
+    """The partial unique index is the last guard: a piece that is still in stock but has
+    an active line (as a racing sale would leave it) cannot get a second one."""
+    [piece] = _pieces(world, 1)
+    make_sale(world.sites["AMS"], [piece])
+    piece.status = "in_shop"  # the state a concurrent sale leaves between its two writes
+    db.session.commit()
+    before = _counts(db)
+    with pytest.raises(SaleConflict):
+        sell([LineSpec(piece, 1500, 1500)], site=world.sites["AMS"], channel="till",
+             payment_method="cash", audited=audit.entry("till.sale", user=world.users["shop"]))
+    db.session.rollback()
+    assert _counts(db) == before
+    assert db.session.scalar(sa.select(sa.func.count(SaleLine.id))
+                             .where(SaleLine.item_id == piece.id)) == 1
