@@ -25,11 +25,30 @@ def extend_csp(directive: str, *sources: str) -> None:
 
 def policy() -> str:
     """The CSP header value for the current response."""
+    extra = g.get("csp_extra")
+    if not extra:
+        return BASE_HEADER
     directives = {k: list(v) for k, v in BASE_POLICY.items()}
-    for directive, sources in g.get("csp_extra", {}).items():
+    for directive, sources in extra.items():
         known = directives.setdefault(directive, [])
         known.extend(s for s in sources if s not in known)
+    return _header(directives)
+
+
+def _header(directives: dict) -> str:
+    """Directives as a header value."""
     return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
+
+
+BASE_HEADER = _header(BASE_POLICY)
+#: on every response unless the view set its own
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def register(app) -> None:
@@ -38,14 +57,13 @@ def register(app) -> None:
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy())
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        present = {key.lower() for key in headers.keys()}
+        wanted = {**STATIC_HEADERS, "Content-Security-Policy": policy()}
         if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if request.path.startswith("/api/") or response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store")
+            wanted["Cache-Control"] = "no-store"
+        for key, value in wanted.items():
+            if key.lower() not in present:  # a view's own header wins
+                headers[key] = value
         return response

@@ -50,10 +50,12 @@ class PricedPiece:
 
 
 def priced_pieces(parsed: list[tuple[str, str]]) -> list[PricedPiece | None]:
-    """The piece for each parsed scan (None where unknown), with its rules, in one query."""
+    """The piece for each parsed scan (None where unknown), with its rules, in one query
+    (on the session's connection: the ORM session adds nothing to rows but time)."""
     codes, tags = scan_keys(parsed)
     pieces = {}
-    for row in db.session.execute(PRICED_PIECES, {"codes": codes, "tags": tags}):
+    rows = db.session.connection().execute(PRICED_PIECES, {"codes": codes, "tags": tags})
+    for row in rows:
         piece = pieces.get(row.id)
         if piece is None:
             piece = pieces[row.id] = PricedPiece(row.id, row.code, row.tag, row.status,
