@@ -53,13 +53,20 @@ def routed(app, method: str, path: str) -> bool:
     return True
 
 
-def measure(app, client, counter, calls, iterations: int, ok=(200, 201)) -> dict:
-    """Warm up once, then time ``iterations`` calls; median ms, SQL count, or why not."""
+#: calls before timing. A fresh app's first calls are slower and settle after about ten
+#: (psycopg prepares a statement on its 6th run; caches fill); from then on a path runs as
+#: it does all day in a shop on long-lived pooled connections
+WARMUP = 12
+
+
+def measure(app, client, counter, calls, iterations: int, warmup: int = WARMUP,
+            ok=(200, 201)) -> dict:
+    """``warmup`` untimed calls, then ``iterations`` timed; median ms, SQL count, or why not."""
     method, path, kwargs = calls(0)
     if not routed(app, method, path):
         return {"status": "not available yet"}
     times, queries = [], []
-    for i in range(iterations + 1):
+    for i in range(warmup + iterations):
         method, path, kwargs = calls(i)
         counter.n = 0
         started = time.perf_counter()
@@ -68,20 +75,50 @@ def measure(app, client, counter, calls, iterations: int, ok=(200, 201)) -> dict
         if response.status_code not in ok:
             return {"status": f"HTTP {response.status_code}",
                     "detail": response.get_data(as_text=True)[:300]}
-        if i:
+        if i >= warmup:
             times.append(elapsed)
             queries.append(counter.n)
+    return _summary(times, queries)
+
+
+def _summary(times: list[float], queries: list[int]) -> dict:
+    """Median ms, the SQL count (max and min seen) and the number of timed calls."""
     return {"status": "ok", "median_ms": round(statistics.median(times) * 1000, 2),
             "queries": max(queries), "queries_min": min(queries), "n": len(times)}
 
 
+def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dict]:
+    """Two paths timed in turn, call by call (a, b, a, b…), so that whatever else the
+    machine does hits both alike: the till sale and its bare baseline. ``a`` and ``b`` are
+    (app, client, counter, calls)."""
+    if not all(routed(app, *calls(0)[:2]) for app, _client, _counter, calls in (a, b)):
+        return measure(*a, iterations, warmup), measure(*b, iterations, warmup)
+    samples = {0: ([], []), 1: ([], [])}
+    for i in range(warmup + iterations):
+        for side, (_app, client, counter, calls) in enumerate((a, b)):
+            method, path, kwargs = calls(i)
+            counter.n = 0
+            started = time.perf_counter()
+            response = client.open(path, method=method, **kwargs)
+            elapsed = time.perf_counter() - started
+            if response.status_code not in (200, 201):
+                failed = {"status": f"HTTP {response.status_code}",
+                          "detail": response.get_data(as_text=True)[:300]}
+                return (failed, {"status": "not run"}) if side == 0 else (
+                    {"status": "not run"}, failed)
+            if i >= warmup:
+                samples[side][0].append(elapsed)
+                samples[side][1].append(counter.n)
+    return _summary(*samples[0]), _summary(*samples[1])
+
+
 def bench_scale(url: str, gen: dict, iterations: int) -> dict:
-    """Every path and the baseline on one generated database."""
+    """Every path on one generated database; the till sale in turn with the bare baseline."""
     from atelier.extensions import db
 
     app = dbutil.make_app(url)
     tok = fixtures.tokens(app, [ADMIN, SUP, SHOP, MAKER])
-    n = iterations + 1
+    n = WARMUP + iterations
     with app.app_context():
         with db.engine.begin() as conn:
             scan = fixtures.add_pieces(conn, "ORA", "AMS", n, "in_shop")
@@ -92,6 +129,11 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
             maker = fixtures.first_maker_code(conn, "ORA")
         counter = QueryCounter(db.engine)
     client = app.test_client()
+    bare_app = create_bare_app(url)
+    bare_side = (bare_app, bare_app.test_client(),
+                 QueryCounter(bare_app.extensions["bare_engine"]),
+                 lambda i: ("POST", "/bare/sales",
+                            {"json": {"shop": "AMS", "codes": bare[3 * i:3 * i + 3]}}))
 
     def auth(user, **kw):
         return {"headers": {"Authorization": f"Bearer {tok[user]}"}, **kw}
@@ -119,17 +161,17 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     }
     out = {}
     for name, _, _ in PATHS:
-        its = min(iterations, len(months) - 1) if name == "close" else iterations
-        out[name] = measure(app, client, counter, calls[name], its)
+        if name == "sale":
+            out["sale"], out["baseline"] = measure_pair(
+                (app, client, counter, calls["sale"]), bare_side, iterations)
+            print(f"    {name:11s} {out[name]}\n    baseline    {out['baseline']}", flush=True)
+            continue
+        # a month closes once: one warm-up, then the other open months
+        warmup, its = (1, len(months) - 1) if name == "close" else (WARMUP, iterations)
+        out[name] = measure(app, client, counter, calls[name], its, warmup)
         print(f"    {name:11s} {out[name]}", flush=True)
     with app.app_context():
         db.engine.dispose()
-    bare_app = create_bare_app(url)
-    bare_counter = QueryCounter(bare_app.extensions["bare_engine"])
-    out["baseline"] = measure(bare_app, bare_app.test_client(), bare_counter, lambda i: (
-        "POST", "/bare/sales", {"json": {"shop": "AMS", "codes": bare[3 * i:3 * i + 3]}}),
-        iterations)
-    print(f"    baseline    {out['baseline']}", flush=True)
     bare_app.extensions["bare_engine"].dispose()
     return out
 
@@ -151,7 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--scales", default="S,M,L")
-    parser.add_argument("--iterations", type=int, default=7)
+    parser.add_argument("--iterations", type=int, default=15)
     parser.add_argument("--out", default=str(dbutil.DATA / "run.json"))
     args = parser.parse_args()
     started = time.perf_counter()
@@ -171,6 +213,7 @@ def main() -> None:
     dbutil.DATA.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "iterations": args.iterations,
+                   "warmup": WARMUP,
                    "elapsed_s": round(time.perf_counter() - started), "runs": runs,
                    "loadavg_start": loadavg_start, "loadavg_end": round(os.getloadavg()[0], 1)},
                   fh,
