@@ -1,9 +1,12 @@
 """Throttling rules shared by the sign-in page and the token call."""
 
 from flask import current_app, g, request
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 
 from atelier.extensions import limiter
+
+#: the views that have a limit (qualified names, as Flask-Limiter keys them)
+THROTTLED: set[str] = set()
 
 
 def _submitted_username() -> str:
@@ -23,8 +26,23 @@ def _failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _throttled(view):
+    """Remember that ``view`` has a limit."""
+    THROTTLED.add(get_qualified_name(view))
+    return view
+
+
+@limiter.request_filter
+def _unthrottled() -> bool:
+    """True (skip the limiter) for a view without a limit: the limiter would only find out
+    that none applies, on every API call and page, at a cost the till feels."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and get_qualified_name(view) not in THROTTLED
+
+
 def login_limits(view):
     """Throttle failed sign-ins: per address and account, and per address overall."""
+    _throttled(view)
     view = limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"],
         key_func=_address_and_username,
@@ -40,4 +58,5 @@ def login_limits(view):
 
 def public_limits(view):
     """Throttle public pages (story page, storefront) per address."""
+    _throttled(view)
     return limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)

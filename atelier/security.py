@@ -1,6 +1,7 @@
 """Security headers, including a Content-Security-Policy with no inline script or style."""
 
 from flask import g, request
+from flask.sessions import SecureCookieSessionInterface
 
 BASE_POLICY = {
     "default-src": ["'self'"],
@@ -51,8 +52,21 @@ STATIC_HEADERS = {
 }
 
 
+class PagesOnlySessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie belongs to the pages. A JSON API call is authenticated by
+    its bearer token alone: it gets an empty, read-only session (a cookie sent along is
+    not even read, and none is set), which also spares every call the cookie's work."""
+
+    def open_session(self, app, request):
+        """No session for ``/api/`` calls."""
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def register(app) -> None:
-    """Add the headers to every response."""
+    """Add the headers to every response; keep the session cookie out of the API."""
+    app.session_interface = PagesOnlySessionInterface()
 
     @app.after_request
     def set_headers(response):

@@ -150,11 +150,13 @@ def main() -> None:
              f"Measured {run['date']} by `make bench`"
              + (f" (the whole run took {total} s)" if total else "") + ". "
              f"Median of {run['iterations']} calls after {run.get('warmup', 1)} untimed "
-             "ones (steady state: a fresh app's first calls are slower and settle after about "
-             "ten, PostgreSQL then runs prepared statements, as it does all day on a shop's "
-             "pooled connections; closing a month: one warm-up, then the other open months), in-process through the Flask test client with bearer tokens. The "
-             "till sale and the bare baseline are timed in turn, call by call, so that other "
-             "work on the machine hits both alike. SQL statements counted with a "
+             "ones: the steady state (a fresh app's first calls are slower and settle after "
+             "about ten; PostgreSQL then runs prepared statements, as it does all day on a "
+             "shop's pooled connections). Closing a month: one warm-up, then the other open "
+             "months. In-process through the Flask test client with bearer tokens. The till "
+             "sale and the bare baseline are timed in turn, call by call, so that other work "
+             f"on the machine hits both alike: {run.get('pair_iterations', '?')} pairs after "
+             f"{run.get('pair_warmup', '?')} untimed ones. SQL statements counted with a "
              "`before_cursor_execute` listener. A path not merged yet says so.", "",
              *machine({e: runs[e, s]["version"] for e, s in runs}),
              f"- Load average (1 min) at the start and end of the run: "

@@ -80,6 +80,24 @@ def test_session_cookie_does_not_open_the_api(client, world):
     assert response.status_code == 401
 
 
+def test_an_api_call_neither_reads_nor_sets_the_session_cookie(client, world):
+    """A bearer call from a browser that is signed in on the pages works as the token's
+    user, in the token user's terms, and sends no session cookie back."""
+    from tests.conftest import sign_in
+
+    sign_in(client, world.users["admin"])
+    with client.session_transaction() as session:
+        session["lang"] = "nl"
+    response = client.get("/api/v1/beneficiaries", headers={
+        **bearer(world.users["supervisor"]), "Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    refused = client.post("/api/v1/programmes", json={"code": "X3", "name": "X"},
+                          headers=bearer(world.users["supervisor"]))
+    assert refused.status_code == 403  # the supervisor's rights, not the admin's cookie
+    assert refused.json["error"]["message"] == "Your role may not do this."
+
+
 @pytest.mark.parametrize(
     ("data", "content_type", "field"),
     [

@@ -98,7 +98,7 @@ def authenticate_bearer():
     secret = bearer_secret()
     found = user_for_token(secret) if secret else None
     if found:
-        g._login_user, g.api_token = found
+        g._login_user, g.api_token_id = found
     elif request.endpoint not in PUBLIC_ENDPOINTS:
         from flask_login import AnonymousUserMixin
 

@@ -37,7 +37,7 @@ def create_token():
            roles=("supervisor", "shop", "beneficiary"))
 def revoke_current_token():
     """204: the token no longer works."""
-    services.revoke_token(g.api_token)
+    services.revoke_token(g.api_token_id)
     db.session.commit()
     return "", 204
 

@@ -121,24 +121,28 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 @cache
 def _token_query():
-    """The token with its user and the user's sites, in one query (built once per process:
-    every API call runs it)."""
-    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("digest"))
-            .options(joinedload(ApiToken.user).joinedload(User.sites)))
+    """The enabled user behind a live token, with her sites, and the token's id, in one
+    query (built once per process: every API call runs it; loading the user alone, not the
+    token as well, halves the ORM's work)."""
+    return (sa.select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == sa.bindparam("digest"),
+                   ApiToken.revoked_at.is_(None),
+                   ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.expires_at.type),
+                   User.is_enabled.is_(True))
+            .options(joinedload(User.sites)))
 
 
-def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
-    """The enabled user behind a live (unexpired, unrevoked) token, or None."""
-    token = db.session.scalars(_token_query(), {"digest": _digest(secret)}).unique().first()
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
-        return None
-    if not token.user.is_enabled:
-        return None
-    return token.user, token
+def user_for_token(secret: str) -> tuple[User, int] | None:
+    """The enabled user behind a live (unexpired, unrevoked) token and the token's id, or
+    None."""
+    found = db.session.execute(
+        _token_query(), {"digest": _digest(secret), "now": utcnow()}).unique().first()
+    return tuple(found) if found else None
 
 
-def revoke_token(token: ApiToken) -> None:
+def revoke_token(token_id: int) -> None:
     """Revoke a token now."""
+    token = db.session.get(ApiToken, token_id)
     token.revoked_at = utcnow()
     audit.record("auth.token_revoked", token, user=token.user)
 

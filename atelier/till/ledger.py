@@ -34,12 +34,12 @@ MOVE = (ITEMS.update()
         .values(status="sold", updated_at=sa.bindparam("b_now", type_=ITEMS.c.updated_at.type))
         .returning(ITEMS.c.id))
 ADD_SALE = SALES.insert().returning(SALES.c.id)
-ADD_LINES = LINES.insert().returning(LINES.c.item_id, LINES.c.id)
+ADD_LINES = LINES.insert()
 ADD_EVENTS = ItemEvent.__table__.insert()
 #: the same writes as one PostgreSQL statement (data-modifying CTEs), one round trip instead
 #: of four or five. ``moved`` is MOVE; the sale is inserted only if every piece moved, and
-#: the lines, events and audit entry only with the sale. Every row moved comes back, with
-#: its line's id (NULL when nothing was inserted), so the refusal names the same pieces as
+#: the lines, events and audit entry only with the sale. Every piece moved comes back with
+#: the sale's id (NULL when nothing was inserted), so the refusal names the same pieces as
 #: elsewhere. All CTEs run to completion on one snapshot; the partial unique index and the
 #: foreign keys are checked at the end of the statement.
 _PG_WRITES = """
@@ -64,15 +64,13 @@ WITH moved AS (
                       CAST(:list_prices AS integer[]), CAST(:prices AS integer[]),
                       CAST(:reasons AS varchar[]))
          AS line(item_id, beneficiary_id, list_price_cents, price_cents, discount_reason)
-    RETURNING item_id, id
 ), events AS (
     INSERT INTO item_events (item_id, at, kind, site_id, user_id, note)
-    SELECT lines.item_id, :sold_at, 'sold', :site_id, :created_by_id, :channel FROM lines
+    SELECT moved.id, :sold_at, 'sold', :site_id, :created_by_id, :channel FROM moved, sale
 ){audited}
-SELECT moved.id AS item_id, lines.id AS line_id, (SELECT id FROM sale) AS sale_id
-FROM moved LEFT JOIN lines ON lines.item_id = moved.id
+SELECT moved.id AS item_id, (SELECT id FROM sale) AS sale_id FROM moved
 UNION ALL
-SELECT NULL, NULL, (SELECT id FROM sale) WHERE NOT EXISTS (SELECT FROM moved)
+SELECT NULL, (SELECT id FROM sale) WHERE NOT EXISTS (SELECT FROM moved)
 """
 _PG_AUDITED = """, audited AS (
     INSERT INTO audit_entries (at, user_id, action, entity_type, entity_id, details,
@@ -108,7 +106,6 @@ class LineSpec:
 class SoldLine:
     """A line of a sale just written (the fields of a SaleLine that callers read)."""
 
-    id: int
     item: Item
     price_cents: int
     list_price_cents: int
@@ -128,6 +125,7 @@ class Sold:
     total_cents: int
     sold_at: datetime
     client_id: str | None
+    #: in the order given, as they were inserted
     lines: list[SoldLine]
 
 
@@ -166,7 +164,7 @@ def sell(
     conn = db.session.connection()
     write = _write_postgresql if conn.dialect.name == "postgresql" else _write_portable
     try:
-        moved, sale_id, line_ids = write(conn, sale, rows, from_status, audited)
+        moved, sale_id = write(conn, sale, rows, from_status, audited)
     except IntegrityError:
         db.session.rollback()
         raise SaleConflict(_("A piece in this sale was sold at the same moment.")) from None
@@ -176,29 +174,29 @@ def sell(
             _("Not available to sell: %(codes)s", codes=", ".join(refused)),
             {code: "not available" for code in refused},
         )
-    return _written(sale_id, sale, site, lines, line_ids)
+    return _written(sale_id, sale, site, lines)
 
 
 def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audited):
     """The sale statement by statement (SQLite): UPDATE, then only if every piece moved,
     one INSERT each for the sale, its lines, the events and the audit entry. Returns
-    (moved ids, sale id or None, {item id: line id})."""
+    (moved ids, sale id or None)."""
     ids = [row["item_id"] for row in rows]
     moved = set(conn.execute(MOVE, {"b_ids": ids, "b_status": from_status,
                                     "b_site": sale["site_id"],
                                     "b_now": sale["sold_at"]}).scalars())
     if len(moved) < len(ids):
-        return moved, None, {}
+        return moved, None
     sale_id = conn.execute(ADD_SALE, sale).scalar_one()
     if audited:
         conn.execute(audit.INSERT, dict(audited, entity_type="sales", entity_id=str(sale_id)))
     if not rows:
-        return moved, sale_id, {}
-    line_ids = dict(conn.execute(ADD_LINES, [dict(row, sale_id=sale_id) for row in rows]).all())
+        return moved, sale_id
+    conn.execute(ADD_LINES, [dict(row, sale_id=sale_id) for row in rows])
     conn.execute(ADD_EVENTS, [dict(item_id=item_id, at=sale["sold_at"], kind="sold",
                                    site_id=sale["site_id"], user_id=sale["created_by_id"],
                                    note=sale["channel"]) for item_id in ids])
-    return moved, sale_id, line_ids
+    return moved, sale_id
 
 
 def _write_postgresql(conn, sale: dict, rows: list[dict], from_status: str, audited):
@@ -212,21 +210,18 @@ def _write_postgresql(conn, sale: dict, rows: list[dict], from_status: str, audi
         prices=[row["price_cents"] for row in rows],
         reasons=[row["discount_reason"] for row in rows])).all()
     moved = {row.item_id for row in result if row.item_id is not None}
-    sale_id = result[0].sale_id if result else None
-    return moved, sale_id, {row.item_id: row.line_id for row in result}
+    return moved, result[0].sale_id
 
 
-def _written(sale_id: int, sale: dict, site, lines: list[LineSpec], line_ids: dict) -> Sold:
+def _written(sale_id: int, sale: dict, site, lines: list[LineSpec]) -> Sold:
     """The record of the sale just written. ORM pieces in the session forget the status
     they had (it changed under them in Core)."""
     for spec in lines:
         if isinstance(spec.item, Item):
             db.session.expire(spec.item, ["status", "updated_at"])
-    sold = sorted((SoldLine(id=line_ids[spec.item.id], item=spec.item,
-                            price_cents=spec.price_cents,
-                            list_price_cents=spec.list_price_cents,
-                            discount_reason=spec.discount_reason) for spec in lines),
-                  key=lambda line: line.id)
+    sold = [SoldLine(item=spec.item, price_cents=spec.price_cents,
+                     list_price_cents=spec.list_price_cents,
+                     discount_reason=spec.discount_reason) for spec in lines]
     return Sold(id=sale_id, site=site, lines=sold, **{
         key: sale[key] for key in ("channel", "payment_method", "currency", "total_cents",
                                    "sold_at", "client_id")})
