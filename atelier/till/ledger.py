@@ -10,6 +10,7 @@ statement, in one round trip; the suite runs on both engines.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -91,12 +92,19 @@ class SaleConflict(Conflict):
     code = "not_available"
 
 
+class Piece(Protocol):
+    """What selling reads of a piece: an :class:`Item`, or the till's priced row of one."""
+
+    id: int
+    code: str
+    beneficiary_id: int
+
+
 @dataclass(frozen=True)
 class LineSpec:
-    """One piece to sell: the piece (an Item, or anything with its ``id``, ``code`` and
-    ``beneficiary_id``), the price charged and its list price."""
+    """One piece to sell: the piece, the price charged and its list price."""
 
-    item: Item
+    item: Piece
     price_cents: int
     list_price_cents: int
     discount_reason: str = ""
@@ -106,7 +114,7 @@ class LineSpec:
 class SoldLine:
     """A line of a sale just written (the fields of a SaleLine that callers read)."""
 
-    item: Item
+    item: Piece
     price_cents: int
     list_price_cents: int
     discount_reason: str
