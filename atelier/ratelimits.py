@@ -5,9 +5,6 @@ from flask_limiter.util import get_qualified_name, get_remote_address
 
 from atelier.extensions import limiter
 
-#: the views that have a limit (qualified names, as Flask-Limiter keys them)
-THROTTLED: set[str] = set()
-
 
 def _submitted_username() -> str:
     """The username in a JSON body or a form, lower-cased; empty if none."""
@@ -26,23 +23,22 @@ def _failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _throttled(view):
-    """Remember that ``view`` has a limit."""
-    THROTTLED.add(get_qualified_name(view))
-    return view
-
-
 @limiter.request_filter
-def _unthrottled() -> bool:
-    """True (skip the limiter) for a view without a limit: the limiter would only find out
-    that none applies, on every API call and page, at a cost the till feels."""
+def _no_limit_here() -> bool:
+    """True (skip the limiter's work) where no limit applies: none by default or for the
+    whole app, none on the view, none on its blueprint, as the limiter itself records them.
+    Otherwise it finds that out on every API call and page, at a cost the till feels."""
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        return False
     view = current_app.view_functions.get(request.endpoint or "")
-    return view is not None and get_qualified_name(view) not in THROTTLED
+    if view is None or manager.decorated_limits(get_qualified_name(view)):
+        return False
+    return not (request.blueprint and manager.blueprint_limits(current_app, request.blueprint))
 
 
 def login_limits(view):
     """Throttle failed sign-ins: per address and account, and per address overall."""
-    _throttled(view)
     view = limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"],
         key_func=_address_and_username,
@@ -58,5 +54,4 @@ def login_limits(view):
 
 def public_limits(view):
     """Throttle public pages (story page, storefront) per address."""
-    _throttled(view)
     return limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)

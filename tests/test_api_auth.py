@@ -71,6 +71,17 @@ def test_expired_token_is_refused(client, db, world):
     assert response.status_code == 401
 
 
+def test_a_disabled_account_s_token_is_refused(client, db, world):
+    """Disabling an account stops its live tokens at once (a member of staff who left)."""
+    headers = bearer(world.users["shop"])
+    assert client.get("/api/v1/items/none", headers=headers).status_code == 404
+    world.users["shop"].is_enabled = False
+    db.session.commit()
+    response = client.get("/api/v1/items/none", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
 def test_session_cookie_does_not_open_the_api(client, world):
     """The API needs a bearer token: a signed-in browser session is not enough (no CSRF)."""
     from tests.conftest import sign_in

@@ -29,27 +29,31 @@ def _counts(db):
 
 
 def test_a_sale_writes_its_lines_events_and_audit_entry_together(world, db):
-    """Two pieces, one lowered: the sale, both lines (in the order given), both events and
-    the audit entry, under the id the caller is given back."""
-    a, b = _pieces(world, 2)
+    """Three pieces given in another order than they were made, one lowered: the sale, its
+    lines in the order given (the receipt's order too), the events and the audit entry,
+    under the id the caller is given back."""
+    a, b, c = _pieces(world, 3)
     db.session.commit()
-    sold = sell([LineSpec(a, 1500, 1500), LineSpec(b, 1200, 1500, "small stain")],
+    sold = sell([LineSpec(c, 1500, 1500), LineSpec(a, 1500, 1500),
+                 LineSpec(b, 1200, 1500, "small stain")],
                 site=world.sites["AMS"], channel="till", payment_method="card",
                 actor=world.users["shop"],
                 audited=audit.entry("till.sale", user=world.users["shop"], shop="AMS"))
     db.session.commit()
 
     sale = db.session.get(Sale, sold.id)
-    assert (sale.total_cents, sale.currency, sale.payment_method) == (2700, "EUR", "card")
+    assert (sale.total_cents, sale.currency, sale.payment_method) == (4200, "EUR", "card")
     assert sale.created_by_id == world.users["shop"].id
-    lines = {line.item_id: line for line in sale.lines}
-    assert [line.item.id for line in sold.lines] == [line.item_id for line in sale.lines]
-    assert (lines[b.id].price_cents, lines[b.id].list_price_cents,
-            lines[b.id].discount_reason) == (1200, 1500, "small stain")
+    given = [c.id, a.id, b.id]
+    assert [line.item.id for line in sold.lines] == given
+    assert [line.item_id for line in sale.lines] == given  # lines come back ordered by id
+    lowered = sale.lines[2]
+    assert (lowered.price_cents, lowered.list_price_cents,
+            lowered.discount_reason) == (1200, 1500, "small stain")
     assert {line.beneficiary_id for line in sale.lines} == {world.elena.id}
-    assert {db.session.get(Item, piece.id).status for piece in (a, b)} == {"sold"}
+    assert {db.session.get(Item, piece.id).status for piece in (a, b, c)} == {"sold"}
     events = db.session.scalars(sa.select(ItemEvent).where(ItemEvent.kind == "sold")).all()
-    assert sorted(event.item_id for event in events) == sorted([a.id, b.id])
+    assert sorted(event.item_id for event in events) == sorted(given)
     assert {(event.site_id, event.note) for event in events} == {(world.sites["AMS"].id, "till")}
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "till.sale"))
     assert (entry.entity_type, entry.entity_id) == ("sales", str(sold.id))
@@ -67,8 +71,9 @@ def test_a_piece_that_did_not_move_refuses_the_whole_sale(world, db):
         sell([LineSpec(free, 1500, 1500), LineSpec(gone, 1500, 1500)],
              site=world.sites["AMS"], channel="till", payment_method="cash",
              audited=audit.entry("till.sale", user=world.users["shop"]))
-    db.session.rollback()
     assert refused.value.fields == {gone.code: "not available"}
+    assert _counts(db) == (0, 0, 0, 0)  # before the rollback: no sale, line, event or entry
+    db.session.rollback()
     assert _counts(db) == (0, 0, 0, 0)
     assert db.session.get(Item, free.id).status == "in_shop"
 
@@ -88,3 +93,15 @@ def test_a_second_active_line_for_a_piece_is_refused_by_the_database(world, db):
     assert _counts(db) == before
     assert db.session.scalar(sa.select(sa.func.count(SaleLine.id))
                              .where(SaleLine.item_id == piece.id)) == 1
+
+
+def test_the_same_piece_twice_is_a_programming_error(world, db):
+    """Callers refuse a piece scanned twice with a 400 first; the ledger refuses to write."""
+    [piece] = _pieces(world, 1)
+    db.session.commit()
+    with pytest.raises(ValueError):
+        sell([LineSpec(piece, 1500, 1500)] * 2, site=world.sites["AMS"], channel="till",
+             payment_method="cash")
+    db.session.rollback()
+    assert _counts(db) == (0, 0, 0, 0)
+    assert db.session.get(Item, piece.id).status == "in_shop"

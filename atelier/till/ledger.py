@@ -63,8 +63,9 @@ WITH moved AS (
            line.price_cents, :currency, line.discount_reason, false
     FROM sale, unnest(CAST(:item_ids AS integer[]), CAST(:beneficiary_ids AS integer[]),
                       CAST(:list_prices AS integer[]), CAST(:prices AS integer[]),
-                      CAST(:reasons AS varchar[]))
-         AS line(item_id, beneficiary_id, list_price_cents, price_cents, discount_reason)
+                      CAST(:reasons AS varchar[])) WITH ORDINALITY
+         AS line(item_id, beneficiary_id, list_price_cents, price_cents, discount_reason, n)
+    ORDER BY line.n
 ), events AS (
     INSERT INTO item_events (item_id, at, kind, site_id, user_id, note)
     SELECT moved.id, :sold_at, 'sold', :site_id, :created_by_id, :channel FROM moved, sale
@@ -133,7 +134,7 @@ class Sold:
     total_cents: int
     sold_at: datetime
     client_id: str | None
-    #: in the order given, as they were inserted
+    #: in the order given, which is the order of their ids (a receipt's order)
     lines: list[SoldLine]
 
 
@@ -157,6 +158,8 @@ def sell(
     entry. They are Core statements, one round trip on PostgreSQL (:data:`PG_SELL`), one
     each elsewhere, and the result is a plain record (:class:`Sold`): on the till's hottest
     path the ORM's unit of work and loading cost more than the SQL."""
+    if len({spec.item.id for spec in lines}) < len(lines):
+        raise ValueError("the same piece twice in one sale")  # callers refuse it first
     sold_at = sold_at or utcnow()
     actor_id = getattr(actor, "id", None)
     sale = dict(site_id=site.id, channel=channel, payment_method=payment_method,
