@@ -26,14 +26,12 @@ BY_CODE_OR_TAG = sa.select(Item).where(sa.or_(
     Item.tag.in_(sa.bindparam("tags", expanding=True))))
 
 
-def find_items(parsed: list[tuple[str, str]], *options, query=BY_CODE_OR_TAG) -> list[Item | None]:
+def find_items(parsed: list[tuple[str, str]]) -> list[Item | None]:
     """The item for each parsed scan (None where unknown), loaded in one query."""
     codes, tags = scan_keys(parsed)
     if not codes and not tags:
         return []
-    if options:
-        query = query.options(*options)
-    rows = db.session.scalars(query, {"codes": codes, "tags": tags}).unique().all()
+    rows = db.session.scalars(BY_CODE_OR_TAG, {"codes": codes, "tags": tags}).unique().all()
     return match_scans(parsed, rows)
 
 
