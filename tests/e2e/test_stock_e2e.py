@@ -20,11 +20,15 @@ def test_receiving_by_scanning_on_a_tablet(tablet, world):
     missing, shipment_id = pieces[2].code, shipment.id
     sign_in_page(tablet, world.users["shop"])
     tablet.goto(f"/shipments/{shipment_id}")
-    for url in urls[:2]:
-        tablet.keyboard.type(url)  # the scan field has the focus, as a scanner needs
+    scan_field = tablet.get_by_label("Scan a piece")
+    for received, url in enumerate(urls[:2], start=1):
+        # The scan field takes the focus by itself, as a scanner needs; the browser gives
+        # it that focus just after the page loads, so wait for it before "scanning".
+        expect(scan_field).to_be_focused()
+        tablet.keyboard.type(url)
         with tablet.expect_navigation():
             tablet.keyboard.press("Enter")
-    expect(tablet.locator("#progress")).to_have_text("2 of 3 received")
+        expect(tablet.locator("#progress")).to_have_text(f"{received} of 3 received")
     tablet.on("dialog", lambda dialog: dialog.accept())
     with tablet.expect_navigation():
         tablet.get_by_role("button", name="Finish receiving").click()
