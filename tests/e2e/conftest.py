@@ -50,9 +50,10 @@ def browser():
     if not os.path.exists(CHROMIUM):
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("playwright is not installed")
+    expect.set_options(timeout=10_000)  # as the pages' own timeout: a slow CI machine is no bug
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -107,8 +108,8 @@ def sign_in_page(page, user, password: str = PASSWORD) -> None:
     page.goto("/sign-in")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the signed-in page, not the sign-in page still showing
+        page.get_by_role("button", name="Sign in").click()
 
 
 def screenshot(page, name: str) -> str:

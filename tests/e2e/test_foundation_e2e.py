@@ -1,6 +1,7 @@
 """End-to-end: each role signs in and lands on its home, on a tablet and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in_page
 
@@ -14,7 +15,7 @@ def test_each_role_lands_on_its_home_on_a_tablet(tablet, world, role):
     """Signing in takes each role to its own home page, with no script errors."""
     sign_in_page(tablet, world.users[role])
     assert tablet.url.endswith(HOMES[role])
-    assert tablet.get_by_role("button", name="Sign out").is_visible()
+    expect(tablet.get_by_role("button", name="Sign out")).to_be_visible()
     assert tablet.js_errors == []
     screenshot(tablet, f"home-{role}-tablet")
 
@@ -35,7 +36,7 @@ def test_wrong_password_shows_one_message(tablet, world):
     """A wrong password says the same as an unknown user, and does not sign in."""
     sign_in_page(tablet, world.users["shop"], password="wrong password!")
     assert "/sign-in" in tablet.url
-    assert tablet.get_by_text("Unknown username or wrong password.").is_visible()
+    expect(tablet.get_by_text("Unknown username or wrong password.")).to_be_visible()
 
 
 SIGN_OUT = {"en": "Sign out", "ro": "Ieșire", "uk": "Вийти", "nl": "Uitloggen"}
@@ -58,7 +59,7 @@ def test_every_role_signs_in_in_each_language(browser, live_server, world, lang)
             page.fill("#password", PASSWORD)
             page.locator("main button[type=submit]").click()
             page.wait_for_url(f"**{home}")
-            assert page.get_by_role("button", name=SIGN_OUT[lang]).is_visible()
+            expect(page.get_by_role("button", name=SIGN_OUT[lang])).to_be_visible()
             page.close()
     finally:
         context.close()

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.e2e.conftest import screenshot, sign_in_page
@@ -21,16 +22,16 @@ def test_dashboard_shows_chart_and_table_on_a_laptop(laptop, world):
     sign_in_page(laptop, world.users["admin"])
     laptop.goto("/indicators?year=2026")
     table = laptop.get_by_role("table", name="Targets and results 2026")
-    assert table.is_visible()
+    expect(table).to_be_visible()
     row = table.get_by_role("row", name="People in vocational training 12 1")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     chart = laptop.get_by_role("img", name="People in vocational training").first
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert laptop.locator("svg.chart rect.bar-result").count() >= 7
-    assert laptop.locator("#yoy-table").is_visible()
+    expect(laptop.locator("#yoy-table")).to_be_visible()
     row.get_by_role("link").click()
     laptop.wait_for_load_state()
-    assert laptop.get_by_role("rowheader", name="Elena").is_visible()
+    expect(laptop.get_by_role("rowheader", name="Elena")).to_be_visible()
     laptop.go_back()
     assert laptop.js_errors == []
     screenshot(laptop, "indicators-dashboard-laptop")

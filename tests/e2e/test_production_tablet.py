@@ -4,6 +4,7 @@ import pypdfium2 as pdfium
 import pytest
 import sqlalchemy as sa
 import zxingcpp
+from playwright.sync_api import expect
 
 from atelier.production.models import Item
 from tests.e2e.conftest import screenshot, sign_in_page
@@ -38,15 +39,15 @@ def test_log_three_pieces_and_print_their_labels(tablet, world, db):
     more = tablet.get_by_role("button", name="One more")
     more.click()
     more.click()
-    assert tablet.get_by_label("How many").input_value() == "3"
+    expect(tablet.get_by_label("How many")).to_have_value("3")
     box = more.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 48
     screenshot(tablet, "production-tablet-form")
     tablet.get_by_role("button", name="Save pieces").click()
     tablet.wait_for_load_state()
-    assert tablet.get_by_text("3 pieces saved.").is_visible()
+    expect(tablet.get_by_text("3 pieces saved.")).to_be_visible()
     link = tablet.get_by_role("link", name="Print the labels now")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     screenshot(tablet, "production-tablet-saved")
     response = tablet.request.get(link.get_attribute("href"))
     assert response.status == 200
@@ -65,7 +66,7 @@ def test_story_page_fits_a_phone(phone, world, db):
     give_photo(world.tote)
     db.session.commit()
     phone.goto(f"/t/{world.item_shop.tag}")
-    assert phone.get_by_role("heading", name="Tote bag").is_visible()
+    expect(phone.get_by_role("heading", name="Tote bag")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.evaluate("document.scripts.length") == 0
     assert phone.js_errors == []
@@ -76,7 +77,7 @@ def test_production_screen_fits_a_phone(phone, world, db):
     """On a 360px phone the production screen does not scroll sideways."""
     sign_in_page(phone, world.users["supervisor"])
     phone.goto("/atelier/production")
-    assert phone.get_by_role("button", name="Save pieces").is_visible()
+    expect(phone.get_by_role("button", name="Save pieces")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.js_errors == []
     screenshot(phone, "production-phone")

@@ -46,17 +46,17 @@ def test_shop_staff_scans_three_pieces_and_sells_on_a_phone(phone, world):
         expect(phone.locator("#lines li")).to_have_count(count)
     _type_scan(phone, urls[0])
     phone.wait_for_selector(".till-msg-warn")
-    assert "Already in this sale" in phone.locator("#till-message").inner_text()
+    expect(phone.locator("#till-message")).to_contain_text("Already in this sale")
     _type_scan(phone, sold_code)
     phone.wait_for_selector(".till-msg-bad")
-    assert "already sold on" in phone.locator("#till-message").inner_text()
-    assert phone.locator("#lines li").count() == 3
-    assert phone.locator("#till-total").inner_text() == "€45.00"
+    expect(phone.locator("#till-message")).to_contain_text("already sold on")
+    expect(phone.locator("#lines li")).to_have_count(3)
+    expect(phone.locator("#till-total")).to_have_text("€45.00", use_inner_text=True)
     screenshot(phone, "till-phone-three-lines")
     phone.get_by_role("button", name="Paid cash").click()
     phone.wait_for_url("**/receipts/*")
-    assert phone.get_by_text("Sale complete").is_visible()
-    assert phone.locator("#receipt-total").inner_text() == "€45.00"
+    expect(phone.get_by_text("Sale complete")).to_be_visible()
+    expect(phone.locator("#receipt-total")).to_have_text("€45.00", use_inner_text=True)
     body = phone.locator("body").inner_text()
     assert world.elena.display_name not in body
     screenshot(phone, "till-phone-receipt")
@@ -78,11 +78,11 @@ def test_a_line_can_be_removed_and_a_price_lowered(tablet, world):
     first.get_by_label("New price").fill("10,50")
     first.get_by_label("Reason").fill("Small stain")
     first.get_by_role("button", name="Apply").click()
-    assert tablet.locator("#till-total").inner_text() == "€25.50"
+    expect(tablet.locator("#till-total")).to_have_text("€25.50", use_inner_text=True)
     tablet.locator("#lines li").nth(1).get_by_role("button", name="Remove").click()
-    assert tablet.locator("#till-total").inner_text() == "€10.50"
+    expect(tablet.locator("#till-total")).to_have_text("€10.50", use_inner_text=True)
     tablet.get_by_role("button", name="Paid by card").click()
     tablet.wait_for_url("**/receipts/*")
-    assert "Small stain" in tablet.locator(".receipt").inner_text()
+    expect(tablet.locator(".receipt")).to_contain_text("Small stain")
     screenshot(tablet, "till-tablet-receipt-discount")
     assert tablet.js_errors == []

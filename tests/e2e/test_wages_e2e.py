@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from atelier.timeutil import local_date, period_of
 from atelier.wages.models import ExchangeRate, PayPeriod
@@ -42,11 +43,11 @@ def test_maker_sees_her_month_matching_the_coordinators_preview(phone, laptop, w
     phone.wait_for_load_state()
     assert phone.url.endswith("/me/earnings")
     figure = phone.locator(".wages-accrued")
-    assert figure.is_visible()
+    expect(figure).to_be_visible()
     assert (figure.get_attribute("data-total-cents"), figure.inner_text()) == coordinator
     # 2 pieces × 10.00 + 20 % of 19.99 EUR × 4.977 = 19.898… → 19.90
     assert coordinator[0] == str(2000 + 1990)
-    assert phone.get_by_text("Amsterdam").is_visible()
+    expect(phone.get_by_text("Amsterdam")).to_be_visible()
     assert "Oksana" not in phone.content() and "Reshare" not in phone.content()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "the page must not scroll sideways on a small phone"

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from atelier.db import utcnow
 from atelier.extensions import db as _db
@@ -36,7 +37,7 @@ def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fak
     phone.get_by_role("button", name="Pay securely with Stripe").click()
     phone.wait_for_load_state()
     phone.wait_for_url("**/store/thanks**")
-    assert phone.get_by_text("We are waiting for the payment confirmation.").is_visible()
+    expect(phone.get_by_text("We are waiting for the payment confirmation.")).to_be_visible()
     screenshot(phone, "webshop-thanks-phone")
 
     order = _db.session.scalars(sa.select(Order)).one()
@@ -44,7 +45,7 @@ def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fak
     assert deliver(app.test_client(), completed(order)).status_code == 200
 
     phone.goto(f"/store/p/{item.tag}")
-    assert phone.get_by_text("Sold", exact=True).is_visible()
+    expect(phone.get_by_text("Sold", exact=True)).to_be_visible()
     line = _db.session.scalars(sa.select(SaleLine)).one()
     assert (line.price_cents, line.beneficiary_id) == (1500, world.elena.id)
     assert phone.js_errors == []
@@ -64,5 +65,5 @@ def test_admin_sees_the_order_on_a_laptop(laptop, world):
     """The coordinator's orders page opens from the admin home."""
     sign_in_page(laptop, world.users["admin"])
     laptop.get_by_role("link", name="Online orders").first.click()
-    assert laptop.get_by_role("heading", name="Online orders").is_visible()
+    expect(laptop.get_by_role("heading", name="Online orders")).to_be_visible()
     assert laptop.js_errors == []

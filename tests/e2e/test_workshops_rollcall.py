@@ -1,6 +1,9 @@
 """End-to-end: a supervisor takes the roll on a 10" tablet, saves, reloads, sees the same roll."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from atelier.workshops.services import site_today
 from tests.e2e.conftest import screenshot, sign_in_page
@@ -34,7 +37,7 @@ def test_take_the_roll_of_twelve_save_reload_and_see_it(tablet, world, db):
     session = _session_of_twelve(world, db)
     sign_in_page(tablet, world.users["supervisor"])
     tablet.goto(f"/sessions/{session.id}/roll")
-    assert tablet.locator(".roll-tile").count() == 12
+    expect(tablet.locator(".roll-tile")).to_have_count(12)
     # all twelve tiles and the Save button fit the tablet's screen without scrolling
     save = tablet.get_by_role("button", name="Save the roll")
     last = _tile(tablet, "Nadia").bounding_box()
@@ -42,16 +45,16 @@ def test_take_the_roll_of_twelve_save_reload_and_see_it(tablet, world, db):
     assert _tile(tablet, "Ana").bounding_box()["height"] >= 48
 
     tablet.get_by_role("button", name="Mark the rest present").click()
-    assert "12 present, 0 absent" in tablet.locator(".roll-count").inner_text()
+    expect(tablet.locator(".roll-count")).to_contain_text("12 present, 0 absent")
     _tile(tablet, "Bianca").click()                       # present → absent
     _tile(tablet, "Denisa").click()                       # present → absent
     _tile(tablet, "Iryna").click()
     _tile(tablet, "Iryna").click()                        # present → absent → excused
-    assert tablet.locator(".roll-count").inner_text() == "9 present, 2 absent, 1 excused"
+    expect(tablet.locator(".roll-count")).to_have_text("9 present, 2 absent, 1 excused")
     bianca = _tile(tablet, "Bianca")
     assert bianca.get_attribute("data-status") == "absent"
-    assert bianca.locator(".roll-icon").inner_text() == "✗"
-    assert _tile(tablet, "Ana").locator(".roll-icon").inner_text() == "✓"
+    expect(bianca.locator(".roll-icon")).to_have_text("✗", use_inner_text=True)
+    expect(_tile(tablet, "Ana").locator(".roll-icon")).to_have_text("✓", use_inner_text=True)
     assert bianca.evaluate("e => getComputedStyle(e).backgroundColor") != \
         _tile(tablet, "Ana").evaluate("e => getComputedStyle(e).backgroundColor")
 
@@ -61,7 +64,7 @@ def test_take_the_roll_of_twelve_save_reload_and_see_it(tablet, world, db):
     statuses = {name: _tile(tablet, name).get_attribute("data-status") for name in NAMES}
     assert statuses == {**dict.fromkeys(NAMES, "present"), "Bianca": "absent",
                         "Denisa": "absent", "Iryna": "excused"}
-    assert tablet.locator(".roll-count").inner_text() == "9 present, 2 absent, 1 excused"
+    expect(tablet.locator(".roll-count")).to_have_text("9 present, 2 absent, 1 excused")
     assert tablet.js_errors == []
     screenshot(tablet, "rollcall-12-tablet")
 
@@ -80,7 +83,7 @@ def test_a_failed_save_keeps_her_taps_and_says_so(tablet, world, db):
     tablet.get_by_role("button", name="Save the roll").click()
     error = tablet.get_by_role("alert").filter(has_text="Not saved")
     error.wait_for()
-    assert "taps are kept" in error.inner_text()
+    expect(error).to_contain_text("taps are kept")
     screenshot(tablet, "rollcall-save-failed-tablet")
     tablet.unroute(f"**{url}")
 
@@ -108,7 +111,7 @@ def test_quick_add_someone_from_the_site(tablet, world, db):
     tablet.get_by_role("button", name="Save the roll").click()
     tablet.get_by_text("Saved.").wait_for()
     tablet.reload()
-    assert tablet.locator(".roll-tile").count() == 13
+    expect(tablet.locator(".roll-tile")).to_have_count(13)
     assert _tile(tablet, "Elena").get_attribute("data-status") == "present"
     assert tablet.js_errors == []
 
@@ -122,12 +125,12 @@ def test_thirty_people_fit_the_tablet_without_scrolling(tablet, world, db):
     sign_in_page(tablet, world.users["supervisor"])
     tablet.goto(f"/sessions/{session.id}/roll")
     tiles = tablet.locator(".roll-tile")
-    assert tiles.count() == 30
+    expect(tiles).to_have_count(30)
     bar_top = tablet.locator(".roll-bar").bounding_box()["y"]
     last = tiles.nth(29).bounding_box()
     assert last["y"] + last["height"] <= bar_top <= 800
     assert min(tiles.nth(i).bounding_box()["height"] for i in range(30)) >= 48
     tiles.nth(0).click()
-    assert tablet.locator(".roll-count").inner_text().startswith("1 present, 0 absent")
+    expect(tablet.locator(".roll-count")).to_have_text(re.compile(r"^1 present, 0 absent"))
     assert tablet.js_errors == []
     screenshot(tablet, "rollcall-30-tablet")
