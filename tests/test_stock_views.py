@@ -50,6 +50,7 @@ def test_receiving_by_scanning_shows_progress_and_lists_missing(client, world):
     done = client.post(f"/shipments/{shipment.id}/finish", follow_redirects=True)
     text = done.get_data(as_text=True)
     assert f"Missing: {pieces[2].code}" in text
+    assert "Receiving finished: 1 piece missing." in text  # one piece, not "1 pieces"
     assert _db.session.get(Item, pieces[0].id).status == "in_shop"
     assert _db.session.get(Item, pieces[2].id).status == "in_transit"
 
@@ -73,8 +74,21 @@ def test_accept_all_receives_every_piece(client, world):
     shipment, pieces = _shipment(world, 2)
     sign_in(client, world.users["shop"])
     response = client.post(f"/shipments/{shipment.id}/accept-all", follow_redirects=True)
-    assert "2 of 2 received" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "2 of 2 received" in text and "Shipment received: 2 pieces in stock." in text
     assert {_db.session.get(Item, p.id).status for p in pieces} == {"in_shop"}
+
+
+def test_counts_are_worded_for_the_number_in_ukrainian(app):
+    """Ukrainian has its own form for 1, for 2-4 and for 5 and more."""
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("uk"):
+        forms = [ngettext("Receiving finished: %(num)d piece missing.",
+                          "Receiving finished: %(num)d pieces missing.", n) for n in (1, 3, 5)]
+    assert forms == ["Приймання завершено: не надійшов 1 виріб.",
+                     "Приймання завершено: не надійшли 3 вироби.",
+                     "Приймання завершено: не надійшло 5 виробів."]
 
 
 def test_shop_stock_by_product_never_names_the_maker(client, world):

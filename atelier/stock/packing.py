@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -26,9 +27,9 @@ def packing_list(shipment: Shipment) -> bytes:
         pdf.drawString(20 * mm, y, _("Packing list %(number)s", number=shipment.id))
         pdf.setFont(regular, 11)
         pdf.drawString(20 * mm, y - 8 * mm, f"{shipment.from_site.name} → {shipment.to_site.name}")
-        pdf.drawString(20 * mm, y - 14 * mm, _("Sent on %(day)s · %(count)s pieces",
-                                              day=sent_on.isoformat(),
-                                              count=len(shipment.lines)))
+        pdf.drawString(20 * mm, y - 14 * mm, ngettext(
+            "Sent on %(day)s · %(num)d piece", "Sent on %(day)s · %(num)d pieces",
+            len(shipment.lines), day=sent_on.isoformat()))
         return y - 26 * mm
 
     y = header(height - 20 * mm)

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from atelier import nav
@@ -42,8 +43,9 @@ def new_shipment():
         None, ("shop", "webshop"))}
     items = queries.atelier_items([s.id for s in ateliers])
     form.items.choices = {i.code: f"{i.code} · {i.product_type.name}" for i in items}
-    done = submit(form, lambda: _send(form), lambda shipment: _(
-        "Shipment sent: %(count)s pieces are on their way.", count=len(shipment.lines)),
+    done = submit(form, lambda: _send(form), lambda shipment: ngettext(
+        "Shipment sent: %(num)d piece is on its way.",
+        "Shipment sent: %(num)d pieces are on their way.", len(shipment.lines)),
         lambda shipment: url_for("stock.shipment", shipment_id=shipment.id))
     return done or render_template("stock/new.html", form=form, has_items=bool(items))
 
@@ -98,8 +100,9 @@ def accept_all(shipment_id: int):
     """Receive every piece still expected, in one tap."""
     found = services.finish_receiving(current_user, shipment_id, accept_all=True)
     db.session.commit()
-    flash(_("Shipment received: %(count)s pieces in stock.",
-            count=len(services.summary(found)["received"])), "success")
+    flash(ngettext("Shipment received: %(num)d piece in stock.",
+                   "Shipment received: %(num)d pieces in stock.",
+                   len(services.summary(found)["received"])), "success")
     return redirect(url_for("stock.shipment", shipment_id=shipment_id))
 
 
@@ -111,8 +114,8 @@ def finish(shipment_id: int):
     db.session.commit()
     missing = services.summary(found)["missing"]
     if missing:
-        flash(_("Receiving finished: %(count)s pieces missing.", count=len(missing)),
-              "warning")
+        flash(ngettext("Receiving finished: %(num)d piece missing.",
+                       "Receiving finished: %(num)d pieces missing.", len(missing)), "warning")
     else:
         flash(_("Shipment received in full."), "success")
     return redirect(url_for("stock.shipment", shipment_id=shipment_id))
