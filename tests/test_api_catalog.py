@@ -54,7 +54,7 @@ def test_a_change_from_a_date_keeps_the_old_values_before_it(client, world, db):
 
 
 def test_a_change_needs_a_date_and_a_value(client, world):
-    """No effective_from, or nothing to change, is a 400; two rules on one day a 409."""
+    """No effective_from, or nothing to change, is a 400."""
     headers = bearer(world.users["admin"])
     no_date = client.patch("/api/v1/product-types/TOTE", headers=headers,
                            json={"price_cents": 1800})
@@ -62,9 +62,32 @@ def test_a_change_needs_a_date_and_a_value(client, world):
     nothing = client.patch("/api/v1/product-types/TOTE", headers=headers,
                            json={"effective_from": "2026-06-01"})
     assert nothing.status_code == 400
-    same_day = client.patch("/api/v1/product-types/TOTE", headers=headers,
-                            json={"price_cents": 1, "effective_from": "2020-01-01"})
-    assert same_day.status_code == 409
+
+
+def test_a_second_change_for_the_same_day_completes_the_first(client, world, db):
+    """Price, then piece rate, both from 1 June: one June rule with both; May unchanged."""
+    headers = bearer(world.users["admin"])
+    for change in ({"price_cents": 1800}, {"piece_rate_cents": 1200}):
+        response = client.patch("/api/v1/product-types/TOTE", headers=headers,
+                                json={**change, "effective_from": "2026-06-01"})
+        assert response.status_code == 200, response.json
+    rules = db.session.scalars(sa.select(ProductRule).where(
+        ProductRule.product_type_id == world.tote.id)).all()
+    june = [r for r in rules if r.effective_from == date(2026, 6, 1)]
+    assert [(r.price_cents, r.piece_rate_cents) for r in june] == [(1800, 1200)]
+    may = rule_on(rules, date(2026, 5, 31))
+    assert (may.price_cents, may.piece_rate_cents) == (1500, 1000)
+
+
+def test_a_product_type_made_without_a_date_pays_pieces_made_before_it(client, world):
+    """The contract's example has no effective_from: a piece made in March is still priced."""
+    headers = bearer(world.users["admin"])
+    created = client.post("/api/v1/product-types", headers=headers, json=NEW)
+    assert created.status_code == 201, created.json
+    logged = client.post("/api/v1/production", headers=headers, json={
+        "product_type": NEW["sku"], "beneficiary": world.elena.maker_code,
+        "made_on": "2026-03-02", "quantity": 1, "qc": "passed"})
+    assert logged.status_code == 201, logged.json
 
 
 def test_unknown_sku_is_404(client, world):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from atelier.api import Body, api_route, parse
 from atelier.catalog import services
+from atelier.catalog.rules import FROM_THE_START
 from atelier.db import utcnow
 from atelier.extensions import db
 from atelier.timeutil import local_date
@@ -61,7 +62,8 @@ def create_product_type():
     values = data.model_dump(include={"price_cents", "price_currency", "piece_rate_cents",
                                       "maker_share_bp"})
     product = services.create_product_type(data.sku, data.name, data.description, values,
-                                           data.effective_from or _today(), actor=current_user)
+                                           data.effective_from or FROM_THE_START,
+                                           actor=current_user)
     db.session.commit()
     return jsonify(product_json(product)), 201
 

@@ -17,6 +17,10 @@ def rule_on(rules, day: date):
     return best
 
 
+#: Where a new product type's first rule starts when no date is given: it covers every piece
+#: already made, so pieces logged late (with an earlier ``made_on``) have a rate to be paid at.
+FROM_THE_START = date(2000, 1, 1)
+
 SKU_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,31}$"
 
 

@@ -76,28 +76,35 @@ def create_product_type(sku, name, description, values: dict, effective_from: da
 
 def change_rule(product: ProductType, changes: dict, effective_from: date, *,
                 actor=None) -> ProductRule:
-    """A new rule from ``effective_from``: earlier pieces and sales keep the old values."""
+    """A new rule from ``effective_from``: earlier pieces and sales keep the old values.
+
+    A rule that already starts on that date takes the changes (a second change for the same
+    day completes the first). Closed pay periods keep what they paid; sales keep their price.
+    """
     changes = {k: v for k, v in changes.items() if v is not None}
     errors = check_rule_values(changes)
     if not changes:
         errors["body"] = "give price_cents, piece_rate_cents or maker_share_bp"
     if errors:
         raise Invalid(_("The new price or wage rule is not valid."), errors)
-    if any(r.effective_from == effective_from for r in product.rules):
-        raise CatalogConflict(_("A rule already starts on that date."),
-                              {"effective_from": "a rule starts on that date already"})
-    base = rule_on(product.rules, effective_from) or (product.rules[0] if product.rules else None)
-    values = next_rule_values(base, changes)
-    missing = [k for k in ("price_cents", "price_currency", "piece_rate_cents",
-                           "maker_share_bp") if k not in values]
-    if missing:
-        raise Invalid(_("The new price or wage rule is not valid."),
-                      {k: "required" for k in missing})
-    rule = ProductRule(product_type=product, effective_from=effective_from, **values)
-    db.session.add(rule)
+    rule = next((r for r in product.rules if r.effective_from == effective_from), None)
+    if rule is not None:
+        for key, value in next_rule_values(rule, changes).items():
+            setattr(rule, key, value)
+    else:
+        base = rule_on(product.rules, effective_from) or (product.rules[0] if product.rules
+                                                          else None)
+        values = next_rule_values(base, changes)
+        missing = [k for k in ("price_cents", "price_currency", "piece_rate_cents",
+                               "maker_share_bp") if k not in values]
+        if missing:
+            raise Invalid(_("The new price or wage rule is not valid."),
+                          {k: "required" for k in missing})
+        rule = ProductRule(product_type=product, effective_from=effective_from, **values)
+        db.session.add(rule)
     try:
         db.session.flush()
-    except IntegrityError:  # the same change saved twice at the same moment
+    except IntegrityError:  # another rule for that date saved at the same moment
         db.session.rollback()
         raise CatalogConflict(_("A rule already starts on that date."),
                               {"effective_from": "a rule starts on that date already"}) from None
