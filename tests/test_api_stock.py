@@ -80,13 +80,17 @@ def test_receiving_without_a_list_accepts_all(client, world):
 
 
 def test_another_shop_cannot_receive(client, world):
-    """Rotterdam staff cannot receive a shipment for Amsterdam."""
+    """Rotterdam staff cannot receive a shipment for Amsterdam: 403 (another site's), as
+    API.md says; 404 is for a shipment that does not exist."""
     [piece] = _made(world, 1)
     shipment_id = _send(client, world, [piece.code]).json["id"]
     response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
                            headers=bearer(world.users["shop_other"]), json={})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assert _db.session.get(Item, piece.id).status == "in_transit"
+    unknown = client.post(f"/api/v1/shipments/{shipment_id + 1}/receive",
+                          headers=bearer(world.users["shop_other"]), json={})
+    assert unknown.status_code == 404
 
 
 def test_a_piece_listed_twice_on_receiving_is_refused_and_nothing_moves(client, world):

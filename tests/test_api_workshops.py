@@ -114,6 +114,23 @@ def test_put_attendance_names_strangers_and_changes_nothing(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
+def test_maker_codes_are_read_in_any_letter_case(client, world, db):
+    """A code typed in lower case on a phone is the same maker (as in production logging);
+    the same maker twice in one roll, in two cases, is still listed twice."""
+    url = f"/api/v1/sessions/{world.session.id}/attendance"
+    headers = bearer(world.users["supervisor"])
+    code = world.elena.maker_code
+    response = client.put(url, headers=headers, json={"records": [
+        {"beneficiary": f" {code.lower()}", "status": "present"}]})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["counts"]["present"] == 1
+    twice = client.put(url, headers=headers, json={"records": [
+        {"beneficiary": code, "status": "absent"},
+        {"beneficiary": code.lower(), "status": "absent"}]})
+    assert twice.status_code == 400 and "records.1.beneficiary" in twice.get_json()["error"][
+        "fields"]
+
+
 def test_put_attendance_refuses_a_bad_status(client, world):
     """Only present, absent, excused."""
     response = client.put(f"/api/v1/sessions/{world.session.id}/attendance",

@@ -17,6 +17,7 @@ from atelier.db import utcnow
 from atelier.errors import Conflict, Invalid, NotAuthenticated
 from atelier.extensions import db
 from atelier.org.models import Site
+from atelier.people.rules import normal_code
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -57,7 +58,7 @@ def create_user(
     beneficiary = None
     if role == "beneficiary":
         beneficiary = db.session.scalar(
-            sa.select(Beneficiary).where(Beneficiary.maker_code == (maker_code or ""))
+            sa.select(Beneficiary).where(Beneficiary.maker_code == normal_code(maker_code))
         )
         if beneficiary is None:
             errors["beneficiary"] = (

@@ -12,6 +12,11 @@ MAX_AGE = 100
 DISPLAY_NAME_MAX = 80
 
 
+def normal_code(code) -> str:
+    """A maker code as stored: typed or scanned in any letter case, spaces around dropped."""
+    return code.strip().upper() if isinstance(code, str) else ""
+
+
 def new_maker_code(randbelow=secrets.randbelow) -> str:
     """A random maker code such as ``K7M3QD`` (~27 bits; uniqueness is checked by the caller)."""
     return "".join(

@@ -111,7 +111,7 @@ def list_beneficiaries(user, site: Site | str | None = None, *,
 def beneficiary_by_code(maker_code: str) -> Beneficiary:
     """A maker by her code (any letter case), or NotFound naming the field."""
     maker = db.session.scalar(sa.select(Beneficiary).where(
-        Beneficiary.maker_code == (maker_code or "").strip().upper()))
+        Beneficiary.maker_code == rules.normal_code(maker_code)))
     if maker is None:
         raise NotFound(_("No maker has this code."), {"maker_code": _("Unknown maker code.")})
     return maker

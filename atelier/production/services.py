@@ -18,6 +18,7 @@ from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.models import Beneficiary
+from atelier.people.rules import normal_code
 from atelier.production import rules
 from atelier.production.models import Item, ItemEvent, ProductionEntry
 from atelier.timeutil import local_date
@@ -66,7 +67,7 @@ def makers_at(site: Site) -> list[Beneficiary]:
 def _maker(maker_code: str) -> Beneficiary:
     """The beneficiary with this maker code, or a 400 naming the field."""
     maker = db.session.scalar(sa.select(Beneficiary).where(
-        Beneficiary.maker_code == (maker_code or "").strip().upper()))
+        Beneficiary.maker_code == normal_code(maker_code)))
     if maker is None:
         raise Invalid(_("Unknown maker."), {"beneficiary": "unknown maker code"})
     return maker

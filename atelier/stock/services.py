@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from atelier import audit
 from atelier.authz import require_site, visible_site_ids
 from atelier.db import utcnow
-from atelier.errors import Conflict, Invalid, NotFound
+from atelier.errors import Conflict, Forbidden, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import Item, ItemEvent
@@ -76,7 +76,7 @@ def get_shipment(user, shipment_id: int) -> Shipment:
         raise NotFound(_("No such shipment."))
     allowed = visible_site_ids(user)
     if allowed is not None and not ({shipment.from_site_id, shipment.to_site_id} & allowed):
-        raise NotFound(_("No such shipment."))
+        raise Forbidden(_("This belongs to another site."))
     return shipment
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 #: how long checkout holds the pieces: Stripe's shortest session life
 RESERVATION = timedelta(minutes=30)
 #: added to the session's expiry so Stripe (whose clock starts a little later) accepts it
-CLOCK_MARGIN = timedelta(minutes=1)
+CLOCK_MARGIN = timedelta(seconds=30)
 #: a session completed with a delayed payment (bank debit) keeps its pieces this long
 ASYNC_PAYMENT_HOLD = timedelta(days=14)
 #: the sweeper waits this long after expiry for a late webhook before it releases pieces

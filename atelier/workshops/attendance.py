@@ -16,6 +16,7 @@ from atelier.db import utcnow
 from atelier.errors import Conflict, Invalid
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
+from atelier.people.rules import normal_code
 from atelier.workshops import rules
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession, workshop_participants
 from atelier.workshops.services import participant_ids, site_today
@@ -97,6 +98,7 @@ def set_attendance(user, session_id: int, records: list[tuple[str, str]]) -> dic
     workshop = session.workshop
     if not rules.can_take_roll(session.held_on, site_today(workshop.site)):
         raise RollTooEarly(_("This session has not happened yet."), {"session": "in the future"})
+    records = [(normal_code(code), status) for code, status in records]
     _check_records(records)
     codes = [code for code, _status in records]
     people = {b.maker_code: b for b in db.session.scalars(

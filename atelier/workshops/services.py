@@ -14,6 +14,7 @@ from atelier.extensions import db
 from atelier.org.models import Programme, Site
 from atelier.org.services import programme_by_code, site_by_code
 from atelier.people.models import Beneficiary
+from atelier.people.rules import normal_code
 from atelier.timeutil import local_date
 from atelier.workshops import rules
 from atelier.workshops.models import (
@@ -32,6 +33,7 @@ def site_today(site: Site) -> date:
 
 def _people_by_code(codes: list[str], site: Site, field: str) -> list[Beneficiary]:
     """The people with these maker codes, all of ``site``; else a 400 naming the others."""
+    codes = [normal_code(code) for code in codes]
     found = {b.maker_code: b for b in db.session.scalars(
         sa.select(Beneficiary).where(Beneficiary.maker_code.in_(codes)))} if codes else {}
     errors = {}
