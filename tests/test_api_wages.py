@@ -106,6 +106,24 @@ def test_my_earnings_lists_closed_months(client, world, db):
     assert {"period": "2026-03", "status": "closed", "total_cents": 2000} in body["periods"]
 
 
+def test_my_earnings_shows_older_months_not_closed_yet(client, world, db):
+    """The coordinator is behind: March and April are still open. What she is owed for them
+    is on her page, each in its month; once March is closed it shows as closed instead."""
+    f.make_item(world.tote, world.elena, made_on=date(2026, 4, 15))
+    db.session.commit()
+    headers = bearer(world.users["beneficiary"])
+    periods = client.get("/api/v1/me/earnings", headers=headers).get_json()["periods"]
+    assert {"period": "2026-03", "status": "open", "total_cents": 2000} in periods
+    assert {"period": "2026-04", "status": "open", "total_cents": 1000} in periods
+    assert [p["period"] for p in periods] == sorted((p["period"] for p in periods), reverse=True)
+    with client.application.test_request_context():
+        services.close_period("2026-03", None, world.users["admin"], on=date(2026, 4, 2))
+    db.session.commit()
+    periods = client.get("/api/v1/me/earnings", headers=headers).get_json()["periods"]
+    assert [p for p in periods if p["period"] == "2026-03"] == [
+        {"period": "2026-03", "status": "closed", "total_cents": 2000}]
+
+
 def services_today():
     """Today in Bucharest (the payroll timezone of the tests)."""
     from atelier.timeutil import local_date

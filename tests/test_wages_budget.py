@@ -126,8 +126,8 @@ def test_maker_page_and_api_run_a_bounded_number_of_queries(client, world, db, c
     with count_queries() as api_q:
         api = client.get("/api/v1/me/earnings", headers=headers)
     assert page.status_code == api.status_code == 200
-    assert page_q.count <= 20, page_q.report()
-    assert api_q.count <= 20, api_q.report()
+    assert page_q.count <= 12, page_q.report()
+    assert api_q.count <= 12, api_q.report()
     COUNTS[f"page-{size}"], COUNTS[f"api-{size}"] = page_q.count, api_q.count
     assert api.get_json()["current"]["accrued_cents"] > 0
 

@@ -66,8 +66,10 @@ def _previous(period: str) -> str:
 def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
     """Her earnings, built from the same preview and payslips the coordinator sees.
 
-    A fixed number of selects: her payslips, then the preview of this month and, while it
-    is still open, of last month.
+    A fixed number of selects: her payslips, then one load of everything still due to her,
+    split into the open months it is due in. This month is always shown, and last month
+    while it is open (even with nothing due); older open months only where something is due
+    (the coordinator has not closed them yet).
     """
     today = on or services.today()
     current_period = period_of(today)
@@ -77,14 +79,11 @@ def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
         .where(Payslip.beneficiary_id == beneficiary_id, PayPeriod.status == "closed")
         .order_by(PayPeriod.period.desc())).all()
     closed = {period: total for period, total in frozen}
-    months: list[Month] = []
-    views = {}
+    views = services.open_previews(beneficiary_id, current_period)
     for period in (current_period, _previous(current_period)):
-        if period in closed:
-            continue
-        view = services.preview(period, beneficiary_id)
-        views[period] = view
-        months.append(Month(period, "open", view.total_cents))
+        if period not in closed and period not in views:
+            views[period] = services.empty_view(period)
+    months = [Month(period, "open", view.total_cents) for period, view in views.items()]
     months += [Month(p, "closed", t) for p, t in closed.items() if p not in views]
     months.sort(key=lambda m: m.period, reverse=True)
     current = next((m for m in months if m.period == current_period),

@@ -178,7 +178,7 @@ def _load_refunds(out: Sources, lo, hi, beneficiary_id) -> None:
     for r in rows:
         sale = _sold(r)
         label = f"↩ {sale.label} · {local_date(r.returned_at, r.timezone).isoformat()}"
-        out.refunds.append(Refund(r.return_id, sale, r.paid_cents, label))
+        out.refunds.append(Refund(r.return_id, sale, r.paid_cents, label, r.returned_at))
 
 
 def makers(ids) -> dict[int, tuple[str, str]]:

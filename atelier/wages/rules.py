@@ -71,6 +71,8 @@ class Refund:
     sale: SoldLine
     paid_cents: int | None
     label: str
+    #: when it came back (the month it is due in); None only in hand-made test data
+    returned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,28 @@ def due_window(period: str, closed: Iterable[str]) -> tuple[date, date]:
         if previous not in closed_set:
             return start, end
         start = parse_period(previous)
+
+
+def split_by_period(pieces: Iterable[Piece], sales: Iterable[SoldLine],
+                    presences: Iterable[Presence], refunds: Iterable[Refund],
+                    closed: Iterable[str], tz: str) -> dict[str, tuple[list, list, list, list]]:
+    """Unpaid events by the open month where each is due (instants read in payroll ``tz``):
+    period → (pieces, sales, presences, refunds)."""
+    closed = set(closed)
+    out: dict[str, tuple[list, list, list, list]] = {}
+
+    def put(day: date, slot: int, event) -> None:
+        out.setdefault(due_period(day, closed), ([], [], [], []))[slot].append(event)
+
+    for piece in pieces:
+        put(piece.made_on, 0, piece)
+    for sale in sales:
+        put(local_date(sale.sold_at, tz), 1, sale)
+    for presence in presences:
+        put(presence.held_on, 2, presence)
+    for refund in refunds:
+        put(local_date(refund.returned_at, tz), 3, refund)
+    return out
 
 
 def due_period(day: date, closed: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.money import MoneyError, parse_rate
 from atelier.people.models import Beneficiary
-from atelier.timeutil import local_date, parse_period, period_of
+from atelier.timeutil import local_date, month_bounds, parse_period, period_of
 from atelier.wages import queries, rules
 from atelier.wages.models import ExchangeRate, PayPeriod, Payslip, PayslipLine
 
@@ -177,7 +177,40 @@ def preview(period: str, beneficiary_id: int | None = None,
     closed = queries.closed_periods()
     start, end = rules.due_window(period, closed)
     sources = queries.due_sources(start, end, tz, beneficiary_id)
-    all_rates = queries.all_rates()
+    return _open_view(period, sources, closed, queries.all_rates(), queries.all_rules(),
+                      queries.makers)
+
+
+#: nothing in the programme's records is older than this
+EARLIEST = date(2000, 1, 1)
+
+
+def open_previews(beneficiary_id: int, last: str) -> dict[str, PeriodView]:
+    """One maker's open months up to ``last`` where something is due to her, each previewed
+    as :func:`preview` would, from one load (a fixed number of selects, however many months
+    the coordinator has left open)."""
+    _currency, tz = payroll()
+    closed = queries.closed_periods()
+    sources = queries.due_sources(EARLIEST, month_bounds(last)[1], tz, beneficiary_id)
+    names = queries.makers([beneficiary_id])
+    all_rates, all_rules = queries.all_rates(), queries.all_rules()
+    split = rules.split_by_period(sources.pieces, sources.sales, sources.presences,
+                                  sources.refunds, closed, tz)
+    return {period: _open_view(period, queries.Sources(*parts, details=sources.details), closed,
+                               all_rates, all_rules, lambda _ids: names)
+            for period, parts in split.items() if period <= last}
+
+
+def empty_view(period: str) -> PeriodView:
+    """An open month with nothing due (yet)."""
+    currency, _tz = payroll()
+    return PeriodView(period, "open", currency, {}, [], [])
+
+
+def _open_view(period: str, sources: queries.Sources, closed: list[str],
+               all_rates: dict, all_rules: dict, makers) -> PeriodView:
+    """An open month's lines and payslips from its due ``sources``."""
+    currency, tz = payroll()
     rates = all_rates.get(period, {})
     refund_rates = {}
     for refund in sources.refunds:
@@ -185,9 +218,9 @@ def preview(period: str, beneficiary_id: int | None = None,
         if refund.paid_cents is None and sale_period != period:
             refund_rates[refund.id] = all_rates.get(sale_period, {})
     grouped = rules.lines_for_period(sources.pieces, sources.sales, sources.presences,
-                                     sources.refunds, queries.all_rules(), rates, currency,
+                                     sources.refunds, all_rules, rates, currency,
                                      refund_rates)
-    names = queries.makers(grouped)
+    names = makers(grouped)
     slips = [Slip(bid, *names[bid], lines, rules.total(lines)) for bid, lines in grouped.items()]
     slips.sort(key=lambda s: (s.display_name.lower(), s.maker_code))
     every_line = [line for slip in slips for line in slip.lines]
