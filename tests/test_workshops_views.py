@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from atelier.audit import AuditEntry
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 from atelier.workshops.services import site_today
 from tests.conftest import sign_in
@@ -62,6 +63,19 @@ def test_the_workshop_page_shows_each_persons_rate(client, world, db):
     sign_in(client, world.users["supervisor"])
     page = client.get(f"/workshops/{world.workshop.id}").get_data(as_text=True)
     assert "50 %" in page and "Elena" in page
+
+
+def test_staff_reads_of_attendance_are_audited(client, world, db):
+    """The workshop page (rates, hours) and the roll show people's records: each opening
+    is in the audit log, by whom."""
+    make_attendance(world.session, world.elena, "present")
+    sign_in(client, world.users["supervisor"])
+    assert client.get(f"/workshops/{world.workshop.id}").status_code == 200
+    assert client.get(f"/sessions/{world.session.id}/roll").status_code == 200
+    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).where(
+        AuditEntry.action.in_(["workshops.view", "workshops.roll_view"]))).all()
+    supervisor = world.users["supervisor"].id
+    assert sorted(rows) == [("workshops.roll_view", supervisor), ("workshops.view", supervisor)]
 
 
 def test_adding_a_session_leads_to_its_roll(client, world, db):

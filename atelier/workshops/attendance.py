@@ -52,7 +52,8 @@ class Roll:
 
 
 def roll_for(user, session_id: int) -> Roll:
-    """The roll of a session: participants and anyone recorded, plus the site's others."""
+    """The roll of a session: participants and anyone recorded, plus the site's others (a
+    staff read of people's attendance: audited)."""
     session = load_session(user, session_id)
     workshop = session.workshop
     att = aliased(Attendance)
@@ -72,6 +73,8 @@ def roll_for(user, session_id: int) -> Roll:
             roll.entries.append((person, status))
         elif not person.is_exited and person.site_id == workshop.site_id:
             roll.others.append(person)
+    audit.record("workshops.roll_view", session, user=user, workshop=workshop.id,
+                 people=len(roll.entries))
     return roll
 
 

@@ -191,7 +191,8 @@ class SessionRow:
 
 
 def workshop_overview(user, workshop_id: int) -> tuple[Workshop, list[SessionRow], list[PersonRow]]:
-    """The workshop page: sessions with counts, and each person's attendance rate."""
+    """The workshop page: sessions with counts, and each person's attendance rate (a staff
+    read of people's records: audited)."""
     workshop = get_workshop(user, workshop_id)
     status_sum = [sa.func.sum(sa.case((Attendance.status == s, 1), else_=0)) for s in
                   rules.STATUSES]
@@ -217,6 +218,7 @@ def workshop_overview(user, workshop_id: int) -> tuple[Workshop, list[SessionRow
     for person in workshop.participants:
         t = rules.Tally(**per_person.get(person.id, {}))
         people.append(PersonRow(person, t, rules.attendance_rate(t), hours.get(person.id, 0)))
+    audit.record("workshops.view", workshop, user=user, people=len(people))
     return workshop, sessions, people
 
 

@@ -68,9 +68,11 @@ def show(workshop_id: int):
     add_form = ParticipantsForm()
     add_form.people.choices = {p.maker_code: p.display_name
                                for p in services.site_people_not_in(workshop)}
-    return render_template("workshops/show.html", workshop=workshop, sessions=sessions,
+    page = render_template("workshops/show.html", workshop=workshop, sessions=sessions,
                            people=people, session_form=session_form, add_form=add_form,
                            kinds=KIND_LABELS, currency=current_app.config["PAYROLL_CURRENCY"])
+    db.session.commit()  # the audited read; after rendering, which reads what is loaded
+    return page
 
 
 @bp.route("/workshops/<int:workshop_id>/sessions", methods=["POST"])
@@ -113,8 +115,10 @@ def remove_participant(workshop_id: int, person_id: int):
 @roles_required("supervisor")
 def roll(session_id: int):
     """The roll-call screen: a tile per person, tap to cycle, one Save."""
-    return render_template("workshops/roll.html", roll=attendance.roll_for(current_user,
+    page = render_template("workshops/roll.html", roll=attendance.roll_for(current_user,
                                                                            session_id))
+    db.session.commit()  # the audited read; after rendering, which reads what is loaded
+    return page
 
 
 @bp.route("/sessions/<int:session_id>/roll", methods=["POST"])
