@@ -60,3 +60,27 @@ def test_bars_scale_in_integers():
     assert rules.bar_length(6, 12, 500) == 250
     assert rules.bar_length(1, 10_000, 500) == 1
     assert rules.bar_length(0, 12, 500) == 0
+
+
+def test_one_small_count_among_siblings_takes_another_with_it():
+    """Total 8 = Oradea 6 + Bucharest 2: hiding only Bucharest would leave 8 − 6 = 2 in
+    plain sight, so Oradea is hidden too. Two small ones, or none, need nothing more."""
+    assert rules.also_hidden({"ORA": 6, "BUC": 2}) == {"ORA"}
+    assert rules.also_hidden({"ORA": 9, "BUC": 2, "CLJ": 7}) == {"CLJ"}
+    assert rules.also_hidden({"ORA": 6, "BUC": 2, "CLJ": 0}) == {"ORA"}
+    assert rules.also_hidden({"ORA": 3, "BUC": 2, "CLJ": 7}) == set()
+    assert rules.also_hidden({"ORA": 6, "BUC": 7}) == set()
+    assert rules.also_hidden({"BUC": 2}) == set()
+    assert rules.also_hidden({"ORA": 6, "BUC": 2}, suppress=False) == set()
+    assert rules.display_value("makers_paid", 6, suppress=True, hidden=True) == "*"
+    assert rules.display_value("makers_paid", 6, hidden=True) == "6"
+
+
+def test_sites_programmes_and_each_sites_programmes_are_sibling_groups():
+    """(site, programme) cells: sites together, programmes together, a site's programmes."""
+    cells = {(None, None): 8, (1, None): 6, (2, None): 2, (None, 10): 8,
+             (1, 10): 6, (2, 10): 2}
+    assert rules.hidden_cells(cells) == {(1, None)}
+    cells = {(None, None): 8, (1, None): 8, (None, 10): 5, (None, 20): 3, (1, 10): 5,
+             (1, 20): 3}
+    assert rules.hidden_cells(cells) == {(None, 10), (1, 10)}

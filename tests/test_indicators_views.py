@@ -197,3 +197,24 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, world, count_
             assert client.get("/indicators?year=2026").status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1]
+
+
+def test_a_small_site_cannot_be_worked_out_from_the_total_in_exports_or_charts():
+    """Makers paid: total 8, Oradea 6, Bucharest 2. With suppression the table shows
+    Bucharest "<5" and Oradea "*" (else 8 − 6 gives her away), and neither draws a bar."""
+    from types import SimpleNamespace
+
+    from atelier.indicators import charts, exports
+
+    def row(site, result):
+        place = SimpleNamespace(id=site) if site else None
+        return SimpleNamespace(key="makers_paid", site=place, programme=None, target=None,
+                               result=result, remarks="", pillar="Wages", label=f"paid {site}",
+                               is_total=site is None)
+
+    report = SimpleNamespace(rows=[row(None, 8), row(1, 6), row(2, 2)])
+    assert [r[3] for r in exports.table(report, suppress=True)] == ["8", "*", "<5"]
+    assert [r[3] for r in exports.table(report)] == ["8", "6", "2"]
+    [chart] = [c for c in charts.target_charts(report, suppress=True) if c.key == "makers_paid"]
+    assert [(b.result_text, b.result_w > 0) for b in chart.bars] == [
+        ("8", True), ("*", False), ("<5", False)]

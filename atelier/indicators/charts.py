@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from atelier.indicators import rules
+from atelier.indicators import exports, rules
 
 WIDTH = 420
 LABEL_H = 20
@@ -52,6 +52,7 @@ def target_charts(report, suppress: bool = False, total_label: str = "Total"
                   ) -> list[Chart]:
     """One chart per indicator, a bar pair per report row of that indicator."""
     charts = []
+    shown = dict(zip(map(id, report.rows), exports.results_shown(report, suppress), strict=True))
     for indicator_key in rules.KEYS:
         rows = [r for r in report.rows if r.key == indicator_key]
         scale = rules.UNITS[indicator_key] == "hours" and 100 or 1
@@ -61,10 +62,12 @@ def target_charts(report, suppress: bool = False, total_label: str = "Total"
             target_w = (None if row.target is None
                         else rules.bar_length(row.target * scale, largest, BAR_FULL))
             label = total_label if row.is_total else row.label
-            result_w = rules.bar_length(row.result, largest, BAR_FULL)
+            text = shown[id(row)]
+            # a hidden count draws no bar: its length would give the count away
+            hidden = text != rules.display_value(row.key, row.result)
+            result_w = 0 if hidden else rules.bar_length(row.result, largest, BAR_FULL)
             bars.append(Bar(label, y, target_w, result_w,
-                            "" if row.target is None else str(row.target),
-                            rules.display_value(row.key, row.result, suppress)))
+                            "" if row.target is None else str(row.target), text))
             y += LABEL_H + 2 * BAR_H + GAP
         charts.append(Chart(indicator_key, rows[0].label if rows else indicator_key, bars,
                             max(y, 1)))
@@ -78,8 +81,10 @@ def year_columns(key: str, series: list[tuple[int, int]], suppress: bool = False
     full = YOY_H - YOY_TOP - 24
     columns = []
     for i, (year, value) in enumerate(series):
-        height = rules.bar_length(value, largest, full)
+        text = rules.display_value(key, value, suppress)
+        # a hidden count draws no column: its height would give the count away
+        height = 0 if text != rules.display_value(key, value) else rules.bar_length(
+            value, largest, full)
         x = 20 + i * (YOY_COL + 30)
-        columns.append(Column(year, x, YOY_TOP + full - height, height,
-                              rules.display_value(key, value, suppress)))
+        columns.append(Column(year, x, YOY_TOP + full - height, height, text))
     return columns

@@ -16,12 +16,22 @@ def headings() -> list[str]:
 
 def table(report, suppress: bool = False) -> list[list[str]]:
     """The report's rows as text cells, exactly as the page shows them."""
-    rows = []
-    for row in report.rows:
-        target = "" if row.target is None else str(row.target)
-        rows.append([row.pillar, row.label, target,
-                     rules.display_value(row.key, row.result, suppress), row.remarks])
-    return rows
+    return [[row.pillar, row.label, "" if row.target is None else str(row.target), text,
+             row.remarks]
+            for row, text in zip(report.rows, results_shown(report, suppress), strict=True)]
+
+
+def results_shown(report, suppress: bool = False) -> list[str]:
+    """Each report row's result as shown: with suppression, small counts as "<5" and, where
+    one small count could be worked out from the total and its siblings, one more as "*"."""
+    def cell(row) -> tuple[int | None, int | None]:
+        return (row.site.id if row.site else None,
+                row.programme.id if row.programme else None)
+
+    hidden = {key: rules.hidden_cells({cell(r): r.result for r in report.rows if r.key == key},
+                                      suppress) for key in {r.key for r in report.rows}}
+    return [rules.display_value(row.key, row.result, suppress, cell(row) in hidden[row.key])
+            for row in report.rows]
 
 
 #: the columns holding figures (target, result): numbers, never text

@@ -63,8 +63,13 @@ def roll_up(rows) -> dict[tuple[int | None, int | None], int]:
     return cells
 
 
-def display_value(key: str, value: int, suppress: bool = False) -> str:
-    """A result as shown and exported; counts of 1–4 become "<5" when suppressing.
+#: a count hidden only so that a small one beside it cannot be worked out by subtraction
+HIDDEN = "*"
+
+
+def display_value(key: str, value: int, suppress: bool = False, hidden: bool = False) -> str:
+    """A result as shown and exported; counts of 1–4 become "<5" when suppressing, and a
+    count ``hidden`` beside one (see :func:`also_hidden`) becomes "*".
 
     Zero is shown as 0 even when suppressing: it singles nobody out. Hours are not
     counts of people or pieces and are never suppressed.
@@ -73,7 +78,36 @@ def display_value(key: str, value: int, suppress: bool = False) -> str:
         return format_hours(value)
     if suppress and 0 < value < SMALL_COUNT:
         return f"<{SMALL_COUNT}"
+    if suppress and hidden:
+        return HIDDEN
     return str(value)
+
+
+def also_hidden(siblings: dict, suppress: bool = True) -> set:
+    """Of sibling counts that add up to a total shown beside them (sites, programmes,
+    genders, age bands), the one to hide as well when suppressing: where exactly one count
+    is small, the smallest other count above zero, so the small one cannot be worked out as
+    the total minus the others. Returns the keys of ``siblings`` to hide besides the small."""
+    if not suppress:
+        return set()
+    small = [k for k, v in siblings.items() if 0 < v < SMALL_COUNT]
+    others = [(v, i) for i, (k, v) in enumerate(siblings.items()) if k not in small and v > 0]
+    if len(small) != 1 or not others:
+        return set()
+    keys = list(siblings)
+    return {keys[min(others)[1]]}
+
+
+def hidden_cells(cells: dict, suppress: bool = True) -> set:
+    """:func:`also_hidden` over one indicator's (site, programme) cells: the sites, the
+    programmes, and each site's programmes are groups of siblings."""
+    groups: dict = {}
+    for (site, programme), value in cells.items():
+        if site is None and programme is None:
+            continue
+        group = "sites" if programme is None else "programmes" if site is None else site
+        groups.setdefault(group, {})[(site, programme)] = value
+    return set().union(*(also_hidden(group, suppress) for group in groups.values()))
 
 
 def api_value(key: str, value: int) -> int | str:

@@ -244,6 +244,7 @@ def breakdown(report: Report, suppress: bool = False) -> list[Breakdown]:
         lines = []
         cells = sorted((cell for cell in res.cells.get(key, {}) if cell != (None, None)),
                        key=lambda c: (c[0] is None, c[1] is not None, c[0] or 0, c[1] or 0))
+        hidden = rules.hidden_cells({c: res.value(key, *c) for c in cells}, suppress)
         for site_id, programme_id in cells:
             site, prog = site_by_id.get(site_id), prog_by_id.get(programme_id)
             if site and prog:
@@ -254,14 +255,19 @@ def breakdown(report: Report, suppress: bool = False) -> list[Breakdown]:
                 by, group = _("Programme"), prog.name
             else:
                 continue
-            text = rules.display_value(key, res.value(key, site_id, programme_id), suppress)
+            text = rules.display_value(key, res.value(key, site_id, programme_id), suppress,
+                                       (site_id, programme_id) in hidden)
             lines.append((by, group, site.code if site else None,
                           prog.code if prog else None, text))
-        for gender, n in sorted(res.by_gender.get(key, {}).items()):
+        genders = dict(sorted(res.by_gender.get(key, {}).items()))
+        hidden = rules.also_hidden(genders, suppress)
+        for gender, n in genders.items():
             lines.append((_("Gender"), str(keys.GENDER_LABELS.get(gender, gender)), None, None,
-                          rules.display_value(key, n, suppress)))
-        for band, n in res.by_age.get(key, {}).items():
+                          rules.display_value(key, n, suppress, gender in hidden)))
+        ages = res.by_age.get(key, {})
+        hidden = rules.also_hidden(ages, suppress)
+        for band, n in ages.items():
             lines.append((_("Age"), str(keys.AGE_BAND_LABELS[band]), None, None,
-                          rules.display_value(key, n, suppress)))
+                          rules.display_value(key, n, suppress, band in hidden)))
         blocks.append(Breakdown(key, lines))
     return blocks
