@@ -79,6 +79,28 @@ def test_accept_all_receives_every_piece(client, world):
     assert {_db.session.get(Item, p.id).status for p in pieces} == {"in_shop"}
 
 
+def test_a_missing_piece_that_turns_up_late_can_still_be_received(client, world):
+    """Receiving finished with two pieces missing; one arrives a week later: scanned on the
+    same shipment page it goes into stock. A piece that was not missing cannot be scanned in."""
+    shipment, pieces = _shipment(world, 3)
+    stray = make_item(world.tote, world.elena)
+    _db.session.commit()
+    sign_in(client, world.users["shop"])
+    client.post(f"/shipments/{shipment.id}/scan", data={"scan": pieces[0].code})
+    client.post(f"/shipments/{shipment.id}/finish")
+    page = client.get(f"/shipments/{shipment.id}").get_data(as_text=True)
+    assert "A missing piece turned up?" in page and "Finish receiving" not in page
+    refused = client.post(f"/shipments/{shipment.id}/scan", data={"scan": stray.code},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "only a missing piece can still arrive" in refused
+    assert _db.session.get(Item, stray.id).status == "in_atelier"
+    late = client.post(f"/shipments/{shipment.id}/scan", data={"scan": pieces[1].tag},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"{pieces[1].code} arrived late and is now in stock." in late
+    assert "2 of 3 received" in late and f"Missing: {pieces[2].code}<" in late
+    assert _db.session.get(Item, pieces[1].id).status == "in_shop"
+
+
 def test_counts_are_worded_for_the_number_in_ukrainian(app):
     """Ukrainian has its own form for 1, for 2-4 and for 5 and more."""
     from flask_babel import force_locale, ngettext

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
-from atelier.authz import require_site, visible_site_ids
+from atelier.authz import can_access_site, require_site, visible_site_ids
 from atelier.db import utcnow
 from atelier.errors import Conflict, Forbidden, Invalid, NotFound
 from atelier.extensions import db
@@ -110,14 +110,41 @@ def _move_in(shipment: Shipment, lines: list[ShipmentItem], user, now) -> list[S
     return done
 
 
+def receiving(user, shipment: Shipment) -> str | None:
+    """What the user may scan in at this shipment: ``"open"`` (still in transit: every piece
+    on it), ``"late"`` (receiving finished, some pieces missing: those, as they turn up),
+    or None (not her shop's, or nothing left to receive)."""
+    if not can_access_site(user, shipment.to_site_id) or user.role not in ("shop", "admin"):
+        return None
+    if shipment.status == "in_transit":
+        return "open"
+    return "late" if any(line.state == "missing" for line in shipment.lines) else None
+
+
 def receive_scan(user, shipment_id: int, scan: str) -> tuple[str, str]:
-    """Receive one scanned piece: ("received"|"again"|"unexpected", code)."""
-    shipment = _receivable(user, shipment_id)
+    """Receive one scanned piece: ("received"|"late"|"again"|"unexpected", code).
+
+    Once receiving is finished, a piece recorded missing can still arrive ("late"): it goes
+    into the shop's stock like the others; nothing else can be scanned in any more."""
+    shipment = get_shipment(user, shipment_id)
+    require_site(user, shipment.to_site_id)
+    state = receiving(user, shipment)
+    if state is None:
+        raise Conflict(_("This shipment was already received."))
     [parsed] = parse_scans([scan], field="scan")
     [item] = find_items([parsed])
     if item is None:
         raise Invalid(_("Unknown piece: %(code)s", code=parsed[1]), {"scan": "unknown"})
     line = next((ln for ln in shipment.lines if ln.item_id == item.id), None)
+    if state == "late":
+        if line is None or line.state != "missing":
+            raise Conflict(_("This shipment was already received; only a missing piece can "
+                             "still arrive."))
+        if not _move_in(shipment, [line], user, utcnow()):
+            raise Conflict(_("%(code)s is no longer in transit.", code=item.code))
+        audit.record("stock.late_arrival", shipment, user=user, item=item.code)
+        db.session.flush()
+        return "late", item.code
     if line is None:
         db.session.add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="unexpected"))
         db.session.flush()

@@ -64,10 +64,8 @@ def _send(form):
 def shipment(shipment_id: int):
     """A shipment: its pieces, and at the shop, receiving with progress."""
     found = services.get_shipment(current_user, shipment_id)
-    can_receive = (found.status == "in_transit" and current_user.role in ("shop", "admin")
-                   and (current_user.role == "admin" or found.to_site_id in current_user.site_ids))
     return render_template("stock/shipment.html", shipment=found, info=services.summary(found),
-                           can_receive=can_receive, form=ReceiveForm())
+                           receiving=services.receiving(current_user, found), form=ReceiveForm())
 
 
 @bp.route("/shipments/<int:shipment_id>/scan", methods=["POST"])
@@ -84,6 +82,8 @@ def receive_scan(shipment_id: int):
         else:
             db.session.commit()
             messages = {"received": (_("%(code)s received.", code=code), "success"),
+                        "late": (_("%(code)s arrived late and is now in stock.", code=code),
+                                 "success"),
                         "again": (_("%(code)s was already received.", code=code), "info"),
                         "unexpected": (_("%(code)s is not on this shipment: set it aside.",
                                          code=code), "error")}
