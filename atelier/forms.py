@@ -2,11 +2,11 @@
 
 from collections.abc import Callable
 
-from flask import flash, redirect
+from flask import flash, jsonify, redirect, request
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from atelier.errors import DomainError
+from atelier.errors import DomainError, Invalid, json_error
 from atelier.extensions import db
 from atelier.money import parse_cents
 
@@ -63,3 +63,32 @@ def attempt(action: Callable, success_message, redirect_to, on_error=flash_error
     db.session.commit()
     flash(message, "success")
     return redirect(target)
+
+
+def script_wants_json() -> bool:
+    """True when a page's own script posts the page's form and asks for JSON (the tablet's
+    outbox); a browser posting the form without JavaScript asks for HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.method == "POST" and best == "application/json"
+
+
+def submit_json(form, action: Callable, success_message, redirect_to, invalid_message: str):
+    """A page form posted by the page's own script: as :func:`submit`, answered in JSON.
+
+    Saved: ``{"message", "redirect"}``, the message also flashed for the page the script
+    opens next. Refused: the documented error shape (400 with a message per field for
+    invalid input), nothing kept, so the script can tell "fix the form" from "try again".
+    """
+    if not form.validate_on_submit():
+        fields = {name: str(errors[0]) for name, errors in form.errors.items()
+                  if isinstance(errors, list) and errors}
+        return json_error(Invalid(invalid_message, fields))
+    try:
+        result = action()
+    except DomainError as exc:
+        return json_error(exc)
+    message = success_message(result) if callable(success_message) else success_message
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    db.session.commit()
+    flash(message, "success")
+    return jsonify(message=str(message), redirect=target)

@@ -69,6 +69,60 @@ def test_a_double_submitted_form_saves_once(client, world, ora, db):
     assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 1
 
 
+JSON = {"Accept": "application/json"}
+
+
+def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client, world, ora,
+                                                                           db):
+    """The page's script sends a kept entry: JSON saying where to go, and that page says
+    "3 pieces saved." with the labels to print, as after a plain form post."""
+    sign_in(client, world.users["supervisor"])
+    response = client.post("/atelier/production?site=ORA", data=_form(world), headers=JSON)
+    assert response.status_code == 200
+    entry = db.session.scalar(sa.select(ProductionEntry))
+    assert response.json["message"] == "3 pieces saved."
+    assert response.json["redirect"].endswith(f"saved={entry.id}")
+    page = client.get(response.json["redirect"]).text
+    assert "3 pieces saved." in page
+    assert f"/atelier/labels.pdf?entry={entry.id}" in page
+
+
+def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, ora, db):
+    """The answer was lost, the tablet sends again with the same client_id: still 3 pieces."""
+    sign_in(client, world.users["supervisor"])
+    data = _form(world)
+    client.post("/atelier/production?site=ORA", data=data, headers=JSON)
+    again = client.post("/atelier/production?site=ORA", data=data, headers=JSON)
+    assert again.status_code == 200
+    assert again.json["message"] == "These pieces were saved already."
+    assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Item.id)).where(
+        Item.production_entry_id.is_not(None))) == 3
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"beneficiary": ""}, "beneficiary"),
+    ({"made_on": "2999-01-01"}, "made_on"),
+])
+def test_a_refused_outbox_entry_says_why_in_json(client, world, ora, db, overrides, field):
+    """An entry the server refuses (form or rule) is a 400 naming the field, not a retry."""
+    sign_in(client, world.users["supervisor"])
+    response = client.post("/atelier/production?site=ORA", data=_form(world, **overrides),
+                           headers=JSON)
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid"
+    assert field in response.json["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 0
+
+
+def test_a_browser_without_script_still_gets_the_page(client, world, ora):
+    """A plain form post (a browser's Accept header) is redirected, not answered in JSON."""
+    sign_in(client, world.users["supervisor"])
+    response = client.post("/atelier/production?site=ORA", data=_form(world), headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert response.status_code == 302 and "saved=" in response.location
+
+
 def test_a_missing_maker_is_shown_on_the_form(client, world, ora):
     """Saving without choosing a maker says so, and saves nothing."""
     sign_in(client, world.users["supervisor"])

@@ -23,7 +23,7 @@ from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
 from atelier.errors import DomainError, Invalid, NotFound
 from atelier.extensions import db
-from atelier.forms import submit
+from atelier.forms import script_wants_json, submit, submit_json
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.forms import ProductionForm
@@ -62,11 +62,19 @@ def production():
     if request.method == "GET":
         form.made_on.data = day
         form.client_id.data = str(uuid.uuid4())
-    done = submit(form, lambda: services.log_production(
-        current_user, form.beneficiary.data, form.product_type.data, form.quantity.data,
-        form.made_on.data, form.qc.data, form.client_id.data or None), _saved_message,
-        lambda logged: url_for("production.production", site=site.code,
-                               day=logged[0].made_on.isoformat(), saved=logged[0].id))
+    def save():
+        return services.log_production(
+            current_user, form.beneficiary.data, form.product_type.data, form.quantity.data,
+            form.made_on.data, form.qc.data, form.client_id.data or None)
+
+    def saved_page(logged) -> str:
+        return url_for("production.production", site=site.code,
+                       day=logged[0].made_on.isoformat(), saved=logged[0].id)
+
+    if script_wants_json():  # the tablet's outbox (production.js) sending a kept entry
+        return submit_json(form, save, _saved_message, saved_page,
+                           _("The pieces could not be saved."))
+    done = submit(form, save, _saved_message, saved_page)
     if done:
         return done
     saved = _saved_entry()

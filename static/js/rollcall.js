@@ -1,6 +1,8 @@
 // Roll-call on the tablet: a tap cycles a tile present → absent → excused; one Save sends
 // the roll as JSON. Taps are kept in localStorage until a save succeeds, so a dropped
-// connection or a closed tab loses nothing.
+// connection or a closed tab loses nothing; a Save that found no connection is sent again
+// by itself when the connection is back (the roll is a set of marks: sending it twice is
+// harmless).
 (function () {
   "use strict";
   var root = document.getElementById("rollcall");
@@ -14,6 +16,8 @@
   var noticeEl = root.querySelector("[data-role=notice]");
   var saveBtn = root.querySelector("[data-action=save]");
   var canTake = root.dataset.canTake === "true";
+  var RETRY_MS = 20000;
+  var retrying = false;  // the last Save found no connection: send again when it is back
 
   function tiles() { return Array.prototype.slice.call(grid.querySelectorAll(".roll-tile")); }
   function fill(template, values) {
@@ -140,6 +144,7 @@
   }
 
   function save() {
+    retrying = false;
     var pending = changes();
     var codes = Object.keys(pending);
     show(errorEl, "");
@@ -161,6 +166,10 @@
       }
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !body) {
+          if (response.status >= 500 || response.status === 429) {
+            retrying = true;
+            return fail(root.dataset.msgOffline);
+          }
           var why = body && body.error ? body.error.message : "";
           return fail(root.dataset.msgFailed + (why ? " " + why : " (" + response.status + ")"));
         }
@@ -172,10 +181,16 @@
         saveBtn.disabled = false;
         show(noticeEl, body.message || root.dataset.msgSaved);
       });
-    }).catch(function () { fail(root.dataset.msgOffline); });
+    }).catch(function () { retrying = true; fail(root.dataset.msgOffline); });
+  }
+
+  function retry() {
+    if (retrying && saveBtn && !saveBtn.disabled && Object.keys(changes()).length) { save(); }
   }
 
   if (saveBtn) { saveBtn.addEventListener("click", save); }
+  window.addEventListener("online", retry);
+  setInterval(retry, RETRY_MS);
   window.addEventListener("beforeunload", function (event) {
     if (Object.keys(changes()).length) {
       event.preventDefault();

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from atelier.workshops.models import Attendance
 from atelier.workshops.services import site_today
 from tests.e2e.conftest import screenshot, sign_in_page
 from tests.factories import make_people, make_session, make_workshop
@@ -134,3 +136,22 @@ def test_thirty_people_fit_the_tablet_without_scrolling(tablet, world, db):
     expect(tablet.locator(".roll-count")).to_have_text(re.compile(r"^1 present, 0 absent"))
     assert tablet.js_errors == []
     screenshot(tablet, "rollcall-30-tablet")
+
+
+def test_a_save_without_connection_is_sent_when_it_is_back(tablet, world, db):
+    """Offline at Save: the taps are kept, and sent by themselves once the connection is back."""
+    session = _session_of_twelve(world, db)
+    sign_in_page(tablet, world.users["supervisor"])
+    tablet.goto(f"/sessions/{session.id}/roll")
+    _tile(tablet, "Ana").click()
+    tablet.context.set_offline(True)
+    tablet.get_by_role("button", name="Save the roll").click()
+    expect(tablet.get_by_role("alert").filter(has_text="Not saved yet")).to_contain_text(
+        "will be sent when the connection is back")
+    tablet.context.set_offline(False)  # no second tap on Save
+    expect(tablet.get_by_text("Saved.")).to_be_visible()
+    assert tablet.evaluate("Object.keys(localStorage).length") == 0
+    db.session.expire_all()
+    marks = db.session.scalars(sa.select(Attendance.status).where(
+        Attendance.session_id == session.id)).all()
+    assert marks == ["present"]
