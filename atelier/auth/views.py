@@ -32,8 +32,10 @@ HOMES = {
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """The signed-in user for a session cookie."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user for a session cookie; a disabled account's session no longer counts
+    (the person is treated as signed out and sent to sign in)."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_enabled else None
 
 
 def is_safe_next(target: str | None) -> bool:
