@@ -140,6 +140,32 @@ def test_a_maker_who_forgot_her_password_gets_a_new_one(app, db, world):
     assert NEW_PASSWORD not in details and "argon2" not in details
 
 
+def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
+    """Someone who knew her old password and is signed in on another phone is signed out
+    when the coordinator sets a new one; the new password signs in as usual."""
+    maker = world.users["beneficiary"]
+    other_phone = app.test_client()
+    assert other_phone.post("/sign-in", data={"username": maker.username,
+                                              "password": PASSWORD}).status_code == 302
+    assert other_phone.get("/me").status_code == 200
+    _admin(app, world).post(f"/admin/users/{maker.id}/password",
+                            data={"password": NEW_PASSWORD})
+    again = other_phone.get("/me")
+    assert again.status_code == 302 and "/sign-in" in again.headers["Location"]
+    her_phone = app.test_client()
+    her_phone.post("/sign-in", data={"username": maker.username, "password": NEW_PASSWORD})
+    assert her_phone.get("/me").status_code == 200
+
+
+def test_a_session_cookie_with_a_bare_id_is_not_enough(app, db, world):
+    """A session that names only the account id (not its key) is treated as signed out."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.users["admin"].id)
+    response = client.get("/admin/users")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
 def test_a_maker_who_leaves_is_signed_out(app, db, world):
     """Marking a maker as left disables her account: her phone's session and her token stop
     working, and the disabling is in the audit log."""

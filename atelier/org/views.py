@@ -133,7 +133,7 @@ def reset_password(user_id: int):
     form = PasswordResetForm()
     done = submit(form, lambda: auth_services.reset_password(account, form.password.data,
                                                              actor=current_user),
-                  _("New password set for %(name)s. Their old tokens no longer work.",
+                  _("New password set for %(name)s. They are signed out everywhere.",
                     name=account.username), _back(user_id))
     return done or _account_page(account, password_form=form)
 
