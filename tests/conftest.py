@@ -131,7 +131,7 @@ def runner(app, db):
 def sign_in(client, user) -> None:
     """Make the client's session belong to ``user`` (as the sign-in page would)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

@@ -57,6 +57,14 @@ MATRIX: dict[str, Row] = {
     "org.sites": Row("/admin/sites", ADMIN),
     "org.programmes": Row("/admin/programmes", ADMIN),
     "org.users": Row("/admin/users", ADMIN),
+    "org.user": Row(lambda w: f"/admin/users/{w.users['shop'].id}", ADMIN),
+    # a fresh account each call: disabling a world user would lock later rows out
+    "org.disable_user": Row(lambda w: f"/admin/users/{_new_account(w).id}/disable", ADMIN),
+    "org.enable_user": Row(lambda w: f"/admin/users/{_new_account(w).id}/enable", ADMIN),
+    "org.user_sites": Row(lambda w: f"/admin/users/{_new_account(w).id}/sites", ADMIN,
+                          form={"sites": ["RTM"]}),
+    "org.reset_password": Row(lambda w: f"/admin/users/{_new_account(w).id}/password", ADMIN,
+                              form={"password": "another long password"}),
     "org.audit_log": Row("/admin/audit", ADMIN),
     "api.create_token": Row("/api/v1/tokens", PUBLIC, body=lambda w: {
         "username": w.users["admin"].username, "password": PASSWORD}),
@@ -201,6 +209,14 @@ MATRIX: dict[str, Row] = {
     "api.get_indicators_csv": Row("/api/v1/indicators.csv?year=2026", SUP),
     "api.get_indicators_xlsx": Row("/api/v1/indicators.xlsx?year=2026", SUP),
 }
+
+
+# --- accounts: helpers ---------------------------------------------------------------------
+def _new_account(w):
+    """A fresh AMS shop account (disabling or resetting changes it for good)."""
+    from tests.factories import make_user
+
+    return make_user("shop", sites=[w.sites["AMS"]])
 
 
 # --- people and workshops: helpers for rows that change what they point at ---------------

@@ -1,5 +1,6 @@
 """Users, the sites they work at, and API tokens."""
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -50,6 +51,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Disabled accounts cannot sign in (Flask-Login reads this)."""
         return self.is_enabled
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and a fingerprint of the password hash, so
+        a new password ends every browser session that was signed in with the old one."""
+        return f"{self.id}:{self.session_key}"
+
+    @property
+    def session_key(self) -> str:
+        """A short fingerprint of the password hash (not the hash itself)."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def site_ids(self) -> set[int]:

@@ -11,15 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from atelier import audit
+from atelier.auth import rules
 from atelier.auth.models import ROLES, ApiToken, User
 from atelier.auth.passwords import burn_time, hash_password, verify_password
 from atelier.db import utcnow
-from atelier.errors import Conflict, Invalid, NotAuthenticated
+from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.rules import normal_code
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = rules.MIN_PASSWORD_LENGTH
 
 
 class BadCredentials(NotAuthenticated):
@@ -46,15 +47,10 @@ def create_user(
         errors["username"] = "required"
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+    if problem := rules.password_problem(password):
+        errors["password"] = problem
     site_codes = site_codes or []
-    sites = db.session.scalars(sa.select(Site).where(Site.code.in_(site_codes))).all()
-    unknown = sorted(set(site_codes) - {s.code for s in sites})
-    if unknown:
-        errors["sites"] = f"unknown site: {', '.join(unknown)}"
-    elif role in ("supervisor", "shop") and not sites:
-        errors["sites"] = "a supervisor or shop account needs at least one site"
+    sites = _sites_for(role, site_codes, errors) if rules.has_sites(role) else []
     beneficiary = None
     if role == "beneficiary":
         beneficiary = db.session.scalar(
@@ -79,13 +75,25 @@ def create_user(
         username=username,
         password_hash=hash_password(password),
         role=role,
-        sites=list(sites) if role in ("supervisor", "shop") else [],
+        sites=sites,
         beneficiary=beneficiary,
     )
     db.session.add(user)
     db.session.flush()
     audit.record("users.create", user, user=actor, role=role, sites=sorted(site_codes))
     return user
+
+
+def _sites_for(role: str, site_codes: list[str], errors: dict) -> list[Site]:
+    """The sites with these codes if a ``role`` account may work there; else the reason goes
+    into ``errors["sites"]`` (unknown codes, none at all, or the wrong kind of site)."""
+    sites = list(db.session.scalars(sa.select(Site).where(Site.code.in_(site_codes))))
+    unknown = sorted(set(site_codes) - {s.code for s in sites})
+    problem = (f"unknown site: {', '.join(unknown)}" if unknown
+               else rules.sites_problem(role, [(s.code, s.kind) for s in sites]))
+    if problem:
+        errors["sites"] = problem
+    return sites
 
 
 def authenticate(username: str, password: str) -> User:
@@ -156,3 +164,73 @@ def maker_locale(beneficiary_id: int) -> str | None:
 def set_locale(user: User, locale: str | None) -> None:
     """Remember the user's language."""
     user.locale = locale
+
+
+# --- the account lifecycle: the coordinator disables, re-enables, moves and resets ---------
+def get_user(user_id: int) -> User:
+    """The account with this id, or NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such account."))
+    return user
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live token of the user now; returns how many there were."""
+    result = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def disable_user(user: User, *, actor=None, reason: str = "coordinator") -> User:
+    """Sign the person out everywhere and keep her out: tokens revoked, sessions refused
+    (the session loader reads ``is_enabled``). Nobody may lock herself out."""
+    if actor is not None and actor.id == user.id:
+        raise Conflict(_("You cannot disable your own account."), {"user": "yourself"})
+    was_enabled = user.is_enabled
+    user.is_enabled = False
+    revoked = revoke_all_tokens(user)
+    if was_enabled or revoked:
+        audit.record("users.disable", user, user=actor, reason=reason, tokens_revoked=revoked)
+    return user
+
+
+def enable_user(user: User, *, actor=None) -> User:
+    """Let a disabled person sign in again (not an anonymised maker: she is gone for good)."""
+    if user.beneficiary_id is not None and user.beneficiary.anonymised_at is not None:
+        raise Conflict(_("This maker was anonymised; her account stays disabled."),
+                       {"user": "anonymised"})
+    if not user.is_enabled:
+        user.is_enabled = True
+        audit.record("users.enable", user, user=actor)
+    return user
+
+
+def change_sites(user: User, site_codes: list[str], *, actor=None) -> User:
+    """Give a supervisor or shop account a new set of sites (same rules as creation)."""
+    if not rules.has_sites(user.role):
+        raise Invalid(_("Only supervisor and shop accounts have sites."),
+                      {"sites": "this role has no sites"})
+    errors: dict[str, str] = {}
+    sites = _sites_for(user.role, list(site_codes or []), errors)
+    if errors:
+        raise Invalid(_("The sites could not be changed."), errors)
+    before = sorted(s.code for s in user.sites)
+    user.sites = sites
+    after = sorted(s.code for s in sites)
+    if before != after:
+        audit.record("users.sites", user, user=actor, before=before, after=after)
+    return user
+
+
+def reset_password(user: User, password: str, *, actor=None) -> User:
+    """Set a new password chosen by the coordinator; every token of the user stops working
+    (whoever held one must sign in again with the new password)."""
+    if problem := rules.password_problem(password):
+        raise Invalid(_("The password could not be changed."), {"password": problem})
+    user.password_hash = hash_password(password)
+    revoked = revoke_all_tokens(user)
+    # never the password or its hash
+    audit.record("users.password_reset", user, user=actor, tokens_revoked=revoked)
+    return user

@@ -1,5 +1,6 @@
 """Pages: sign in, sign out, language, and each role's home."""
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
@@ -32,8 +33,14 @@ HOMES = {
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """The signed-in user for a session cookie."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user for a session cookie (``id:key``, see ``User.get_id``), or None:
+    a disabled account's session, or one opened before the password was reset, no longer
+    counts (the person is treated as signed out and sent to sign in)."""
+    raw_id, _sep, key = user_id.partition(":")
+    user = db.session.get(User, int(raw_id)) if raw_id.isdigit() else None
+    if user is None or not user.is_enabled:
+        return None
+    return user if hmac.compare_digest(key, user.session_key) else None
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -1,9 +1,9 @@
-"""Admin forms for sites and programmes."""
+"""Admin forms for sites, programmes and accounts."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from atelier.org.models import SITE_KINDS
 
@@ -25,3 +25,16 @@ class ProgrammeForm(FlaskForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+
+
+class AccountSitesForm(FlaskForm):
+    """The sites a supervisor or shop account works at."""
+
+    sites = SelectMultipleField(_l("Sites"), choices={}, validators=[Optional()])
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password, set by the coordinator for someone who forgot hers."""
+
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=10, max=200)])

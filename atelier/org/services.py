@@ -105,6 +105,27 @@ def list_users():
     return list(db.session.scalars(sa.select(User).order_by(User.role, User.username)))
 
 
+def read_account(user_id: int, actor):
+    """An account for the coordinator's account page; the read goes into the audit log (a
+    maker's account leads to her)."""
+    from atelier.auth.services import get_user
+
+    user = get_user(user_id)
+    audit.record("users.view", user, user=actor)
+    return user
+
+
+def sites_for_role(role: str) -> list[Site]:
+    """The sites an account of this role may work at, by code (none for admin, maker)."""
+    from atelier.auth.rules import SITE_KINDS_FOR_ROLE
+
+    kinds = SITE_KINDS_FOR_ROLE.get(role)
+    if not kinds:
+        return []
+    return list(db.session.scalars(
+        sa.select(Site).where(Site.kind.in_(sorted(kinds))).order_by(Site.code)))
+
+
 def audit_page(page: int, size: int) -> list:
     """One page of the audit log, newest first: (entry, username or None) rows."""
     from atelier.audit import AuditEntry

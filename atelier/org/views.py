@@ -1,6 +1,6 @@
-"""Admin pages: home, sites, programmes, users and the audit log."""
+"""Admin pages: home, sites, programmes, accounts and the audit log."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,9 +9,10 @@ from atelier import nav
 from atelier.auth import services as auth_services
 from atelier.auth.forms import UserForm
 from atelier.authz import roles_required
-from atelier.forms import submit
+from atelier.extensions import db
+from atelier.forms import attempt, submit
 from atelier.org import services
-from atelier.org.forms import ProgrammeForm, SiteForm
+from atelier.org.forms import AccountSitesForm, PasswordResetForm, ProgrammeForm, SiteForm
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
 
@@ -66,6 +67,75 @@ def users():
         return done
     accounts = services.list_users()
     return render_template("org/users.html", users=accounts, form=form)
+
+
+def _account_page(user, sites_form=None, password_form=None):
+    """One account: its state, and the coordinator's forms to change it."""
+    sites_form = sites_form or AccountSitesForm(sites=[s.code for s in user.sites])
+    sites_form.sites.choices = {s.code: f"{s.code} — {s.name}"
+                                for s in services.sites_for_role(user.role)}
+    return render_template("org/user.html", user=user, sites_form=sites_form,
+                           password_form=password_form or PasswordResetForm())
+
+
+@bp.route("/users/<int:user_id>")
+@roles_required()
+def user(user_id: int):
+    """An account: enable or disable it, change its sites, set a new password."""
+    account = services.read_account(user_id, current_user)
+    page = _account_page(account)
+    db.session.commit()  # the audited read
+    return page
+
+
+def _back(user_id: int) -> str:
+    """The account page's address."""
+    return url_for("org.user", user_id=user_id)
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["POST"])
+@roles_required()
+def disable_user(user_id: int):
+    """Disable an account: signed out everywhere, tokens revoked."""
+    account = auth_services.get_user(user_id)
+    return attempt(lambda: auth_services.disable_user(account, actor=current_user),
+                   _("Account disabled. %(name)s is signed out everywhere.",
+                     name=account.username), _back(user_id)) or redirect(_back(user_id))
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["POST"])
+@roles_required()
+def enable_user(user_id: int):
+    """Let a disabled account sign in again."""
+    account = auth_services.get_user(user_id)
+    return attempt(lambda: auth_services.enable_user(account, actor=current_user),
+                   _("Account enabled."), _back(user_id)) or redirect(_back(user_id))
+
+
+@bp.route("/users/<int:user_id>/sites", methods=["POST"])
+@roles_required()
+def user_sites(user_id: int):
+    """Change the sites a supervisor or shop account works at."""
+    account = auth_services.get_user(user_id)
+    form = AccountSitesForm()
+    form.sites.choices = {s.code: s.code for s in services.sites_for_role(account.role)}
+    done = submit(form, lambda: auth_services.change_sites(account, form.sites.data or [],
+                                                           actor=current_user),
+                  _("Sites saved."), _back(user_id))
+    return done or _account_page(account, sites_form=form)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required()
+def reset_password(user_id: int):
+    """Set a new password for someone who forgot hers; her tokens stop working."""
+    account = auth_services.get_user(user_id)
+    form = PasswordResetForm()
+    done = submit(form, lambda: auth_services.reset_password(account, form.password.data,
+                                                             actor=current_user),
+                  _("New password set for %(name)s. They are signed out everywhere.",
+                    name=account.username), _back(user_id))
+    return done or _account_page(account, password_form=form)
 
 
 #: audit entries per page

@@ -83,16 +83,18 @@ def create_beneficiary(display_name: str, site: Site | str, programme: Programme
     return person
 
 
-def browse_beneficiaries(user, site: str | None = None) -> list[Beneficiary]:
-    """The people list a member of staff opens (page or API): listed, and the read audited."""
-    people = list_beneficiaries(user, site)
+def browse_beneficiaries(user, site: str | None = None, *,
+                         awaiting_erasure: bool = False) -> list[Beneficiary]:
+    """The people list a member of staff opens (page or API): listed, and the read audited.
+    ``awaiting_erasure`` keeps those who left and are not anonymised yet."""
+    people = list_beneficiaries(user, site, awaiting_erasure=awaiting_erasure)
     audit.record("people.list", entity_type="beneficiaries", user=user, site=site,
-                 count=len(people))
+                 count=len(people), **({"awaiting_erasure": True} if awaiting_erasure else {}))
     return people
 
 
-def list_beneficiaries(user, site: Site | str | None = None, *,
-                       include_exited: bool = True) -> list[Beneficiary]:
+def list_beneficiaries(user, site: Site | str | None = None, *, include_exited: bool = True,
+                       awaiting_erasure: bool = False) -> list[Beneficiary]:
     """The people the user may see (one site if given), by name; one query."""
     query = sa.select(Beneficiary).order_by(Beneficiary.display_name, Beneficiary.id)
     if site is not None:
@@ -105,6 +107,8 @@ def list_beneficiaries(user, site: Site | str | None = None, *,
             query = query.where(Beneficiary.site_id.in_(allowed or {-1}))
     if not include_exited:
         query = query.where(Beneficiary.is_exited.is_(False))
+    if awaiting_erasure:
+        query = query.where(Beneficiary.is_exited.is_(True), Beneficiary.anonymised_at.is_(None))
     return list(db.session.scalars(query))
 
 
@@ -165,7 +169,18 @@ def exit_beneficiary(user, beneficiary_id: int) -> Beneficiary:
     person.exited_on = _today(person.site)
     db.session.flush()
     audit.record("people.exit", person, user=user, exited_on=person.exited_on)
+    _close_account(person, user)
     return person
+
+
+def _close_account(person: Beneficiary, actor) -> None:
+    """She has left the programme: her account (if any) is disabled, her tokens revoked."""
+    from atelier.auth.models import User
+    from atelier.auth.services import disable_user
+
+    account = db.session.scalar(sa.select(User).where(User.beneficiary_id == person.id))
+    if account is not None:
+        disable_user(account, actor=actor, reason="exit")
 
 
 #: functions(person, removed_strings, actor) other areas add to scrub their own copies
@@ -224,6 +239,17 @@ def _anonymise_account(person: Beneficiary, removed: set[str]) -> None:
     db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == account.id,
                                                  ApiToken.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))
+    _forget_whereabouts(account.id)
+
+
+def _forget_whereabouts(user_id: int) -> None:
+    """Blank the network address on every audit entry her account made: an address can
+    locate her. What was done, and when, stays."""
+    from atelier.audit import AuditEntry
+
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.user_id == user_id, AuditEntry.remote_addr != "")
+        .values(remote_addr="").execution_options(synchronize_session=False))
 
 
 def _scrub_audit(removed: set[str]) -> None:
@@ -236,9 +262,12 @@ def _scrub_audit(removed: set[str]) -> None:
     for text in sorted(forms, key=len, reverse=True):
         if len(text) < 2:
             continue
+        # an entry that names her (a failed sign-in under her username) also keeps where
+        # it came from: that goes too
         db.session.execute(
             sa.update(AuditEntry).where(AuditEntry.details.contains(text, autoescape=True))
-            .values(details=sa.func.replace(AuditEntry.details, text, "[removed]"))
+            .values(details=sa.func.replace(AuditEntry.details, text, "[removed]"),
+                    remote_addr="")
             .execution_options(synchronize_session=False)
         )
 

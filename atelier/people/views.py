@@ -28,9 +28,12 @@ def index():
                   url_for("people.index"))
     if done:
         return done
-    people = services.browse_beneficiaries(current_user, request.args.get("site") or None)
+    # the coordinator's reminder that someone who left still awaits erasure
+    awaiting = current_user.role == "admin" and request.args.get("left") == "1"
+    people = services.browse_beneficiaries(current_user, request.args.get("site") or None,
+                                           awaiting_erasure=awaiting)
     page = render_template("people/index.html", people=people, form=form,
-                           genders=GENDER_LABELS)
+                           genders=GENDER_LABELS, awaiting_erasure=awaiting)
     db.session.commit()  # the audited read; after rendering, which reads what is loaded
     return page
 

@@ -1,0 +1,37 @@
+"""Pure rules for accounts: which sites a role works at, and password strength."""
+
+from collections.abc import Iterable
+
+#: the sites a role may be given, by site kind (other roles have no sites)
+SITE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
+    "supervisor": frozenset({"atelier"}),
+    "shop": frozenset({"shop", "webshop"}),
+}
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def has_sites(role: str) -> bool:
+    """True if accounts of this role work at particular sites."""
+    return role in SITE_KINDS_FOR_ROLE
+
+
+def sites_problem(role: str, sites: Iterable[tuple[str, str]]) -> str | None:
+    """Why these (code, kind) sites cannot be a ``role`` account's sites, or None."""
+    sites = list(sites)
+    if not has_sites(role):
+        return "only supervisor and shop accounts have sites" if sites else None
+    if not sites:
+        return "a supervisor or shop account needs at least one site"
+    wrong = sorted(code for code, kind in sites if kind not in SITE_KINDS_FOR_ROLE[role])
+    if wrong:
+        allowed = " or ".join(sorted(SITE_KINDS_FOR_ROLE[role]))
+        return f"a {role} account works at {allowed} sites, not {', '.join(wrong)}"
+    return None
+
+
+def password_problem(password: str | None) -> str | None:
+    """Why a password is too weak, or None."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return f"at least {MIN_PASSWORD_LENGTH} characters"
+    return None
