@@ -105,10 +105,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """The template filters every area shares: money, times, days, months, hours, shares."""
-    from atelier import formatting
+    """The template filters every area shares: money, times, days, months, hours, shares;
+    and the camera scanner's reader for scan fields."""
+    from atelier import camera, formatting
 
     formatting.register(app)
+    camera.register(app)
 
 
 def register_security(app: Flask) -> None:

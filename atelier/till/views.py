@@ -14,12 +14,10 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.config import ROOT
 from atelier.errors import DomainError, json_error
 from atelier.extensions import db
 from atelier.formatting import money
 from atelier.forms import submit
-from atelier.security import extend_csp
 from atelier.stock.queries import sites_of_kind
 from atelier.till import returns, services
 from atelier.till.forms import ReturnForm
@@ -28,9 +26,6 @@ bp = Blueprint("till", __name__, url_prefix="/till")
 
 nav.register("till.choose", _l("Till"), ["shop"], order=30, icon="till")
 nav.register("till.returns_choose", _l("Returns"), ["shop"], order=32, icon="return")
-
-#: the camera polyfill, copied from npm by ``make assets``; the till works without it
-POLYFILL = ROOT / "static" / "vendor" / "barcode-detector" / "ponyfill.js"
 
 
 def _choose(endpoint: str):
@@ -60,11 +55,7 @@ def returns_choose():
 def till(code: str):
     """The till: an always-focused scan field, lines, total, cash or card."""
     shop = services.shop_for(current_user, code)
-    has_polyfill = POLYFILL.exists()
-    if has_polyfill:
-        # The camera polyfill compiles zxing's WebAssembly; only this page allows that.
-        extend_csp("script-src", "'wasm-unsafe-eval'")
-    return render_template("till/till.html", shop=shop, has_polyfill=has_polyfill)
+    return render_template("till/till.html", shop=shop)
 
 
 @bp.route("/<code>/scan")

@@ -1,6 +1,6 @@
 // The till: a scan field that keeps the focus (a USB scanner types the code + Enter),
 // one line per piece, lower a price with a reason, pay cash or card, then the receipt.
-// The camera uses the native BarcodeDetector, else the self-hosted zxing-wasm polyfill.
+// The camera is static/js/camera-scan.js, shared with the other scan fields.
 (function () {
   "use strict";
 
@@ -196,103 +196,13 @@
   });
   input.focus();
 
-  // --- the camera --------------------------------------------------------------------
-  var cameraButton = document.getElementById("camera-button");
-  var box = document.getElementById("camera-box");
-  var video = document.getElementById("camera-video");
-  var stream = null;
-  var timer = null;
-  var lastSeen = { value: "", at: 0 };
-
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = reject;
-      document.head.appendChild(s);
+  // The camera (camera-scan.js): a QR it reads is scanned as if typed.
+  var cameraButton = root.querySelector("[data-camera-for]");
+  if (cameraButton && window.AtelierCamera) {
+    window.AtelierCamera.attach(cameraButton, {
+      onCode: scan,
+      onStop: function () { input.focus(); },
+      onError: function (text) { say("bad", text); }
     });
   }
-
-  function detector() {
-    var wanted = { formats: ["qr_code"] };
-    if ("BarcodeDetector" in window) {
-      return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-        if (formats.indexOf("qr_code") >= 0) { return new window.BarcodeDetector(wanted); }
-        return polyfill(wanted);
-      });
-    }
-    return polyfill(wanted);
-  }
-
-  function polyfill(wanted) {
-    if (!d.polyfillUrl) { return Promise.reject(new Error("no polyfill")); }
-    var ready = window.BarcodeDetectionAPI ? Promise.resolve() : loadScript(d.polyfillUrl);
-    return ready.then(function () {
-      var api = window.BarcodeDetectionAPI;
-      api.prepareZXingModule({
-        overrides: {
-          locateFile: function (path, prefix) {
-            return path.endsWith(".wasm") ? d.wasmUrl : prefix + path;
-          }
-        }
-      });
-      return new api.BarcodeDetector(wanted);
-    });
-  }
-
-  function stopCamera() {
-    if (timer) { window.clearTimeout(timer); timer = null; }
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
-    box.hidden = true;
-    input.focus();
-  }
-
-  function startCamera() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      say("bad", d.msgCamera);
-      return;
-    }
-    cameraButton.setAttribute("aria-busy", "true");
-    Promise.all([
-      detector(),
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-    ]).then(function (parts) {
-      var reader = parts[0];
-      stream = parts[1];
-      video.srcObject = stream;
-      box.hidden = false;
-      return video.play().then(function () {
-        function tick() {
-          if (!stream) { return; }
-          reader.detect(video).then(function (codes) {
-            var now = Date.now();
-            codes.forEach(function (code) {
-              var value = code.rawValue;
-              if (value && (value !== lastSeen.value || now - lastSeen.at > 3000)) {
-                lastSeen = { value: value, at: now };
-                scan(value);
-              }
-            });
-          }).catch(function () { /* a frame that could not be read */ }).then(function () {
-            timer = window.setTimeout(tick, 250);
-          });
-        }
-        tick();
-      });
-    }).catch(function () {
-      stopCamera();
-      say("bad", d.msgCamera);
-    }).then(function () {
-      cameraButton.removeAttribute("aria-busy");
-    });
-  }
-
-  if (!("BarcodeDetector" in window) && !d.polyfillUrl) {
-    cameraButton.hidden = true;  // no way to read a QR from the camera on this device
-  }
-  cameraButton.addEventListener("click", function () {
-    if (stream) { stopCamera(); } else { startCamera(); }
-  });
-  document.getElementById("camera-stop").addEventListener("click", stopCamera);
 })();
