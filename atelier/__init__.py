@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
     app.instance_path and _ensure_instance_folder(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -75,6 +76,27 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.register(app)
     nav.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<int:...>`` in every route matches only ids the database can hold (else 404).
+
+    Registered before the blueprints, so every rule, page or API, uses it."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.routing import IntegerConverter
+
+    from atelier.db import INT_MAX
+
+    class DatabaseInt(IntegerConverter):
+        """An id from 0 to 2^31 - 1. A larger one is no record: 404 straight away (werkzeug
+        turns a ValidationError into 405 when the same path has a rule for another method)."""
+
+        def to_python(self, value: str) -> int:
+            if len(value) > len(str(INT_MAX)) or int(value) > INT_MAX:
+                raise NotFound()
+            return super().to_python(value)
+
+    app.url_map.converters["int"] = DatabaseInt
 
 
 def register_blueprints(app: Flask) -> None:

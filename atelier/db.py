@@ -5,6 +5,20 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+#: what an ``Integer`` column holds on PostgreSQL (int4); every id, amount and count fits
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+
+def db_int(text: str) -> int:
+    """A query-string number the database can hold: ``request.args.get(name, type=db_int)``
+    gives the default for ``?page=99999999999999999999`` instead of an overflow."""
+    value = int(text) if len(text) <= 12 else INT_MAX + 1
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError("out of range")
+    return value
+
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -1,6 +1,8 @@
 """Domain errors, and the handlers that turn them (and HTTP errors) into pages or JSON."""
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -99,6 +101,17 @@ def register_errorhandlers(app) -> None:
             return response
         response = render_template("error.html", status=exc.code, message=exc.description)
         return response, exc.code
+
+    @app.errorhandler(DataError)
+    def handle_data_error(exc: DataError):
+        """The safety net under the request models and forms: a value the database refuses
+        (too long for its column, out of its range) is bad input, not a server error."""
+        db.session.rollback()
+        app.logger.warning("the database refused a value: %s", exc.orig)
+        message = _("A value is too long or out of range.")
+        if wants_json():
+            return jsonify(error_body("invalid", message)), 400
+        return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -65,11 +65,37 @@ def test_amounts_become_cents_without_floats(text, cents):
     assert parse_cents(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-1", "1.999", "4.555", "NaN", "x"])
+@pytest.mark.parametrize("text", ["", "abc", "-1", "1.999", "4.555", "NaN", "x",
+                                  "21474836.48", "1e999999", "99999999999999999999"])
 def test_bad_amounts_are_refused(text):
-    """Blank, negative, over-precise or non-numeric amounts are refused."""
+    """Blank, negative, over-precise, non-numeric or too large amounts are refused."""
     with pytest.raises(ValueError):
         parse_cents(text)
+
+
+def test_the_largest_amount_is_what_an_integer_column_holds():
+    """21,474,836.47 is 2^31 - 1 cents: accepted; a cent more is not (above)."""
+    assert parse_cents("21474836.47") == 2**31 - 1
+
+
+@pytest.mark.parametrize("text", ["4.9770", "0.000001", "999999.999999", "1E+2"])
+def test_rates_within_six_digits_either_side_parse(text):
+    """Rates such as 4.9770 and the extremes allowed parse exactly."""
+    from decimal import Decimal
+
+    from atelier.money import parse_rate
+
+    assert parse_rate(text) == Decimal(text)
+
+
+@pytest.mark.parametrize("text", ["1e999999", "1e20", "1000000", "0.0000001", "0", "-4.97",
+                                  "Infinity", "NaN", "sNaN", "4,97"])
+def test_rates_out_of_range_or_malformed_are_refused(text):
+    """A rate that would overflow a payslip, or round silently, is refused."""
+    from atelier.money import MoneyError, parse_rate
+
+    with pytest.raises(MoneyError):
+        parse_rate(text)
 
 
 def test_percent_becomes_basis_points():

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from atelier.webshop import rules
 
 NOW = datetime(2026, 3, 2, 10, 0, 0, 123456, tzinfo=UTC)
@@ -59,3 +61,29 @@ def test_basket_total_adds_the_priced_pieces_in_cents():
     """The basket costs the sum of its prices; a piece without a price adds nothing."""
     assert rules.basket_total([1500, 2000, None]) == 3500
     assert rules.basket_total([]) == 0
+
+
+def test_a_session_event_is_read_into_its_parts():
+    """Session id, order reference, payment status and intent, as Stripe sends them."""
+    event = {"type": "checkout.session.completed", "data": {"object": {
+        "id": "cs_1", "payment_status": "paid", "payment_intent": "pi_1",
+        "metadata": {"order_id": "ref1"}}}}
+    assert rules.session_event(event) == rules.SessionEvent(
+        "checkout.session.completed", "cs_1", "ref1", "paid", "pi_1")
+
+
+@pytest.mark.parametrize("obj", [[1], {"id": ["cs_1"]}, {"id": "cs_1", "metadata": "x"},
+                                 {"id": "cs_1", "metadata": {"order_id": 7}}, {},
+                                 {"id": "cs_1", "payment_intent": {"id": "pi"}},
+                                 {"id": "c" * 256}])
+def test_a_session_event_of_an_odd_shape_is_refused(obj):
+    """Any shape Stripe does not send is a ValueError, before anything is looked up."""
+    with pytest.raises(ValueError):
+        rules.session_event({"type": "checkout.session.expired", "data": {"object": obj}})
+
+
+def test_an_event_type_we_ignore_is_not_read_further():
+    """Other Stripe events may carry any object; only their type must be a string."""
+    assert rules.session_event({"type": "charge.refunded", "data": "odd"}).session_id is None
+    with pytest.raises(ValueError):
+        rules.session_event({"type": ["charge.refunded"]})

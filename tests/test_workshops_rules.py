@@ -7,6 +7,13 @@ import pytest
 from atelier.workshops import rules
 
 
+@pytest.mark.parametrize("text", ["1e999999", "-1e999999", "1e-999999", "12.01", "0"])
+def test_hours_far_out_of_range_are_refused_not_overflowed(text):
+    """1e999999 hours is a plain RuleError, not a decimal overflow."""
+    with pytest.raises(rules.RuleError):
+        rules.parse_hours(text)
+
+
 @pytest.mark.parametrize(("text", "centi"), [("3", 300), ("2.5", 250), ("0.25", 25),
                                              ("12", 1200), (" 1,5 ", 150), ("12.00", 1200)])
 def test_hours_are_parsed_exactly_into_centihours(text, centi):

@@ -10,17 +10,47 @@ from functools import wraps
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
+from atelier.db import INT_MAX, INT_MIN
 from atelier.errors import Forbidden, Invalid, NotAuthenticated
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def _out_of_range(value) -> bool:
+    """True if an int anywhere in a parsed value (lists, dicts) would not fit an int4 column."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INT_MIN <= value <= INT_MAX
+    if isinstance(value, list | tuple | set):
+        return any(_out_of_range(v) for v in value)
+    if isinstance(value, dict):
+        return any(_out_of_range(v) for v in value.values())
+    return False
+
+
 class Body(BaseModel):
-    """Base for request bodies: strict JSON types, unknown fields refused."""
+    """Base for request bodies: strict JSON types, unknown fields refused, and every integer
+    within what the database's integer columns hold (so 2^63 is a 400 naming its field, not
+    an overflow). Nested bodies are Bodies too and check their own fields."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_the_database(cls, value):
+        if _out_of_range(value):
+            raise PydanticCustomError(
+                "int_range", "must be between {min} and {max}", {"min": INT_MIN, "max": INT_MAX})
+        return value
+
+
+def sized(column, default=PydanticUndefined, **kwargs):
+    """A text field no longer than its column (``name: str = sized(Site.name)``)."""
+    return Field(default, max_length=column.type.length, **kwargs)
 
 
 @dataclass(frozen=True)

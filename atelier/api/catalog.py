@@ -4,9 +4,11 @@ from datetime import date
 
 from flask import current_app, jsonify
 from flask_login import current_user
+from pydantic import Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api import Body, api_route, parse, sized
 from atelier.catalog import services
+from atelier.catalog.models import ProductType
 from atelier.catalog.rules import FROM_THE_START
 from atelier.db import utcnow
 from atelier.extensions import db
@@ -17,8 +19,8 @@ class ProductTypeRequest(Body):
     """A new product type with its first rule."""
 
     sku: str
-    name: str
-    description: str = ""
+    name: str = sized(ProductType.name)
+    description: str = Field("", max_length=2000)
     price_cents: int
     price_currency: str
     piece_rate_cents: int

@@ -5,15 +5,16 @@ from typing import Literal
 from flask import jsonify, request
 from flask_login import current_user
 
-from atelier.api import Body, api_route, parse
+from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
 from atelier.people import services
+from atelier.people.models import Beneficiary
 
 
 class BeneficiaryRequest(Body):
     """A new beneficiary."""
 
-    display_name: str
+    display_name: str = sized(Beneficiary.display_name)
     site: str
     programme: str
     birth_year: int | None = None

@@ -4,36 +4,39 @@ from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
+from pydantic import Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api import Body, api_route, parse, sized
 from atelier.auth import services as auth_services
+from atelier.auth.models import User
 from atelier.extensions import db
 from atelier.org import services
+from atelier.org.models import Programme, Site
 
 
 class SiteRequest(Body):
     """A new site."""
 
     code: str
-    name: str
+    name: str = sized(Site.name)
     kind: Literal["atelier", "shop", "webshop"]
     currency: str
     timezone: str
-    city: str = ""
+    city: str = sized(Site.city, "")
 
 
 class ProgrammeRequest(Body):
     """A new programme."""
 
     code: str
-    name: str
+    name: str = sized(Programme.name)
 
 
 class UserRequest(Body):
     """A new account."""
 
-    username: str
-    password: str
+    username: str = sized(User.username)
+    password: str = Field(max_length=200)
     role: Literal["admin", "supervisor", "shop", "beneficiary"]
     sites: list[str] = []
     beneficiary: str | None = None

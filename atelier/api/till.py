@@ -5,9 +5,10 @@ from typing import Literal
 from flask import jsonify
 from flask_login import current_user
 
-from atelier.api import Body, api_route, parse
+from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
 from atelier.till import returns, services
+from atelier.till.models import Return, SaleLine
 
 
 class SaleLineBody(Body):
@@ -15,7 +16,7 @@ class SaleLineBody(Body):
 
     scan: str
     price_cents: int | None = None
-    discount_reason: str = ""
+    discount_reason: str = sized(SaleLine.discount_reason, "")
 
 
 class SaleBody(Body):
@@ -31,7 +32,7 @@ class ReturnBody(Body):
     """``POST /returns``: restock true puts it back in the shop, false writes it off."""
 
     scan: str
-    reason: str
+    reason: str = sized(Return.reason)
     restock: bool = True
 
 

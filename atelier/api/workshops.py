@@ -6,15 +6,16 @@ from typing import Literal
 from flask import jsonify
 from flask_login import current_user
 
-from atelier.api import Body, api_route, parse
+from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
 from atelier.workshops import attendance, rules, services
+from atelier.workshops.models import Workshop
 
 
 class WorkshopRequest(Body):
     """A new workshop."""
 
-    title: str
+    title: str = sized(Workshop.title)
     kind: Literal["vocational", "life_skills", "parenting"]
     site: str
     programme: str

@@ -9,6 +9,7 @@ from atelier import nav
 from atelier.auth import services as auth_services
 from atelier.auth.forms import UserForm
 from atelier.authz import roles_required
+from atelier.db import db_int
 from atelier.extensions import db
 from atelier.forms import attempt, submit
 from atelier.org import services
@@ -146,6 +147,6 @@ AUDIT_PAGE = 100
 @roles_required()
 def audit_log():
     """The latest audit entries, newest first, 100 a page."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=db_int), 1)
     entries = services.audit_page(page, AUDIT_PAGE)
     return render_template("org/audit.html", entries=entries, page=page, page_size=AUDIT_PAGE)

@@ -21,6 +21,7 @@ from flask_login import current_user
 from atelier import audit, nav
 from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
+from atelier.db import db_int
 from atelier.errors import DomainError, Invalid, NotFound
 from atelier.extensions import db
 from atelier.forms import script_wants_json, submit, submit_json
@@ -96,7 +97,7 @@ def _saved_message(logged) -> str:
 
 def _saved_entry():
     """The entry just saved (for the 'print labels now' offer), if it is the user's."""
-    entry_id = request.args.get("saved", type=int)
+    entry_id = request.args.get("saved", type=db_int)
     if not entry_id:
         return None
     try:
@@ -128,7 +129,7 @@ def labels_pdf():
     """Label sheet for an entry (``entry``), one piece (``item``) or a day (``site``+``day``)."""
     grid = _grid_args()
     if request.args.get("entry"):
-        entry = services.get_entry(current_user, request.args.get("entry", type=int) or 0)
+        entry = services.get_entry(current_user, request.args.get("entry", type=db_int) or 0)
         pieces = item_services.items_of_entry(entry)
     elif request.args.get("item"):
         pieces = item_services.items_for_labels(current_user, [request.args["item"]])
@@ -140,8 +141,8 @@ def labels_pdf():
 
 def _grid_args() -> labels.Grid:
     """Columns and rows from the query string (default 3×8)."""
-    columns = request.args.get("columns", 3, type=int)
-    rows = request.args.get("rows", 8, type=int)
+    columns = request.args.get("columns", 3, type=db_int)
+    rows = request.args.get("rows", 8, type=db_int)
     errors = labels.check_grid(columns, rows)
     if errors:
         raise Invalid(_("The label grid is not valid."), errors)

@@ -77,10 +77,14 @@ def today() -> date:
 def check_period(period: str) -> str:
     """A valid ``YYYY-MM`` or a 400 naming it."""
     try:
-        parse_period(period)
+        first = parse_period(period)
     except ValueError:
         raise Invalid(_("Write the month as YYYY-MM."),
                       {"period": _("Write the month as YYYY-MM.")}) from None
+    if not rules.FIRST_YEAR <= first.year <= rules.LAST_YEAR:  # 9999-12 has no next month
+        why = _("Choose a month from %(first)s to %(last)s.", first=f"{rules.FIRST_YEAR}-01",
+                last=f"{rules.LAST_YEAR}-12")
+        raise Invalid(why, {"period": why})
     return period
 
 
@@ -117,7 +121,8 @@ def parse_rates(given: dict) -> dict[str, str]:
             try:
                 parse_rate(text)
             except MoneyError:
-                errors[code] = _("Give the rate as a positive number, like 4.9770.")
+                errors[code] = _("Give the rate as a positive number with at most 6 digits "
+                                 "before and after the point, like 4.9770.")
             else:
                 clean[code] = text.strip()
     if errors:

@@ -3,11 +3,13 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from atelier import audit
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
+from atelier.errors import Invalid
 from atelier.extensions import db
 from atelier.production.models import Item, ItemEvent
 from atelier.till.ledger import LineSpec, sell
@@ -22,31 +24,35 @@ def handle_event(event: dict, now: datetime | None = None) -> str:
     """Apply a verified Stripe event once; returns what happened (``duplicate`` on replays).
 
     The StripeEvent row is inserted in the same transaction as the effect: a replay,
-    even a concurrent one, hits the unique event id and changes nothing.
+    even a concurrent one, hits the unique event id and changes nothing. An event of an odd
+    shape is refused (400) before that row is written: it is not marked processed, so the
+    well-formed event, should Stripe send it, still takes effect.
     """
     now = now or utcnow()
-    if _already_handled(event):
+    try:
+        session = rules.session_event(event)
+    except ValueError:
+        raise Invalid(_("This Stripe event is not shaped as expected."), code="bad_event") from None
+    if _already_handled(event, session.type):
         return "duplicate"
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    obj = data.get("object") if isinstance(data.get("object"), dict) else {}
-    action = rules.event_action(event.get("type", ""), obj.get("payment_status"))
-    order = _order_for(obj) if action != "ignore" else None
+    action = rules.event_action(session.type, session.payment_status)
+    order = _order_for(session) if action != "ignore" else None
     if order is None:
         return "ignored"
     if action == "fulfil":
-        return fulfil(order, obj.get("payment_intent"), now)
+        return fulfil(order, session.payment_intent, now)
     if action == "hold":
         order.expires_at = max(order.expires_at, now + rules.ASYNC_PAYMENT_HOLD)
-        order.stripe_payment_intent = obj.get("payment_intent") or order.stripe_payment_intent
+        order.stripe_payment_intent = session.payment_intent or order.stripe_payment_intent
         return "awaiting_payment"
     if action == "fail":
         return release(order, "failed", now)
     return release(order, "expired", now)
 
 
-def _already_handled(event: dict) -> bool:
+def _already_handled(event: dict, kind: str) -> bool:
     """Insert the event's row; True if it was there already (a replay)."""
-    db.session.add(StripeEvent(event_id=event["id"][:255], type=str(event.get("type", ""))[:64]))
+    db.session.add(StripeEvent(event_id=event["id"][:255], type=kind[:64]))
     try:
         db.session.flush()  # the first write of the transaction: nothing else to undo
     except IntegrityError:
@@ -55,12 +61,11 @@ def _already_handled(event: dict) -> bool:
     return False
 
 
-def _order_for(obj: dict) -> Order | None:
+def _order_for(session: rules.SessionEvent) -> Order | None:
     """The order of a Checkout Session (by session id, else metadata), locked for update."""
-    reference = (obj.get("metadata") or {}).get("order_id")
-    where = Order.stripe_session_id == obj.get("id")
-    if isinstance(reference, str):
-        where = sa.or_(where, Order.reference == reference)
+    where = Order.stripe_session_id == session.session_id
+    if session.reference is not None:
+        where = sa.or_(where, Order.reference == session.reference)
     return db.session.scalar(sa.select(Order).where(where).with_for_update())
 
 

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 #: how long checkout holds the pieces: Stripe's shortest session life
@@ -91,3 +92,51 @@ def event_action(event_type: str, payment_status: str | None) -> str:
     if event_type == "checkout.session.expired":
         return "release"
     return "ignore"
+
+
+#: the Checkout Session events we act on (any other type is acknowledged and ignored)
+SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
+                  "checkout.session.async_payment_failed", "checkout.session.expired")
+#: Stripe ids and references are short; our columns hold 255 characters
+MAX_STRIPE_TEXT = 255
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """What we read from a Stripe event: its type and, for a session event, the session."""
+
+    type: str
+    session_id: str | None = None
+    reference: str | None = None
+    payment_status: str | None = None
+    payment_intent: str | None = None
+
+
+def _text(value, what: str, *, required: bool = False) -> str | None:
+    """A short string, or None when absent; ValueError for any other shape."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_STRIPE_TEXT:
+        raise ValueError(f"{what} is not a short string")
+    return value
+
+
+def session_event(event: dict) -> SessionEvent:
+    """Read a verified event; ValueError if it is not shaped as Stripe documents it.
+
+    Only the session events we act on are read further than their type: Stripe sends many
+    kinds, and an odd object in one we ignore does not concern us."""
+    kind = _text(event.get("type"), "type", required=True)
+    if kind not in SESSION_EVENTS:
+        return SessionEvent(kind)
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise ValueError("data.object is not an object")
+    metadata = obj.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise ValueError("metadata is not an object")
+    return SessionEvent(kind, _text(obj.get("id"), "id", required=True),
+                        _text((metadata or {}).get("order_id"), "metadata.order_id"),
+                        _text(obj.get("payment_status"), "payment_status"),
+                        _text(obj.get("payment_intent"), "payment_intent"))

@@ -28,11 +28,11 @@ def parse_hours(text: str) -> int:
         raise RuleError("hours are a number such as 2.5") from None
     if not hours.is_finite():
         raise RuleError("hours are a number such as 2.5")
+    if not 0 < hours <= MAX_CENTIHOURS // 100:  # first: 1e999999 * 100 would overflow
+        raise RuleError("more than 0 and at most 12")
     centi = hours * 100
     if centi != centi.to_integral_value():
         raise RuleError("at most two decimals")
-    if not 0 < centi <= MAX_CENTIHOURS:
-        raise RuleError("more than 0 and at most 12")
     return int(centi)
 
 
