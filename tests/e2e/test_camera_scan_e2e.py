@@ -26,6 +26,12 @@ LIVE_TRACKS = ("() => window.__streams.flatMap((s) => s.getTracks())"
                ".filter((t) => t.readyState === 'live').length")
 
 
+def wait_for_live_tracks(page, count: int) -> None:
+    """Wait (up to the page's timeout) until exactly ``count`` camera tracks are live: a
+    camera is stopped, or started, by the page's script a moment after what triggers it."""
+    page.wait_for_function(f"() => ({LIVE_TRACKS})() === {count}")
+
+
 @contextmanager
 def camera_page(browser, live_server, tmp_path, text: str, user):
     """A phone page signed in as ``user`` whose (fake) camera shows a QR code of ``text``."""
@@ -80,7 +86,7 @@ def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
         screenshot(page, "shipment-phone-camera")
         page.get_by_role("button", name="Stop camera").click()
         expect(page.locator(".camera-box")).to_be_hidden()
-        assert page.evaluate(LIVE_TRACKS) == 0
+        wait_for_live_tracks(page, 0)
         assert page.js_errors == []
 
 
@@ -111,7 +117,7 @@ def test_a_return_by_camera_fills_the_scan_and_waits_for_the_reason(
         page.get_by_role("button", name="Camera").click()
         expect(page.get_by_label("Scan the piece")).to_have_value(url, timeout=20_000)
         expect(page.locator(".camera-box")).to_be_hidden()
-        assert page.evaluate(LIVE_TRACKS) == 0
+        wait_for_live_tracks(page, 0)
         expect(page.get_by_label("Why did it come back?")).to_be_focused()
         page.keyboard.type("Wrong size")
         page.on("dialog", lambda dialog: dialog.accept())
@@ -134,11 +140,11 @@ def test_building_a_shipment_by_camera_adds_a_line_once(browser, live_server, wo
         expect(page.get_by_role("status").filter(has_text="Added")).to_contain_text(url)
         page.wait_for_timeout(1500)  # the same tag stays in view: still one line
         expect(scans).to_have_value(url + "\n")
-        assert page.evaluate(LIVE_TRACKS) == 1
+        wait_for_live_tracks(page, 1)
         page.evaluate("""() => {
           Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
           document.dispatchEvent(new Event("visibilitychange"));
         }""")
         expect(page.locator(".camera-box")).to_be_hidden()
-        assert page.evaluate(LIVE_TRACKS) == 0
+        wait_for_live_tracks(page, 0)
         assert page.js_errors == []
