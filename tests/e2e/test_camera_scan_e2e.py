@@ -4,63 +4,15 @@ As in test_till_camera_e2e: Chromium plays a Y4M file showing a QR tag as its ca
 reads it with the self-hosted barcode-detector polyfill under each page's CSP.
 """
 
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, screenshot, sign_in_page
-from tests.e2e.test_till_camera_e2e import VENDOR, write_y4m
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_till_camera_e2e import camera_page, wait_for_live_tracks
 from tests.factories import make_item, make_sale, make_shipment
 
 pytestmark = pytest.mark.e2e
-
-#: records every camera stream the page opens, so a test can see that each one was stopped
-TRACK_STREAMS = """
-window.__streams = [];
-const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = (constraints) =>
-  original(constraints).then((stream) => { window.__streams.push(stream); return stream; });
-"""
-LIVE_TRACKS = ("() => window.__streams.flatMap((s) => s.getTracks())"
-               ".filter((t) => t.readyState === 'live').length")
-
-
-def wait_for_live_tracks(page, count: int) -> None:
-    """Wait (up to the page's timeout) until exactly ``count`` camera tracks are live: a
-    camera is stopped, or started, by the page's script a moment after what triggers it."""
-    page.wait_for_function(f"() => ({LIVE_TRACKS})() === {count}")
-
-
-@contextmanager
-def camera_page(browser, live_server, tmp_path, text: str, user):
-    """A phone page signed in as ``user`` whose (fake) camera shows a QR code of ``text``."""
-    if not (VENDOR / "barcode-detector" / "ponyfill.js").exists():
-        pytest.skip("static/vendor is missing: run `make assets` (npm ci, then "
-                    "python -m atelier.assets)")
-    video = tmp_path / "qr.y4m"
-    write_y4m(video, text)
-    # a browser of its own: the fake camera is chosen when Chromium starts
-    launched = browser.browser_type.launch(
-        executable_path=CHROMIUM,
-        args=[*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream",
-              "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
-    try:
-        context = launched.new_context(base_url=live_server, locale="en-GB",
-                                       permissions=["camera"], **VIEWPORTS["phone"])
-        context.set_default_timeout(15_000)
-        context.add_init_script(TRACK_STREAMS)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-        page.js_errors = errors
-        sign_in_page(page, user)
-        yield page
-        context.close()
-    finally:
-        launched.close()
-
 
 def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
     """Camera on the shipment page: the piece in view is received ("1 of 2 received"), the

@@ -6,22 +6,12 @@ from playwright.sync_api import expect
 
 from atelier.production.models import Item, ProductionEntry
 from tests.e2e.conftest import screenshot, sign_in_page
+from tests.e2e.test_production_tablet import fill_three_totes
 from tests.factories import make_user, sync_item_seq
 
 pytestmark = pytest.mark.e2e
 
 WAITING = "Saved on this tablet; will send when the connection is back."
-
-
-def _fill_three_totes(page) -> None:
-    """Elena, tote bag, three pieces."""
-    page.goto("/atelier/production")
-    page.locator("label.maker-tile", has_text="Elena").click()
-    page.locator("label.product-tile", has_text="Tote bag").click()
-    more = page.get_by_role("button", name="One more")
-    more.click()
-    more.click()
-    expect(page.get_by_label("How many")).to_have_value("3")
 
 
 def _counts(db) -> tuple[int, int]:
@@ -44,7 +34,7 @@ def test_a_save_without_connection_is_kept_and_sent_when_it_is_back(tablet, worl
     """Offline at Save: the tablet says it kept the entry; back online it is sent, once."""
     sync_item_seq(world.sites["ORA"])
     sign_in_page(tablet, world.users["supervisor"])
-    _fill_three_totes(tablet)
+    fill_three_totes(tablet)
     tablet.context.set_offline(True)
     tablet.get_by_role("button", name="Save pieces").click()
     status = tablet.locator("[data-role=outbox-status]")
@@ -67,7 +57,7 @@ def test_a_retry_after_the_server_saved_it_creates_nothing(tablet, world, db):
     sends it again (on the next page load) with the same client_id: still three pieces."""
     sync_item_seq(world.sites["ORA"])
     sign_in_page(tablet, world.users["supervisor"])
-    _fill_three_totes(tablet)
+    fill_three_totes(tablet)
 
     def lose_the_answer(route):
         if route.request.method != "POST":
@@ -94,7 +84,7 @@ def test_a_kept_entry_is_never_sent_under_another_user(tablet, world, db):
     sync_item_seq(world.sites["ORA"])
     colleague = make_user("supervisor", sites=[world.sites["ORA"]])
     sign_in_page(tablet, world.users["supervisor"])
-    _fill_three_totes(tablet)
+    fill_three_totes(tablet)
     context = tablet.context
     context.set_offline(True)
     tablet.get_by_role("button", name="Save pieces").click()

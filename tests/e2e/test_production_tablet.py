@@ -28,18 +28,25 @@ def _qr_texts(pdf: bytes) -> list[str]:
     return texts
 
 
+def fill_three_totes(page):
+    """Open the production page, tap Elena, the tote bag and "One more" twice (3 pieces);
+    returns the "One more" button."""
+    page.goto("/atelier/production")
+    page.locator("label.maker-tile", has_text="Elena").click()
+    page.locator("label.product-tile", has_text="Tote bag").click()
+    more = page.get_by_role("button", name="One more")
+    more.click()
+    more.click()
+    expect(page.get_by_label("How many")).to_have_value("3")
+    return more
+
+
 def test_log_three_pieces_and_print_their_labels(tablet, world, db):
     """Tap the maker, the product, + twice, save; the label PDF has their three QR codes."""
     sync_item_seq(world.sites["ORA"])
     give_photo(world.tote)
     sign_in_page(tablet, world.users["supervisor"])
-    tablet.goto("/atelier/production")
-    tablet.locator("label.maker-tile", has_text="Elena").click()
-    tablet.locator("label.product-tile", has_text="Tote bag").click()
-    more = tablet.get_by_role("button", name="One more")
-    more.click()
-    more.click()
-    expect(tablet.get_by_label("How many")).to_have_value("3")
+    more = fill_three_totes(tablet)
     box = more.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 48
     screenshot(tablet, "production-tablet-form")
