@@ -86,6 +86,8 @@ def test_the_coordinator_cannot_disable_herself(app, db, world):
     assert b"You cannot disable your own account." in response.data
     assert db.session.get(User, admin.id).is_enabled
     assert _admin(app, world).get("/admin/users").status_code == 200
+    own_page = _admin(app, world).get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "Disable account" not in own_page  # not offered at all
 
 
 def test_moving_a_supervisor_changes_whose_records_she_reads(app, db, world):
