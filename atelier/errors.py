@@ -57,6 +57,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def script_wants_json() -> bool:
+    """A page's own script asking for JSON rather than a page (``Accept``), such as the
+    tablet's outbox; a browser loading a page asks for HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     """The documented JSON error shape."""
     body = {"code": code, "message": message}
@@ -85,7 +92,9 @@ def register_errorhandlers(app) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        if wants_json():
+        # a script posting a page's form (the outbox) must tell "refused" (e.g. not her site
+        # any more: never retry) from "no answer" (retry), so a refusal is JSON for it too
+        if wants_json() or script_wants_json():
             return json_error(exc)
         db.session.rollback()  # a refused call changes nothing
         return render_template("error.html", status=exc.status, message=exc.message), exc.status

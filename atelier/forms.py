@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from flask import flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
@@ -63,13 +63,6 @@ def attempt(action: Callable, success_message, redirect_to, on_error=flash_error
     db.session.commit()
     flash(message, "success")
     return redirect(target)
-
-
-def script_wants_json() -> bool:
-    """True when a page's own script posts the page's form and asks for JSON (the tablet's
-    outbox); a browser posting the form without JavaScript asks for HTML."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.method == "POST" and best == "application/json"
 
 
 def submit_json(form, action: Callable, success_message, redirect_to, invalid_message: str):

@@ -87,6 +87,17 @@ def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client,
     assert f"/atelier/labels.pdf?entry={entry.id}" in page
 
 
+def test_an_entry_for_a_site_no_longer_hers_is_refused_in_json(client, world, ora, db):
+    """Kept on the tablet for Oradea, sent after she was moved: a JSON 403, so the outbox
+    drops it with the reason instead of retrying for ever; a browser still gets a page."""
+    sign_in(client, world.users["supervisor"])
+    refused = client.post("/atelier/production?site=BUC", data=_form(world), headers=JSON)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
+    page = client.get("/atelier/production?site=BUC", headers={"Accept": "text/html"})
+    assert page.status_code == 403 and page.mimetype == "text/html"
+    assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 0
+
+
 def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, ora, db):
     """The answer was lost, the tablet sends again with the same client_id: still 3 pieces."""
     sign_in(client, world.users["supervisor"])

@@ -22,9 +22,9 @@ from atelier import audit, nav
 from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
 from atelier.db import db_int
-from atelier.errors import DomainError, Invalid, NotFound
+from atelier.errors import DomainError, Invalid, NotFound, script_wants_json
 from atelier.extensions import db
-from atelier.forms import script_wants_json, submit, submit_json
+from atelier.forms import submit, submit_json
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.forms import ProductionForm
@@ -72,7 +72,7 @@ def production():
         return url_for("production.production", site=site.code,
                        day=logged[0].made_on.isoformat(), saved=logged[0].id)
 
-    if script_wants_json():  # the tablet's outbox (production.js) sending a kept entry
+    if request.method == "POST" and script_wants_json():  # the outbox sending a kept entry
         return submit_json(form, save, _saved_message, saved_page,
                            _("The pieces could not be saved."))
     done = submit(form, save, _saved_message, saved_page)
