@@ -1,5 +1,6 @@
 """API: public checkout and the Stripe webhook, against a fake Stripe on loopback."""
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -307,3 +308,40 @@ def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fa
         db.session.expire_all()
         status = db.session.get(Item, item.id).status
         assert status == ("reserved" if outcome[0] == 201 else "sold")
+
+
+def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(client, world, db,
+                                                                       fake_stripe):
+    """Two pieces sent back by post, taken back on the online shop's returns page: the buyer
+    gets each line's price back through Stripe, once per line. While Stripe is down the piece
+    is still taken back, and the page says to refund by hand in Stripe's dashboard."""
+    from atelier.audit import AuditEntry
+    from tests.conftest import sign_in
+
+    order, items = _checked_out(client, world, db, count=2)
+    assert deliver(client, completed(order, payment_intent="pi_paid")).json["result"] == "sold"
+    lines = {i.id: db.session.scalar(sa.select(SaleLine).where(SaleLine.item_id == i.id))
+             for i in items}
+    sign_in(client, world.users["admin"])
+
+    def send_back(item):
+        return client.post("/till/WEB/returns", data={
+            "scan": item.code, "reason": "Too small", "outcome": "restock"},
+            follow_redirects=True).get_data(as_text=True)
+
+    fake_stripe.failing = True
+    down = send_back(items[0])
+    assert "pay €15.00 back to the buyer in Stripe" in down and "back in stock" in down
+    assert db.session.get(Item, items[0].id).status == "in_shop"
+    assert fake_stripe.refunds == []
+    fake_stripe.failing = False
+    fake_stripe.requests.clear()
+    up = send_back(items[1])
+    assert "back in stock" in up and "Stripe did not take" not in up
+    line = lines[items[1].id]
+    assert [(r["params"]["payment_intent"], r["params"]["amount"], r["idempotency_key"])
+            for r in fake_stripe.requests if r["path"] == "/v1/refunds"] == [
+        ("pi_paid", str(line.price_cents), f"refund-line-{line.id}")]
+    outcomes = [json.loads(e.details)["online_refund"] for e in db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "till.return").order_by(AuditEntry.id))]
+    assert outcomes == ["failed", "sent"]

@@ -88,3 +88,8 @@ class Return(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     sale_line: Mapped[SaleLine] = relationship(lazy="joined")
+
+    #: for a piece sold online, set by the return: ``"sent"`` when Stripe paid the buyer
+    #: back, ``"failed"`` when someone must do it in Stripe's dashboard (not stored: the
+    #: audit entry of the return keeps it)
+    online_refund = None

@@ -59,10 +59,33 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
                              else "written_off", site_id=line.sale.site_id, user_id=user.id,
                              note=reason[:200]))
     db.session.flush()
+    refund_id = None
+    if line.sale.channel == "online":
+        returned.online_refund, refund_id = _refund_online(line)
     audit.record("till.return", returned, user=user, item=item.code,
-                 refund_cents=line.price_cents, currency=line.currency, restock=restock)
+                 refund_cents=line.price_cents, currency=line.currency, restock=restock,
+                 online_refund=returned.online_refund, refund_id=refund_id)
     db.session.expire(item)
     return returned
+
+
+def _refund_online(line: SaleLine) -> tuple[str, str | None]:
+    """Pay an online buyer back what this line cost, through Stripe: ("sent", refund id),
+    or ("failed", None) when Stripe cannot be reached or has no payment to refund. The
+    piece is back either way, so the return is kept; a failed refund is done by hand. One
+    refund per sale line, however often it is tried: the idempotency key is the line's."""
+    from atelier.webshop import gateway
+    from atelier.webshop.models import Order
+
+    order = db.session.get(Order, line.sale.order_id) if line.sale.order_id else None
+    if order is None or not order.stripe_payment_intent:
+        return "failed", None
+    try:
+        return "sent", gateway.refund(order.stripe_payment_intent, f"refund-line-{line.id}",
+                                      {"order_id": order.reference, "item": line.item.code},
+                                      amount_cents=line.price_cents)
+    except gateway.PaymentProviderError:
+        return "failed", None
 
 
 def return_json(returned: Return) -> dict:

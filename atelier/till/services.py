@@ -71,13 +71,14 @@ class NotSellable(Conflict):
     code = "not_available"
 
 
-def shop_for(user, code: str) -> Site:
-    """The shop with this code, if the user works there (admins everywhere)."""
+def shop_for(user, code: str, kinds: tuple[str, ...] = ("shop",)) -> Site:
+    """The shop with this code, if the user works there (admins everywhere). Returns are
+    also taken for the online shop (``kinds`` with ``webshop``): its pieces come back by post."""
     code = (code or "").upper()
     # the user's sites are loaded with the user: no query for the staff of the shop
     site = next((s for s in user.sites if s.code == code), None) if user.role == "shop" else None
     site = site or db.session.scalar(sa.select(Site).where(Site.code == code))
-    if site is None or site.kind != "shop":
+    if site is None or site.kind not in kinds:
         raise NotFound(_("No such shop."))
     require_site(user, site.id)
     return site

@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -28,9 +29,13 @@ nav.register("till.choose", _l("Till"), ["shop"], order=30, icon="till")
 nav.register("till.returns_choose", _l("Returns"), ["shop"], order=32, icon="return")
 
 
-def _choose(endpoint: str):
+#: where pieces are taken back: the shops, and the online shop (returned by post)
+RETURN_SITES = ("shop", "webshop")
+
+
+def _choose(endpoint: str, kinds: tuple[str, ...] = ("shop",)):
     """One shop: go straight to it; several: let the user pick."""
-    shops = sites_of_kind(current_user, ("shop",))
+    shops = sites_of_kind(current_user, kinds)
     if len(shops) == 1:
         return redirect(url_for(endpoint, code=shops[0].code))
     return render_template("till/choose.html", shops=shops, endpoint=endpoint)
@@ -47,7 +52,7 @@ def choose():
 @roles_required("shop")
 def returns_choose():
     """Pick the shop taking a piece back."""
-    return _choose("till.take_return")
+    return _choose("till.take_return", RETURN_SITES)
 
 
 @bp.route("/<code>")
@@ -115,7 +120,7 @@ def receipt(code: str, sale_id: int):
 @roles_required("shop")
 def take_return(code: str):
     """Scan a sold piece, say why, and restock it or write it off."""
-    shop = services.shop_for(current_user, code)
+    shop = services.shop_for(current_user, code, RETURN_SITES)
     form = ReturnForm()
     done = submit(form, lambda: returns.record_return(
         current_user, form.scan.data, form.reason.data, form.outcome.data == "restock",
@@ -127,6 +132,9 @@ def _returned_message(returned) -> str:
     """What the shop is told after a return: where the piece went and the refund."""
     done = returns.return_json(returned)
     amount = money(done["refund_cents"], done["currency"])
+    if returned.online_refund == "failed":
+        flash(_("Stripe did not take the refund: pay %(amount)s back to the buyer in Stripe's "
+                "dashboard.", amount=amount), "warning")
     if done["status"] == "in_shop":
         return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
                  amount=amount)
