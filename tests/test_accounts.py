@@ -78,6 +78,21 @@ def test_an_enabled_account_signs_in_again(app, db, world):
     assert changes[-2:] == ["users.disable", "users.enable"]
 
 
+def test_a_phone_signed_in_before_disabling_stays_signed_out_after_enabling(app, db, world):
+    """Her phone was taken, so the coordinator disabled her account; enabling it again (for
+    her new phone) must not sign the old phone back in."""
+    maker = world.users["beneficiary"]
+    old_phone = app.test_client()
+    sign_in(old_phone, maker)
+    assert old_phone.get("/me/earnings").status_code == 200
+    admin = _admin(app, world)
+    admin.post(f"/admin/users/{maker.id}/disable")
+    admin.post(f"/admin/users/{maker.id}/enable")
+    assert db.session.get(User, maker.id).is_enabled
+    assert old_phone.get("/me/earnings").status_code == 302  # to the sign-in page
+    assert _signs_in(app, maker.username, PASSWORD)
+
+
 def test_the_coordinator_cannot_disable_herself(app, db, world):
     """Locking the only coordinator out is refused with a clear message."""
     admin = world.users["admin"]

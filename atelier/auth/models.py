@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     #: the language the user chose; None means follow the browser
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: moves on each time the account is disabled: sessions signed in before stay ended
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -59,8 +61,10 @@ class User(UserMixin, db.Model):
 
     @property
     def session_key(self) -> str:
-        """A short fingerprint of the password hash (not the hash itself)."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """A short fingerprint of the password hash (not the hash itself) and the session
+        epoch: a new password, or disabling the account, ends the sessions opened before."""
+        text = f"{self.password_hash}:{self.session_epoch}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
     def site_ids(self) -> set[int]:

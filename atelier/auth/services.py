@@ -185,11 +185,14 @@ def revoke_all_tokens(user: User) -> int:
 
 def disable_user(user: User, *, actor=None, reason: str = "coordinator") -> User:
     """Sign the person out everywhere and keep her out: tokens revoked, sessions refused
-    (the session loader reads ``is_enabled``). Nobody may lock herself out."""
+    (the session loader reads ``is_enabled``), and ended for good (a new session epoch: a
+    phone signed in before stays signed out when the account is enabled again). Nobody may
+    lock herself out."""
     if actor is not None and actor.id == user.id:
         raise Conflict(_("You cannot disable your own account."), {"user": "yourself"})
     was_enabled = user.is_enabled
     user.is_enabled = False
+    user.session_epoch = (user.session_epoch or 0) + 1
     revoked = revoke_all_tokens(user)
     if was_enabled or revoked:
         audit.record("users.disable", user, user=actor, reason=reason, tokens_revoked=revoked)
