@@ -212,7 +212,8 @@ def test_a_small_site_cannot_be_worked_out_from_the_total_in_exports_or_charts()
                                result=result, remarks="", pillar="Wages", label=f"paid {site}",
                                is_total=site is None)
 
-    report = SimpleNamespace(rows=[row(None, 8), row(1, 6), row(2, 2)])
+    report = SimpleNamespace(rows=[row(None, 8), row(1, 6), row(2, 2)],
+                             results=SimpleNamespace(cells={}))
     assert [r[3] for r in exports.table(report, suppress=True)] == ["8", "*", "<5"]
     assert [r[3] for r in exports.table(report)] == ["8", "6", "2"]
     [chart] = [c for c in charts.target_charts(report, suppress=True) if c.key == "makers_paid"]

@@ -28,8 +28,12 @@ def results_shown(report, suppress: bool = False) -> list[str]:
         return (row.site.id if row.site else None,
                 row.programme.id if row.programme else None)
 
-    hidden = {key: rules.hidden_cells({cell(r): r.result for r in report.rows if r.key == key},
-                                      suppress) for key in {r.key for r in report.rows}}
+    def hide(key: str) -> set:
+        on_show = {cell(r): r.result for r in report.rows if r.key == key}
+        every = {**on_show, **report.results.cells.get(key, {})}
+        return rules.hidden_cells(every, suppress, shown=on_show)
+
+    hidden = {key: hide(key) for key in {r.key for r in report.rows}}
     return [rules.display_value(row.key, row.result, suppress, cell(row) in hidden[row.key])
             for row in report.rows]
 

@@ -98,16 +98,39 @@ def also_hidden(siblings: dict, suppress: bool = True) -> set:
     return {keys[min(others)[1]]}
 
 
-def hidden_cells(cells: dict, suppress: bool = True) -> set:
-    """:func:`also_hidden` over one indicator's (site, programme) cells: the sites, the
-    programmes, and each site's programmes are groups of siblings."""
-    groups: dict = {}
-    for (site, programme), value in cells.items():
-        if site is None and programme is None:
-            continue
-        group = "sites" if programme is None else "programmes" if site is None else site
-        groups.setdefault(group, {})[(site, programme)] = value
-    return set().union(*(also_hidden(group, suppress) for group in groups.values()))
+def hidden_cells(cells: dict, suppress: bool = True, shown=None) -> set:
+    """The (site, programme) cells of one indicator to hide when suppressing: the small
+    ones, and enough others that none can be worked out by subtraction.
+
+    ``cells`` holds every cell with its value ((None, None) is the total); ``shown`` the
+    cells on show (all by default; an export shows only the rows with targets). Each site
+    is the sum of its programmes, each programme of its sites, and the total of either; in
+    each such sum, a hidden cell may not be the only figure left unknown, so one more (the
+    smallest other above zero, never the total) is hidden, until no sum gives one away.
+    """
+    if not suppress:
+        return set()
+    shown = set(cells) if shown is None else set(shown)
+    hidden = {c for c in shown if 0 < cells[c] < SMALL_COUNT}
+    sites = sorted({s for s, _p in cells if s is not None})
+    programmes = sorted({p for _s, p in cells if p is not None})
+    sums = [[(None, None), *((s, None) for s in sites)],
+            [(None, None), *((None, p) for p in programmes)]]
+    sums += [[(s, None), *((s, p) for p in programmes if (s, p) in cells)] for s in sites]
+    sums += [[(None, p), *((s, p) for s in sites if (s, p) in cells)] for p in programmes]
+    changed = True
+    while changed:
+        changed = False
+        for terms in sums:
+            unknown = [c for c in terms if c not in shown or c in hidden]
+            if len(unknown) != 1 or unknown[0] not in hidden:
+                continue
+            others = [c for c in terms if c in shown and c not in hidden
+                      and c != (None, None) and cells.get(c, 0) > 0]
+            if others:
+                hidden.add(min(others, key=lambda c: (cells[c], str(c))))
+                changed = True
+    return hidden
 
 
 def api_value(key: str, value: int) -> int | str:

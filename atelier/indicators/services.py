@@ -244,7 +244,8 @@ def breakdown(report: Report, suppress: bool = False) -> list[Breakdown]:
         lines = []
         cells = sorted((cell for cell in res.cells.get(key, {}) if cell != (None, None)),
                        key=lambda c: (c[0] is None, c[1] is not None, c[0] or 0, c[1] or 0))
-        hidden = rules.hidden_cells({c: res.value(key, *c) for c in cells}, suppress)
+        hidden = rules.hidden_cells({(None, None): res.value(key), **res.cells.get(key, {})},
+                                    suppress)
         for site_id, programme_id in cells:
             site, prog = site_by_id.get(site_id), prog_by_id.get(programme_id)
             if site and prog:
