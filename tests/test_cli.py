@@ -38,3 +38,33 @@ def _row_counts(db) -> dict:
     db.session.expire_all()
     return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
             for t in db.metadata.sorted_tables if t.name != "audit_entries"}
+
+
+def test_users_disable_enable_and_password_from_the_console(runner, db, world, app):
+    """On the server console: disable keeps her out (and ends her token), enable lets her
+    back in, a new password works and the old one does not; an unknown name is an error."""
+    from tests.conftest import bearer
+    from tests.factories import PASSWORD
+
+    shop = world.users["shop"]
+    headers = bearer(shop)
+    client = app.test_client()
+
+    def signs_in(password):
+        return app.test_client().post("/sign-in", data={
+            "username": shop.username, "password": password}).status_code == 302
+
+    result = runner.invoke(args=["users", "disable", shop.username])
+    assert result.exit_code == 0, result.output
+    assert not signs_in(PASSWORD)
+    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 401
+    assert runner.invoke(args=["users", "enable", shop.username]).exit_code == 0
+    assert signs_in(PASSWORD)
+    short = runner.invoke(args=["users", "password", shop.username, "--password", "short"])
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    changed = runner.invoke(args=["users", "password", shop.username,
+                                  "--password", "a new long password"])
+    assert changed.exit_code == 0, changed.output
+    assert signs_in("a new long password") and not signs_in(PASSWORD)
+    unknown = runner.invoke(args=["users", "disable", "nobody"])
+    assert unknown.exit_code != 0 and "No account named nobody" in unknown.output

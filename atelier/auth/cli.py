@@ -1,13 +1,38 @@
-"""CLI: ``flask users create``."""
+"""CLI: ``flask users create | disable | enable | password`` (the same use cases as the
+coordinator's account pages, for a server console)."""
+
+from collections.abc import Callable
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from atelier.auth import services
+from atelier.auth.models import User
 from atelier.errors import DomainError
 from atelier.extensions import db
 
 cli = AppGroup("users", help="Manage user accounts.")
+
+
+def _run(action: Callable[[], str]) -> None:
+    """Do ``action`` and commit, echoing what it says; a refusal changes nothing and says why."""
+    try:
+        done = action()
+    except DomainError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from None
+    db.session.commit()
+    click.echo(done)
+
+
+def _account(username: str) -> User:
+    """The account with this username, or a clear error."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"No account named {username}.")
+    return user
 
 
 @cli.command("create")
@@ -19,11 +44,45 @@ cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--beneficiary", default=None, help="Maker code, for beneficiary accounts.")
 def create(username, role, password, sites, beneficiary):
     """Create a user account."""
-    try:
+    def action():
         user = services.create_user(username, password, role, list(sites), beneficiary)
-    except DomainError as exc:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-        raise click.ClickException(f"{exc.message} {details}".strip()) from None
-    db.session.commit()
-    click.echo(f"Created {user.username} ({user.role}).")
+        return f"Created {user.username} ({user.role})."
+    _run(action)
+
+
+@cli.command("disable")
+@click.argument("username")
+def disable(username):
+    """Sign an account out everywhere and keep it out (tokens revoked)."""
+    user = _account(username)
+
+    def action():
+        services.disable_user(user, reason="console")
+        return f"Disabled {user.username}: signed out everywhere."
+    _run(action)
+
+
+@cli.command("enable")
+@click.argument("username")
+def enable(username):
+    """Let a disabled account sign in again."""
+    user = _account(username)
+
+    def action():
+        services.enable_user(user)
+        return f"Enabled {user.username}."
+    _run(action)
+
+
+@cli.command("password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters (asked for if not given).")
+def password(username, password):
+    """Set a new password; the account's tokens and sessions end."""
+    user = _account(username)
+
+    def action():
+        services.reset_password(user, password)
+        return f"New password set for {user.username}; signed out everywhere."
+    _run(action)
