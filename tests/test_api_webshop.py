@@ -345,3 +345,13 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(client, 
     outcomes = [json.loads(e.details)["online_refund"] for e in db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == "till.return").order_by(AuditEntry.id))]
     assert outcomes == ["failed", "sent"]
+
+
+def test_a_completed_event_is_matched_by_the_order_reference_alone(client, world, db,
+                                                                   fake_stripe):
+    """A session event that names only our order reference (no session id) still sells."""
+    order, (item,) = _checked_out(client, world, db)
+    response = deliver(client, stripe_event("checkout.session.completed", None,
+                                            order.reference))
+    assert response.status_code == 200 and response.json["result"] == "sold"
+    assert db.session.get(Item, item.id).status == "sold"

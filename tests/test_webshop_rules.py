@@ -63,6 +63,14 @@ def test_basket_total_adds_the_priced_pieces_in_cents():
     assert rules.basket_total([]) == 0
 
 
+def test_a_session_event_without_a_session_id_is_still_read_by_its_order_reference():
+    """Stripe always sends the session id; an event without one is matched by metadata."""
+    event = {"type": "checkout.session.expired", "data": {"object": {
+        "metadata": {"order_id": "ref1"}}}}
+    assert rules.session_event(event) == rules.SessionEvent(
+        "checkout.session.expired", None, "ref1")
+
+
 def test_a_session_event_is_read_into_its_parts():
     """Session id, order reference, payment status and intent, as Stripe sends them."""
     event = {"type": "checkout.session.completed", "data": {"object": {
@@ -73,7 +81,7 @@ def test_a_session_event_is_read_into_its_parts():
 
 
 @pytest.mark.parametrize("obj", [[1], {"id": ["cs_1"]}, {"id": "cs_1", "metadata": "x"},
-                                 {"id": "cs_1", "metadata": {"order_id": 7}}, {},
+                                 {"id": "cs_1", "metadata": {"order_id": 7}},
                                  {"id": "cs_1", "payment_intent": {"id": "pi"}},
                                  {"id": "c" * 256}])
 def test_a_session_event_of_an_odd_shape_is_refused(obj):

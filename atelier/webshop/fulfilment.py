@@ -63,10 +63,12 @@ def _already_handled(event: dict, kind: str) -> bool:
 
 def _order_for(session: rules.SessionEvent) -> Order | None:
     """The order of a Checkout Session (by session id, else metadata), locked for update."""
-    where = Order.stripe_session_id == session.session_id
+    matches = [Order.stripe_session_id == session.session_id] if session.session_id else []
     if session.reference is not None:
-        where = sa.or_(where, Order.reference == session.reference)
-    return db.session.scalar(sa.select(Order).where(where).with_for_update())
+        matches.append(Order.reference == session.reference)
+    if not matches:
+        return None
+    return db.session.scalar(sa.select(Order).where(sa.or_(*matches)).with_for_update())
 
 
 def _claim(order: Order, now: datetime) -> set[int]:

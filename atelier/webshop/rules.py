@@ -136,7 +136,7 @@ def session_event(event: dict) -> SessionEvent:
     metadata = obj.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise ValueError("metadata is not an object")
-    return SessionEvent(kind, _text(obj.get("id"), "id", required=True),
+    return SessionEvent(kind, _text(obj.get("id"), "id"),
                         _text((metadata or {}).get("order_id"), "metadata.order_id"),
                         _text(obj.get("payment_status"), "payment_status"),
                         _text(obj.get("payment_intent"), "payment_intent"))
