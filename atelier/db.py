@@ -9,7 +9,6 @@ from sqlalchemy.types import TypeDecorator
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
-
 def db_int(text: str) -> int:
     """A query-string number the database can hold: ``request.args.get(name, type=db_int)``
     gives the default for ``?page=99999999999999999999`` instead of an overflow."""

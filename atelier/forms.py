@@ -58,11 +58,16 @@ def attempt(action: Callable, success_message, redirect_to, on_error=flash_error
         db.session.rollback()
         on_error(exc)
         return None
+    return redirect(_saved(result, success_message, redirect_to)[1])
+
+
+def _saved(result, success_message, redirect_to) -> tuple[str, str]:
+    """Commit what a page's call did and flash its message: (message, where to go next)."""
     message = success_message(result) if callable(success_message) else success_message
     target = redirect_to(result) if callable(redirect_to) else redirect_to
     db.session.commit()
     flash(message, "success")
-    return redirect(target)
+    return message, target
 
 
 def submit_json(form, action: Callable, success_message, redirect_to, invalid_message: str):
@@ -80,8 +85,5 @@ def submit_json(form, action: Callable, success_message, redirect_to, invalid_me
         result = action()
     except DomainError as exc:
         return json_error(exc)
-    message = success_message(result) if callable(success_message) else success_message
-    target = redirect_to(result) if callable(redirect_to) else redirect_to
-    db.session.commit()
-    flash(message, "success")
+    message, target = _saved(result, success_message, redirect_to)
     return jsonify(message=str(message), redirect=target)

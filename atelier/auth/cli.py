@@ -15,10 +15,10 @@ from atelier.extensions import db
 cli = AppGroup("users", help="Manage user accounts.")
 
 
-def _run(action: Callable[[], str]) -> None:
-    """Do ``action`` and commit, echoing what it says; a refusal changes nothing and says why."""
+def _run(action: Callable, done: str) -> None:
+    """Do ``action`` and commit, then say ``done``; a refusal changes nothing and says why."""
     try:
-        done = action()
+        action()
     except DomainError as exc:
         db.session.rollback()
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
@@ -44,10 +44,8 @@ def _account(username: str) -> User:
 @click.option("--beneficiary", default=None, help="Maker code, for beneficiary accounts.")
 def create(username, role, password, sites, beneficiary):
     """Create a user account."""
-    def action():
-        user = services.create_user(username, password, role, list(sites), beneficiary)
-        return f"Created {user.username} ({user.role})."
-    _run(action)
+    _run(lambda: services.create_user(username, password, role, list(sites), beneficiary),
+         f"Created {username} ({role}).")
 
 
 @cli.command("disable")
@@ -55,11 +53,8 @@ def create(username, role, password, sites, beneficiary):
 def disable(username):
     """Sign an account out everywhere and keep it out (tokens revoked)."""
     user = _account(username)
-
-    def action():
-        services.disable_user(user, reason="console")
-        return f"Disabled {user.username}: signed out everywhere."
-    _run(action)
+    _run(lambda: services.disable_user(user, reason="console"),
+         f"Disabled {username}: signed out everywhere.")
 
 
 @cli.command("enable")
@@ -67,11 +62,7 @@ def disable(username):
 def enable(username):
     """Let a disabled account sign in again."""
     user = _account(username)
-
-    def action():
-        services.enable_user(user)
-        return f"Enabled {user.username}."
-    _run(action)
+    _run(lambda: services.enable_user(user), f"Enabled {username}.")
 
 
 @cli.command("password")
@@ -81,8 +72,5 @@ def enable(username):
 def password(username, password):
     """Set a new password; the account's tokens and sessions end."""
     user = _account(username)
-
-    def action():
-        services.reset_password(user, password)
-        return f"New password set for {user.username}; signed out everywhere."
-    _run(action)
+    _run(lambda: services.reset_password(user, password),
+         f"New password set for {username}; signed out everywhere.")

@@ -29,7 +29,7 @@ def index():
     if done:
         return done
     # the coordinator's reminder that someone who left still awaits erasure
-    awaiting = current_user.role == "admin" and request.args.get("left") == "1"
+    awaiting = request.args.get("left") == "1" and services.may_erase(current_user)
     people = services.browse_beneficiaries(current_user, request.args.get("site") or None,
                                            awaiting_erasure=awaiting)
     page = render_template("people/index.html", people=people, form=form,

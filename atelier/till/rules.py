@@ -1,6 +1,8 @@
 """Pure rules for the till: why a piece cannot be sold here, and prices charged."""
 
 PAYMENT_METHODS = ("cash", "card")
+#: where pieces are taken back: the shops, and the online shop (its pieces come back by post)
+RETURN_SITE_KINDS = ("shop", "webshop")
 
 
 def unsellable_reason(status: str, item_site_id: int, shop_id: int) -> str | None:

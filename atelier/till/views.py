@@ -20,17 +20,13 @@ from atelier.extensions import db
 from atelier.formatting import money
 from atelier.forms import submit
 from atelier.stock.queries import sites_of_kind
-from atelier.till import returns, services
+from atelier.till import returns, rules, services
 from atelier.till.forms import ReturnForm
 
 bp = Blueprint("till", __name__, url_prefix="/till")
 
 nav.register("till.choose", _l("Till"), ["shop"], order=30, icon="till")
 nav.register("till.returns_choose", _l("Returns"), ["shop"], order=32, icon="return")
-
-
-#: where pieces are taken back: the shops, and the online shop (returned by post)
-RETURN_SITES = ("shop", "webshop")
 
 
 def _choose(endpoint: str, kinds: tuple[str, ...] = ("shop",)):
@@ -52,7 +48,7 @@ def choose():
 @roles_required("shop")
 def returns_choose():
     """Pick the shop taking a piece back."""
-    return _choose("till.take_return", RETURN_SITES)
+    return _choose("till.take_return", rules.RETURN_SITE_KINDS)
 
 
 @bp.route("/<code>")
@@ -120,7 +116,7 @@ def receipt(code: str, sale_id: int):
 @roles_required("shop")
 def take_return(code: str):
     """Scan a sold piece, say why, and restock it or write it off."""
-    shop = services.shop_for(current_user, code, RETURN_SITES)
+    shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
     form = ReturnForm()
     done = submit(form, lambda: returns.record_return(
         current_user, form.scan.data, form.reason.data, form.outcome.data == "restock",
