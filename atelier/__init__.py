@@ -68,8 +68,9 @@ def register_extensions(app: Flask) -> None:
     from atelier.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -121,6 +122,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """CLI groups: users, seed, and each area's own."""
     from atelier import seed
+
     app.cli.add_command(seed.seed_cli)
     for module in area_modules("cli"):
         app.cli.add_command(module.cli)

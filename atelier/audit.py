@@ -34,14 +34,16 @@ def record(action: str, entity=None, *, user=None, entity_type=None, entity_id=N
 
     One Core INSERT at once, after the session's pending changes (autoflush): it costs
     half of adding an entry to the unit of work, and every audited call pays it."""
-    values = entry(action, entity, user=user, entity_type=entity_type, entity_id=entity_id,
-                   **details)
+    values = entry(
+        action, entity, user=user, entity_type=entity_type, entity_id=entity_id, **details
+    )
     db.session.execute(INSERT, values)
     return values
 
 
-def entry(action: str, entity=None, *, user=None, entity_type=None, entity_id=None,
-          **details) -> dict:
+def entry(
+    action: str, entity=None, *, user=None, entity_type=None, entity_id=None, **details
+) -> dict:
     """The values of an audit entry, not written yet: who (default: the signed-in user),
     what, when and from where. :func:`record` writes one; a caller that writes its rows in
     one statement (the sale ledger) writes it with them."""

@@ -18,8 +18,10 @@ def camera_reader() -> dict | None:
     if not POLYFILL.exists():
         return None
     extend_csp("script-src", "'wasm-unsafe-eval'")
-    return {"polyfill_url": url_for("static", filename="vendor/barcode-detector/ponyfill.js"),
-            "wasm_url": url_for("static", filename="vendor/zxing-wasm/zxing_reader.wasm")}
+    return {
+        "polyfill_url": url_for("static", filename="vendor/barcode-detector/ponyfill.js"),
+        "wasm_url": url_for("static", filename="vendor/zxing-wasm/zxing_reader.wasm"),
+    }
 
 
 def register(app) -> None:

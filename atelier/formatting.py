@@ -36,8 +36,7 @@ def local_time(instant: datetime | None, tz_name: str, fmt: str = "short") -> st
     return dates.format_datetime(_aware(instant), fmt, tzinfo=zone(tz_name), locale=get_locale())
 
 
-def local_day(value: date | datetime | None, tz_name: str | None = None,
-              fmt: str = "d MMM") -> str:
+def local_day(value: date | datetime | None, tz_name: str | None = None, fmt: str = "d MMM") -> str:
     """A day (or the day an instant falls on in ``tz_name``): ``2 Mar`` (en), ``2 mar.`` (ro)."""
     if value is None:
         return MISSING
@@ -60,12 +59,19 @@ def percent(bp: int | None) -> str:
     """Basis points as a percentage: 2000 → ``20%`` (en), ``20 %`` (ro); 1250 → ``12.5%``."""
     if bp is None:
         return MISSING
-    return numbers.format_percent(Decimal(bp).scaleb(-4), locale=get_locale(),
-                                  decimal_quantization=False)
+    return numbers.format_percent(
+        Decimal(bp).scaleb(-4), locale=get_locale(), decimal_quantization=False
+    )
 
 
-FILTERS = {"money": money, "local_time": local_time, "local_day": local_day, "month": month,
-           "hours": hours, "percent": percent}
+FILTERS = {
+    "money": money,
+    "local_time": local_time,
+    "local_day": local_day,
+    "month": month,
+    "hours": hours,
+    "percent": percent,
+}
 
 
 def register(app) -> None:

@@ -78,8 +78,11 @@ def submit_json(form, action: Callable, success_message, redirect_to, invalid_me
     invalid input), nothing kept, so the script can tell "fix the form" from "try again".
     """
     if not form.validate_on_submit():
-        fields = {name: str(errors[0]) for name, errors in form.errors.items()
-                  if isinstance(errors, list) and errors}
+        fields = {
+            name: str(errors[0])
+            for name, errors in form.errors.items()
+            if isinstance(errors, list) and errors
+        }
         return json_error(Invalid(invalid_message, fields))
     try:
         result = action()

@@ -36,10 +36,26 @@ def entries_for(role: str | None) -> list[NavEntry]:
 
 #: icon names that exist in static/icons.svg (as ``#i-<name>``); the values are text fallbacks
 ICONS = {
-    "site": "🏠", "programme": "🎯", "user": "👤", "audit": "📜", "people": "👥",
-    "workshop": "🧵", "roll": "✅", "catalog": "🏷️", "production": "🪡", "labels": "🖨️",
-    "shipment": "📦", "stock": "🗃️", "till": "🛒", "return": "↩️", "orders": "🧾",
-    "wages": "💶", "earnings": "💰", "training": "📅", "indicators": "📊", "shop": "🛍️",
+    "site": "🏠",
+    "programme": "🎯",
+    "user": "👤",
+    "audit": "📜",
+    "people": "👥",
+    "workshop": "🧵",
+    "roll": "✅",
+    "catalog": "🏷️",
+    "production": "🪡",
+    "labels": "🖨️",
+    "shipment": "📦",
+    "stock": "🗃️",
+    "till": "🛒",
+    "return": "↩️",
+    "orders": "🧾",
+    "wages": "💶",
+    "earnings": "💰",
+    "training": "📅",
+    "indicators": "📊",
+    "shop": "🛍️",
 }
 
 

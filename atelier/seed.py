@@ -57,8 +57,9 @@ def get_or_create(model, lookup: dict, **values):
 def seed_foundation() -> dict:
     """Sites, programmes, the demo maker and one account per role."""
     sites = {
-        code: get_or_create(Site, {"code": code}, name=name, kind=kind, currency=currency,
-                            timezone=tz, city=city)
+        code: get_or_create(
+            Site, {"code": code}, name=name, kind=kind, currency=currency, timezone=tz, city=city
+        )
         for code, name, kind, currency, tz, city in SITES
     }
     programmes = {
@@ -66,17 +67,29 @@ def seed_foundation() -> dict:
     }
     elena = db.session.scalar(sa.select(Beneficiary).where(Beneficiary.display_name == "Elena"))
     if elena is None:
-        elena = Beneficiary(display_name="Elena", maker_code=new_maker_code(),
-                            site=sites["ORA"], programme=programmes["STEP"], birth_year=1988,
-                            gender="female", public_name_consent=True)
+        elena = Beneficiary(
+            display_name="Elena",
+            maker_code=new_maker_code(),
+            site=sites["ORA"],
+            programme=programmes["STEP"],
+            birth_year=1988,
+            gender="female",
+            public_name_consent=True,
+        )
         db.session.add(elena)
         db.session.flush()
     for username, role, site_codes in USERS:
         if db.session.scalar(sa.select(User.id).where(User.username == username)):
             continue
-        db.session.add(User(username=username, password_hash=hash_password(DEMO_PASSWORD),
-                            role=role, sites=[sites[c] for c in site_codes],
-                            beneficiary=elena if role == "beneficiary" else None))
+        db.session.add(
+            User(
+                username=username,
+                password_hash=hash_password(DEMO_PASSWORD),
+                role=role,
+                sites=[sites[c] for c in site_codes],
+                beneficiary=elena if role == "beneficiary" else None,
+            )
+        )
     db.session.flush()
     return {"sites": sites, "programmes": programmes, "elena": elena}
 

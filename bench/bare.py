@@ -13,8 +13,9 @@ from flask import Flask, jsonify, request
 import atelier.db  # noqa: F401 - the same SQLite pragmas as the app
 from bench.dbutil import normalise
 
-items = sa.table("items", sa.column("id"), sa.column("code"), sa.column("status"),
-                 sa.column("site_id"))
+items = sa.table(
+    "items", sa.column("id"), sa.column("code"), sa.column("status"), sa.column("site_id")
+)
 sites = sa.table("sites", sa.column("id"), sa.column("code"))
 
 
@@ -28,8 +29,9 @@ def create_bare_app(url: str | None = None) -> Flask:
     def scan(code):
         """One indexed read."""
         with engine.connect() as conn:
-            row = conn.execute(sa.select(items.c.id, items.c.status)
-                               .where(items.c.code == code)).first()
+            row = conn.execute(
+                sa.select(items.c.id, items.c.status).where(items.c.code == code)
+            ).first()
         if row is None:
             return jsonify(error="unknown"), 404
         return jsonify(code=code, status=row.status)
@@ -41,12 +43,21 @@ def create_bare_app(url: str | None = None) -> Flask:
         codes, shop = body["codes"], body["shop"]
         with engine.begin() as conn:
             rows = conn.execute(
-                sa.select(items.c.id).select_from(items.join(sites, sites.c.id == items.c.site_id))
-                .where(items.c.code.in_(codes), sites.c.code == shop)).all()
+                sa.select(items.c.id)
+                .select_from(items.join(sites, sites.c.id == items.c.site_id))
+                .where(items.c.code.in_(codes), sites.c.code == shop)
+            ).all()
             ids = [row.id for row in rows]
-            moved = conn.execute(
-                items.update().where(items.c.id.in_(ids), items.c.status == "in_shop")
-                .values(status="sold").returning(items.c.id)).all() if ids else []
+            moved = (
+                conn.execute(
+                    items.update()
+                    .where(items.c.id.in_(ids), items.c.status == "in_shop")
+                    .values(status="sold")
+                    .returning(items.c.id)
+                ).all()
+                if ids
+                else []
+            )
             if len(moved) != len(codes):
                 conn.rollback()
                 return jsonify(error="not available"), 409

@@ -25,9 +25,9 @@ BENCH_SETTINGS = {
 def normalise(url: str) -> str:
     """postgresql:// → the psycopg 3 driver SQLAlchemy needs."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -70,8 +70,9 @@ def fresh_database(url: str) -> None:
         return
     admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                             {"n": parsed.database})
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        )
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
@@ -109,21 +110,27 @@ def insert(conn, table, rows: list[dict], chunk: int = 5000) -> None:
         _copy(conn, table, rows)
         return
     for start in range(0, len(rows), chunk):
-        conn.execute(table.insert(), rows[start:start + chunk])
+        conn.execute(table.insert(), rows[start : start + chunk])
 
 
 def _copy(conn, table, rows: list[dict]) -> None:
     """COPY rows into a PostgreSQL table; Python-side column defaults fill missing columns."""
     given = list(rows[0])
-    defaults = [c for c in table.c if c.name not in given and c.default is not None
-                and (c.default.is_scalar or c.default.is_callable)]
+    defaults = [
+        c
+        for c in table.c
+        if c.name not in given
+        and c.default is not None
+        and (c.default.is_scalar or c.default.is_callable)
+    ]
     names = given + [c.name for c in defaults]
     cols = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
         for row in rows:
-            extra = [c.default.arg if c.default.is_scalar else c.default.arg(None)
-                     for c in defaults]
+            extra = [
+                c.default.arg if c.default.is_scalar else c.default.arg(None) for c in defaults
+            ]
             copy.write_row([row[n] for n in given] + extra)
 
 
@@ -137,5 +144,6 @@ def reset_sequences(conn) -> None:
         if "id" not in table.c or not table.c.id.primary_key:
             continue
         top = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0) + 1).scalar_subquery()
-        conn.execute(sa.select(sa.func.setval(
-            sa.func.pg_get_serial_sequence(table.name, "id"), top, False)))
+        conn.execute(
+            sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(table.name, "id"), top, False))
+        )

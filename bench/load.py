@@ -38,12 +38,31 @@ def free_port() -> int:
 def start_server(target: str, url: str, port: int, workers: int, log) -> subprocess.Popen:
     """Start gunicorn on 127.0.0.1:port and wait until it answers."""
     app = "wsgi:app" if target == "api" else "bench.bare:create_bare_app()"
-    env = {**os.environ, "DATABASE_URL": dbutil.plain(url), "SECRET_KEY": "bench-only-secret",
-           "LOGIN_RATE_LIMIT": "100000 per minute", "PUBLIC_RATE_LIMIT": "100000 per minute"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": dbutil.plain(url),
+        "SECRET_KEY": "bench-only-secret",
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "PUBLIC_RATE_LIMIT": "100000 per minute",
+    }
     proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--timeout", "60", "--preload", "--no-control-socket", app],
-        cwd=dbutil.ROOT, env=env, stdout=log, stderr=log)
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--preload",
+            "--no-control-socket",
+            app,
+        ],
+        cwd=dbutil.ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -109,7 +128,7 @@ def plan(conn, tills: int, fighters: int, rng: random.Random):
         codes = fixtures.add_pieces(conn, "ORA", shop, sum(sizes), "in_shop")
         baskets, at = [], 0
         for size in sizes:
-            baskets.append(codes[at:at + size])
+            baskets.append(codes[at : at + size])
             at += size
         jobs.append((shop, baskets, False))
     pool = fixtures.add_pieces(conn, "ORA", "AMS", CONTESTED, "in_shop")
@@ -128,21 +147,37 @@ def check(url: str, target: str, results) -> dict:
     double_acked = sum(1 for ids in acked.values() if len(ids) > 1)
     engine = sa.create_engine(dbutil.normalise(url))
     with engine.connect() as conn:
-        status_of = dict(conn.execute(
-            sa.text("SELECT code, status FROM items WHERE code = ANY(:codes)"),
-            {"codes": list(acked)}).all())
+        status_of = dict(
+            conn.execute(
+                sa.text("SELECT code, status FROM items WHERE code = ANY(:codes)"),
+                {"codes": list(acked)},
+            ).all()
+        )
         lost = sum(1 for code in acked if status_of.get(code) != "sold")
-        out = {"acknowledged_pieces": len(acked), "double_acknowledged": double_acked,
-               "acknowledged_not_sold": lost}
+        out = {
+            "acknowledged_pieces": len(acked),
+            "double_acknowledged": double_acked,
+            "acknowledged_not_sold": lost,
+        }
         if target == "api":
-            out["items_with_two_active_lines"] = conn.scalar(sa.text(
-                "SELECT COUNT(*) FROM (SELECT item_id FROM sale_lines WHERE NOT is_returned "
-                "GROUP BY item_id HAVING COUNT(*) > 1) AS d"))
-            lines = dict(conn.execute(sa.text(
-                "SELECT i.code, l.sale_id FROM sale_lines l JOIN items i ON i.id = l.item_id "
-                "WHERE NOT l.is_returned AND i.code = ANY(:codes)"), {"codes": list(acked)}).all())
+            out["items_with_two_active_lines"] = conn.scalar(
+                sa.text(
+                    "SELECT COUNT(*) FROM (SELECT item_id FROM sale_lines WHERE NOT is_returned "
+                    "GROUP BY item_id HAVING COUNT(*) > 1) AS d"
+                )
+            )
+            lines = dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT i.code, l.sale_id FROM sale_lines l JOIN items i ON i.id = l.item_id "
+                        "WHERE NOT l.is_returned AND i.code = ANY(:codes)"
+                    ),
+                    {"codes": list(acked)},
+                ).all()
+            )
             out["acknowledged_sale_missing"] = sum(
-                1 for code, ids in acked.items() if lines.get(code) != ids[0])
+                1 for code, ids in acked.items() if lines.get(code) != ids[0]
+            )
     engine.dispose()
     return out
 
@@ -164,8 +199,12 @@ def run(target: str, url: str, seconds: float, tills: int, fighters: int, worker
             started = time.monotonic()
             deadline = started + seconds
             for (shop, baskets, _), token in zip(jobs, tokens, strict=True):
-                threads.append(threading.Thread(target=till, args=(
-                    port, target, token, shop, baskets, deadline, results, lock)))
+                threads.append(
+                    threading.Thread(
+                        target=till,
+                        args=(port, target, token, shop, baskets, deadline, results, lock),
+                    )
+                )
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -178,14 +217,24 @@ def run(target: str, url: str, seconds: float, tills: int, fighters: int, worker
     for status, *_ in results:
         by_status[str(status)] = by_status.get(str(status), 0) + 1
     errors = sum(n for s, n in by_status.items() if s not in ("201", "409"))
-    return {"status": "ok", "target": target, "workers": workers, "tills": tills,
-            "fighters": fighters, "seconds": round(duration, 1), "requests": len(results),
-            "sales_per_s": round(by_status.get("201", 0) / duration, 1),
-            "requests_per_s": round(len(results) / duration, 1),
-            "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
-            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1)
-            if latencies else None,
-            "by_status": by_status, "errors": errors, **check(url, target, results)}
+    return {
+        "status": "ok",
+        "target": target,
+        "workers": workers,
+        "tills": tills,
+        "fighters": fighters,
+        "seconds": round(duration, 1),
+        "requests": len(results),
+        "sales_per_s": round(by_status.get("201", 0) / duration, 1),
+        "requests_per_s": round(len(results) / duration, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1)
+        if latencies
+        else None,
+        "by_status": by_status,
+        "errors": errors,
+        **check(url, target, results),
+    }
 
 
 def main() -> None:
@@ -209,8 +258,7 @@ def main() -> None:
         if target == "api" and not routed(dbutil.make_app(url), "POST", "/api/v1/sales"):
             out[target] = {"status": "not available yet"}
         else:
-            out[target] = run(target, url, args.seconds, args.tills, args.fighters,
-                              args.workers)
+            out[target] = run(target, url, args.seconds, args.tills, args.fighters, args.workers)
         print(target, out[target], flush=True)
     dbutil.DATA.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w") as fh:

@@ -20,8 +20,14 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
         if period in closed_set:
             rule = h.rule_on(it["product_type_id"], it["made_on"])
             lines[period, it["beneficiary_id"]].append(
-                ("piece", f"{h.sku[it['product_type_id']]} {it['code']}",
-                 rule.piece_rate_cents, "item", it["id"]))
+                (
+                    "piece",
+                    f"{h.sku[it['product_type_id']]} {it['code']}",
+                    rule.piece_rate_cents,
+                    "item",
+                    it["id"],
+                )
+            )
     earned: dict[int, int] = {}
     for line in h.sale_lines:
         period = h.line_period[line["id"]]
@@ -33,35 +39,66 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
         amount = round_half_up(convert(exact, Decimal(rates[period])))
         earned[line["id"]] = amount
         lines[period, line["beneficiary_id"]].append(
-            ("sales_share", f"{h.sku[item['product_type_id']]} {item['code']}", amount,
-             "sale_line", line["id"]))
+            (
+                "sales_share",
+                f"{h.sku[item['product_type_id']]} {item['code']}",
+                amount,
+                "sale_line",
+                line["id"],
+            )
+        )
     for beneficiary_id, attendance_id, period, amount in h.stipends:
         if period in closed_set:
             lines[period, beneficiary_id].append(
-                ("stipend", "workshop hours", amount, "attendance", attendance_id))
+                ("stipend", "workshop hours", amount, "attendance", attendance_id)
+            )
     for ret in h.returns:
         period = h.return_period[ret["id"]]
         if period in closed_set and ret["sale_line_id"] in earned:
             line = h.sale_lines[ret["sale_line_id"] - 1]
             lines[period, line["beneficiary_id"]].append(
-                ("adjustment", "return", -earned[ret["sale_line_id"]], "return", ret["id"]))
+                ("adjustment", "return", -earned[ret["sale_line_id"]], "return", ret["id"])
+            )
     periods, rate_rows, slips, slip_lines = [], [], [], []
     for number, period in enumerate(closed, start=1):
         _, nxt = month_bounds(period)
         closed_at = datetime.combine(nxt + timedelta(days=3), time(9), tzinfo=UTC)
-        periods.append({"id": number, "period": period, "status": "closed", "currency": "RON",
-                        "closed_at": closed_at, "closed_by_id": admin_id})
-        rate_rows.append({"id": number, "pay_period_id": number, "currency": "EUR",
-                          "rate": rates[period]})
+        periods.append(
+            {
+                "id": number,
+                "period": period,
+                "status": "closed",
+                "currency": "RON",
+                "closed_at": closed_at,
+                "closed_by_id": admin_id,
+            }
+        )
+        rate_rows.append(
+            {"id": number, "pay_period_id": number, "currency": "EUR", "rate": rates[period]}
+        )
     period_id = {p["period"]: p["id"] for p in periods}
     for period, beneficiary_id in sorted(lines):
         entries = lines[period, beneficiary_id]
         slip_id = len(slips) + 1
-        slips.append({"id": slip_id, "pay_period_id": period_id[period],
-                      "beneficiary_id": beneficiary_id, "currency": "RON",
-                      "total_cents": sum(e[2] for e in entries)})
+        slips.append(
+            {
+                "id": slip_id,
+                "pay_period_id": period_id[period],
+                "beneficiary_id": beneficiary_id,
+                "currency": "RON",
+                "total_cents": sum(e[2] for e in entries),
+            }
+        )
         for kind, description, amount, source_type, source_id in entries:
-            slip_lines.append({"id": len(slip_lines) + 1, "payslip_id": slip_id, "kind": kind,
-                               "description": description, "amount_cents": amount,
-                               "source_type": source_type, "source_id": source_id})
+            slip_lines.append(
+                {
+                    "id": len(slip_lines) + 1,
+                    "payslip_id": slip_id,
+                    "kind": kind,
+                    "description": description,
+                    "amount_cents": amount,
+                    "source_type": source_type,
+                    "source_id": source_id,
+                }
+            )
     return periods, rate_rows, slips, slip_lines

@@ -27,10 +27,13 @@ def machine(versions: dict) -> list[str]:
     if meminfo.exists():
         kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         ram = f"{kb / 1024 / 1024:.1f} GiB"
-    return [f"- CPU: {os.cpu_count()} × {model}", f"- RAM: {ram}",
-            f"- OS: {platform.platform()}",
-            f"- Python {sys.version.split()[0]}, "
-            + ", ".join(sorted(set(versions.values()) | {f"SQLite {sqlite3.sqlite_version}"}))]
+    return [
+        f"- CPU: {os.cpu_count()} × {model}",
+        f"- RAM: {ram}",
+        f"- OS: {platform.platform()}",
+        f"- Python {sys.version.split()[0]}, "
+        + ", ".join(sorted(set(versions.values()) | {f"SQLite {sqlite3.sqlite_version}"})),
+    ]
 
 
 def _fmt(value, digits=1):
@@ -57,8 +60,11 @@ def verdict(target: str, cells: list, ratio, data_ratio) -> str:
     if target == "bounded":
         bounded = queries[-1] <= 2 * queries[0]
         fast = ratio is not None and data_ratio is not None and ratio <= data_ratio
-        return ("✓" if bounded and fast else "✗") + (" bounded" if bounded else " grows") + (
-            ", time ≤ data" if fast else ", time > data")
+        return (
+            ("✓" if bounded and fast else "✗")
+            + (" bounded" if bounded else " grows")
+            + (", time ≤ data" if fast else ", time > data")
+        )
     return ""
 
 
@@ -67,22 +73,30 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
     data_ratio = _data_ratio(runs, engine, scales)
     growth = f"{scales[-1]}/{scales[0]}"
     head = " | ".join(f"{s} ms" for s in scales)
-    out = [f"| path | {head} | {growth} time | SQL queries {'/'.join(scales)} | target | status |",
-           "|---" * (len(scales) + 5) + "|"]
-    for name, label, target in PATHS + [("baseline", "bare baseline: 1 read + 1 conditional "
-                                         "UPDATE (3 pieces)", "")]:
+    out = [
+        f"| path | {head} | {growth} time | SQL queries {'/'.join(scales)} | target | status |",
+        "|---" * (len(scales) + 5) + "|",
+    ]
+    for name, label, target in PATHS + [
+        ("baseline", "bare baseline: 1 read + 1 conditional UPDATE (3 pieces)", "")
+    ]:
         cells = [runs.get((engine, s), {}).get("paths", {}).get(name) for s in scales]
         ms = [c.get("median_ms") if c and c.get("status") == "ok" else None for c in cells]
         ratio = ms[-1] / ms[0] if ms[0] and ms[-1] else None
-        queries = "/".join(str(c["queries"]) if c and c.get("status") == "ok" else "–"
-                           for c in cells)
+        queries = "/".join(
+            str(c["queries"]) if c and c.get("status") == "ok" else "–" for c in cells
+        )
         statuses = ", ".join(sorted({c.get("status", "?") if c else "not run" for c in cells}))
         judged = verdict(target, cells, ratio, data_ratio)
         if len(scales) < 2:
             ratio = None
-        out.append(f"| {label} | " + " | ".join(_fmt(m) for m in ms)
-                   + f" | {_fmt(ratio, 2)} | {queries} | {target or '–'} | "
-                   + (statuses if judged in ("", "–") else judged) + " |")
+        out.append(
+            f"| {label} | "
+            + " | ".join(_fmt(m) for m in ms)
+            + f" | {_fmt(ratio, 2)} | {queries} | {target or '–'} | "
+            + (statuses if judged in ("", "–") else judged)
+            + " |"
+        )
     sale_vs = []
     for s in scales:
         paths = runs.get((engine, s), {}).get("paths", {})
@@ -92,34 +106,49 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
             sale_vs.append(f"{s} {r:.2f}× {'✓' if r <= 2 else '✗'}")
         else:
             sale_vs.append(f"{s} – (till sale {sale.get('status', 'not run')})")
-    out += ["", f"Till sale ÷ baseline (target ≤ 2×): {'; '.join(sale_vs)}. "
-            f"Data growth {growth} (all rows): {_fmt(data_ratio)}×."]
+    out += [
+        "",
+        f"Till sale ÷ baseline (target ≤ 2×): {'; '.join(sale_vs)}. "
+        f"Data growth {growth} (all rows): {_fmt(data_ratio)}×.",
+    ]
     return out
 
 
 def data_table(runs: dict, engines: list[str], scales: list[str]) -> list[str]:
     """Rows generated per scale and the generation time per engine."""
-    out = ["| scale | makers | " + " | ".join(BIG) + " | all rows | "
-           + " | ".join(f"generated on {e} (s)" for e in engines) + " |",
-           "|---" * (4 + len(BIG) + len(engines) - 1) + "|"]
+    out = [
+        "| scale | makers | "
+        + " | ".join(BIG)
+        + " | all rows | "
+        + " | ".join(f"generated on {e} (s)" for e in engines)
+        + " |",
+        "|---" * (4 + len(BIG) + len(engines) - 1) + "|",
+    ]
     for s in scales:
         gen = next((runs[e, s]["generation"] for e in engines if (e, s) in runs), None)
         if gen is None:
             continue
         rows = gen["rows"]
-        times = [str(runs[e, s]["generation"]["total_s"]) if (e, s) in runs else "–"
-                 for e in engines]
-        out.append(f"| {s} | {rows['beneficiaries']} | "
-                   + " | ".join(f"{rows[t]:,}" for t in BIG)
-                   + f" | {sum(rows.values()):,} | " + " | ".join(times) + " |")
+        times = [
+            str(runs[e, s]["generation"]["total_s"]) if (e, s) in runs else "–" for e in engines
+        ]
+        out.append(
+            f"| {s} | {rows['beneficiaries']} | "
+            + " | ".join(f"{rows[t]:,}" for t in BIG)
+            + f" | {sum(rows.values()):,} | "
+            + " | ".join(times)
+            + " |"
+        )
     return out
 
 
 def load_table(load: dict) -> list[str]:
     """The load test's figures, baseline and till."""
-    out = ["| target | workers | tills + fighters | seconds | requests | acknowledged sales/s | "
-           "p50 ms | p95 ms | answers | errors (not 201/409) | double sales | lost sales |",
-           "|---" * 12 + "|"]
+    out = [
+        "| target | workers | tills + fighters | seconds | requests | acknowledged sales/s | "
+        "p50 ms | p95 ms | answers | errors (not 201/409) | double sales | lost sales |",
+        "|---" * 12 + "|",
+    ]
     for target in ("bare", "api"):
         r = load.get(target)
         if not r:
@@ -131,9 +160,11 @@ def load_table(load: dict) -> list[str]:
         doubles = r["double_acknowledged"] + r.get("items_with_two_active_lines", 0)
         lost = r["acknowledged_not_sold"] + r.get("acknowledged_sale_missing", 0)
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(r["by_status"].items()))
-        out.append(f"| {name} | {r['workers']} | {r['tills']} + {r['fighters']} | {r['seconds']}"
-                   f" | {r['requests']} | {r['sales_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
-                   f"{answers} | {r['errors']} | {doubles} | {lost} |")
+        out.append(
+            f"| {name} | {r['workers']} | {r['tills']} + {r['fighters']} | {r['seconds']}"
+            f" | {r['requests']} | {r['sales_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+            f"{answers} | {r['errors']} | {doubles} | {lost} |"
+        )
     return out
 
 
@@ -146,31 +177,44 @@ def main() -> None:
     engines = list(dict.fromkeys(r["engine"] for r in run["runs"]))
     scales = list(dict.fromkeys(r["scale"] for r in run["runs"]))
     total = os.environ.get("BENCH_ELAPSED")
-    lines = ["# Atelier benchmark results", "",
-             f"Measured {run['date']} by `make bench`"
-             + (f" (the whole run took {total} s)" if total else "") + ". "
-             f"Median of {run['iterations']} calls after {run.get('warmup', 1)} untimed "
-             "ones: the steady state (a fresh app's first calls are slower and settle after "
-             "about ten; PostgreSQL then runs prepared statements, as it does all day on a "
-             "shop's pooled connections). Closing a month: one warm-up, then the other open "
-             "months. In-process through the Flask test client with bearer tokens. The till "
-             "sale and the bare baseline are timed in turn, call by call, so that other work "
-             f"on the machine hits both alike: {run.get('pair_iterations', '?')} pairs after "
-             f"{run.get('pair_warmup', '?')} untimed ones. SQL statements counted with a "
-             "`before_cursor_execute` listener. A path not merged yet says so.", "",
-             *machine({e: runs[e, s]["version"] for e, s in runs}),
-             f"- Load average (1 min) at the start and end of the run: "
-             f"{run.get('loadavg_start', '?')} → {run.get('loadavg_end', '?')} "
-             "(other work on the machine makes timings noisy; SQL counts are exact)", "",
-             "## Data (seeded history, `bench/generate.py`)", "",
-             *data_table(runs, engines, scales), ""]
+    lines = [
+        "# Atelier benchmark results",
+        "",
+        f"Measured {run['date']} by `make bench`"
+        + (f" (the whole run took {total} s)" if total else "")
+        + ". "
+        f"Median of {run['iterations']} calls after {run.get('warmup', 1)} untimed "
+        "ones: the steady state (a fresh app's first calls are slower and settle after "
+        "about ten; PostgreSQL then runs prepared statements, as it does all day on a "
+        "shop's pooled connections). Closing a month: one warm-up, then the other open "
+        "months. In-process through the Flask test client with bearer tokens. The till "
+        "sale and the bare baseline are timed in turn, call by call, so that other work "
+        f"on the machine hits both alike: {run.get('pair_iterations', '?')} pairs after "
+        f"{run.get('pair_warmup', '?')} untimed ones. SQL statements counted with a "
+        "`before_cursor_execute` listener. A path not merged yet says so.",
+        "",
+        *machine({e: runs[e, s]["version"] for e, s in runs}),
+        f"- Load average (1 min) at the start and end of the run: "
+        f"{run.get('loadavg_start', '?')} → {run.get('loadavg_end', '?')} "
+        "(other work on the machine makes timings noisy; SQL counts are exact)",
+        "",
+        "## Data (seeded history, `bench/generate.py`)",
+        "",
+        *data_table(runs, engines, scales),
+        "",
+    ]
     for engine in engines:
         lines += [f"## Hot paths on {engine}", "", *engine_table(runs, engine, scales), ""]
-    lines += ["## Load test (`bench/load.py`, gunicorn on PostgreSQL, 127.0.0.1 only)", "",
-              *load_table(load), "",
-              "Double sales: pieces acknowledged (201) by two sales, plus items with two active "
-              "sale lines in the database. Lost sales: acknowledged pieces not sold in the "
-              "database, or not on the acknowledged sale.", ""]
+    lines += [
+        "## Load test (`bench/load.py`, gunicorn on PostgreSQL, 127.0.0.1 only)",
+        "",
+        *load_table(load),
+        "",
+        "Double sales: pieces acknowledged (201) by two sales, plus items with two active "
+        "sale lines in the database. Lost sales: acknowledged pieces not sold in the "
+        "database, or not on the acknowledged sale.",
+        "",
+    ]
     notes = dbutil.ROOT / "bench" / "PROFILING.md"  # hand-written: what was slow and why
     if notes.exists():
         lines += [notes.read_text().rstrip(), ""]

@@ -62,8 +62,9 @@ WARMUP = 12
 PAIR_WARMUP, PAIR_ITERATIONS = 20, 61
 
 
-def measure(app, client, counter, calls, iterations: int, warmup: int = WARMUP,
-            ok=(200, 201)) -> dict:
+def measure(
+    app, client, counter, calls, iterations: int, warmup: int = WARMUP, ok=(200, 201)
+) -> dict:
     """``warmup`` untimed calls, then ``iterations`` timed; median ms, SQL count, or why not."""
     method, path, kwargs = calls(0)
     if not routed(app, method, path):
@@ -76,8 +77,10 @@ def measure(app, client, counter, calls, iterations: int, warmup: int = WARMUP,
         response = client.open(path, method=method, **kwargs)
         elapsed = time.perf_counter() - started
         if response.status_code not in ok:
-            return {"status": f"HTTP {response.status_code}",
-                    "detail": response.get_data(as_text=True)[:300]}
+            return {
+                "status": f"HTTP {response.status_code}",
+                "detail": response.get_data(as_text=True)[:300],
+            }
         if i >= warmup:
             times.append(elapsed)
             queries.append(counter.n)
@@ -86,8 +89,13 @@ def measure(app, client, counter, calls, iterations: int, warmup: int = WARMUP,
 
 def _summary(times: list[float], queries: list[int]) -> dict:
     """Median ms, the SQL count (max and min seen) and the number of timed calls."""
-    return {"status": "ok", "median_ms": round(statistics.median(times) * 1000, 2),
-            "queries": max(queries), "queries_min": min(queries), "n": len(times)}
+    return {
+        "status": "ok",
+        "median_ms": round(statistics.median(times) * 1000, 2),
+        "queries": max(queries),
+        "queries_min": min(queries),
+        "n": len(times),
+    }
 
 
 def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dict]:
@@ -105,10 +113,15 @@ def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dic
             response = client.open(path, method=method, **kwargs)
             elapsed = time.perf_counter() - started
             if response.status_code not in (200, 201):
-                failed = {"status": f"HTTP {response.status_code}",
-                          "detail": response.get_data(as_text=True)[:300]}
-                return (failed, {"status": "not run"}) if side == 0 else (
-                    {"status": "not run"}, failed)
+                failed = {
+                    "status": f"HTTP {response.status_code}",
+                    "detail": response.get_data(as_text=True)[:300],
+                }
+                return (
+                    (failed, {"status": "not run"})
+                    if side == 0
+                    else ({"status": "not run"}, failed)
+                )
             if i >= warmup:
                 samples[side][0].append(elapsed)
                 samples[side][1].append(counter.n)
@@ -133,10 +146,16 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
         counter = QueryCounter(db.engine)
     client = app.test_client()
     bare_app = create_bare_app(url)
-    bare_side = (bare_app, bare_app.test_client(),
-                 QueryCounter(bare_app.extensions["bare_engine"]),
-                 lambda i: ("POST", "/bare/sales",
-                            {"json": {"shop": "AMS", "codes": bare[3 * i:3 * i + 3]}}))
+    bare_side = (
+        bare_app,
+        bare_app.test_client(),
+        QueryCounter(bare_app.extensions["bare_engine"]),
+        lambda i: (
+            "POST",
+            "/bare/sales",
+            {"json": {"shop": "AMS", "codes": bare[3 * i : 3 * i + 3]}},
+        ),
+    )
 
     def auth(user, **kw):
         return {"headers": {"Authorization": f"Bearer {tok[user]}"}, **kw}
@@ -146,19 +165,52 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     months = gen["open_months"]
     calls = {
         "scan": lambda i: ("GET", f"/api/v1/items/{scan[i]}", auth(SHOP)),
-        "sale": lambda i: ("POST", "/api/v1/sales", auth(SHOP, json={
-            "shop": "AMS", "payment_method": "card",
-            "lines": [{"scan": code} for code in sale[3 * i:3 * i + 3]]})),
-        "roll": lambda i: ("PUT", f"/api/v1/sessions/{sessions[i]}/attendance", auth(SUP, json={
-            "records": [{"beneficiary": c, "status": "present" if k % 7 else "absent"}
-                        for k, c in enumerate(roll)]})),
-        "production": lambda i: ("POST", "/api/v1/production", auth(SUP, json={
-            "beneficiary": maker, "product_type": "TOTE", "quantity": 20,
-            "made_on": yesterday, "qc": "passed"})),
+        "sale": lambda i: (
+            "POST",
+            "/api/v1/sales",
+            auth(
+                SHOP,
+                json={
+                    "shop": "AMS",
+                    "payment_method": "card",
+                    "lines": [{"scan": code} for code in sale[3 * i : 3 * i + 3]],
+                },
+            ),
+        ),
+        "roll": lambda i: (
+            "PUT",
+            f"/api/v1/sessions/{sessions[i]}/attendance",
+            auth(
+                SUP,
+                json={
+                    "records": [
+                        {"beneficiary": c, "status": "present" if k % 7 else "absent"}
+                        for k, c in enumerate(roll)
+                    ]
+                },
+            ),
+        ),
+        "production": lambda i: (
+            "POST",
+            "/api/v1/production",
+            auth(
+                SUP,
+                json={
+                    "beneficiary": maker,
+                    "product_type": "TOTE",
+                    "quantity": 20,
+                    "made_on": yesterday,
+                    "qc": "passed",
+                },
+            ),
+        ),
         "labels": lambda i: ("POST", "/api/v1/labels", auth(SUP, json={"items": labels})),
         "earnings": lambda i: ("GET", "/api/v1/me/earnings", auth(MAKER)),
-        "close": lambda i: ("POST", f"/api/v1/pay-periods/{months[i]}/close",
-                            auth(ADMIN, json={"exchange_rates": {"EUR": "4.9770"}})),
+        "close": lambda i: (
+            "POST",
+            f"/api/v1/pay-periods/{months[i]}/close",
+            auth(ADMIN, json={"exchange_rates": {"EUR": "4.9770"}}),
+        ),
         "indicators": lambda i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
         "store": lambda i: ("GET", "/store", {}),
     }
@@ -166,7 +218,8 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     for name, _, _ in PATHS:
         if name == "sale":
             out["sale"], out["baseline"] = measure_pair(
-                (app, client, counter, calls["sale"]), bare_side, PAIR_ITERATIONS, PAIR_WARMUP)
+                (app, client, counter, calls["sale"]), bare_side, PAIR_ITERATIONS, PAIR_WARMUP
+            )
             print(f"    {name:11s} {out[name]}\n    baseline    {out['baseline']}", flush=True)
             continue
         # a month closes once: one warm-up, then the other open months
@@ -211,17 +264,33 @@ def main() -> None:
             print(f"== {engine} {scale}: generating", flush=True)
             gen = generate(url, scale)
             print(f"   generated in {gen['total_s']} s: {gen['rows']}", flush=True)
-            runs.append({"engine": engine, "scale": scale, "version": server_version(url),
-                         "generation": gen, "paths": bench_scale(url, gen, args.iterations)})
+            runs.append(
+                {
+                    "engine": engine,
+                    "scale": scale,
+                    "version": server_version(url),
+                    "generation": gen,
+                    "paths": bench_scale(url, gen, args.iterations),
+                }
+            )
     dbutil.DATA.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w") as fh:
-        json.dump({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "iterations": args.iterations,
-                   "warmup": WARMUP, "pair_iterations": PAIR_ITERATIONS,
-                   "pair_warmup": PAIR_WARMUP,
-                   "elapsed_s": round(time.perf_counter() - started), "runs": runs,
-                   "loadavg_start": loadavg_start, "loadavg_end": round(os.getloadavg()[0], 1)},
-                  fh,
-                  indent=1, default=str)
+        json.dump(
+            {
+                "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+                "iterations": args.iterations,
+                "warmup": WARMUP,
+                "pair_iterations": PAIR_ITERATIONS,
+                "pair_warmup": PAIR_WARMUP,
+                "elapsed_s": round(time.perf_counter() - started),
+                "runs": runs,
+                "loadavg_start": loadavg_start,
+                "loadavg_end": round(os.getloadavg()[0], 1),
+            },
+            fh,
+            indent=1,
+            default=str,
+        )
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s")
 
 

@@ -36,9 +36,17 @@ def _add(row):
 def make_site(code="ORA", **overrides) -> Site:
     """A site; known codes get realistic defaults."""
     name, kind, currency, tz, city = SITE_DEFAULTS.get(
-        code, (f"Site {code}", "atelier", "RON", "Europe/Bucharest", "Oradea"))
-    values = {"code": code, "name": name, "kind": kind, "currency": currency, "timezone": tz,
-              "city": city, **overrides}
+        code, (f"Site {code}", "atelier", "RON", "Europe/Bucharest", "Oradea")
+    )
+    values = {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "currency": currency,
+        "timezone": tz,
+        "city": city,
+        **overrides,
+    }
     return _add(Site(**values))
 
 
@@ -49,41 +57,84 @@ def make_programme(code="STEP", **overrides) -> Programme:
 
 def make_user(role="admin", sites=(), beneficiary=None, **overrides) -> User:
     """An account with the test password."""
-    values = {"username": f"{role}{next(_seq)}", "password_hash": hash_password(PASSWORD),
-              "role": role, "sites": list(sites), "beneficiary": beneficiary, **overrides}
+    values = {
+        "username": f"{role}{next(_seq)}",
+        "password_hash": hash_password(PASSWORD),
+        "role": role,
+        "sites": list(sites),
+        "beneficiary": beneficiary,
+        **overrides,
+    }
     return _add(User(**values))
 
 
 def make_beneficiary(site, programme, **overrides) -> Beneficiary:
     """A maker."""
-    values = {"display_name": f"Maker{next(_seq)}", "maker_code": new_maker_code(),
-              "site": site, "programme": programme, "birth_year": 1990, "gender": "female",
-              **overrides}
+    values = {
+        "display_name": f"Maker{next(_seq)}",
+        "maker_code": new_maker_code(),
+        "site": site,
+        "programme": programme,
+        "birth_year": 1990,
+        "gender": "female",
+        **overrides,
+    }
     return _add(Beneficiary(**values))
 
 
 def make_workshop(site, programme, participants=(), **overrides) -> Workshop:
     """A workshop with its participants."""
-    values = {"title": f"Sewing {next(_seq)}", "kind": "vocational", "site": site,
-              "programme": programme, "stipend_per_hour_cents": 0,
-              "participants": list(participants), **overrides}
+    values = {
+        "title": f"Sewing {next(_seq)}",
+        "kind": "vocational",
+        "site": site,
+        "programme": programme,
+        "stipend_per_hour_cents": 0,
+        "participants": list(participants),
+        **overrides,
+    }
     return _add(Workshop(**values))
 
 
 def make_session(workshop, held_on=None, centihours=300) -> WorkshopSession:
     """A session of a workshop (3 hours by default)."""
-    return _add(WorkshopSession(workshop=workshop, held_on=held_on or date(2026, 3, 2),
-                                centihours=centihours))
+    return _add(
+        WorkshopSession(
+            workshop=workshop, held_on=held_on or date(2026, 3, 2), centihours=centihours
+        )
+    )
 
 
-def make_product_type(sku=None, price_cents=1500, currency="EUR", piece_rate_cents=1000,
-                      maker_share_bp=2000, effective_from=date(2020, 1, 1), **overrides):
+def make_product_type(
+    sku=None,
+    price_cents=1500,
+    currency="EUR",
+    piece_rate_cents=1000,
+    maker_share_bp=2000,
+    effective_from=date(2020, 1, 1),
+    **overrides,
+):
     """A product type with one rule."""
-    product = _add(ProductType(**{"sku": sku or f"SKU{next(_seq)}", "name": "Tote bag",
-                                  "description": "A sturdy tote.", **overrides}))
-    _add(ProductRule(product_type=product, effective_from=effective_from, price_cents=price_cents,
-                     price_currency=currency, piece_rate_cents=piece_rate_cents,
-                     maker_share_bp=maker_share_bp))
+    product = _add(
+        ProductType(
+            **{
+                "sku": sku or f"SKU{next(_seq)}",
+                "name": "Tote bag",
+                "description": "A sturdy tote.",
+                **overrides,
+            }
+        )
+    )
+    _add(
+        ProductRule(
+            product_type=product,
+            effective_from=effective_from,
+            price_cents=price_cents,
+            price_currency=currency,
+            piece_rate_cents=piece_rate_cents,
+            maker_share_bp=maker_share_bp,
+        )
+    )
     db.session.refresh(product)
     return product
 
@@ -92,10 +143,17 @@ def make_item(product_type, maker, site=None, status="in_atelier", made_on=None,
     """One piece; ``site`` is where it is now (defaults to the maker's atelier)."""
     origin = maker.site
     origin.item_seq = (origin.item_seq or 0) + 1  # as the real allocation does: no collisions
-    values = {"code": f"{origin.code}-{origin.item_seq:06d}", "tag": new_tag(),
-              "product_type": product_type, "beneficiary": maker, "origin_site_id": origin.id,
-              "site": site or origin, "made_on": made_on or date(2026, 3, 2), "status": status,
-              **overrides}
+    values = {
+        "code": f"{origin.code}-{origin.item_seq:06d}",
+        "tag": new_tag(),
+        "product_type": product_type,
+        "beneficiary": maker,
+        "origin_site_id": origin.id,
+        "site": site or origin,
+        "made_on": made_on or date(2026, 3, 2),
+        "status": status,
+        **overrides,
+    }
     return _add(Item(**values))
 
 
@@ -120,9 +178,18 @@ def make_world() -> SimpleNamespace:
     item_atelier = make_item(tote, elena)
     item_shop = make_item(tote, elena, site=sites["AMS"], status="in_shop")
     db.session.commit()
-    return SimpleNamespace(sites=sites, programmes=programmes, elena=elena, oksana=oksana,
-                           tote=tote, users=users, workshop=workshop, session=session,
-                           item_atelier=item_atelier, item_shop=item_shop)
+    return SimpleNamespace(
+        sites=sites,
+        programmes=programmes,
+        elena=elena,
+        oksana=oksana,
+        tote=tote,
+        users=users,
+        workshop=workshop,
+        session=session,
+        item_atelier=item_atelier,
+        item_shop=item_shop,
+    )
 
 
 # --- shared by till, wages and indicators ---
@@ -133,8 +200,17 @@ def make_attendance(session, beneficiary, status="present"):
     return _add(Attendance(session_id=session.id, beneficiary_id=beneficiary.id, status=status))
 
 
-def make_sale(site, items, sold_at=None, price_cents=1500, *, prices=None, currency=None,
-              payment_method="cash", **overrides):
+def make_sale(
+    site,
+    items,
+    sold_at=None,
+    price_cents=1500,
+    *,
+    prices=None,
+    currency=None,
+    payment_method="cash",
+    **overrides,
+):
     """A till sale of ``items`` at ``site`` (the pieces become sold there); ``prices`` per item
     or one ``price_cents`` for all; ``sold_at`` an aware instant (default 10 March 2026)."""
     from datetime import UTC, datetime
@@ -143,13 +219,29 @@ def make_sale(site, items, sold_at=None, price_cents=1500, *, prices=None, curre
 
     prices = prices or [price_cents] * len(items)
     currency = currency or site.currency
-    sale = _add(Sale(site_id=site.id, channel="till", payment_method=payment_method,
-                     currency=currency, total_cents=sum(prices),
-                     sold_at=sold_at or datetime(2026, 3, 10, 12, 0, tzinfo=UTC), **overrides))
+    sale = _add(
+        Sale(
+            site_id=site.id,
+            channel="till",
+            payment_method=payment_method,
+            currency=currency,
+            total_cents=sum(prices),
+            sold_at=sold_at or datetime(2026, 3, 10, 12, 0, tzinfo=UTC),
+            **overrides,
+        )
+    )
     for item, price in zip(items, prices, strict=True):
         item.status, item.site_id = "sold", site.id
-        _add(SaleLine(sale_id=sale.id, item_id=item.id, beneficiary_id=item.beneficiary_id,
-                      list_price_cents=price, price_cents=price, currency=currency))
+        _add(
+            SaleLine(
+                sale_id=sale.id,
+                item_id=item.id,
+                beneficiary_id=item.beneficiary_id,
+                list_price_cents=price,
+                price_cents=price,
+                currency=currency,
+            )
+        )
     db.session.refresh(sale)
     return sale
 
@@ -162,10 +254,17 @@ def make_return(sale_line, returned_at=None, restock=True):
 
     sale_line.is_returned = True
     sale_line.item.status = "in_shop" if restock else "written_off"
-    return _add(Return(sale_line=sale_line, item_id=sale_line.item_id, reason="did not fit",
-                       is_restocked=restock, refund_cents=sale_line.price_cents,
-                       currency=sale_line.currency,
-                       returned_at=returned_at or datetime(2026, 4, 3, 12, 0, tzinfo=UTC)))
+    return _add(
+        Return(
+            sale_line=sale_line,
+            item_id=sale_line.item_id,
+            reason="did not fit",
+            is_restocked=restock,
+            refund_cents=sale_line.price_cents,
+            currency=sale_line.currency,
+            returned_at=returned_at or datetime(2026, 4, 3, 12, 0, tzinfo=UTC),
+        )
+    )
 
 
 def make_payslip(period, beneficiary, total_cents, status="closed", currency="RON"):
@@ -177,16 +276,26 @@ def make_payslip(period, beneficiary, total_cents, status="closed", currency="RO
     pay_period = db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == period))
     if pay_period is None:
         pay_period = _add(PayPeriod(period=period, status=status, currency=currency))
-    return _add(Payslip(pay_period_id=pay_period.id, beneficiary_id=beneficiary.id,
-                        currency=currency, total_cents=total_cents))
+    return _add(
+        Payslip(
+            pay_period_id=pay_period.id,
+            beneficiary_id=beneficiary.id,
+            currency=currency,
+            total_cents=total_cents,
+        )
+    )
 
 
 def make_target(year, key, target, site=None, programme=None, remarks=""):
     """An indicator target (in total unless a site and/or programme is given)."""
     from atelier.indicators.models import IndicatorTarget
 
-    return _add(IndicatorTarget(year=year, key=key, site=site, programme=programme,
-                                target=target, remarks=remarks))
+    return _add(
+        IndicatorTarget(
+            year=year, key=key, site=site, programme=programme, target=target, remarks=remarks
+        )
+    )
+
 
 # --- webshop ---
 def make_web_item(world, status="in_shop", **overrides) -> Item:
@@ -206,17 +315,34 @@ def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={digest}"
 
 
-def stripe_event(event_type: str, session_id: str, reference: str, *, event_id=None,
-                 payment_status="paid", payment_intent="pi_test_1") -> bytes:
+def stripe_event(
+    event_type: str,
+    session_id: str,
+    reference: str,
+    *,
+    event_id=None,
+    payment_status="paid",
+    payment_intent="pi_test_1",
+) -> bytes:
     """A Checkout Session event body, as Stripe sends it."""
     import json
 
-    return json.dumps({
-        "id": event_id or f"evt_{next(_seq)}", "object": "event", "type": event_type,
-        "data": {"object": {"id": session_id, "object": "checkout.session",
-                            "payment_status": payment_status, "payment_intent": payment_intent,
-                            "metadata": {"order_id": reference}}},
-    }).encode()
+    return json.dumps(
+        {
+            "id": event_id or f"evt_{next(_seq)}",
+            "object": "event",
+            "type": event_type,
+            "data": {
+                "object": {
+                    "id": session_id,
+                    "object": "checkout.session",
+                    "payment_status": payment_status,
+                    "payment_intent": payment_intent,
+                    "metadata": {"order_id": reference},
+                }
+            },
+        }
+    ).encode()
 
 
 def make_order(world, items=None, status="pending", **overrides):
@@ -228,10 +354,17 @@ def make_order(world, items=None, status="pending", **overrides):
     from atelier.webshop.rules import new_reference
 
     items = items or [make_web_item(world, status="reserved")]
-    values = {"reference": new_reference(), "email": "buyer@example.org", "status": status,
-              "site_id": world.sites["WEB"].id, "currency": "EUR",
-              "total_cents": 1500 * len(items), "stripe_session_id": f"cs_{next(_seq)}",
-              "expires_at": utcnow() + timedelta(minutes=31), **overrides}
+    values = {
+        "reference": new_reference(),
+        "email": "buyer@example.org",
+        "status": status,
+        "site_id": world.sites["WEB"].id,
+        "currency": "EUR",
+        "total_cents": 1500 * len(items),
+        "stripe_session_id": f"cs_{next(_seq)}",
+        "expires_at": utcnow() + timedelta(minutes=31),
+        **overrides,
+    }
     order = _add(Order(**values))
     for item in items:
         _add(OrderLine(order_id=order.id, item_id=item.id, price_cents=1500))
@@ -244,8 +377,9 @@ def make_order(world, items=None, status="pending", **overrides):
 # --- people and workshops ---
 def make_people(site, programme, n: int, prefix: str = "Person") -> list[Beneficiary]:
     """``n`` people of a site, named ``Person01``… so they sort as numbered."""
-    return [make_beneficiary(site, programme, display_name=f"{prefix}{i:02d}")
-            for i in range(1, n + 1)]
+    return [
+        make_beneficiary(site, programme, display_name=f"{prefix}{i:02d}") for i in range(1, n + 1)
+    ]
 
 
 # --- production ---
@@ -276,14 +410,23 @@ def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **ove
 
     from atelier.production.models import ProductionEntry
 
-    entry = _add(ProductionEntry(**{
-        "client_id": str(uuid.uuid4()), "site_id": maker.site_id, "beneficiary": maker,
-        "product_type": product_type, "made_on": made_on or date(2026, 3, 2),
-        "quantity": quantity, "qc": qc, **overrides}))
+    entry = _add(
+        ProductionEntry(
+            **{
+                "client_id": str(uuid.uuid4()),
+                "site_id": maker.site_id,
+                "beneficiary": maker,
+                "product_type": product_type,
+                "made_on": made_on or date(2026, 3, 2),
+                "quantity": quantity,
+                "qc": qc,
+                **overrides,
+            }
+        )
+    )
     status = "in_atelier" if qc == "passed" else "rejected"
     for _ in range(quantity):
-        make_item(product_type, maker, status=status, made_on=entry.made_on,
-                  production_entry=entry)
+        make_item(product_type, maker, status=status, made_on=entry.made_on, production_entry=entry)
     db.session.refresh(entry)
     return entry
 
@@ -298,16 +441,17 @@ def sync_item_seq(site) -> Site:
     db.session.flush()
     return site
 
+
 # --- till ---
 def make_shipment(from_site, to_site, items, status="in_transit", **overrides):
     """A shipment already sent: its pieces are in transit to ``to_site``."""
     from atelier.stock.models import Shipment, ShipmentItem
 
-    shipment = _add(Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status=status,
-                             **overrides))
+    shipment = _add(
+        Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status=status, **overrides)
+    )
     for item in items:
         item.status, item.site_id = "in_transit", to_site.id
         _add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="sent"))
     db.session.refresh(shipment)
     return shipment
-

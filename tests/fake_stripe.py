@@ -55,29 +55,43 @@ class FakeStripe:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 params = _nest(parse_qsl(raw, keep_blank_values=True))
                 path = urlsplit(self.path).path
-                fake.requests.append({"path": path, "params": params,
-                                      "idempotency_key": self.headers.get("Idempotency-Key"),
-                                      "auth": self.headers.get("Authorization", "")})
+                fake.requests.append(
+                    {
+                        "path": path,
+                        "params": params,
+                        "idempotency_key": self.headers.get("Idempotency-Key"),
+                        "auth": self.headers.get("Authorization", ""),
+                    }
+                )
                 if fake.failing:
                     return self._reply(500, {"error": {"message": "boom", "type": "api_error"}})
                 if path == "/v1/checkout/sessions":
                     sid = f"cs_test_{len(fake.sessions) + 1}"
-                    session = {"id": sid, "object": "checkout.session", "status": "open",
-                               "payment_status": "unpaid", "url": f"{fake.base}/pay/{sid}",
-                               "metadata": params.get("metadata", {}),
-                               "expires_at": int(params.get("expires_at", 0)),
-                               "success_url": params.get("success_url", ""),
-                               "cancel_url": params.get("cancel_url", "")}
+                    session = {
+                        "id": sid,
+                        "object": "checkout.session",
+                        "status": "open",
+                        "payment_status": "unpaid",
+                        "url": f"{fake.base}/pay/{sid}",
+                        "metadata": params.get("metadata", {}),
+                        "expires_at": int(params.get("expires_at", 0)),
+                        "success_url": params.get("success_url", ""),
+                        "cancel_url": params.get("cancel_url", ""),
+                    }
                     fake.sessions[sid] = session
                     return self._reply(200, session)
                 if path == "/v1/refunds":
-                    refund = {"id": f"re_test_{len(fake.refunds) + 1}", "object": "refund",
-                              "status": "succeeded",
-                              "payment_intent": params.get("payment_intent")}
+                    refund = {
+                        "id": f"re_test_{len(fake.refunds) + 1}",
+                        "object": "refund",
+                        "status": "succeeded",
+                        "payment_intent": params.get("payment_intent"),
+                    }
                     fake.refunds.append(refund)
                     return self._reply(200, refund)
-                return self._reply(404, {"error": {"message": "unknown",
-                                                   "type": "invalid_request_error"}})
+                return self._reply(
+                    404, {"error": {"message": "unknown", "type": "invalid_request_error"}}
+                )
 
             def do_GET(self):
                 """The payment page: the buyer is sent straight back, as if paid."""
@@ -85,8 +99,9 @@ class FakeStripe:
                 sid = path.rsplit("/", 1)[-1]
                 if path.startswith("/pay/") and sid in fake.sessions:
                     # Stripe's page, reduced to "paid": straight back to the success URL
-                    return self._reply(303, b"", "text/plain",
-                                       {"Location": fake.sessions[sid]["success_url"]})
+                    return self._reply(
+                        303, b"", "text/plain", {"Location": fake.sessions[sid]["success_url"]}
+                    )
                 return self._reply(404, {"error": {"message": "unknown"}})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -31,5 +31,6 @@ class QueryCounter:
 
     def report(self) -> str:
         """The statements, numbered, for a failing budget's message."""
-        return "\n".join(f"{i + 1}: {s.splitlines()[0][:160]}" for i, s in
-                         enumerate(self.statements))
+        return "\n".join(
+            f"{i + 1}: {s.splitlines()[0][:160]}" for i, s in enumerate(self.statements)
+        )

@@ -22,9 +22,11 @@ def _admin(app, world):
 
 def _actions(db, user_id) -> list[dict]:
     """The audit entries about one account: action and parsed details, oldest first."""
-    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.details).where(
-        AuditEntry.entity_type == "users", AuditEntry.entity_id == str(user_id))
-        .order_by(AuditEntry.id)).all()
+    rows = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.details)
+        .where(AuditEntry.entity_type == "users", AuditEntry.entity_id == str(user_id))
+        .order_by(AuditEntry.id)
+    ).all()
     return [{"action": action, **json.loads(details)} for action, details in rows]
 
 
@@ -36,8 +38,7 @@ def _last(db, user_id, action) -> dict | None:
 
 def _signs_in(app, username, password) -> bool:
     """True if the sign-in page lets this username and password in."""
-    response = app.test_client().post("/sign-in", data={"username": username,
-                                                        "password": password})
+    response = app.test_client().post("/sign-in", data={"username": username, "password": password})
     return response.status_code == 302
 
 
@@ -53,8 +54,7 @@ def test_disabling_signs_a_supervisor_out_of_her_open_session_and_her_tokens(app
 
     page = _admin(app, world).get(f"/admin/users/{supervisor.id}")
     assert page.status_code == 200 and b"Disable account" in page.data
-    done = _admin(app, world).post(f"/admin/users/{supervisor.id}/disable",
-                                   follow_redirects=True)
+    done = _admin(app, world).post(f"/admin/users/{supervisor.id}/disable", follow_redirects=True)
     assert b"signed out everywhere" in done.data and b"Enable account" in done.data
 
     again = tablet.get("/people")
@@ -73,8 +73,11 @@ def test_an_enabled_account_signs_in_again(app, db, world):
     response = admin.post(f"/admin/users/{shop.id}/enable", follow_redirects=True)
     assert b"Account enabled." in response.data
     assert _signs_in(app, shop.username, PASSWORD)
-    changes = [e["action"] for e in _actions(db, shop.id)
-               if e["action"] in ("users.disable", "users.enable")]
+    changes = [
+        e["action"]
+        for e in _actions(db, shop.id)
+        if e["action"] in ("users.disable", "users.enable")
+    ]
     assert changes[-2:] == ["users.disable", "users.enable"]
 
 
@@ -96,8 +99,7 @@ def test_a_phone_signed_in_before_disabling_stays_signed_out_after_enabling(app,
 def test_the_coordinator_cannot_disable_herself(app, db, world):
     """Locking the only coordinator out is refused with a clear message."""
     admin = world.users["admin"]
-    response = _admin(app, world).post(f"/admin/users/{admin.id}/disable",
-                                       follow_redirects=True)
+    response = _admin(app, world).post(f"/admin/users/{admin.id}/disable", follow_redirects=True)
     assert b"You cannot disable your own account." in response.data
     assert db.session.get(User, admin.id).is_enabled
     assert _admin(app, world).get("/admin/users").status_code == 200
@@ -112,13 +114,17 @@ def test_moving_a_supervisor_changes_whose_records_she_reads(app, db, world):
     tablet = app.test_client()
     sign_in(tablet, supervisor)
     assert tablet.get(f"/people/{world.elena.id}").status_code == 200
-    response = _admin(app, world).post(f"/admin/users/{supervisor.id}/sites",
-                                       data={"sites": ["BUC"]}, follow_redirects=True)
+    response = _admin(app, world).post(
+        f"/admin/users/{supervisor.id}/sites", data={"sites": ["BUC"]}, follow_redirects=True
+    )
     assert b"Sites saved." in response.data
     assert tablet.get(f"/people/{world.elena.id}").status_code == 403
     assert tablet.get(f"/people/{world.oksana.id}").status_code == 200
     assert _last(db, supervisor.id, "users.sites") == {
-        "action": "users.sites", "before": ["ORA"], "after": ["BUC"]}
+        "action": "users.sites",
+        "before": ["ORA"],
+        "after": ["BUC"],
+    }
 
 
 def test_sites_follow_the_role(app, db, world):
@@ -142,17 +148,19 @@ def test_a_maker_who_forgot_her_password_gets_a_new_one(app, db, world):
     maker = world.users["beneficiary"]
     headers = bearer(maker)
     assert app.test_client().get("/api/v1/me/earnings", headers=headers).status_code == 200
-    short = _admin(app, world).post(f"/admin/users/{maker.id}/password",
-                                    data={"password": "short"})
+    short = _admin(app, world).post(f"/admin/users/{maker.id}/password", data={"password": "short"})
     assert short.status_code == 200 and _signs_in(app, maker.username, PASSWORD)
-    response = _admin(app, world).post(f"/admin/users/{maker.id}/password",
-                                       data={"password": NEW_PASSWORD}, follow_redirects=True)
+    response = _admin(app, world).post(
+        f"/admin/users/{maker.id}/password", data={"password": NEW_PASSWORD}, follow_redirects=True
+    )
     assert b"New password set" in response.data
     assert not _signs_in(app, maker.username, PASSWORD)
     assert _signs_in(app, maker.username, NEW_PASSWORD)
     assert app.test_client().get("/api/v1/me/earnings", headers=headers).status_code == 401
     assert _last(db, maker.id, "users.password_reset") == {
-        "action": "users.password_reset", "tokens_revoked": 1}
+        "action": "users.password_reset",
+        "tokens_revoked": 1,
+    }
     details = " ".join(db.session.scalars(sa.select(AuditEntry.details)))
     assert NEW_PASSWORD not in details and "argon2" not in details
 
@@ -162,11 +170,14 @@ def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
     when the coordinator sets a new one; the new password signs in as usual."""
     maker = world.users["beneficiary"]
     other_phone = app.test_client()
-    assert other_phone.post("/sign-in", data={"username": maker.username,
-                                              "password": PASSWORD}).status_code == 302
+    assert (
+        other_phone.post(
+            "/sign-in", data={"username": maker.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert other_phone.get("/me").status_code == 200
-    _admin(app, world).post(f"/admin/users/{maker.id}/password",
-                            data={"password": NEW_PASSWORD})
+    _admin(app, world).post(f"/admin/users/{maker.id}/password", data={"password": NEW_PASSWORD})
     again = other_phone.get("/me")
     assert again.status_code == 302 and "/sign-in" in again.headers["Location"]
     her_phone = app.test_client()
@@ -204,12 +215,22 @@ def test_erasure_forgets_where_she_signed_in_from(app, db, world):
     maker = world.users["beneficiary"]
     where = {"REMOTE_ADDR": "203.0.113.77"}
     phone = app.test_client()
-    phone.post("/sign-in", data={"username": maker.username, "password": "wrong password"},
-               environ_base=where)
-    assert phone.post("/sign-in", data={"username": maker.username, "password": PASSWORD},
-                      environ_base=where).status_code == 302
-    token = phone.post("/api/v1/tokens", json={"username": maker.username, "password": PASSWORD},
-                       environ_base=where)
+    phone.post(
+        "/sign-in",
+        data={"username": maker.username, "password": "wrong password"},
+        environ_base=where,
+    )
+    assert (
+        phone.post(
+            "/sign-in", data={"username": maker.username, "password": PASSWORD}, environ_base=where
+        ).status_code
+        == 302
+    )
+    token = phone.post(
+        "/api/v1/tokens",
+        json={"username": maker.username, "password": PASSWORD},
+        environ_base=where,
+    )
     assert token.status_code == 201
     staff = make_user("supervisor", sites=[world.sites["ORA"]])
     db.session.add(AuditEntry(action="people.view", user_id=staff.id, remote_addr="198.51.100.9"))
@@ -234,8 +255,7 @@ def test_an_anonymised_maker_s_account_stays_disabled(app, db, world):
     assert not db.session.get(User, maker.id).is_enabled
 
 
-def test_the_account_list_shows_who_is_disabled_and_reading_an_account_is_audited(
-        app, db, world):
+def test_the_account_list_shows_who_is_disabled_and_reading_an_account_is_audited(app, db, world):
     """The users list marks disabled accounts and links to each account's page; opening a
     maker's account page is in the audit log."""
     leaver = make_beneficiary(world.sites["ORA"], world.programmes["STEP"])
@@ -254,8 +274,9 @@ def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, db, world
     still have their name."""
     from tests.factories import make_people
 
-    left, erased, staying = make_people(world.sites["ORA"], world.programmes["STEP"], 3,
-                                        prefix="Zara")
+    left, erased, staying = make_people(
+        world.sites["ORA"], world.programmes["STEP"], 3, prefix="Zara"
+    )
     admin = _admin(app, world)
     admin.post(f"/people/{left.id}/exit")
     admin.post(f"/people/{erased.id}/anonymise")

@@ -21,8 +21,9 @@ def test_token_is_issued_and_works(client, world):
     body = response.get_json()
     assert body["role"] == "admin" and body["token"] and "T" in body["expires_at"]
     headers = {"Authorization": f"Bearer {body['token']}"}
-    created = client.post("/api/v1/programmes", json={"code": "NEW", "name": "New"},
-                          headers=headers)
+    created = client.post(
+        "/api/v1/programmes", json={"code": "NEW", "name": "New"}, headers=headers
+    )
     assert created.status_code == 201
 
 
@@ -66,8 +67,7 @@ def test_expired_token_is_refused(client, db, world):
     token = db.session.scalars(db.select(ApiToken)).one()
     token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    response = client.post("/api/v1/programmes", json={"code": "X1", "name": "X"},
-                           headers=headers)
+    response = client.post("/api/v1/programmes", json={"code": "X1", "name": "X"}, headers=headers)
     assert response.status_code == 401
 
 
@@ -99,12 +99,17 @@ def test_an_api_call_neither_reads_nor_sets_the_session_cookie(client, world):
     sign_in(client, world.users["admin"])
     with client.session_transaction() as session:
         session["lang"] = "nl"
-    response = client.get("/api/v1/beneficiaries", headers={
-        **bearer(world.users["supervisor"]), "Accept-Language": "en"})
+    response = client.get(
+        "/api/v1/beneficiaries",
+        headers={**bearer(world.users["supervisor"]), "Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
-    refused = client.post("/api/v1/programmes", json={"code": "X3", "name": "X"},
-                          headers=bearer(world.users["supervisor"]))
+    refused = client.post(
+        "/api/v1/programmes",
+        json={"code": "X3", "name": "X"},
+        headers=bearer(world.users["supervisor"]),
+    )
     assert refused.status_code == 403  # the supervisor's rights, not the admin's cookie
     assert refused.json["error"]["message"] == "Your role may not do this."
 
@@ -122,8 +127,12 @@ def test_an_api_call_neither_reads_nor_sets_the_session_cookie(client, world):
 )
 def test_bad_bodies_get_400_with_the_error_shape(client, db, world, data, content_type, field):
     """Malformed JSON, wrong types, unknown or missing fields: 400, nothing created, no 500."""
-    response = client.post("/api/v1/programmes", data=data, content_type=content_type,
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/programmes",
+        data=data,
+        content_type=content_type,
+        headers=bearer(world.users["admin"]),
+    )
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] in ("malformed", "invalid") and error["message"]
@@ -141,8 +150,16 @@ def test_unknown_api_path_is_json_404(client, world):
 
 def test_wrong_role_gets_403(client, world):
     """A shop account may not create sites."""
-    response = client.post("/api/v1/sites", headers=bearer(world.users["shop"]),
-                           json={"code": "ZZ", "name": "Z", "kind": "shop", "currency": "EUR",
-                                 "timezone": "Europe/Amsterdam"})
+    response = client.post(
+        "/api/v1/sites",
+        headers=bearer(world.users["shop"]),
+        json={
+            "code": "ZZ",
+            "name": "Z",
+            "kind": "shop",
+            "currency": "EUR",
+            "timezone": "Europe/Amsterdam",
+        },
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"

@@ -31,9 +31,13 @@ def test_every_body_taking_call_refuses_bad_json(app, client, world):
     for method, rule, row in _api_rows(app):
         url = row.url(world) if callable(row.url) else row.url
         for name, data in BAD_BODIES.items():
-            response = client.open(url, method=method, data=data,
-                                   content_type="application/json",
-                                   headers=bearer(world.users["admin"]))
+            response = client.open(
+                url,
+                method=method,
+                data=data,
+                content_type="application/json",
+                headers=bearer(world.users["admin"]),
+            )
             body = response.get_json(silent=True) or {}
             if response.status_code != 400 or "error" not in body:
                 failures.append(f"{method} {rule.rule} with {name}: {response.status_code}")

@@ -8,14 +8,19 @@ from atelier.catalog.models import ProductRule
 from atelier.catalog.rules import rule_on
 from tests.conftest import bearer
 
-NEW = {"sku": "APRON", "name": "Kitchen apron", "price_cents": 2400, "price_currency": "EUR",
-       "piece_rate_cents": 2000, "maker_share_bp": 2000}
+NEW = {
+    "sku": "APRON",
+    "name": "Kitchen apron",
+    "price_cents": 2400,
+    "price_currency": "EUR",
+    "piece_rate_cents": 2000,
+    "maker_share_bp": 2000,
+}
 
 
 def test_admin_creates_a_product_type(client, world):
     """201 with the SKU, the price and the wage rule."""
-    response = client.post("/api/v1/product-types", json=NEW,
-                           headers=bearer(world.users["admin"]))
+    response = client.post("/api/v1/product-types", json=NEW, headers=bearer(world.users["admin"]))
     assert response.status_code == 201, response.json
     assert response.json["sku"] == "APRON"
     assert response.json["price_cents"] == 2400 and response.json["maker_share_bp"] == 2000
@@ -24,30 +29,39 @@ def test_admin_creates_a_product_type(client, world):
 
 def test_a_taken_sku_is_a_conflict(client, world):
     """TOTE exists already: 409 naming the SKU."""
-    response = client.post("/api/v1/product-types", json={**NEW, "sku": "TOTE"},
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/product-types", json={**NEW, "sku": "TOTE"}, headers=bearer(world.users["admin"])
+    )
     assert response.status_code == 409 and "sku" in response.json["error"]["fields"]
 
 
 def test_bad_values_are_named(client, world):
     """A negative price, a share above 100 % and a float are each named."""
     headers = bearer(world.users["admin"])
-    response = client.post("/api/v1/product-types", headers=headers, json={
-        **NEW, "price_cents": -5, "maker_share_bp": 12000})
+    response = client.post(
+        "/api/v1/product-types",
+        headers=headers,
+        json={**NEW, "price_cents": -5, "maker_share_bp": 12000},
+    )
     assert response.status_code == 400
     assert {"price_cents", "maker_share_bp"} <= set(response.json["error"]["fields"])
-    floaty = client.post("/api/v1/product-types", headers=headers,
-                         json={**NEW, "price_cents": 24.5})
+    floaty = client.post(
+        "/api/v1/product-types", headers=headers, json={**NEW, "price_cents": 24.5}
+    )
     assert floaty.status_code == 400 and "price_cents" in floaty.json["error"]["fields"]
 
 
 def test_a_change_from_a_date_keeps_the_old_values_before_it(client, world, db):
     """A price rise from 1 June: pieces made and sales in May still use 15.00."""
-    response = client.patch("/api/v1/product-types/TOTE", headers=bearer(world.users["admin"]),
-                            json={"price_cents": 1800, "effective_from": "2026-06-01"})
+    response = client.patch(
+        "/api/v1/product-types/TOTE",
+        headers=bearer(world.users["admin"]),
+        json={"price_cents": 1800, "effective_from": "2026-06-01"},
+    )
     assert response.status_code == 200, response.json
-    rules = db.session.scalars(sa.select(ProductRule).where(
-        ProductRule.product_type_id == world.tote.id)).all()
+    rules = db.session.scalars(
+        sa.select(ProductRule).where(ProductRule.product_type_id == world.tote.id)
+    ).all()
     assert rule_on(rules, date(2026, 5, 31)).price_cents == 1500
     june = rule_on(rules, date(2026, 6, 1))
     assert (june.price_cents, june.piece_rate_cents, june.maker_share_bp) == (1800, 1000, 2000)
@@ -56,11 +70,13 @@ def test_a_change_from_a_date_keeps_the_old_values_before_it(client, world, db):
 def test_a_change_needs_a_date_and_a_value(client, world):
     """No effective_from, or nothing to change, is a 400."""
     headers = bearer(world.users["admin"])
-    no_date = client.patch("/api/v1/product-types/TOTE", headers=headers,
-                           json={"price_cents": 1800})
+    no_date = client.patch(
+        "/api/v1/product-types/TOTE", headers=headers, json={"price_cents": 1800}
+    )
     assert no_date.status_code == 400 and "effective_from" in no_date.json["error"]["fields"]
-    nothing = client.patch("/api/v1/product-types/TOTE", headers=headers,
-                           json={"effective_from": "2026-06-01"})
+    nothing = client.patch(
+        "/api/v1/product-types/TOTE", headers=headers, json={"effective_from": "2026-06-01"}
+    )
     assert nothing.status_code == 400
 
 
@@ -68,11 +84,15 @@ def test_a_second_change_for_the_same_day_completes_the_first(client, world, db)
     """Price, then piece rate, both from 1 June: one June rule with both; May unchanged."""
     headers = bearer(world.users["admin"])
     for change in ({"price_cents": 1800}, {"piece_rate_cents": 1200}):
-        response = client.patch("/api/v1/product-types/TOTE", headers=headers,
-                                json={**change, "effective_from": "2026-06-01"})
+        response = client.patch(
+            "/api/v1/product-types/TOTE",
+            headers=headers,
+            json={**change, "effective_from": "2026-06-01"},
+        )
         assert response.status_code == 200, response.json
-    rules = db.session.scalars(sa.select(ProductRule).where(
-        ProductRule.product_type_id == world.tote.id)).all()
+    rules = db.session.scalars(
+        sa.select(ProductRule).where(ProductRule.product_type_id == world.tote.id)
+    ).all()
     june = [r for r in rules if r.effective_from == date(2026, 6, 1)]
     assert [(r.price_cents, r.piece_rate_cents) for r in june] == [(1800, 1200)]
     may = rule_on(rules, date(2026, 5, 31))
@@ -84,21 +104,33 @@ def test_a_product_type_made_without_a_date_pays_pieces_made_before_it(client, w
     headers = bearer(world.users["admin"])
     created = client.post("/api/v1/product-types", headers=headers, json=NEW)
     assert created.status_code == 201, created.json
-    logged = client.post("/api/v1/production", headers=headers, json={
-        "product_type": NEW["sku"], "beneficiary": world.elena.maker_code,
-        "made_on": "2026-03-02", "quantity": 1, "qc": "passed"})
+    logged = client.post(
+        "/api/v1/production",
+        headers=headers,
+        json={
+            "product_type": NEW["sku"],
+            "beneficiary": world.elena.maker_code,
+            "made_on": "2026-03-02",
+            "quantity": 1,
+            "qc": "passed",
+        },
+    )
     assert logged.status_code == 201, logged.json
 
 
 def test_unknown_sku_is_404(client, world):
     """Changing a product that does not exist: 404."""
-    response = client.patch("/api/v1/product-types/NOPE", headers=bearer(world.users["admin"]),
-                            json={"price_cents": 1, "effective_from": "2026-06-01"})
+    response = client.patch(
+        "/api/v1/product-types/NOPE",
+        headers=bearer(world.users["admin"]),
+        json={"price_cents": 1, "effective_from": "2026-06-01"},
+    )
     assert response.status_code == 404
 
 
 def test_only_admins_change_the_catalogue(client, world):
     """A supervisor may not create product types."""
-    response = client.post("/api/v1/product-types", json=NEW,
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/product-types", json=NEW, headers=bearer(world.users["supervisor"])
+    )
     assert response.status_code == 403

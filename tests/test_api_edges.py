@@ -39,29 +39,49 @@ def _refused(response, status=400) -> dict:
 
 def _product(**overrides) -> dict:
     """A valid new product type body."""
-    return {"sku": "APRON", "name": "Apron", "price_cents": 1500, "price_currency": "EUR",
-            "piece_rate_cents": 1000, "maker_share_bp": 2000, **overrides}
+    return {
+        "sku": "APRON",
+        "name": "Apron",
+        "price_cents": 1500,
+        "price_currency": "EUR",
+        "piece_rate_cents": 1000,
+        "maker_share_bp": 2000,
+        **overrides,
+    }
 
 
 # --- 1. integers the database cannot hold ------------------------------------------------
-@pytest.mark.parametrize(("field", "value"), [
-    ("price_cents", HUGE), ("piece_rate_cents", HUGE), ("price_cents", 3_000_000_000),
-    ("maker_share_bp", -HUGE), ("price_cents", INT4_MAX + 1),
-])
-def test_a_new_product_type_with_an_integer_too_large_is_400_naming_it(client, world, db,
-                                                                         field, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("price_cents", HUGE),
+        ("piece_rate_cents", HUGE),
+        ("price_cents", 3_000_000_000),
+        ("maker_share_bp", -HUGE),
+        ("price_cents", INT4_MAX + 1),
+    ],
+)
+def test_a_new_product_type_with_an_integer_too_large_is_400_naming_it(
+    client, world, db, field, value
+):
     """The coordinator's script sends 2^63 cents: 400 naming the field, no product made."""
     before = _count(db, ProductType), _count(db, ProductRule)
-    response = client.post("/api/v1/product-types", json=_product(**{field: value}),
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/product-types",
+        json=_product(**{field: value}),
+        headers=bearer(world.users["admin"]),
+    )
     assert field in _refused(response)["fields"]
     assert (_count(db, ProductType), _count(db, ProductRule)) == before
 
 
 def test_the_largest_int4_amount_is_still_accepted(client, world):
     """The bound is the column's own: 2^31 - 1 cents is stored and read back."""
-    response = client.post("/api/v1/product-types", json=_product(price_cents=INT4_MAX),
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/product-types",
+        json=_product(price_cents=INT4_MAX),
+        headers=bearer(world.users["admin"]),
+    )
     assert response.status_code == 201, response.json
     assert response.json["price_cents"] == INT4_MAX
 
@@ -69,9 +89,11 @@ def test_the_largest_int4_amount_is_still_accepted(client, world):
 def test_a_rule_change_with_an_integer_too_large_is_400(client, world, db):
     """PATCH with a huge piece rate: 400 naming it, the rule history unchanged."""
     before = _count(db, ProductRule)
-    response = client.patch("/api/v1/product-types/TOTE",
-                            json={"piece_rate_cents": HUGE, "effective_from": "2026-03-01"},
-                            headers=bearer(world.users["admin"]))
+    response = client.patch(
+        "/api/v1/product-types/TOTE",
+        json={"piece_rate_cents": HUGE, "effective_from": "2026-03-01"},
+        headers=bearer(world.users["admin"]),
+    )
     assert "piece_rate_cents" in _refused(response)["fields"]
     assert _count(db, ProductRule) == before
 
@@ -79,34 +101,58 @@ def test_a_rule_change_with_an_integer_too_large_is_400(client, world, db):
 def test_a_workshop_with_a_huge_stipend_is_400(client, world, db):
     """A stipend per hour of 2^63 is refused before it reaches the database."""
     before = _count(db, Workshop)
-    response = client.post("/api/v1/workshops", json={
-        "title": "Sewing", "kind": "vocational", "site": "ORA", "programme": "STEP",
-        "stipend_per_hour_cents": HUGE}, headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/workshops",
+        json={
+            "title": "Sewing",
+            "kind": "vocational",
+            "site": "ORA",
+            "programme": "STEP",
+            "stipend_per_hour_cents": HUGE,
+        },
+        headers=bearer(world.users["supervisor"]),
+    )
     assert "stipend_per_hour_cents" in _refused(response)["fields"]
     assert _count(db, Workshop) == before
 
 
 def test_an_integer_nested_in_a_list_is_bounded_too(client, world, db):
     """A sale line's price of 2^63 names the line's field; no sale is recorded."""
-    response = client.post("/api/v1/sales", json={
-        "shop": "AMS", "payment_method": "cash",
-        "lines": [{"scan": world.item_shop.code, "price_cents": HUGE}]},
-        headers=bearer(world.users["shop"]))
+    response = client.post(
+        "/api/v1/sales",
+        json={
+            "shop": "AMS",
+            "payment_method": "cash",
+            "lines": [{"scan": world.item_shop.code, "price_cents": HUGE}],
+        },
+        headers=bearer(world.users["shop"]),
+    )
     assert "lines.0.price_cents" in _refused(response)["fields"]
     assert _count(db, Sale) == 0
 
 
-@pytest.mark.parametrize(("form", "field"), [
-    ({"price": "30000000", "piece_rate": "10"}, "price"),
-    ({"price": "15", "piece_rate": "99999999999999999999999"}, "piece_rate"),
-])
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"price": "30000000", "piece_rate": "10"}, "price"),
+        ({"price": "15", "piece_rate": "99999999999999999999999"}, "piece_rate"),
+    ],
+)
 def test_the_product_page_refuses_an_amount_too_large(client, world, db, form, field):
     """The coordinator types 30 million euros: the form says so, nothing is stored."""
     sign_in(client, world.users["admin"])
     before = _count(db, ProductType)
-    response = client.post("/admin/products", data={
-        "sku": "APRON", "name": "Apron", "price_currency": "EUR", "maker_share": "20",
-        "effective_from": "2026-01-01", **form})
+    response = client.post(
+        "/admin/products",
+        data={
+            "sku": "APRON",
+            "name": "Apron",
+            "price_currency": "EUR",
+            "maker_share": "20",
+            "effective_from": "2026-01-01",
+            **form,
+        },
+    )
     assert response.status_code == 200
     assert 'class="field has-error"' in response.text
     assert _count(db, ProductType) == before
@@ -116,9 +162,16 @@ def test_the_workshop_page_refuses_a_stipend_too_large(client, world, db):
     """A stipend of 999999999.99 per hour (fits the field's 12 characters) is refused."""
     sign_in(client, world.users["supervisor"])
     before = _count(db, Workshop)
-    response = client.post("/workshops", data={
-        "title": "Sewing", "kind": "vocational", "site": "ORA", "programme": "STEP",
-        "stipend": "999999999.99"})
+    response = client.post(
+        "/workshops",
+        data={
+            "title": "Sewing",
+            "kind": "vocational",
+            "site": "ORA",
+            "programme": "STEP",
+            "stipend": "999999999.99",
+        },
+    )
     assert response.status_code == 200
     assert 'class="field has-error"' in response.text
     assert _count(db, Workshop) == before
@@ -128,8 +181,14 @@ def test_the_workshop_page_refuses_a_stipend_too_large(client, world, db):
 def _int_routes(app):
     """(method, path) for every route with an ``<int:...>`` part, each filled with ``value``."""
     for rule in app.url_map.iter_rules():
-        if "int" not in {type(c).__name__.lower().removesuffix("converter")
-                         for c in rule._converters.values()} and "<int:" not in rule.rule:
+        if (
+            "int"
+            not in {
+                type(c).__name__.lower().removesuffix("converter")
+                for c in rule._converters.values()
+            }
+            and "<int:" not in rule.rule
+        ):
             continue
         method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
         yield method, rule.rule
@@ -156,14 +215,18 @@ def test_every_path_id_past_the_database_range_is_404(app, client, world, value)
 
 def test_the_largest_int4_id_is_an_ordinary_404(client, world):
     """2^31 - 1 is a possible id: the call runs and finds nothing."""
-    response = client.post(f"/api/v1/workshops/{INT4_MAX}/sessions",
-                           json={"date": "2026-03-02", "hours": "3"},
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        f"/api/v1/workshops/{INT4_MAX}/sessions",
+        json={"date": "2026-03-02", "hours": "3"},
+        headers=bearer(world.users["admin"]),
+    )
     assert _refused(response, 404)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("path", ["/atelier/production?saved=99999999999999999999",
-                                  "/admin/audit?page=99999999999999999999"])
+@pytest.mark.parametrize(
+    "path",
+    ["/atelier/production?saved=99999999999999999999", "/admin/audit?page=99999999999999999999"],
+)
 def test_a_huge_number_in_a_page_address_is_ignored(client, world, path):
     """A query-string number past the database's range falls back to the default: the page
     shows as usual."""
@@ -176,15 +239,18 @@ def test_a_huge_number_in_a_page_address_is_ignored(client, world, path):
 def test_session_hours_out_of_range_are_400_naming_hours(client, world, db, hours):
     """A session of 1e999999 hours is refused, not an overflow; no session is added."""
     before = _count(db, WorkshopSession)
-    response = client.post(f"/api/v1/workshops/{world.workshop.id}/sessions",
-                           json={"date": "2026-03-02", "hours": hours},
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        f"/api/v1/workshops/{world.workshop.id}/sessions",
+        json={"date": "2026-03-02", "hours": hours},
+        headers=bearer(world.users["supervisor"]),
+    )
     assert "hours" in _refused(response)["fields"]
     assert _count(db, WorkshopSession) == before
 
 
-@pytest.mark.parametrize("rate", ["1e999999", "1e20", "1000000", "0.0000001", "-1", "NaN",
-                                  "Infinity", "0"])
+@pytest.mark.parametrize(
+    "rate", ["1e999999", "1e20", "1000000", "0.0000001", "-1", "NaN", "Infinity", "0"]
+)
 def test_an_exchange_rate_out_of_range_is_400_and_not_stored(client, world, db, rate):
     """PUT refuses the rate naming its currency; the month's preview still works."""
     admin = bearer(world.users["admin"])
@@ -197,8 +263,9 @@ def test_an_exchange_rate_out_of_range_is_400_and_not_stored(client, world, db, 
 @pytest.mark.parametrize("rate", ["999999.999999", "0.000001", "4.9770"])
 def test_a_rate_within_six_digits_either_side_is_accepted(client, world, rate):
     """The largest and smallest rates allowed are stored as given."""
-    response = client.put("/api/v1/exchange-rates/2026-03", json={"EUR": rate},
-                          headers=bearer(world.users["admin"]))
+    response = client.put(
+        "/api/v1/exchange-rates/2026-03", json={"EUR": rate}, headers=bearer(world.users["admin"])
+    )
     assert response.status_code == 200, response.json
     assert response.json["exchange_rates"] == {"EUR": rate}
 
@@ -207,8 +274,9 @@ def test_closing_with_a_rate_too_large_is_400_and_the_month_stays_open(client, w
     """A sale in March and a rate of 1e20 at close: 400 naming it, nothing frozen."""
     f.make_sale(world.sites["AMS"], [world.item_shop], prices=[1500])
     admin = bearer(world.users["admin"])
-    response = client.post("/api/v1/pay-periods/2026-03/close",
-                           json={"exchange_rates": {"EUR": "1e20"}}, headers=admin)
+    response = client.post(
+        "/api/v1/pay-periods/2026-03/close", json={"exchange_rates": {"EUR": "1e20"}}, headers=admin
+    )
     assert "EUR" in _refused(response)["fields"]
     period = client.get("/api/v1/pay-periods/2026-03", headers=admin)
     assert period.json["status"] == "open"
@@ -218,8 +286,9 @@ def test_closing_with_a_rate_too_large_is_400_and_the_month_stays_open(client, w
 def test_the_rates_page_refuses_an_overflowing_rate(client, world, db):
     """The coordinator types 1e999999 on the month's page: told why, nothing stored."""
     sign_in(client, world.users["admin"])
-    response = client.post("/admin/wages/2026-03/rates", data={"rate-EUR": "1e999999"},
-                           follow_redirects=True)
+    response = client.post(
+        "/admin/wages/2026-03/rates", data={"rate-EUR": "1e999999"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert _count(db, ExchangeRate) == 0
     assert client.get("/admin/wages/2026-03").status_code == 200
@@ -227,21 +296,29 @@ def test_the_rates_page_refuses_an_overflowing_rate(client, world, db):
 
 # --- 4. months at the calendar's edge -------------------------------------------------------
 @pytest.mark.parametrize("period", ["9999-12", "0001-01", "1999-12", "3000-01", "0000-01"])
-@pytest.mark.parametrize(("method", "suffix", "body"), [
-    ("GET", "/pay-periods/{}", None),
-    ("POST", "/pay-periods/{}/close", {}),
-    ("PUT", "/exchange-rates/{}", {"EUR": "4.97"}),
-])
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("GET", "/pay-periods/{}", None),
+        ("POST", "/pay-periods/{}/close", {}),
+        ("PUT", "/exchange-rates/{}", {"EUR": "4.97"}),
+    ],
+)
 def test_a_month_outside_2000_to_2999_is_400(client, world, db, period, method, suffix, body):
     """As a malformed month: 400 naming the period, no pay period row made."""
-    response = client.open("/api/v1" + suffix.format(period), method=method, json=body,
-                           headers=bearer(world.users["admin"]))
+    response = client.open(
+        "/api/v1" + suffix.format(period),
+        method=method,
+        json=body,
+        headers=bearer(world.users["admin"]),
+    )
     assert "period" in _refused(response)["fields"]
     assert _count(db, PayPeriod) == 0
 
 
-@pytest.mark.parametrize("path", ["/admin/wages/9999-12", "/admin/wages/0001-01",
-                                  "/admin/wages/9999-12/summary.xlsx"])
+@pytest.mark.parametrize(
+    "path", ["/admin/wages/9999-12", "/admin/wages/0001-01", "/admin/wages/9999-12/summary.xlsx"]
+)
 def test_the_wages_pages_refuse_a_month_at_the_calendar_edge(client, world, path):
     """The coordinator's page for year 9999 is a 400 page, not a 500."""
     sign_in(client, world.users["admin"])
@@ -293,8 +370,13 @@ def test_a_signed_event_of_an_odd_shape_is_400_and_not_recorded(client, world, d
 
 def test_an_event_we_do_not_act_on_may_have_any_object(client, world, db):
     """Stripe sends many event types; one we ignore is acknowledged whatever its object."""
-    body = json.dumps({"id": "evt_other", "type": "customer.created",
-                       "data": {"object": {"id": ["odd"], "metadata": "x"}}}).encode()
+    body = json.dumps(
+        {
+            "id": "evt_other",
+            "type": "customer.created",
+            "data": {"object": {"id": ["odd"], "metadata": "x"}},
+        }
+    ).encode()
     response = deliver(client, body)
     assert response.status_code == 200
     assert response.json["result"] == "ignored"
@@ -304,26 +386,65 @@ def test_an_event_we_do_not_act_on_may_have_any_object(client, world, db):
 LONG = "x" * 500
 
 
-@pytest.mark.parametrize(("url", "body", "field"), [
-    ("/api/v1/sites", {"code": "LNG", "name": LONG, "kind": "shop", "currency": "EUR",
-                       "timezone": "Europe/Amsterdam"}, "name"),
-    ("/api/v1/sites", {"code": "LNG", "name": "Long", "kind": "shop", "currency": "EUR",
-                       "timezone": "Europe/Amsterdam", "city": LONG}, "city"),
-    ("/api/v1/sites", {"code": "L" * 17, "name": "Long", "kind": "shop", "currency": "EUR",
-                       "timezone": "Europe/Amsterdam"}, "code"),
-    ("/api/v1/programmes", {"code": "LNG", "name": LONG}, "name"),
-    ("/api/v1/users", {"username": LONG, "password": "correct horse battery",
-                       "role": "admin"}, "username"),
-    ("/api/v1/product-types", _product(name=LONG), "name"),
-    ("/api/v1/product-types", _product(sku="S" * 33), "sku"),
-    ("/api/v1/workshops", {"title": LONG, "kind": "vocational", "site": "ORA",
-                           "programme": "STEP"}, "title"),
-    ("/api/v1/beneficiaries", {"display_name": LONG, "site": "ORA", "programme": "STEP"},
-     "display_name"),
-    ("/api/v1/returns", {"scan": "ORA-000001", "reason": LONG}, "reason"),
-])
-def test_text_longer_than_its_column_is_400_naming_the_field(client, world, db, url, body,
-                                                              field):
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        (
+            "/api/v1/sites",
+            {
+                "code": "LNG",
+                "name": LONG,
+                "kind": "shop",
+                "currency": "EUR",
+                "timezone": "Europe/Amsterdam",
+            },
+            "name",
+        ),
+        (
+            "/api/v1/sites",
+            {
+                "code": "LNG",
+                "name": "Long",
+                "kind": "shop",
+                "currency": "EUR",
+                "timezone": "Europe/Amsterdam",
+                "city": LONG,
+            },
+            "city",
+        ),
+        (
+            "/api/v1/sites",
+            {
+                "code": "L" * 17,
+                "name": "Long",
+                "kind": "shop",
+                "currency": "EUR",
+                "timezone": "Europe/Amsterdam",
+            },
+            "code",
+        ),
+        ("/api/v1/programmes", {"code": "LNG", "name": LONG}, "name"),
+        (
+            "/api/v1/users",
+            {"username": LONG, "password": "correct horse battery", "role": "admin"},
+            "username",
+        ),
+        ("/api/v1/product-types", _product(name=LONG), "name"),
+        ("/api/v1/product-types", _product(sku="S" * 33), "sku"),
+        (
+            "/api/v1/workshops",
+            {"title": LONG, "kind": "vocational", "site": "ORA", "programme": "STEP"},
+            "title",
+        ),
+        (
+            "/api/v1/beneficiaries",
+            {"display_name": LONG, "site": "ORA", "programme": "STEP"},
+            "display_name",
+        ),
+        ("/api/v1/returns", {"scan": "ORA-000001", "reason": LONG}, "reason"),
+    ],
+)
+def test_text_longer_than_its_column_is_400_naming_the_field(client, world, db, url, body, field):
     """Refused by the request model on every database, before PostgreSQL would refuse it."""
     counts = [_count(db, m) for m in (Site, Programme, ProductType, Workshop)]
     response = client.post(url, json=body, headers=bearer(world.users["admin"]))
@@ -340,22 +461,23 @@ def _store_long_name(*args, **kwargs):
 
 
 @pytest.mark.postgres
-def test_a_value_the_database_refuses_is_a_400_and_nothing_is_kept(client, world, db,
-                                                                   monkeypatch):
+def test_a_value_the_database_refuses_is_a_400_and_nothing_is_kept(client, world, db, monkeypatch):
     """The safety net: PostgreSQL's DataError becomes a 400 in the contract's shape."""
     from atelier.org import services
 
     monkeypatch.setattr(services, "create_programme", _store_long_name)
     before = _count(db, Programme)
-    response = client.post("/api/v1/programmes", json={"code": "LNG", "name": "Long"},
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/programmes",
+        json={"code": "LNG", "name": "Long"},
+        headers=bearer(world.users["admin"]),
+    )
     assert _refused(response)["code"] == "invalid"
     assert _count(db, Programme) == before
 
 
 @pytest.mark.postgres
-def test_a_page_whose_value_the_database_refuses_shows_a_400_page(client, world, db,
-                                                                 monkeypatch):
+def test_a_page_whose_value_the_database_refuses_shows_a_400_page(client, world, db, monkeypatch):
     """The same safety net for pages: an error page with 400, nothing kept."""
     from atelier.org import services
 

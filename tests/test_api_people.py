@@ -7,14 +7,21 @@ from atelier.people.models import Beneficiary
 from atelier.people.rules import MAKER_CODE_ALPHABET
 from tests.conftest import bearer
 
-ANA = {"display_name": "Ana", "site": "ORA", "programme": "STEP", "birth_year": 1990,
-       "gender": "female", "public_name_consent": False}
+ANA = {
+    "display_name": "Ana",
+    "site": "ORA",
+    "programme": "STEP",
+    "birth_year": 1990,
+    "gender": "female",
+    "public_name_consent": False,
+}
 
 
 def test_register_a_beneficiary(client, world):
     """201 with a generated random maker code and the documented fields."""
-    response = client.post("/api/v1/beneficiaries", json=ANA,
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/beneficiaries", json=ANA, headers=bearer(world.users["supervisor"])
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert set(body["maker_code"]) <= set(MAKER_CODE_ALPHABET) and len(body["maker_code"]) == 6
@@ -24,34 +31,41 @@ def test_register_a_beneficiary(client, world):
 def test_two_people_get_two_codes(client, world):
     """Codes are random, never handed out twice."""
     headers = bearer(world.users["admin"])
-    codes = {client.post("/api/v1/beneficiaries", json=ANA, headers=headers)
-             .get_json()["maker_code"] for _ in range(3)}
+    codes = {
+        client.post("/api/v1/beneficiaries", json=ANA, headers=headers).get_json()["maker_code"]
+        for _ in range(3)
+    }
     assert len(codes) == 3
 
 
 def test_bad_input_names_the_fields_and_saves_nothing(client, world, db):
     """Unknown fields, wrong types, an empty name and an unknown programme are named."""
     headers = bearer(world.users["admin"])
-    response = client.post("/api/v1/beneficiaries", headers=headers,
-                           json={**ANA, "surname": "Popescu"})
+    response = client.post(
+        "/api/v1/beneficiaries", headers=headers, json={**ANA, "surname": "Popescu"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"surname": "unknown field"}
-    response = client.post("/api/v1/beneficiaries", headers=headers,
-                           json={**ANA, "birth_year": "1990"})
+    response = client.post(
+        "/api/v1/beneficiaries", headers=headers, json={**ANA, "birth_year": "1990"}
+    )
     assert response.status_code == 400 and "birth_year" in response.get_json()["error"]["fields"]
-    response = client.post("/api/v1/beneficiaries", headers=headers,
-                           json={**ANA, "display_name": "  "})
+    response = client.post(
+        "/api/v1/beneficiaries", headers=headers, json={**ANA, "display_name": "  "}
+    )
     assert response.get_json()["error"]["fields"] == {"display_name": "required"}
-    response = client.post("/api/v1/beneficiaries", headers=headers,
-                           json={**ANA, "programme": "NOPE"})
+    response = client.post(
+        "/api/v1/beneficiaries", headers=headers, json={**ANA, "programme": "NOPE"}
+    )
     assert response.status_code == 400 and "programme" in response.get_json()["error"]["fields"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Beneficiary)) == 2
 
 
 def test_another_sites_supervisor_gets_403(client, world, db):
     """BUC's supervisor cannot register someone at ORA."""
-    response = client.post("/api/v1/beneficiaries", json=ANA,
-                           headers=bearer(world.users["supervisor_other"]))
+    response = client.post(
+        "/api/v1/beneficiaries", json=ANA, headers=bearer(world.users["supervisor_other"])
+    )
     assert response.status_code == 403
 
 
@@ -62,11 +76,18 @@ def test_list_by_site_is_scoped_and_audited(client, world, db):
     assert response.status_code == 200
     assert [p["maker_code"] for p in response.get_json()] == [world.elena.maker_code]
     assert client.get("/api/v1/beneficiaries?site=BUC", headers=headers).status_code == 403
-    assert [p["display_name"] for p in
-            client.get("/api/v1/beneficiaries", headers=headers).get_json()] == ["Elena"]
+    assert [
+        p["display_name"] for p in client.get("/api/v1/beneficiaries", headers=headers).get_json()
+    ] == ["Elena"]
     assert client.get("/api/v1/beneficiaries?site=XXX", headers=headers).status_code == 400
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "people.list")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "people.list")
+        )
+        == 2
+    )
 
 
 def test_shop_staff_and_makers_cannot_list_people(client, world):

@@ -21,8 +21,14 @@ def ora(world, db):
 
 
 def _body(world, **overrides):
-    return {"beneficiary": world.elena.maker_code, "product_type": "TOTE", "quantity": 3,
-            "made_on": "2026-03-02", "qc": "passed", **overrides}
+    return {
+        "beneficiary": world.elena.maker_code,
+        "product_type": "TOTE",
+        "quantity": 3,
+        "made_on": "2026-03-02",
+        "qc": "passed",
+        **overrides,
+    }
 
 
 def _count(db):
@@ -32,16 +38,18 @@ def _count(db):
 def test_logging_three_pieces_gives_three_consecutive_codes_and_tags(client, world, ora, db):
     """Three pieces get the next three codes of the atelier, each with its own tag and URL."""
     start = ora.item_seq
-    response = client.post("/api/v1/production", json=_body(world),
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/production", json=_body(world), headers=bearer(world.users["supervisor"])
+    )
     assert response.status_code == 201, response.json
     items = response.json["items"]
     assert [i["code"] for i in items] == [f"ORA-{n:06d}" for n in range(start + 1, start + 4)]
     assert len({i["tag"] for i in items}) == 3
     assert all(i["qr_url"] == f"https://atelier.test/t/{i['tag']}" for i in items)
     assert {i["status"] for i in items} == {"in_atelier"}
-    made = db.session.scalars(sa.select(ItemEvent.kind).join(Item).where(
-        Item.code == items[0]["code"])).all()
+    made = db.session.scalars(
+        sa.select(ItemEvent.kind).join(Item).where(Item.code == items[0]["code"])
+    ).all()
     assert made == ["made"]
 
 
@@ -61,16 +69,22 @@ def test_a_replayed_save_creates_nothing(client, world, ora, db):
 
 def test_rejected_pieces_are_recorded_as_rejected(client, world, ora):
     """QC rejected: the pieces exist (codes are gap-free) but are not for sale."""
-    response = client.post("/api/v1/production", json=_body(world, qc="rejected", quantity=1),
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        "/api/v1/production",
+        json=_body(world, qc="rejected", quantity=1),
+        headers=bearer(world.users["admin"]),
+    )
     assert response.json["items"][0]["status"] == "rejected"
 
 
 BAD = [
-    ({"quantity": 0}, "quantity"), ({"quantity": 201}, "quantity"),
+    ({"quantity": 0}, "quantity"),
+    ({"quantity": 201}, "quantity"),
     ({"made_on": (date.today() + timedelta(days=2)).isoformat()}, "made_on"),
-    ({"beneficiary": "NOSUCH"}, "beneficiary"), ({"product_type": "NOSUCH"}, "product_type"),
-    ({"qc": "maybe"}, "qc"), ({"client_id": "not-a-uuid"}, "client_id"),
+    ({"beneficiary": "NOSUCH"}, "beneficiary"),
+    ({"product_type": "NOSUCH"}, "product_type"),
+    ({"qc": "maybe"}, "qc"),
+    ({"client_id": "not-a-uuid"}, "client_id"),
     ({"colour": "red"}, "colour"),
 ]
 
@@ -80,8 +94,9 @@ def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
     before = _count(db)
     headers = bearer(world.users["supervisor"])
     for overrides, field in BAD:
-        response = client.post("/api/v1/production", json=_body(world, **overrides),
-                               headers=headers)
+        response = client.post(
+            "/api/v1/production", json=_body(world, **overrides), headers=headers
+        )
         assert response.status_code == 400, overrides
         assert field in response.json["error"]["fields"], overrides
     assert _count(db) == before
@@ -90,9 +105,11 @@ def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
 def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, ora, db):
     """Oksana works at BUC: the ORA supervisor is refused and nothing is written."""
     before = _count(db)
-    response = client.post("/api/v1/production",
-                           json=_body(world, beneficiary=world.oksana.maker_code),
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/production",
+        json=_body(world, beneficiary=world.oksana.maker_code),
+        headers=bearer(world.users["supervisor"]),
+    )
     assert response.status_code == 403
     assert _count(db) == before
 
@@ -112,8 +129,9 @@ def test_item_lookup_by_code_tag_or_url(client, world):
 
 def test_shop_staff_see_their_pieces_without_the_maker(client, world):
     """The AMS shop sees the piece in its shop, but not who made it."""
-    response = client.get(f"/api/v1/items/{world.item_shop.code}",
-                          headers=bearer(world.users["shop"]))
+    response = client.get(
+        f"/api/v1/items/{world.item_shop.code}", headers=bearer(world.users["shop"])
+    )
     assert response.status_code == 200
     assert "maker_code" not in response.json
     assert world.elena.display_name not in response.text
@@ -125,10 +143,10 @@ def test_unknown_and_foreign_pieces_look_the_same(client, world):
     unknown_code = client.get("/api/v1/items/ORA-999999", headers=shop)
     unknown_tag = client.get("/api/v1/items/zzzzzzzzzzzzzzzz", headers=shop)
     in_atelier = client.get(f"/api/v1/items/{world.item_atelier.code}", headers=shop)
-    other_shop = client.get(f"/api/v1/items/{world.item_shop.tag}",
-                            headers=bearer(world.users["shop_other"]))
-    bodies = {r.get_data(as_text=True) for r in (unknown_code, unknown_tag, in_atelier,
-                                                 other_shop)}
+    other_shop = client.get(
+        f"/api/v1/items/{world.item_shop.tag}", headers=bearer(world.users["shop_other"])
+    )
+    bodies = {r.get_data(as_text=True) for r in (unknown_code, unknown_tag, in_atelier, other_shop)}
     assert {r.status_code for r in (unknown_code, unknown_tag, in_atelier, other_shop)} == {404}
     assert len(bodies) == 1
     assert "ORA-999999" not in bodies.pop()
@@ -136,8 +154,11 @@ def test_unknown_and_foreign_pieces_look_the_same(client, world):
 
 def test_labels_call_returns_a_pdf(client, world):
     """POST /labels gives an A4 PDF for the pieces named."""
-    response = client.post("/api/v1/labels", json={"items": [world.item_atelier.code]},
-                           headers=bearer(world.users["supervisor"]))
+    response = client.post(
+        "/api/v1/labels",
+        json={"items": [world.item_atelier.code]},
+        headers=bearer(world.users["supervisor"]),
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
@@ -148,16 +169,21 @@ def test_labels_refuse_unknown_pieces_and_bad_grids(client, world):
     headers = bearer(world.users["supervisor"])
     unknown = client.post("/api/v1/labels", json={"items": ["ORA-999999"]}, headers=headers)
     assert unknown.status_code == 404 and "ORA-999999" in unknown.json["error"]["fields"]["items"]
-    grid = client.post("/api/v1/labels", json={"items": [world.item_atelier.code],
-                                               "columns": 9}, headers=headers)
+    grid = client.post(
+        "/api/v1/labels", json={"items": [world.item_atelier.code], "columns": 9}, headers=headers
+    )
     assert grid.status_code == 400 and "columns" in grid.json["error"]["fields"]
 
 
 def test_production_is_audited(client, world, ora, db):
     """Logging pieces leaves an audit entry."""
     client.post("/api/v1/production", json=_body(world), headers=bearer(world.users["admin"]))
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
-        AuditEntry.action == "production.log")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "production.log")
+        )
+        == 1
+    )
 
 
 def _labels_queries(client, headers, codes, count_queries):
@@ -184,7 +210,8 @@ def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count
 
 
 def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
-        client, world, ora, db, count_queries):
+    client, world, ora, db, count_queries
+):
     """Logging 1 or 20 pieces, with a short or a long history: the same statements, with
     one INSERT for all the pieces and one for all their events."""
     headers, counts = bearer(world.users["supervisor"]), []
@@ -193,8 +220,9 @@ def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
             client.post("/api/v1/production", json=_body(world, quantity=20), headers=headers)
         for quantity in (1, 20):
             with count_queries() as q:
-                response = client.post("/api/v1/production", headers=headers,
-                                       json=_body(world, quantity=quantity))
+                response = client.post(
+                    "/api/v1/production", headers=headers, json=_body(world, quantity=quantity)
+                )
             assert response.status_code == 201, response.json
             assert len(response.json["items"]) == quantity
             counts.append(q.count)
@@ -214,6 +242,7 @@ def test_a_supervisor_posted_to_a_shop_never_sees_other_ateliers_makers(client, 
     assert seen.status_code == 200
     assert "maker_code" not in seen.get_json()
     assert world.elena.maker_code not in seen.get_data(as_text=True)
-    own = client.get(f"/api/v1/items/{world.item_shop.code}",
-                     headers=bearer(world.users["supervisor"]))
+    own = client.get(
+        f"/api/v1/items/{world.item_shop.code}", headers=bearer(world.users["supervisor"])
+    )
     assert own.get_json()["maker_code"] == world.elena.maker_code

@@ -15,15 +15,19 @@ def _made(world, n, status="in_atelier"):
 
 
 def _send(client, world, items, to="AMS"):
-    return client.post("/api/v1/shipments", headers=bearer(world.users["supervisor"]), json={
-        "from": "ORA", "to": to, "items": items})
+    return client.post(
+        "/api/v1/shipments",
+        headers=bearer(world.users["supervisor"]),
+        json={"from": "ORA", "to": to, "items": items},
+    )
 
 
 def test_sending_puts_the_pieces_in_transit_to_the_shop(client, world):
     """201 with the codes; every piece is in transit, bound for the shop."""
     pieces = _made(world, 3)
-    response = _send(client, world, [pieces[0].code, pieces[1].tag,
-                                     f"https://atelier.test/t/{pieces[2].tag}"])
+    response = _send(
+        client, world, [pieces[0].code, pieces[1].tag, f"https://atelier.test/t/{pieces[2].tag}"]
+    )
     assert response.status_code == 201, response.json
     assert response.json["status"] == "in_transit"
     assert response.json["items"] == [p.code for p in pieces]
@@ -56,16 +60,19 @@ def test_receiving_reports_missing_pieces(client, world):
     """Two of three arrive: they are in the shop, the third is reported missing."""
     pieces = _made(world, 3)
     shipment_id = _send(client, world, [p.code for p in pieces]).json["id"]
-    response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
-                           headers=bearer(world.users["shop"]),
-                           json={"items": [pieces[0].code, pieces[2].tag]})
+    response = client.post(
+        f"/api/v1/shipments/{shipment_id}/receive",
+        headers=bearer(world.users["shop"]),
+        json={"items": [pieces[0].code, pieces[2].tag]},
+    )
     assert response.status_code == 200, response.json
     assert response.json["received"] == [pieces[0].code, pieces[2].code]
     assert response.json["missing"] == [pieces[1].code]
     assert _db.session.get(Item, pieces[0].id).status == "in_shop"
     assert _db.session.get(Item, pieces[1].id).status == "in_transit"
-    again = client.post(f"/api/v1/shipments/{shipment_id}/receive",
-                        headers=bearer(world.users["shop"]), json={})
+    again = client.post(
+        f"/api/v1/shipments/{shipment_id}/receive", headers=bearer(world.users["shop"]), json={}
+    )
     assert again.status_code == 409
 
 
@@ -73,8 +80,9 @@ def test_receiving_without_a_list_accepts_all(client, world):
     """Omitting items receives every piece."""
     pieces = _made(world, 2)
     shipment_id = _send(client, world, [p.code for p in pieces]).json["id"]
-    response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
-                           headers=bearer(world.users["shop"]), json={})
+    response = client.post(
+        f"/api/v1/shipments/{shipment_id}/receive", headers=bearer(world.users["shop"]), json={}
+    )
     assert response.json["received"] == [p.code for p in pieces]
     assert response.json["missing"] == []
 
@@ -84,12 +92,18 @@ def test_another_shop_cannot_receive(client, world):
     API.md says; 404 is for a shipment that does not exist."""
     [piece] = _made(world, 1)
     shipment_id = _send(client, world, [piece.code]).json["id"]
-    response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
-                           headers=bearer(world.users["shop_other"]), json={})
+    response = client.post(
+        f"/api/v1/shipments/{shipment_id}/receive",
+        headers=bearer(world.users["shop_other"]),
+        json={},
+    )
     assert response.status_code == 403
     assert _db.session.get(Item, piece.id).status == "in_transit"
-    unknown = client.post(f"/api/v1/shipments/{shipment_id + 1}/receive",
-                          headers=bearer(world.users["shop_other"]), json={})
+    unknown = client.post(
+        f"/api/v1/shipments/{shipment_id + 1}/receive",
+        headers=bearer(world.users["shop_other"]),
+        json={},
+    )
     assert unknown.status_code == 404
 
 
@@ -98,9 +112,11 @@ def test_a_piece_listed_twice_on_receiving_is_refused_and_nothing_moves(client, 
     pieces = _made(world, 2)
     stray = _made(world, 1)[0]
     shipment_id = _send(client, world, [p.code for p in pieces]).json["id"]
-    response = client.post(f"/api/v1/shipments/{shipment_id}/receive",
-                           headers=bearer(world.users["shop"]),
-                           json={"items": [pieces[0].code, stray.code, stray.tag]})
+    response = client.post(
+        f"/api/v1/shipments/{shipment_id}/receive",
+        headers=bearer(world.users["shop"]),
+        json={"items": [pieces[0].code, stray.code, stray.tag]},
+    )
     assert response.status_code == 400
     assert stray.code in response.json["error"]["fields"]["items"]
     assert _db.session.get(Shipment, shipment_id).status == "in_transit"

@@ -15,27 +15,38 @@ from tests.factories import make_item, make_sale
 
 def _pieces(world, n, site="AMS", status="in_shop"):
     """``n`` pieces by Elena in stock at a shop."""
-    return [make_item(world.tote, world.elena, site=world.sites[site], status=status)
-            for _ in range(n)]
+    return [
+        make_item(world.tote, world.elena, site=world.sites[site], status=status) for _ in range(n)
+    ]
 
 
 def _sell(client, headers, lines, **extra):
-    return client.post("/api/v1/sales", headers=headers, json={
-        "shop": "AMS", "payment_method": "cash", "lines": lines, **extra})
+    return client.post(
+        "/api/v1/sales",
+        headers=headers,
+        json={"shop": "AMS", "payment_method": "cash", "lines": lines, **extra},
+    )
 
 
 def test_a_sale_records_every_line_at_list_or_lowered_price(client, world):
     """Two pieces sold: one at list price, one lowered; the total is their sum."""
     a, b = _pieces(world, 2)
-    response = _sell(client, bearer(world.users["shop"]), [
-        {"scan": f"https://atelier.test/t/{a.tag}"},
-        {"scan": b.code.lower(), "price_cents": 1200, "discount_reason": "small stain"}])
+    response = _sell(
+        client,
+        bearer(world.users["shop"]),
+        [
+            {"scan": f"https://atelier.test/t/{a.tag}"},
+            {"scan": b.code.lower(), "price_cents": 1200, "discount_reason": "small stain"},
+        ],
+    )
     assert response.status_code == 201, response.json
     body = response.json
     assert body["shop"] == "AMS" and body["currency"] == "EUR"
     assert body["total_cents"] == 1500 + 1200
     assert [(line["item"], line["price_cents"]) for line in body["lines"]] == [
-        (a.code, 1500), (b.code, 1200)]
+        (a.code, 1500),
+        (b.code, 1200),
+    ]
     assert _db.session.get(Item, a.id).status == "sold"
 
 
@@ -55,8 +66,11 @@ def test_mixed_batch_is_all_or_nothing(client, world):
     free1, free2, gone = _pieces(world, 3)
     make_sale(world.sites["AMS"], [gone])
     _db.session.commit()
-    response = _sell(client, bearer(world.users["shop"]),
-                     [{"scan": free1.code}, {"scan": gone.code}, {"scan": free2.code}])
+    response = _sell(
+        client,
+        bearer(world.users["shop"]),
+        [{"scan": free1.code}, {"scan": gone.code}, {"scan": free2.code}],
+    )
     assert response.status_code == 409
     assert gone.code in response.json["error"]["message"]
     assert gone.code in response.json["error"]["fields"]
@@ -76,17 +90,21 @@ def test_piece_of_another_shop_is_refused(client, world):
 def test_same_piece_twice_is_400(client, world):
     """The same piece twice in one sale (by tag and by code) is a 400, nothing sold."""
     [piece] = _pieces(world, 1)
-    response = _sell(client, bearer(world.users["shop"]),
-                     [{"scan": piece.code}, {"scan": piece.tag}])
+    response = _sell(
+        client, bearer(world.users["shop"]), [{"scan": piece.code}, {"scan": piece.tag}]
+    )
     assert response.status_code == 400
     assert piece.code in response.json["error"]["message"]
     assert _db.session.get(Item, piece.id).status == "in_shop"
 
 
-@pytest.mark.parametrize("line, field", [
-    ({"price_cents": 1600}, "lines.0.price_cents"),
-    ({"price_cents": -1}, "lines.0.price_cents"),
-])
+@pytest.mark.parametrize(
+    "line, field",
+    [
+        ({"price_cents": 1600}, "lines.0.price_cents"),
+        ({"price_cents": -1}, "lines.0.price_cents"),
+    ],
+)
 def test_a_price_can_only_be_lowered(client, world, line, field):
     """Above the list price or negative: 400 naming the line."""
     [piece] = _pieces(world, 1)
@@ -116,24 +134,47 @@ def test_bad_sale_bodies_are_400(client, world):
 def test_unknown_shop_is_404_and_other_shop_403(client, world):
     """Selling at a shop that does not exist or where she does not work is refused."""
     headers = bearer(world.users["shop"])
-    assert client.post("/api/v1/sales", headers=headers, json={
-        "shop": "NOPE", "payment_method": "cash", "lines": [{"scan": "x"}]}).status_code == 404
-    assert client.post("/api/v1/sales", headers=headers, json={
-        "shop": "RTM", "payment_method": "cash", "lines": [{"scan": "x"}]}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/sales",
+            headers=headers,
+            json={"shop": "NOPE", "payment_method": "cash", "lines": [{"scan": "x"}]},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/sales",
+            headers=headers,
+            json={"shop": "RTM", "payment_method": "cash", "lines": [{"scan": "x"}]},
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("restock, status", [(True, "in_shop"), (False, "written_off")])
 def test_return_restocks_or_writes_off(client, world, restock, status):
     """A return refunds what was paid and puts the piece back in stock or writes it off."""
     [piece] = _pieces(world, 1)
-    sale = _sell(client, bearer(world.users["shop"]),
-                 [{"scan": piece.code, "price_cents": 1000, "discount_reason": "last one"}])
+    sale = _sell(
+        client,
+        bearer(world.users["shop"]),
+        [{"scan": piece.code, "price_cents": 1000, "discount_reason": "last one"}],
+    )
     assert sale.status_code == 201
-    response = client.post("/api/v1/returns", headers=bearer(world.users["shop"]), json={
-        "scan": piece.tag, "reason": "wrong colour", "restock": restock})
+    response = client.post(
+        "/api/v1/returns",
+        headers=bearer(world.users["shop"]),
+        json={"scan": piece.tag, "reason": "wrong colour", "restock": restock},
+    )
     assert response.status_code == 201, response.json
-    assert response.json == {"item": piece.code, "refund_cents": 1000, "currency": "EUR",
-                             "status": status, "reason": "wrong colour"}
+    assert response.json == {
+        "item": piece.code,
+        "refund_cents": 1000,
+        "currency": "EUR",
+        "status": status,
+        "reason": "wrong colour",
+    }
     line = _db.session.scalar(sa.select(SaleLine).where(SaleLine.item_id == piece.id))
     assert line.is_returned is True
     assert _db.session.scalar(sa.select(Return)).is_restocked is restock
@@ -145,8 +186,12 @@ def test_a_restocked_piece_can_be_sold_again(client, world):
     [piece] = _pieces(world, 1)
     headers = bearer(world.users["shop"])
     assert _sell(client, headers, [{"scan": piece.code}]).status_code == 201
-    assert client.post("/api/v1/returns", headers=headers, json={
-        "scan": piece.code, "reason": "changed mind"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": "changed mind"}
+        ).status_code
+        == 201
+    )
     assert _sell(client, headers, [{"scan": piece.code}]).status_code == 201
 
 
@@ -154,11 +199,16 @@ def test_return_of_an_unsold_piece_is_409(client, world):
     """Only sold pieces come back; a second return of the same piece is refused too."""
     [piece] = _pieces(world, 1)
     headers = bearer(world.users["shop"])
-    response = client.post("/api/v1/returns", headers=headers,
-                           json={"scan": piece.code, "reason": "x"})
+    response = client.post(
+        "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": "x"}
+    )
     assert response.status_code == 409
-    assert client.post("/api/v1/returns", headers=headers,
-                       json={"scan": piece.code, "reason": ""}).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": ""}
+        ).status_code
+        == 400
+    )
 
 
 @pytest.mark.postgres
@@ -176,8 +226,11 @@ def test_twenty_tills_selling_one_piece_at_once(app, world):
     def attempt():
         client = app.test_client()
         barrier.wait()
-        response = client.post("/api/v1/sales", headers=headers, json={
-            "shop": "AMS", "payment_method": "card", "lines": [{"scan": code}]})
+        response = client.post(
+            "/api/v1/sales",
+            headers=headers,
+            json={"shop": "AMS", "payment_method": "card", "lines": [{"scan": code}]},
+        )
         with lock:
             statuses.append(response.status_code)
 
@@ -187,8 +240,9 @@ def test_twenty_tills_selling_one_piece_at_once(app, world):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [201] + [409] * 19
-    count = _db.session.scalar(sa.select(sa.func.count(SaleLine.id))
-                               .where(SaleLine.item_id == piece_id))
+    count = _db.session.scalar(
+        sa.select(sa.func.count(SaleLine.id)).where(SaleLine.item_id == piece_id)
+    )
     assert count == 1
 
 
@@ -198,8 +252,12 @@ def test_a_retry_racing_its_first_try_gets_the_first_sale(app, world):
     sale, and one sale in the database; none is refused as sold."""
     [piece] = _pieces(world, 1)
     headers = bearer(world.users["shop"])
-    body = {"shop": "AMS", "payment_method": "cash", "lines": [{"scan": piece.code}],
-            "client_id": "8f14e45f-ceea-467f-a8e4-4a9d9c0e5f01"}
+    body = {
+        "shop": "AMS",
+        "payment_method": "cash",
+        "lines": [{"scan": piece.code}],
+        "client_id": "8f14e45f-ceea-467f-a8e4-4a9d9c0e5f01",
+    }
     _db.session.commit()
     barrier = threading.Barrier(5)
     answers: list[tuple[int, int]] = []
@@ -227,18 +285,27 @@ def _bulk_stock(world, n):
     items, origin = Item.__table__, world.sites["ORA"]
     first = origin.item_seq or 0
     origin.item_seq = first + 2 * n
-    rows = [{"code": f"ORA-{first + k:06d}", "tag": f"bulk{first + k:012d}",
-             "product_type_id": world.tote.id, "beneficiary_id": world.elena.id,
-             "origin_site_id": origin.id, "site_id": world.sites["AMS"].id,
-             "made_on": world.tote.rules[0].effective_from,
-             "status": "in_shop" if k % 2 else "sold"} for k in range(1, 2 * n + 1)]
+    rows = [
+        {
+            "code": f"ORA-{first + k:06d}",
+            "tag": f"bulk{first + k:012d}",
+            "product_type_id": world.tote.id,
+            "beneficiary_id": world.elena.id,
+            "origin_site_id": origin.id,
+            "site_id": world.sites["AMS"].id,
+            "made_on": world.tote.rules[0].effective_from,
+            "status": "in_shop" if k % 2 else "sold",
+        }
+        for k in range(1, 2 * n + 1)
+    ]
     if rows:
         _db.session.execute(items.insert(), rows)
     _db.session.commit()
 
 
 def test_a_sale_runs_the_same_few_queries_whatever_the_stock_and_basket(
-        client, world, count_queries):
+    client, world, count_queries
+):
     """Selling 1 or 3 pieces from a shop of 10 or 2,000 pieces: always the same statements:
     token and user, pieces with prices, then the writes (the conditional UPDATE, sale,
     lines, events, audit), which PostgreSQL takes as one statement."""

@@ -27,14 +27,18 @@ def test_put_rates_then_preview_shows_the_converted_share(client, world, march_s
     slip = body["payslips"][0]
     assert slip["beneficiary"] == world.elena.maker_code
     assert [(x["kind"], x["amount_cents"]) for x in slip["lines"]] == [
-        ("piece", 1000), ("piece", 1000), ("sales_share", 1493)]
+        ("piece", 1000),
+        ("piece", 1000),
+        ("sales_share", 1493),
+    ]
     assert slip["total_cents"] == sum(x["amount_cents"] for x in slip["lines"]) == 3493
 
 
 def test_preview_without_rate_lists_it_missing(client, world, march_sale):
     """A line without its rate has a null amount, is left out, and EUR is named."""
-    body = client.get("/api/v1/pay-periods/2026-03",
-                      headers=bearer(world.users["admin"])).get_json()
+    body = client.get(
+        "/api/v1/pay-periods/2026-03", headers=bearer(world.users["admin"])
+    ).get_json()
     share = [x for x in body["payslips"][0]["lines"] if x["kind"] == "sales_share"][0]
     assert share["amount_cents"] is None
     assert body["missing_rates"] == ["EUR"]
@@ -47,8 +51,11 @@ def test_close_refuses_missing_rate_then_closes_then_409(client, world, march_sa
     refused = client.post("/api/v1/pay-periods/2026-03/close", json={}, headers=admin)
     assert refused.status_code == 400
     assert "exchange_rates.EUR" in refused.get_json()["error"]["fields"]
-    closed = client.post("/api/v1/pay-periods/2026-03/close",
-                         json={"exchange_rates": {"EUR": "4.9770"}}, headers=admin)
+    closed = client.post(
+        "/api/v1/pay-periods/2026-03/close",
+        json={"exchange_rates": {"EUR": "4.9770"}},
+        headers=admin,
+    )
     assert closed.status_code == 200
     assert closed.get_json()["status"] == "closed"
     assert closed.get_json()["payslips"][0]["total_cents"] == 3493
@@ -62,19 +69,23 @@ def test_closing_a_month_not_over_is_409(client, world):
     """The current month cannot be closed yet."""
     now = services_today()
     period = f"{now.year:04d}-{now.month:02d}"
-    response = client.post(f"/api/v1/pay-periods/{period}/close", json={},
-                           headers=bearer(world.users["admin"]))
+    response = client.post(
+        f"/api/v1/pay-periods/{period}/close", json={}, headers=bearer(world.users["admin"])
+    )
     assert response.status_code == 409
 
 
-@pytest.mark.parametrize(("url", "method", "body"), [
-    ("/api/v1/pay-periods/2026-13", "GET", None),
-    ("/api/v1/pay-periods/march", "GET", None),
-    ("/api/v1/exchange-rates/2026-03", "PUT", {"EUR": 4.97}),
-    ("/api/v1/exchange-rates/2026-03", "PUT", {"EUR": "abc"}),
-    ("/api/v1/exchange-rates/2026-03", "PUT", ["EUR"]),
-    ("/api/v1/pay-periods/2026-03/close", "POST", {"rates": {}}),
-])
+@pytest.mark.parametrize(
+    ("url", "method", "body"),
+    [
+        ("/api/v1/pay-periods/2026-13", "GET", None),
+        ("/api/v1/pay-periods/march", "GET", None),
+        ("/api/v1/exchange-rates/2026-03", "PUT", {"EUR": 4.97}),
+        ("/api/v1/exchange-rates/2026-03", "PUT", {"EUR": "abc"}),
+        ("/api/v1/exchange-rates/2026-03", "PUT", ["EUR"]),
+        ("/api/v1/pay-periods/2026-03/close", "POST", {"rates": {}}),
+    ],
+)
 def test_bad_input_is_a_400(client, world, url, method, body):
     """Malformed months, rates and bodies are refused with a 400, never a 500."""
     response = client.open(url, method=method, json=body, headers=bearer(world.users["admin"]))
@@ -121,7 +132,8 @@ def test_my_earnings_shows_older_months_not_closed_yet(client, world, db):
     db.session.commit()
     periods = client.get("/api/v1/me/earnings", headers=headers).get_json()["periods"]
     assert [p for p in periods if p["period"] == "2026-03"] == [
-        {"period": "2026-03", "status": "closed", "total_cents": 2000}]
+        {"period": "2026-03", "status": "closed", "total_cents": 2000}
+    ]
 
 
 def services_today():
@@ -146,8 +158,11 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
         """One coordinator's close, started at the same moment as the other's."""
         client = app.test_client()
         barrier.wait()
-        response = client.post("/api/v1/pay-periods/2026-03/close",
-                               json={"exchange_rates": {"EUR": "4.9770"}}, headers=h)
+        response = client.post(
+            "/api/v1/pay-periods/2026-03/close",
+            json={"exchange_rates": {"EUR": "4.9770"}},
+            headers=h,
+        )
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=close, args=(h,)) for h in headers]
@@ -160,13 +175,17 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
     assert count == 1
 
 
-def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(client, world,
-                                                                       march_sale, db):
+def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(
+    client, world, march_sale, db
+):
     """After closing March, a return and a late piece change nothing in March's answer;
     April takes the share back (at March's amount, not April's rate) and pays the piece."""
     admin = bearer(world.users["admin"])
-    client.post("/api/v1/pay-periods/2026-03/close",
-                json={"exchange_rates": {"EUR": "4.9770"}}, headers=admin)
+    client.post(
+        "/api/v1/pay-periods/2026-03/close",
+        json={"exchange_rates": {"EUR": "4.9770"}},
+        headers=admin,
+    )
     before = client.get("/api/v1/pay-periods/2026-03", headers=admin).data
     refund = f.make_return(march_sale.lines[0], returned_at=datetime(2026, 4, 2, 9, tzinfo=UTC))
     late = f.make_item(world.tote, world.elena, made_on=date(2026, 3, 31))
@@ -176,5 +195,7 @@ def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(client, wo
     april = client.get("/api/v1/pay-periods/2026-04", headers=admin).get_json()
     lines = april["payslips"][0]["lines"]
     assert [(x["kind"], x["amount_cents"], x["source_id"]) for x in lines] == [
-        ("piece", 1000, late.id), ("adjustment", -1493, refund.id)]
+        ("piece", 1000, late.id),
+        ("adjustment", -1493, refund.id),
+    ]
     assert april["payslips"][0]["total_cents"] == 1000 - 1493

@@ -37,8 +37,9 @@ def _sales(db) -> int:
     return db.session.scalar(sa.select(sa.func.count(SaleLine.id)))
 
 
-def test_checkout_reserves_and_opens_a_session_priced_from_the_database(client, world, db,
-                                                                         fake_stripe):
+def test_checkout_reserves_and_opens_a_session_priced_from_the_database(
+    client, world, db, fake_stripe
+):
     """201 with order id, Stripe URL and expiry; Stripe got DB prices, metadata, 30 min, a key."""
     item = make_web_item(world)
     response = api_checkout(client, [item.code])
@@ -57,12 +58,14 @@ def test_checkout_reserves_and_opens_a_session_priced_from_the_database(client, 
     assert _order(db).total_cents == 1500
 
 
-def test_a_price_posted_by_the_browser_is_refused_and_never_reaches_stripe(client, world,
-                                                                          fake_stripe):
+def test_a_price_posted_by_the_browser_is_refused_and_never_reaches_stripe(
+    client, world, fake_stripe
+):
     """The body may not carry prices; Stripe is only ever sent the database price."""
     item = make_web_item(world)
-    response = client.post("/api/v1/checkout", json={
-        "items": [item.code], "email": "b@example.org", "price_cents": 1})
+    response = client.post(
+        "/api/v1/checkout", json={"items": [item.code], "email": "b@example.org", "price_cents": 1}
+    )
     assert response.status_code == 400
     assert response.json["error"]["fields"]["price_cents"] == "unknown field"
     assert fake_stripe.session_requests() == []
@@ -139,9 +142,12 @@ def test_bad_signatures_are_400_and_change_nothing(client, world, db, fake_strip
     """Wrong secret, tampered body, stale timestamp, missing header: 400, nothing changes."""
     order, (item,) = _checked_out(client, world, db)
     body = completed(order)
-    tampered = client.post("/api/v1/stripe/webhook", data=body.replace(b"paid", b"PAID"),
-                           headers={"Stripe-Signature": stripe_signature(body, SECRET)},
-                           content_type="application/json")
+    tampered = client.post(
+        "/api/v1/stripe/webhook",
+        data=body.replace(b"paid", b"PAID"),
+        headers={"Stripe-Signature": stripe_signature(body, SECRET)},
+        content_type="application/json",
+    )
     responses = {
         "wrong secret": deliver(client, body, secret="whsec_someone_else"),
         "tampered body": tampered,
@@ -166,8 +172,7 @@ def test_the_same_event_three_times_in_a_row_sells_once(client, world, db, fake_
     assert _sales(db) == 1
 
 
-def test_the_same_event_five_times_concurrently_sells_once(app, client, world, db,
-                                                           fake_stripe):
+def test_the_same_event_five_times_concurrently_sells_once(app, client, world, db, fake_stripe):
     """Five deliveries at once: one sale, every delivery gets a 2xx."""
     order, _items = _checked_out(client, world, db)
     body = completed(order, event_id="evt_burst")
@@ -202,8 +207,7 @@ def test_expired_releases_the_reservation(client, world, db, fake_stripe):
     assert db.session.get(Order, order.id).status == "expired"
 
 
-def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, db,
-                                                                fake_stripe):
+def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, db, fake_stripe):
     """Released by the sweeper, sold at a till, then paid online: no second sale, refund."""
     from atelier.till.ledger import LineSpec, sell
     from atelier.webshop import fulfilment
@@ -211,8 +215,12 @@ def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, d
     order, (item,) = _checked_out(client, world, db)
     row = db.session.get(Order, order.id)
     fulfilment.release(row, "expired", row.expires_at)
-    sell([LineSpec(db.session.get(Item, item.id), 1500, 1500)], site=world.sites["WEB"],
-         channel="till", payment_method="cash")
+    sell(
+        [LineSpec(db.session.get(Item, item.id), 1500, 1500)],
+        site=world.sites["WEB"],
+        channel="till",
+        payment_method="cash",
+    )
     db.session.commit()
     response = deliver(client, completed(order, payment_intent="pi_late"))
     assert response.json["result"] == "refunded"
@@ -225,8 +233,9 @@ def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, d
     assert refund["idempotency_key"] == f"refund-{order.reference}"
 
 
-def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(client, world, db,
-                                                                           fake_stripe):
+def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(
+    client, world, db, fake_stripe
+):
     """Released but nobody else bought it: the paying buyer gets it."""
     from atelier.webshop import fulfilment
 
@@ -244,8 +253,9 @@ def test_async_payment_holds_then_succeeds(client, world, db, fake_stripe):
     hold = deliver(client, completed(order, payment_status="unpaid"))
     assert hold.json["result"] == "awaiting_payment"
     assert db.session.get(Item, item.id).status == "reserved"
-    body = stripe_event("checkout.session.async_payment_succeeded", order.stripe_session_id,
-                        order.reference)
+    body = stripe_event(
+        "checkout.session.async_payment_succeeded", order.stripe_session_id, order.reference
+    )
     assert deliver(client, body).json["result"] == "sold"
     assert db.session.get(Item, item.id).status == "sold"
 
@@ -253,8 +263,12 @@ def test_async_payment_holds_then_succeeds(client, world, db, fake_stripe):
 def test_async_payment_failed_releases(client, world, db, fake_stripe):
     """A failed bank debit puts the piece back on sale."""
     order, (item,) = _checked_out(client, world, db)
-    body = stripe_event("checkout.session.async_payment_failed", order.stripe_session_id,
-                        order.reference, payment_status="unpaid")
+    body = stripe_event(
+        "checkout.session.async_payment_failed",
+        order.stripe_session_id,
+        order.reference,
+        payment_status="unpaid",
+    )
     assert deliver(client, body).json["result"] == "failed"
     assert db.session.get(Item, item.id).status == "in_shop"
     assert db.session.get(Order, order.id).status == "failed"
@@ -293,8 +307,12 @@ def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fa
                 web = _db.session.get(type(world.sites["WEB"]), world.sites["WEB"].id)
                 barrier.wait()
                 try:
-                    sell([LineSpec(piece, 1500, 1500)], site=web, channel="till",
-                         payment_method="cash")
+                    sell(
+                        [LineSpec(piece, 1500, 1500)],
+                        site=web,
+                        channel="till",
+                        payment_method="cash",
+                    )
                     _db.session.commit()
                     return "sold"
                 except DomainError:
@@ -310,8 +328,9 @@ def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fa
         assert status == ("reserved" if outcome[0] == 201 else "sold")
 
 
-def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(client, world, db,
-                                                                       fake_stripe):
+def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(
+    client, world, db, fake_stripe
+):
     """Two pieces sent back by post, taken back on the online shop's returns page: the buyer
     gets each line's price back through Stripe, once per line. While Stripe is down the piece
     is still taken back, and the page says to refund by hand in Stripe's dashboard."""
@@ -320,14 +339,17 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(client, 
 
     order, items = _checked_out(client, world, db, count=2)
     assert deliver(client, completed(order, payment_intent="pi_paid")).json["result"] == "sold"
-    lines = {i.id: db.session.scalar(sa.select(SaleLine).where(SaleLine.item_id == i.id))
-             for i in items}
+    lines = {
+        i.id: db.session.scalar(sa.select(SaleLine).where(SaleLine.item_id == i.id)) for i in items
+    }
     sign_in(client, world.users["admin"])
 
     def send_back(item):
-        return client.post("/till/WEB/returns", data={
-            "scan": item.code, "reason": "Too small", "outcome": "restock"},
-            follow_redirects=True).get_data(as_text=True)
+        return client.post(
+            "/till/WEB/returns",
+            data={"scan": item.code, "reason": "Too small", "outcome": "restock"},
+            follow_redirects=True,
+        ).get_data(as_text=True)
 
     fake_stripe.failing = True
     down = send_back(items[0])
@@ -339,19 +361,23 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(client, 
     up = send_back(items[1])
     assert "back in stock" in up and "Stripe did not take" not in up
     line = lines[items[1].id]
-    assert [(r["params"]["payment_intent"], r["params"]["amount"], r["idempotency_key"])
-            for r in fake_stripe.requests if r["path"] == "/v1/refunds"] == [
-        ("pi_paid", str(line.price_cents), f"refund-line-{line.id}")]
-    outcomes = [json.loads(e.details)["online_refund"] for e in db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "till.return").order_by(AuditEntry.id))]
+    assert [
+        (r["params"]["payment_intent"], r["params"]["amount"], r["idempotency_key"])
+        for r in fake_stripe.requests
+        if r["path"] == "/v1/refunds"
+    ] == [("pi_paid", str(line.price_cents), f"refund-line-{line.id}")]
+    outcomes = [
+        json.loads(e.details)["online_refund"]
+        for e in db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "till.return").order_by(AuditEntry.id)
+        )
+    ]
     assert outcomes == ["failed", "sent"]
 
 
-def test_a_completed_event_is_matched_by_the_order_reference_alone(client, world, db,
-                                                                   fake_stripe):
+def test_a_completed_event_is_matched_by_the_order_reference_alone(client, world, db, fake_stripe):
     """A session event that names only our order reference (no session id) still sells."""
     order, (item,) = _checked_out(client, world, db)
-    response = deliver(client, stripe_event("checkout.session.completed", None,
-                                            order.reference))
+    response = deliver(client, stripe_event("checkout.session.completed", None, order.reference))
     assert response.status_code == 200 and response.json["result"] == "sold"
     assert db.session.get(Item, item.id).status == "sold"

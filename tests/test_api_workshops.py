@@ -11,9 +11,18 @@ from tests.factories import make_beneficiary
 
 def test_create_a_workshop_with_participants(client, world):
     """201 with an id and the participants by maker code."""
-    response = client.post("/api/v1/workshops", headers=bearer(world.users["supervisor"]), json={
-        "title": "Aprons", "kind": "vocational", "site": "ORA", "programme": "STEP",
-        "stipend_per_hour_cents": 500, "participants": [world.elena.maker_code]})
+    response = client.post(
+        "/api/v1/workshops",
+        headers=bearer(world.users["supervisor"]),
+        json={
+            "title": "Aprons",
+            "kind": "vocational",
+            "site": "ORA",
+            "programme": "STEP",
+            "stipend_per_hour_cents": 500,
+            "participants": [world.elena.maker_code],
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["id"] and body["participants"] == [world.elena.maker_code]
@@ -21,25 +30,38 @@ def test_create_a_workshop_with_participants(client, world):
 
 def test_a_workshop_with_a_stranger_is_refused_naming_her(client, world):
     """Oksana of BUC cannot join an ORA workshop."""
-    response = client.post("/api/v1/workshops", headers=bearer(world.users["admin"]), json={
-        "title": "Aprons", "kind": "vocational", "site": "ORA", "programme": "STEP",
-        "participants": [world.oksana.maker_code]})
+    response = client.post(
+        "/api/v1/workshops",
+        headers=bearer(world.users["admin"]),
+        json={
+            "title": "Aprons",
+            "kind": "vocational",
+            "site": "ORA",
+            "programme": "STEP",
+            "participants": [world.oksana.maker_code],
+        },
+    )
     assert response.status_code == 400
     assert world.oksana.maker_code in response.get_json()["error"]["message"]
 
 
 def test_a_bad_kind_is_a_400(client, world):
     """Only vocational, life_skills and parenting."""
-    response = client.post("/api/v1/workshops", headers=bearer(world.users["admin"]), json={
-        "title": "X", "kind": "yoga", "site": "ORA", "programme": "STEP"})
+    response = client.post(
+        "/api/v1/workshops",
+        headers=bearer(world.users["admin"]),
+        json={"title": "X", "kind": "yoga", "site": "ORA", "programme": "STEP"},
+    )
     assert response.status_code == 400 and "kind" in response.get_json()["error"]["fields"]
 
 
 def test_add_a_session(client, world):
     """201 with the date and hours as a decimal string."""
-    response = client.post(f"/api/v1/workshops/{world.workshop.id}/sessions",
-                           headers=bearer(world.users["supervisor"]),
-                           json={"date": "2026-03-09", "hours": "2.5"})
+    response = client.post(
+        f"/api/v1/workshops/{world.workshop.id}/sessions",
+        headers=bearer(world.users["supervisor"]),
+        json={"date": "2026-03-09", "hours": "2.5"},
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["id"] and body["hours"] == "2.5" and body["date"] == "2026-03-09"
@@ -50,11 +72,13 @@ def test_session_hours_and_dates_are_checked(client, world, db):
     url = f"/api/v1/workshops/{world.workshop.id}/sessions"
     headers = bearer(world.users["supervisor"])
     far = (date.today() + timedelta(days=3650)).isoformat()
-    for body, field in [({"date": "2026-03-09", "hours": "0"}, "hours"),
-                        ({"date": "2026-03-09", "hours": "12.5"}, "hours"),
-                        ({"date": "2026-03-09", "hours": 3}, "hours"),
-                        ({"date": far, "hours": "3"}, "date"),
-                        ({"date": "2026-02-30", "hours": "3"}, "date")]:
+    for body, field in [
+        ({"date": "2026-03-09", "hours": "0"}, "hours"),
+        ({"date": "2026-03-09", "hours": "12.5"}, "hours"),
+        ({"date": "2026-03-09", "hours": 3}, "hours"),
+        ({"date": far, "hours": "3"}, "date"),
+        ({"date": "2026-02-30", "hours": "3"}, "date"),
+    ]:
         response = client.post(url, headers=headers, json=body)
         assert response.status_code == 400, body
         assert field in response.get_json()["error"]["fields"], body
@@ -63,22 +87,37 @@ def test_session_hours_and_dates_are_checked(client, world, db):
 
 def test_another_sites_workshop_is_403(client, world):
     """BUC's supervisor cannot add a session to ORA's workshop, whatever the body."""
-    response = client.post(f"/api/v1/workshops/{world.workshop.id}/sessions",
-                           headers=bearer(world.users["supervisor_other"]),
-                           json={"date": "2026-03-09", "hours": "99"})
+    response = client.post(
+        f"/api/v1/workshops/{world.workshop.id}/sessions",
+        headers=bearer(world.users["supervisor_other"]),
+        json={"date": "2026-03-09", "hours": "99"},
+    )
     assert response.status_code == 403
-    response = client.put(f"/api/v1/sessions/{world.session.id}/attendance",
-                          headers=bearer(world.users["supervisor_other"]), json={"records": []})
+    response = client.put(
+        f"/api/v1/sessions/{world.session.id}/attendance",
+        headers=bearer(world.users["supervisor_other"]),
+        json={"records": []},
+    )
     assert response.status_code == 403
 
 
 def test_unknown_workshop_or_session_is_404(client, world):
     """No such id → 404."""
     headers = bearer(world.users["admin"])
-    assert client.post("/api/v1/workshops/999999/sessions", headers=headers,
-                       json={"date": "2026-03-09", "hours": "3"}).status_code == 404
-    assert client.put("/api/v1/sessions/999999/attendance", headers=headers,
-                      json={"records": []}).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/workshops/999999/sessions",
+            headers=headers,
+            json={"date": "2026-03-09", "hours": "3"},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.put(
+            "/api/v1/sessions/999999/attendance", headers=headers, json={"records": []}
+        ).status_code
+        == 404
+    )
 
 
 def test_put_attendance_is_repeatable_and_adds_site_people(client, world, db):
@@ -86,13 +125,20 @@ def test_put_attendance_is_repeatable_and_adds_site_people(client, world, db):
     ana = make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name="Ana")
     url = f"/api/v1/sessions/{world.session.id}/attendance"
     headers = bearer(world.users["supervisor"])
-    body = {"records": [{"beneficiary": world.elena.maker_code, "status": "present"},
-                        {"beneficiary": ana.maker_code, "status": "absent"}]}
+    body = {
+        "records": [
+            {"beneficiary": world.elena.maker_code, "status": "present"},
+            {"beneficiary": ana.maker_code, "status": "absent"},
+        ]
+    }
     response = client.put(url, headers=headers, json=body)
     assert response.status_code == 200
     assert response.get_json()["counts"] == {"present": 1, "absent": 1, "excused": 0}
-    response = client.put(url, headers=headers, json={"records": [
-        {"beneficiary": ana.maker_code, "status": "excused"}]})
+    response = client.put(
+        url,
+        headers=headers,
+        json={"records": [{"beneficiary": ana.maker_code, "status": "excused"}]},
+    )
     assert response.get_json()["counts"] == {"present": 1, "absent": 0, "excused": 1}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 2
     db.session.refresh(world.workshop)
@@ -101,11 +147,17 @@ def test_put_attendance_is_repeatable_and_adds_site_people(client, world, db):
 
 def test_put_attendance_names_strangers_and_changes_nothing(client, world, db):
     """Another site's person or an unknown code → 400 naming them; nothing is written."""
-    response = client.put(f"/api/v1/sessions/{world.session.id}/attendance",
-                          headers=bearer(world.users["supervisor"]), json={"records": [
-                              {"beneficiary": world.elena.maker_code, "status": "present"},
-                              {"beneficiary": world.oksana.maker_code, "status": "present"},
-                              {"beneficiary": "QQQQQQ", "status": "present"}]})
+    response = client.put(
+        f"/api/v1/sessions/{world.session.id}/attendance",
+        headers=bearer(world.users["supervisor"]),
+        json={
+            "records": [
+                {"beneficiary": world.elena.maker_code, "status": "present"},
+                {"beneficiary": world.oksana.maker_code, "status": "present"},
+                {"beneficiary": "QQQQQQ", "status": "present"},
+            ]
+        },
+    )
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert world.oksana.maker_code in error["message"] and "QQQQQQ" in error["message"]
@@ -120,22 +172,35 @@ def test_maker_codes_are_read_in_any_letter_case(client, world, db):
     url = f"/api/v1/sessions/{world.session.id}/attendance"
     headers = bearer(world.users["supervisor"])
     code = world.elena.maker_code
-    response = client.put(url, headers=headers, json={"records": [
-        {"beneficiary": f" {code.lower()}", "status": "present"}]})
+    response = client.put(
+        url,
+        headers=headers,
+        json={"records": [{"beneficiary": f" {code.lower()}", "status": "present"}]},
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["counts"]["present"] == 1
-    twice = client.put(url, headers=headers, json={"records": [
-        {"beneficiary": code, "status": "absent"},
-        {"beneficiary": code.lower(), "status": "absent"}]})
-    assert twice.status_code == 400 and "records.1.beneficiary" in twice.get_json()["error"][
-        "fields"]
+    twice = client.put(
+        url,
+        headers=headers,
+        json={
+            "records": [
+                {"beneficiary": code, "status": "absent"},
+                {"beneficiary": code.lower(), "status": "absent"},
+            ]
+        },
+    )
+    assert (
+        twice.status_code == 400 and "records.1.beneficiary" in twice.get_json()["error"]["fields"]
+    )
 
 
 def test_put_attendance_refuses_a_bad_status(client, world):
     """Only present, absent, excused."""
-    response = client.put(f"/api/v1/sessions/{world.session.id}/attendance",
-                          headers=bearer(world.users["supervisor"]), json={"records": [
-                              {"beneficiary": world.elena.maker_code, "status": "late"}]})
+    response = client.put(
+        f"/api/v1/sessions/{world.session.id}/attendance",
+        headers=bearer(world.users["supervisor"]),
+        json={"records": [{"beneficiary": world.elena.maker_code, "status": "late"}]},
+    )
     assert response.status_code == 400
     assert "records.0.status" in response.get_json()["error"]["fields"]
 
@@ -143,6 +208,10 @@ def test_put_attendance_refuses_a_bad_status(client, world):
 def test_the_calls_are_in_the_openapi_document(client):
     """Machines can discover them."""
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/beneficiaries", "/workshops", "/workshops/{workshop_id}/sessions",
-                 "/sessions/{session_id}/attendance"):
+    for path in (
+        "/beneficiaries",
+        "/workshops",
+        "/workshops/{workshop_id}/sessions",
+        "/sessions/{session_id}/attendance",
+    ):
         assert any(p.endswith(path) for p in paths), path

@@ -90,13 +90,23 @@ def test_sign_out_ends_the_session(client, world):
 def test_admin_creates_a_shop_account_from_the_page(client, db, world):
     """The users page creates an account with its sites; a short password is refused."""
     sign_in(client, world.users["admin"])
-    short = client.post("/admin/users", data={"username": "anne", "password": "short",
-                                              "role": "shop", "sites": ["AMS"]})
+    short = client.post(
+        "/admin/users",
+        data={"username": "anne", "password": "short", "role": "shop", "sites": ["AMS"]},
+    )
     assert short.status_code == 200
-    assert db.session.scalar(sa.select(sa.func.count()).where(
-        sa.text("username = 'anne'")).select_from(sa.table("users"))) == 0
-    ok = client.post("/admin/users", data={"username": "anne", "password": "long enough pw",
-                                           "role": "shop", "sites": ["AMS"]})
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .where(sa.text("username = 'anne'"))
+            .select_from(sa.table("users"))
+        )
+        == 0
+    )
+    ok = client.post(
+        "/admin/users",
+        data={"username": "anne", "password": "long enough pw", "role": "shop", "sites": ["AMS"]},
+    )
     assert ok.status_code == 302
     page = client.get("/admin/users")
     assert b"anne" in page.data and b"AMS" in page.data

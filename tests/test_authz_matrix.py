@@ -23,8 +23,16 @@ SUP = frozenset({"supervisor"})
 SHOP = frozenset({"shop"})
 MAKER = frozenset({"beneficiary"})
 
-ROLES = ("anonymous", "admin", "supervisor", "supervisor_other", "shop", "shop_other",
-         "beneficiary", "beneficiary_other")
+ROLES = (
+    "anonymous",
+    "admin",
+    "supervisor",
+    "supervisor_other",
+    "shop",
+    "shop_other",
+    "beneficiary",
+    "beneficiary_other",
+)
 
 
 @dataclass(frozen=True)
@@ -61,13 +69,20 @@ MATRIX: dict[str, Row] = {
     # a fresh account each call: disabling a world user would lock later rows out
     "org.disable_user": Row(lambda w: f"/admin/users/{_new_account(w).id}/disable", ADMIN),
     "org.enable_user": Row(lambda w: f"/admin/users/{_new_account(w).id}/enable", ADMIN),
-    "org.user_sites": Row(lambda w: f"/admin/users/{_new_account(w).id}/sites", ADMIN,
-                          form={"sites": ["RTM"]}),
-    "org.reset_password": Row(lambda w: f"/admin/users/{_new_account(w).id}/password", ADMIN,
-                              form={"password": "another long password"}),
+    "org.user_sites": Row(
+        lambda w: f"/admin/users/{_new_account(w).id}/sites", ADMIN, form={"sites": ["RTM"]}
+    ),
+    "org.reset_password": Row(
+        lambda w: f"/admin/users/{_new_account(w).id}/password",
+        ADMIN,
+        form={"password": "another long password"},
+    ),
     "org.audit_log": Row("/admin/audit", ADMIN),
-    "api.create_token": Row("/api/v1/tokens", PUBLIC, body=lambda w: {
-        "username": w.users["admin"].username, "password": PASSWORD}),
+    "api.create_token": Row(
+        "/api/v1/tokens",
+        PUBLIC,
+        body=lambda w: {"username": w.users["admin"].username, "password": PASSWORD},
+    ),
     "api.revoke_current_token": Row("/api/v1/tokens/current", SIGNED_IN),
     "api.openapi_document": Row("/api/v1/openapi.json", PUBLIC),
     "api.create_site": Row("/api/v1/sites", ADMIN),
@@ -82,64 +97,110 @@ MATRIX: dict[str, Row] = {
     "workshops.index": Row("/workshops", SUP),
     "workshops.today": Row("/roll", SUP),
     "workshops.show": Row(lambda w: f"/workshops/{w.workshop.id}", SUP, scoped=True),
-    "workshops.create_session": Row(lambda w: f"/workshops/{w.workshop.id}/sessions", SUP,
-                                    scoped=True, form={"held_on": "2026-03-09", "hours": "3"}),
-    "workshops.add_participants": Row(lambda w: f"/workshops/{w.workshop.id}/participants",
-                                      SUP, scoped=True),
+    "workshops.create_session": Row(
+        lambda w: f"/workshops/{w.workshop.id}/sessions",
+        SUP,
+        scoped=True,
+        form={"held_on": "2026-03-09", "hours": "3"},
+    ),
+    "workshops.add_participants": Row(
+        lambda w: f"/workshops/{w.workshop.id}/participants", SUP, scoped=True
+    ),
     "workshops.remove_participant": Row(
-        lambda w: f"/workshops/{w.workshop.id}/participants/{_new_member(w).id}/remove", SUP,
-        scoped=True),
+        lambda w: f"/workshops/{w.workshop.id}/participants/{_new_member(w).id}/remove",
+        SUP,
+        scoped=True,
+    ),
     "workshops.roll": Row(lambda w: f"/sessions/{w.session.id}/roll", SUP, scoped=True),
     "workshops.save_roll": Row(lambda w: f"/sessions/{w.session.id}/roll", SUP, scoped=True),
     "workshops.my_training": Row("/me/training", MAKER),
-    "api.create_beneficiary": Row("/api/v1/beneficiaries", SUP, scoped=True, body={
-        "display_name": "Ana", "site": "ORA", "programme": "STEP"}),
+    "api.create_beneficiary": Row(
+        "/api/v1/beneficiaries",
+        SUP,
+        scoped=True,
+        body={"display_name": "Ana", "site": "ORA", "programme": "STEP"},
+    ),
     "api.list_beneficiaries": Row("/api/v1/beneficiaries?site=ORA", SUP, scoped=True),
-    "api.create_workshop": Row("/api/v1/workshops", SUP, scoped=True, body={
-        "title": "Sewing", "kind": "vocational", "site": "ORA", "programme": "STEP"}),
-    "api.create_session": Row(lambda w: f"/api/v1/workshops/{w.workshop.id}/sessions", SUP,
-                              scoped=True, body={"date": "2026-03-09", "hours": "3"}),
-    "api.put_attendance": Row(lambda w: f"/api/v1/sessions/{w.session.id}/attendance", SUP,
-                              scoped=True, body=lambda w: {"records": [
-                                  {"beneficiary": w.elena.maker_code, "status": "present"}]}),
+    "api.create_workshop": Row(
+        "/api/v1/workshops",
+        SUP,
+        scoped=True,
+        body={"title": "Sewing", "kind": "vocational", "site": "ORA", "programme": "STEP"},
+    ),
+    "api.create_session": Row(
+        lambda w: f"/api/v1/workshops/{w.workshop.id}/sessions",
+        SUP,
+        scoped=True,
+        body={"date": "2026-03-09", "hours": "3"},
+    ),
+    "api.put_attendance": Row(
+        lambda w: f"/api/v1/sessions/{w.session.id}/attendance",
+        SUP,
+        scoped=True,
+        body=lambda w: {"records": [{"beneficiary": w.elena.maker_code, "status": "present"}]},
+    ),
     # --- catalogue, production and tags -------------------------------------------------
     "catalog.products": Row("/admin/products", ADMIN),
     "catalog.product": Row(lambda w: f"/admin/products/{w.tote.sku}", ADMIN),
     "catalog.product_rule": Row(lambda w: f"/admin/products/{w.tote.sku}/rules", ADMIN),
-    "catalog.photo": Row(lambda w: f"/products/{give_photo(w.tote).sku}/photo-"
-                         f"{w.tote.photo_version}.jpg", PUBLIC),
+    "catalog.photo": Row(
+        lambda w: f"/products/{give_photo(w.tote).sku}/photo-{w.tote.photo_version}.jpg", PUBLIC
+    ),
     "production.production": Row("/atelier/production?site=ORA", SUP, scoped=True),
     "production.void_entry": Row(
-        lambda w: f"/atelier/production/entries/{make_entry(w.elena, w.tote).id}/void", SUP,
-        scoped=True),
-    "production.labels_pdf": Row(lambda w: f"/atelier/labels.pdf?item={w.item_atelier.code}",
-                                 SUP, scoped=True),
+        lambda w: f"/atelier/production/entries/{make_entry(w.elena, w.tote).id}/void",
+        SUP,
+        scoped=True,
+    ),
+    "production.labels_pdf": Row(
+        lambda w: f"/atelier/labels.pdf?item={w.item_atelier.code}", SUP, scoped=True
+    ),
     "production.find_item": Row("/items", SUP | SHOP),
-    "production.item_page": Row(lambda w: f"/items/{w.item_shop.code}", SUP | SHOP,
-                                scoped=True),
+    "production.item_page": Row(lambda w: f"/items/{w.item_shop.code}", SUP | SHOP, scoped=True),
     "production.story": Row(lambda w: f"/t/{w.item_shop.tag}", PUBLIC),
-    "api.create_product_type": Row("/api/v1/product-types", ADMIN, body=lambda w: {
-        "sku": f"NEW{next(_SKUS)}", "name": "Apron", "price_cents": 2500,
-        "price_currency": "EUR", "piece_rate_cents": 1500, "maker_share_bp": 1500}),
-    "api.change_product_type": Row(lambda w: f"/api/v1/product-types/{w.tote.sku}", ADMIN,
-                                   body=lambda w: {"price_cents": 1700,
-                                                   "effective_from": f"2030-01-{next(_SKUS):02d}"}),
-    "api.log_production": Row("/api/v1/production", SUP, scoped=True, body=lambda w: {
-        "beneficiary": w.elena.maker_code, "product_type": w.tote.sku, "quantity": 1}),
+    "api.create_product_type": Row(
+        "/api/v1/product-types",
+        ADMIN,
+        body=lambda w: {
+            "sku": f"NEW{next(_SKUS)}",
+            "name": "Apron",
+            "price_cents": 2500,
+            "price_currency": "EUR",
+            "piece_rate_cents": 1500,
+            "maker_share_bp": 1500,
+        },
+    ),
+    "api.change_product_type": Row(
+        lambda w: f"/api/v1/product-types/{w.tote.sku}",
+        ADMIN,
+        body=lambda w: {"price_cents": 1700, "effective_from": f"2030-01-{next(_SKUS):02d}"},
+    ),
+    "api.log_production": Row(
+        "/api/v1/production",
+        SUP,
+        scoped=True,
+        body=lambda w: {
+            "beneficiary": w.elena.maker_code,
+            "product_type": w.tote.sku,
+            "quantity": 1,
+        },
+    ),
     "api.get_item": Row(lambda w: f"/api/v1/items/{w.item_shop.code}", SUP | SHOP, scoped=True),
-    "api.print_labels": Row("/api/v1/labels", SUP, scoped=True,
-                            body=lambda w: {"items": [w.item_atelier.code]}),
+    "api.print_labels": Row(
+        "/api/v1/labels", SUP, scoped=True, body=lambda w: {"items": [w.item_atelier.code]}
+    ),
     # --- shipments and the till ---------------------------------------------------------
     "stock.shipments": Row("/shipments", SUP | SHOP),
     "stock.new_shipment": Row("/shipments/new", SUP),
     "stock.shipment": Row(lambda w: f"/shipments/{_shipment(w).id}", SUP | SHOP, scoped=True),
-    "stock.receive_scan": Row(lambda w: f"/shipments/{_shipment(w).id}/scan", SHOP,
-                              scoped=True),
-    "stock.accept_all": Row(lambda w: f"/shipments/{_shipment(w).id}/accept-all", SHOP,
-                            scoped=True),
+    "stock.receive_scan": Row(lambda w: f"/shipments/{_shipment(w).id}/scan", SHOP, scoped=True),
+    "stock.accept_all": Row(
+        lambda w: f"/shipments/{_shipment(w).id}/accept-all", SHOP, scoped=True
+    ),
     "stock.finish": Row(lambda w: f"/shipments/{_shipment(w).id}/finish", SHOP, scoped=True),
-    "stock.packing": Row(lambda w: f"/shipments/{_shipment(w).id}/packing-list.pdf",
-                         SUP | SHOP, scoped=True),
+    "stock.packing": Row(
+        lambda w: f"/shipments/{_shipment(w).id}/packing-list.pdf", SUP | SHOP, scoped=True
+    ),
     "stock.shop_stock": Row("/stock", SHOP),
     "till.choose": Row("/till/", SHOP),
     "till.returns_choose": Row("/till/returns", SHOP),
@@ -148,23 +209,42 @@ MATRIX: dict[str, Row] = {
     "till.sell": Row("/till/AMS/sales", SHOP, scoped=True),
     "till.receipt": Row(lambda w: f"/till/AMS/receipts/{_sale(w).id}", SHOP, scoped=True),
     "till.take_return": Row("/till/AMS/returns", SHOP, scoped=True),
-    "api.create_shipment": Row("/api/v1/shipments", SUP, scoped=True, body=lambda w: {
-        "from": "ORA", "to": "AMS", "items": [_piece(w).code]}),
-    "api.receive_shipment": Row(lambda w: f"/api/v1/shipments/{_shipment(w).id}/receive", SHOP,
-                                scoped=True),
-    "api.create_sale": Row("/api/v1/sales", SHOP, scoped=True, body=lambda w: {
-        "shop": "AMS", "payment_method": "cash",
-        "lines": [{"scan": _piece(w, "AMS", "in_shop").code}]}),
-    "api.create_return": Row("/api/v1/returns", SHOP, scoped=True, body=lambda w: {
-        "scan": _sale(w).lines[0].item.code, "reason": "wrong size", "restock": True}),
+    "api.create_shipment": Row(
+        "/api/v1/shipments",
+        SUP,
+        scoped=True,
+        body=lambda w: {"from": "ORA", "to": "AMS", "items": [_piece(w).code]},
+    ),
+    "api.receive_shipment": Row(
+        lambda w: f"/api/v1/shipments/{_shipment(w).id}/receive", SHOP, scoped=True
+    ),
+    "api.create_sale": Row(
+        "/api/v1/sales",
+        SHOP,
+        scoped=True,
+        body=lambda w: {
+            "shop": "AMS",
+            "payment_method": "cash",
+            "lines": [{"scan": _piece(w, "AMS", "in_shop").code}],
+        },
+    ),
+    "api.create_return": Row(
+        "/api/v1/returns",
+        SHOP,
+        scoped=True,
+        body=lambda w: {
+            "scan": _sale(w).lines[0].item.code,
+            "reason": "wrong size",
+            "restock": True,
+        },
+    ),
     # --- online shop --------------------------------------------------------------------
     "webshop.store": Row("/store", PUBLIC),
     "webshop.product": Row(lambda w: f"/store/p/{make_web_item(w).tag}", PUBLIC),
     "webshop.cart": Row("/store/cart", PUBLIC, form={"add": ""}),
     "webshop.checkout": Row("/store/checkout", PUBLIC, form={"email": "b@example.org"}),
     "webshop.thanks": Row(lambda w: f"/store/thanks?order={make_order(w).reference}", PUBLIC),
-    "webshop.cancelled": Row(lambda w: f"/store/cancelled?order={make_order(w).reference}",
-                             PUBLIC),
+    "webshop.cancelled": Row(lambda w: f"/store/cancelled?order={make_order(w).reference}", PUBLIC),
     "webshop.orders": Row("/admin/orders", ADMIN),
     # no Stripe key in tests: an empty cart is refused before payment is needed (400)
     "api.checkout": Row("/api/v1/checkout", PUBLIC, body={"items": [], "email": "b@example.org"}),
@@ -178,33 +258,52 @@ MATRIX: dict[str, Row] = {
     "wages.bank_csv": Row(lambda w: _closed_march(w, "/bank-transfers.csv"), ADMIN),
     "wages.summary_xlsx": Row(lambda w: _closed_march(w, "/summary.xlsx"), ADMIN),
     "wages.payslip": Row(lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}"), ADMIN),
-    "wages.payslip_pdf": Row(lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}/pdf"),
-                             ADMIN),
-    "wages.payees": Row("/admin/wages/payees", ADMIN, form={
-        "maker_code": "NOPE", "account_holder": "E", "iban": "NL91ABNA0417164300"}),
+    "wages.payslip_pdf": Row(
+        lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}/pdf"), ADMIN
+    ),
+    "wages.payees": Row(
+        "/admin/wages/payees",
+        ADMIN,
+        form={"maker_code": "NOPE", "account_holder": "E", "iban": "NL91ABNA0417164300"},
+    ),
     "wages.my_earnings": Row("/me/earnings", MAKER),
-    "wages.my_payslip": Row(lambda w: _closed_march(w, "").replace(
-        "/admin/wages/2026-03", "/me/payslips/2026-03"), MAKER),
-    "wages.my_payslip_pdf": Row(lambda w: _closed_march(w, "").replace(
-        "/admin/wages/2026-03", "/me/payslips/2026-03/pdf"), MAKER),
-    "api.put_exchange_rates": Row("/api/v1/exchange-rates/2026-03", ADMIN,
-                                  body={"EUR": "4.9770"}),
+    "wages.my_payslip": Row(
+        lambda w: _closed_march(w, "").replace("/admin/wages/2026-03", "/me/payslips/2026-03"),
+        MAKER,
+    ),
+    "wages.my_payslip_pdf": Row(
+        lambda w: _closed_march(w, "").replace("/admin/wages/2026-03", "/me/payslips/2026-03/pdf"),
+        MAKER,
+    ),
+    "api.put_exchange_rates": Row("/api/v1/exchange-rates/2026-03", ADMIN, body={"EUR": "4.9770"}),
     "api.get_pay_period": Row("/api/v1/pay-periods/2026-03", ADMIN),
-    "api.close_pay_period": Row("/api/v1/pay-periods/2026-03/close", ADMIN,
-                                body={"exchange_rates": {"EUR": "4.9770"}}),
+    "api.close_pay_period": Row(
+        "/api/v1/pay-periods/2026-03/close", ADMIN, body={"exchange_rates": {"EUR": "4.9770"}}
+    ),
     "api.my_earnings": Row("/api/v1/me/earnings", MAKER),
     # --- indicators ---------------------------------------------------------------------
     "indicators.dashboard": Row("/indicators?year=2026", SUP),
     "indicators.export_csv": Row("/indicators/export.csv?year=2026", SUP),
     "indicators.export_xlsx": Row("/indicators/export.xlsx?year=2026", SUP),
-    "indicators.trace_page": Row("/indicators/2026/vocational_participants?site=ORA", SUP,
-                                 scoped=True),
-    "indicators.targets": Row("/indicators/targets?year=2026", ADMIN, form={
-        "year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"}),
-    "indicators.delete_target": Row(lambda w: "/indicators/targets/{}/delete".format(
-        factories.make_target(next(_TARGET_YEARS), "pieces_produced", 1).id), ADMIN),
-    "api.put_indicator_targets": Row("/api/v1/indicator-targets", ADMIN, body={
-        "year": 2026, "targets": [{"key": "pieces_sold", "site": "ORA", "target": 4}]}),
+    "indicators.trace_page": Row(
+        "/indicators/2026/vocational_participants?site=ORA", SUP, scoped=True
+    ),
+    "indicators.targets": Row(
+        "/indicators/targets?year=2026",
+        ADMIN,
+        form={"year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"},
+    ),
+    "indicators.delete_target": Row(
+        lambda w: "/indicators/targets/{}/delete".format(
+            factories.make_target(next(_TARGET_YEARS), "pieces_produced", 1).id
+        ),
+        ADMIN,
+    ),
+    "api.put_indicator_targets": Row(
+        "/api/v1/indicator-targets",
+        ADMIN,
+        body={"year": 2026, "targets": [{"key": "pieces_sold", "site": "ORA", "target": 4}]},
+    ),
     "api.get_indicators": Row("/api/v1/indicators?year=2026", SUP),
     "api.get_indicators_csv": Row("/api/v1/indicators.csv?year=2026", SUP),
     "api.get_indicators_xlsx": Row("/api/v1/indicators.xlsx?year=2026", SUP),
@@ -244,10 +343,18 @@ def _closed_march(world, suffix: str) -> str:
 
     if db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == "2026-03")) is None:
         period = PayPeriod(period="2026-03", status="closed", currency="RON")
-        slip = Payslip(pay_period=period, beneficiary_id=world.elena.id, currency="RON",
-                       total_cents=1000)
-        slip.lines.append(PayslipLine(kind="piece", description="piece", amount_cents=1000,
-                                      source_type="item", source_id=world.item_atelier.id))
+        slip = Payslip(
+            pay_period=period, beneficiary_id=world.elena.id, currency="RON", total_cents=1000
+        )
+        slip.lines.append(
+            PayslipLine(
+                kind="piece",
+                description="piece",
+                amount_cents=1000,
+                source_type="item",
+                source_id=world.item_atelier.id,
+            )
+        )
         db.session.add(period)
         db.session.commit()
     return f"/admin/wages/2026-03{suffix}"

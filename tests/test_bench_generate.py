@@ -22,8 +22,10 @@ def _generate(url: str, seed: int = 2026) -> sa.Engine:
 def _dump(engine) -> dict:
     """Every row of the main tables, in id order."""
     with engine.connect() as conn:
-        return {name: conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id")).all()  # noqa: S608
-                for name in TABLES}
+        return {
+            name: conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id")).all()  # noqa: S608
+            for name in TABLES
+        }
 
 
 @pytest.fixture(scope="module")
@@ -39,22 +41,31 @@ def _assert_consistent(engine) -> None:
     with engine.connect() as conn:
         q = lambda sql: conn.execute(sa.text(sql)).all()  # noqa: E731
         for code, seq in q("SELECT code, item_seq FROM sites WHERE kind = 'atelier'"):
-            numbers = sorted(int(c.split("-")[1]) for (c,) in q(
-                f"SELECT code FROM items WHERE code LIKE '{code}-%'"))  # noqa: S608
+            numbers = sorted(
+                int(c.split("-")[1])
+                for (c,) in q(f"SELECT code FROM items WHERE code LIKE '{code}-%'")
+            )  # noqa: S608
             assert numbers == list(range(1, seq + 1)), code
         assert q("SELECT COUNT(*) FROM items")[0][0] > 100
-        sold_lines = q("SELECT i.status, COUNT(l.id) FROM items i LEFT JOIN sale_lines l "
-                       "ON l.item_id = i.id AND l.is_returned = false GROUP BY i.id, i.status")
+        sold_lines = q(
+            "SELECT i.status, COUNT(l.id) FROM items i LEFT JOIN sale_lines l "
+            "ON l.item_id = i.id AND l.is_returned = false GROUP BY i.id, i.status"
+        )
         assert {n for status, n in sold_lines if status == "sold"} == {1}
         assert {n for status, n in sold_lines if status != "sold"} == {0}
-        assert q("SELECT COUNT(*) FROM attendances a JOIN workshop_sessions s "
-                 "ON s.id = a.session_id WHERE NOT EXISTS (SELECT 1 FROM workshop_participants p "
-                 "WHERE p.workshop_id = s.workshop_id AND p.beneficiary_id = a.beneficiary_id)"
-                 ) == [(0,)]
-        assert q("SELECT COUNT(*) FROM sales s WHERE total_cents != (SELECT SUM(price_cents) "
-                 "FROM sale_lines l WHERE l.sale_id = s.id)") == [(0,)]
-        assert q("SELECT COUNT(*) FROM payslips p WHERE total_cents != (SELECT SUM(amount_cents) "
-                 "FROM payslip_lines l WHERE l.payslip_id = p.id)") == [(0,)]
+        assert q(
+            "SELECT COUNT(*) FROM attendances a JOIN workshop_sessions s "
+            "ON s.id = a.session_id WHERE NOT EXISTS (SELECT 1 FROM workshop_participants p "
+            "WHERE p.workshop_id = s.workshop_id AND p.beneficiary_id = a.beneficiary_id)"
+        ) == [(0,)]
+        assert q(
+            "SELECT COUNT(*) FROM sales s WHERE total_cents != (SELECT SUM(price_cents) "
+            "FROM sale_lines l WHERE l.sale_id = s.id)"
+        ) == [(0,)]
+        assert q(
+            "SELECT COUNT(*) FROM payslips p WHERE total_cents != (SELECT SUM(amount_cents) "
+            "FROM payslip_lines l WHERE l.payslip_id = p.id)"
+        ) == [(0,)]
         assert q("SELECT COUNT(*) FROM payslips")[0][0] > 0
 
 
@@ -82,8 +93,9 @@ def test_generated_history_is_consistent_on_postgresql():
     if not url:
         pytest.skip("needs TEST_DATABASE_URL")
     parsed = sa.engine.make_url(dbutil.normalise(url))
-    engine = _generate(parsed.set(database=f"{parsed.database}_bench")
-                       .render_as_string(hide_password=False))
+    engine = _generate(
+        parsed.set(database=f"{parsed.database}_bench").render_as_string(hide_password=False)
+    )
     try:
         _assert_consistent(engine)
     finally:

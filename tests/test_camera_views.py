@@ -23,8 +23,9 @@ def test_each_scan_field_has_a_camera_button(client, world, role, path, field, m
     changes without JavaScript), and the page loads the script and allows its reader."""
     from atelier.extensions import db
 
-    shipment = make_shipment(world.sites["ORA"], world.sites["AMS"],
-                             [make_item(world.tote, world.elena)])
+    shipment = make_shipment(
+        world.sites["ORA"], world.sites["AMS"], [make_item(world.tote, world.elena)]
+    )
     db.session.commit()
     sign_in(client, world.users[role])
     response = client.get(path.format(shipment=shipment.id))
@@ -45,8 +46,12 @@ def test_a_received_shipment_offers_no_camera(client, world):
     """Nothing left to receive: no scan field, no camera, no widened CSP."""
     from atelier.extensions import db
 
-    shipment = make_shipment(world.sites["ORA"], world.sites["AMS"],
-                             [make_item(world.tote, world.elena)], status="received")
+    shipment = make_shipment(
+        world.sites["ORA"],
+        world.sites["AMS"],
+        [make_item(world.tote, world.elena)],
+        status="received",
+    )
     db.session.commit()
     sign_in(client, world.users["shop"])
     response = client.get(f"/shipments/{shipment.id}")

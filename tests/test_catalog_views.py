@@ -23,10 +23,20 @@ def _with_exif() -> bytes:
 def test_admin_adds_a_product_with_a_photo(client, world, db):
     """The new product is listed with its price; its photo is re-encoded without metadata."""
     sign_in(client, world.users["admin"])
-    response = client.post("/admin/products", data={
-        "sku": "apron", "name": "Kitchen apron", "price": "24.00", "price_currency": "EUR",
-        "piece_rate": "20", "maker_share": "20", "effective_from": "2026-01-01",
-        "photo": (io.BytesIO(_with_exif()), "apron.jpg")}, follow_redirects=True)
+    response = client.post(
+        "/admin/products",
+        data={
+            "sku": "apron",
+            "name": "Kitchen apron",
+            "price": "24.00",
+            "price_currency": "EUR",
+            "piece_rate": "20",
+            "maker_share": "20",
+            "effective_from": "2026-01-01",
+            "photo": (io.BytesIO(_with_exif()), "apron.jpg"),
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Kitchen apron" in response.text
     product = db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON"))
@@ -39,9 +49,15 @@ def test_admin_adds_a_product_with_a_photo(client, world, db):
 def test_a_file_that_is_not_an_image_is_refused(client, world, db):
     """A text file named .jpg is refused with a message, and nothing changes."""
     sign_in(client, world.users["admin"])
-    response = client.post(f"/admin/products/{world.tote.sku}", data={
-        "name": "Tote bag", "description": "", "is_active": "y",
-        "photo": (io.BytesIO(b"GIF89a not really"), "evil.jpg")})
+    response = client.post(
+        f"/admin/products/{world.tote.sku}",
+        data={
+            "name": "Tote bag",
+            "description": "",
+            "is_active": "y",
+            "photo": (io.BytesIO(b"GIF89a not really"), "evil.jpg"),
+        },
+    )
     assert response.status_code == 200
     assert "could not be used" in response.text
     db.session.refresh(world.tote)
@@ -64,8 +80,11 @@ def test_the_photo_is_served_with_long_caching_and_etag(client, world, db):
 def test_a_rule_change_from_the_page(client, world, db):
     """The admin raises the price from a date; the history shows both rules."""
     sign_in(client, world.users["admin"])
-    response = client.post("/admin/products/TOTE/rules", data={
-        "price": "18.00", "effective_from": "2026-06-01"}, follow_redirects=True)
+    response = client.post(
+        "/admin/products/TOTE/rules",
+        data={"price": "18.00", "effective_from": "2026-06-01"},
+        follow_redirects=True,
+    )
     assert "€18.00" in response.text and "€15.00" in response.text
 
 
@@ -77,9 +96,17 @@ def test_photo_bytes_helper_makes_real_images():
 def test_a_missing_price_is_marked_on_its_field(client, world, db):
     """Saving a product without a price marks the price field and saves nothing."""
     sign_in(client, world.users["admin"])
-    response = client.post("/admin/products", data={
-        "sku": "APRON", "name": "Kitchen apron", "price_currency": "EUR", "piece_rate": "20",
-        "maker_share": "20", "effective_from": "2026-01-01"})
+    response = client.post(
+        "/admin/products",
+        data={
+            "sku": "APRON",
+            "name": "Kitchen apron",
+            "price_currency": "EUR",
+            "piece_rate": "20",
+            "maker_share": "20",
+            "effective_from": "2026-01-01",
+        },
+    )
     assert response.status_code == 200
     assert 'class="field has-error"' in response.text and "required" in response.text
     assert db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON")) is None

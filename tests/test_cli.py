@@ -8,13 +8,35 @@ from atelier.org.models import Site
 
 def test_users_create(runner, db, world):
     """``flask users create`` makes an account with its sites, and refuses bad input."""
-    result = runner.invoke(args=["users", "create", "marit", "--role", "shop",
-                                 "--password", "long enough pw", "--site", "AMS"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "marit",
+            "--role",
+            "shop",
+            "--password",
+            "long enough pw",
+            "--site",
+            "AMS",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.username == "marit"))
     assert [s.code for s in user.sites] == ["AMS"]
-    bad = runner.invoke(args=["users", "create", "x", "--role", "shop", "--password",
-                              "long enough pw", "--site", "NOPE"])
+    bad = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x",
+            "--role",
+            "shop",
+            "--password",
+            "long enough pw",
+            "--site",
+            "NOPE",
+        ]
+    )
     assert bad.exit_code != 0 and "unknown site" in bad.output
 
 
@@ -36,8 +58,11 @@ def test_seed_demo_is_idempotent(runner, db):
 def _row_counts(db) -> dict:
     """Rows per table, except the audit log."""
     db.session.expire_all()
-    return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in db.metadata.sorted_tables if t.name != "audit_entries"}
+    return {
+        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+        if t.name != "audit_entries"
+    }
 
 
 def test_users_disable_enable_and_password_from_the_console(runner, db, world, app):
@@ -51,8 +76,12 @@ def test_users_disable_enable_and_password_from_the_console(runner, db, world, a
     client = app.test_client()
 
     def signs_in(password):
-        return app.test_client().post("/sign-in", data={
-            "username": shop.username, "password": password}).status_code == 302
+        return (
+            app.test_client()
+            .post("/sign-in", data={"username": shop.username, "password": password})
+            .status_code
+            == 302
+        )
 
     result = runner.invoke(args=["users", "disable", shop.username])
     assert result.exit_code == 0, result.output
@@ -62,8 +91,9 @@ def test_users_disable_enable_and_password_from_the_console(runner, db, world, a
     assert signs_in(PASSWORD)
     short = runner.invoke(args=["users", "password", shop.username, "--password", "short"])
     assert short.exit_code != 0 and "at least 10 characters" in short.output
-    changed = runner.invoke(args=["users", "password", shop.username,
-                                  "--password", "a new long password"])
+    changed = runner.invoke(
+        args=["users", "password", shop.username, "--password", "a new long password"]
+    )
     assert changed.exit_code == 0, changed.output
     assert signs_in("a new long password") and not signs_in(PASSWORD)
     unknown = runner.invoke(args=["users", "disable", "nobody"])

@@ -80,8 +80,7 @@ def test_no_hidden_cell_is_the_only_unknown_of_a_sum():
     """Each site is the sum of its programmes, each programme of its sites, the total of
     either. Bucharest (2) hidden alone would be 8 − 6; so Oradea goes too, and then Oradea's
     one programme cell, which equals Oradea."""
-    cells = {(None, None): 8, (1, None): 6, (2, None): 2, (None, 10): 8,
-             (1, 10): 6, (2, 10): 2}
+    cells = {(None, None): 8, (1, None): 6, (2, None): 2, (None, 10): 8, (1, 10): 6, (2, 10): 2}
     assert rules.hidden_cells(cells) == {(1, None), (2, None), (1, 10), (2, 10)}
     assert rules.hidden_cells(cells, suppress=False) == set()
 
@@ -90,15 +89,28 @@ def test_hiding_spreads_across_sites_and_programmes_until_nothing_gives_one_away
     """Total 103: Oradea 100 (programmes 60 + 40), Bucharest 3 (all in programme 10).
     Hiding Bucharest and Oradea is not enough: 60 and 40 add up to Oradea, and programme
     totals 63 and 40 give the rest. What stays shown cannot be solved for any hidden cell."""
-    cells = {(None, None): 103, (1, None): 100, (2, None): 3, (1, 10): 60, (1, 11): 40,
-             (2, 10): 3, (None, 10): 63, (None, 11): 40}
+    cells = {
+        (None, None): 103,
+        (1, None): 100,
+        (2, None): 3,
+        (1, 10): 60,
+        (1, 11): 40,
+        (2, 10): 3,
+        (None, 10): 63,
+        (None, 11): 40,
+    }
     hidden = rules.hidden_cells(cells)
     assert {(2, None), (2, 10), (1, None)} <= hidden
     assert (None, None) not in hidden
     shown = set(cells) - hidden
-    sums = [[(None, None), (1, None), (2, None)], [(None, None), (None, 10), (None, 11)],
-            [(1, None), (1, 10), (1, 11)], [(2, None), (2, 10)],
-            [(None, 10), (1, 10), (2, 10)], [(None, 11), (1, 11)]]
+    sums = [
+        [(None, None), (1, None), (2, None)],
+        [(None, None), (None, 10), (None, 11)],
+        [(1, None), (1, 10), (1, 11)],
+        [(2, None), (2, 10)],
+        [(None, 10), (1, 10), (2, 10)],
+        [(None, 11), (1, 11)],
+    ]
     for terms in sums:  # no sum has exactly one hidden figure in it
         assert len([c for c in terms if c not in shown]) != 1, terms
 

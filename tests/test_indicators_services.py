@@ -41,11 +41,16 @@ def records(world):
     ora, buc, ams = w.sites["ORA"], w.sites["BUC"], w.sites["AMS"]
     step, refugee, teens = (w.programmes[c] for c in ("STEP", "REFUGEE", "TEENS"))
     ana = f.make_beneficiary(ora, step, display_name="Ana", birth_year=2010)
-    bianca = f.make_beneficiary(ora, step, display_name="Bianca", birth_year=2000,
-                                is_exited=True, exited_on=date(2025, 8, 1))
+    bianca = f.make_beneficiary(
+        ora,
+        step,
+        display_name="Bianca",
+        birth_year=2000,
+        is_exited=True,
+        exited_on=date(2025, 8, 1),
+    )
     cata = f.make_beneficiary(ora, refugee, display_name="Cata", birth_year=1990)
-    dmytro = f.make_beneficiary(buc, refugee, display_name="Dmytro", birth_year=None,
-                                gender="male")
+    dmytro = f.make_beneficiary(buc, refugee, display_name="Dmytro", birth_year=None, gender="male")
     eva = f.make_beneficiary(buc, teens, display_name="Eva", birth_year=2008)
     elena = w.elena
     # vocational at ORA for STEP
@@ -54,8 +59,12 @@ def records(world):
     s2 = f.make_session(w1, date(2025, 6, 1), 250)
     s0 = f.make_session(w1, date(2024, 12, 31), 400)
     s3 = f.make_session(w1, date(2026, 1, 1), 400)
-    for person, status in ((ana, "present"), (bianca, "present"), (cata, "present"),
-                           (elena, "absent")):
+    for person, status in (
+        (ana, "present"),
+        (bianca, "present"),
+        (cata, "present"),
+        (elena, "absent"),
+    ):
         f.make_attendance(s1, person, status)
     f.make_attendance(s2, ana, "present")
     f.make_attendance(s2, bianca, "absent")
@@ -108,8 +117,19 @@ def records(world):
     f.make_payslip("2025-03", ana, 4000, status="open")
     f.make_payslip("2024-12", eva, 1000)
     f.db.session.commit()
-    return SimpleNamespace(w=w, ora=ora, buc=buc, step=step, refugee=refugee, teens=teens,
-                           ana=ana, bianca=bianca, cata=cata, dmytro=dmytro, eva=eva)
+    return SimpleNamespace(
+        w=w,
+        ora=ora,
+        buc=buc,
+        step=step,
+        refugee=refugee,
+        teens=teens,
+        ana=ana,
+        bianca=bianca,
+        cata=cata,
+        dmytro=dmytro,
+        eva=eva,
+    )
 
 
 def test_every_key_total_and_disaggregation_matches_the_hand_count(records):
@@ -119,25 +139,70 @@ def test_every_key_total_and_disaggregation_matches_the_hand_count(records):
     ora, buc, step, ref, teens = r.ora.id, r.buc.id, r.step.id, r.refugee.id, r.teens.id
     expected = {
         # Ana, Bianca, Cata (ORA); Dmytro, Cata (BUC)
-        "vocational_participants": {(None, None): 4, (ora, None): 3, (buc, None): 2,
-                                    (None, step): 2, (None, ref): 2, (ora, step): 2,
-                                    (ora, ref): 1, (buc, ref): 2},
+        "vocational_participants": {
+            (None, None): 4,
+            (ora, None): 3,
+            (buc, None): 2,
+            (None, step): 2,
+            (None, ref): 2,
+            (ora, step): 2,
+            (ora, ref): 1,
+            (buc, ref): 2,
+        },
         # 3h × Ana, Bianca, Cata + 2.5h Ana + 4h × Dmytro, Cata = 19.5h
-        "training_hours": {(None, None): 1950, (ora, None): 1150, (buc, None): 800,
-                           (None, step): 850, (None, ref): 1100, (ora, step): 850,
-                           (ora, ref): 300, (buc, ref): 800},
-        "life_skills_participants": {(None, None): 2, (buc, None): 2, (None, teens): 1,
-                                     (None, ref): 1, (buc, teens): 1, (buc, ref): 1},
-        "parenting_participants": {(None, None): 1, (ora, None): 1, (None, step): 1,
-                                   (ora, step): 1},
-        "pieces_produced": {(None, None): 6, (ora, None): 5, (buc, None): 1, (None, step): 3,
-                            (None, ref): 3, (ora, step): 3, (ora, ref): 2, (buc, ref): 1},
+        "training_hours": {
+            (None, None): 1950,
+            (ora, None): 1150,
+            (buc, None): 800,
+            (None, step): 850,
+            (None, ref): 1100,
+            (ora, step): 850,
+            (ora, ref): 300,
+            (buc, ref): 800,
+        },
+        "life_skills_participants": {
+            (None, None): 2,
+            (buc, None): 2,
+            (None, teens): 1,
+            (None, ref): 1,
+            (buc, teens): 1,
+            (buc, ref): 1,
+        },
+        "parenting_participants": {
+            (None, None): 1,
+            (ora, None): 1,
+            (None, step): 1,
+            (ora, step): 1,
+        },
+        "pieces_produced": {
+            (None, None): 6,
+            (ora, None): 5,
+            (buc, None): 1,
+            (None, step): 3,
+            (None, ref): 3,
+            (ora, step): 3,
+            (ora, ref): 2,
+            (buc, ref): 1,
+        },
         # X +1, Y returned −1 (ORA/STEP); C1 +1, C2 +1 −1 +1 (ORA/REFUGEE)
-        "pieces_sold": {(None, None): 2, (ora, None): 2, (None, step): 0, (None, ref): 2,
-                        (ora, step): 0, (ora, ref): 2},
+        "pieces_sold": {
+            (None, None): 2,
+            (ora, None): 2,
+            (None, step): 0,
+            (None, ref): 2,
+            (ora, step): 0,
+            (ora, ref): 2,
+        },
         # Elena (Jan, Feb), Dmytro (Jan)
-        "makers_paid": {(None, None): 2, (ora, None): 1, (buc, None): 1, (None, step): 1,
-                        (None, ref): 1, (ora, step): 1, (buc, ref): 1},
+        "makers_paid": {
+            (None, None): 2,
+            (ora, None): 1,
+            (buc, None): 1,
+            (None, step): 1,
+            (None, ref): 1,
+            (ora, step): 1,
+            (buc, ref): 1,
+        },
     }
     for key, cells in expected.items():
         for (site_id, programme_id), value in cells.items():
@@ -151,10 +216,18 @@ def test_participants_by_gender_and_age_band(records):
     res = results.compute(YEAR, None, "Europe/Bucharest")
     assert res.by_gender["vocational_participants"] == {"female": 3, "male": 1}
     assert res.by_age["vocational_participants"] == {
-        "under_18": 1, "18_25": 1, "26_plus": 1, "unknown": 1}
+        "under_18": 1,
+        "18_25": 1,
+        "26_plus": 1,
+        "unknown": 1,
+    }
     assert res.by_gender["life_skills_participants"] == {"female": 1, "male": 1}
     assert res.by_age["life_skills_participants"] == {
-        "under_18": 1, "18_25": 0, "26_plus": 0, "unknown": 1}
+        "under_18": 1,
+        "18_25": 0,
+        "26_plus": 0,
+        "unknown": 1,
+    }
     assert res.by_age["parenting_participants"]["18_25"] == 1
 
 
@@ -177,8 +250,16 @@ def test_report_rows_are_targets_plus_a_total_per_key(records):
     f.make_target(YEAR, "training_hours", 20, site=r.ora)
     f.db.session.commit()
     report = services.report(YEAR, r.w.users["admin"])
-    got = [(row.key, row.site and row.site.code, row.programme and row.programme.code,
-            row.target, row.result) for row in report.rows]
+    got = [
+        (
+            row.key,
+            row.site and row.site.code,
+            row.programme and row.programme.code,
+            row.target,
+            row.result,
+        )
+        for row in report.rows
+    ]
     assert got == [
         ("vocational_participants", None, None, 12, 4),
         ("vocational_participants", None, "REFUGEE", 5, 2),
@@ -204,21 +285,38 @@ def test_supervisor_report_hides_other_sites_targets(records):
     report = services.report(YEAR, r.w.users["supervisor"])
     assert report.is_partial
     assert [(row.key, row.target) for row in report.rows if row.target is not None] == [
-        ("training_hours", 20)]
+        ("training_hours", 20)
+    ]
 
 
 def test_set_targets_updates_in_place_and_refuses_bad_entries(app, records):
     """Setting a target twice updates it; a bad entry names itself and writes nothing."""
-    services.set_targets(YEAR, [{"key": "pieces_sold", "site": None, "programme": None,
-                                 "target": 10, "remarks": "first"}])
-    services.set_targets(YEAR, [{"key": "pieces_sold", "site": None, "programme": None,
-                                 "target": 12, "remarks": "second"}])
+    services.set_targets(
+        YEAR,
+        [{"key": "pieces_sold", "site": None, "programme": None, "target": 10, "remarks": "first"}],
+    )
+    services.set_targets(
+        YEAR,
+        [
+            {
+                "key": "pieces_sold",
+                "site": None,
+                "programme": None,
+                "target": 12,
+                "remarks": "second",
+            }
+        ],
+    )
     saved = services.list_targets(YEAR)
     assert [(t.key, t.target, t.remarks) for t in saved] == [("pieces_sold", 12, "second")]
     with app.test_request_context(), pytest.raises(services.IndicatorInvalid) as err:
-        services.set_targets(YEAR, [
-            {"key": "pieces_sold", "site": "ORA", "programme": None, "target": 3},
-            {"key": "nope", "site": "XXX", "programme": None, "target": -1}])
+        services.set_targets(
+            YEAR,
+            [
+                {"key": "pieces_sold", "site": "ORA", "programme": None, "target": 3},
+                {"key": "nope", "site": "XXX", "programme": None, "target": -1},
+            ],
+        )
     assert set(err.value.fields) == {"targets.1.key", "targets.1.site", "targets.1.target"}
     assert len(services.list_targets(YEAR)) == 1
 
@@ -230,8 +328,11 @@ def test_computing_a_year_runs_a_fixed_number_of_queries(world, count_queries):
     def add_people(n):
         for i in range(n):
             person = f.make_beneficiary(world.sites["ORA"], world.programmes["STEP"])
-            workshop = f.make_workshop(world.sites["ORA"], world.programmes["STEP"],
-                                       kind=("vocational", "life_skills", "parenting")[i % 3])
+            workshop = f.make_workshop(
+                world.sites["ORA"],
+                world.programmes["STEP"],
+                kind=("vocational", "life_skills", "parenting")[i % 3],
+            )
             f.make_attendance(f.make_session(workshop, date(2026, 3, 2)), person)
             item = f.make_item(world.tote, person, site=world.sites["AMS"], status="in_shop")
             f.make_sale(world.sites["AMS"], [item], at(2026, 3, 3, 12))
@@ -262,6 +363,9 @@ def test_demo_targets_are_idempotent(app, db):
     demo.seed()
     rows = db.session.query(IndicatorTarget).all()
     assert len(rows) == len(demo.TARGETS)
-    total = next(t for t in rows if t.key == "vocational_participants" and t.site is None
-                 and t.programme is None)
+    total = next(
+        t
+        for t in rows
+        if t.key == "vocational_participants" and t.site is None and t.programme is None
+    )
     assert total.target == 12

@@ -86,8 +86,9 @@ def test_xlsx_read_back_equals_the_table_on_screen(client, world):
     """The XLSX holds exactly the on-screen rows; a formula-like remark stays text."""
     small_year(world)
     sign_in(client, world.users["admin"])
-    screen = table_of(client.get(f"/indicators?year={YEAR}").get_data(as_text=True),
-                      "indicator-table")
+    screen = table_of(
+        client.get(f"/indicators?year={YEAR}").get_data(as_text=True), "indicator-table"
+    )
     response = client.get(f"/indicators/export.xlsx?year={YEAR}")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
@@ -108,8 +109,11 @@ def test_csv_quotes_formula_cells_and_suppresses_small_counts(client, world):
     assert rows[0] == ["Pillar", "Indicator", "Target", "Result", "Remarks"]
     assert rows[1][2:] == ["12", "<5", "'" + FORMULA]
     assert rows[2][4] == "'+ more next year"
-    plain = list(csv.reader(io.StringIO(
-        client.get(f"/indicators/export.csv?year={YEAR}").get_data(as_text=True))))
+    plain = list(
+        csv.reader(
+            io.StringIO(client.get(f"/indicators/export.csv?year={YEAR}").get_data(as_text=True))
+        )
+    )
     assert plain[1][3] == "3"
 
 
@@ -143,24 +147,32 @@ def test_pieces_trace_shows_codes_not_makers(client, world):
     f.make_return(sale.lines[0], datetime(2026, 3, 6, 12, tzinfo=UTC))
     f.db.session.commit()
     sign_in(client, world.users["admin"])
-    rows = table_of(client.get("/indicators/2026/pieces_sold").get_data(as_text=True),
-                    "trace-table")
+    rows = table_of(
+        client.get("/indicators/2026/pieces_sold").get_data(as_text=True), "trace-table"
+    )
     assert [(r[0], r[4]) for r in rows[1:]] == [(item.code, "+1"), (item.code, "−1")]
 
 
 def test_coordinator_sets_edits_and_removes_a_target(client, world):
     """Saving a target, saving it again with a new figure, then removing it."""
     sign_in(client, world.users["admin"])
-    form = {"year": "2026", "key": "parenting_participants", "site": "", "programme": "",
-            "target": "15", "remarks": "Mothers in the project"}
+    form = {
+        "year": "2026",
+        "key": "parenting_participants",
+        "site": "",
+        "programme": "",
+        "target": "15",
+        "remarks": "Mothers in the project",
+    }
     response = client.post("/indicators/targets?year=2026", data=form)
     assert response.status_code == 302
     client.post("/indicators/targets?year=2026", data={**form, "target": "18"})
     saved = f.db.session.query(IndicatorTarget).all()
     assert [(t.key, t.target, t.remarks) for t in saved] == [
-        ("parenting_participants", 18, "Mothers in the project")]
+        ("parenting_participants", 18, "Mothers in the project")
+    ]
     page = client.get("/indicators/targets?year=2026").get_data(as_text=True)
-    assert "Mothers in the project" in page and 'data-confirm=' in page
+    assert "Mothers in the project" in page and "data-confirm=" in page
     client.post(f"/indicators/targets/{saved[0].id}/delete?year=2026")
     assert f.db.session.query(IndicatorTarget).count() == 0
 
@@ -168,10 +180,12 @@ def test_coordinator_sets_edits_and_removes_a_target(client, world):
 def test_a_bad_target_or_year_gets_a_clear_message(client, world):
     """A negative target is refused on the form; a malformed year is a 400, not a 500."""
     sign_in(client, world.users["admin"])
-    response = client.post("/indicators/targets?year=2026", data={
-        "year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "-3"})
+    response = client.post(
+        "/indicators/targets?year=2026",
+        data={"year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "-3"},
+    )
     assert response.status_code == 200
-    assert re.search(r'field-error[^>]*>[^<]+', response.get_data(as_text=True))
+    assert re.search(r"field-error[^>]*>[^<]+", response.get_data(as_text=True))
     assert f.db.session.query(IndicatorTarget).count() == 0
     assert client.get("/indicators?year=abc").status_code == 400
     assert client.get("/indicators?year=1700").status_code == 400
@@ -208,14 +222,26 @@ def test_a_small_site_cannot_be_worked_out_from_the_total_in_exports_or_charts()
 
     def row(site, result):
         place = SimpleNamespace(id=site) if site else None
-        return SimpleNamespace(key="makers_paid", site=place, programme=None, target=None,
-                               result=result, remarks="", pillar="Wages", label=f"paid {site}",
-                               is_total=site is None)
+        return SimpleNamespace(
+            key="makers_paid",
+            site=place,
+            programme=None,
+            target=None,
+            result=result,
+            remarks="",
+            pillar="Wages",
+            label=f"paid {site}",
+            is_total=site is None,
+        )
 
-    report = SimpleNamespace(rows=[row(None, 8), row(1, 6), row(2, 2)],
-                             results=SimpleNamespace(cells={}))
+    report = SimpleNamespace(
+        rows=[row(None, 8), row(1, 6), row(2, 2)], results=SimpleNamespace(cells={})
+    )
     assert [r[3] for r in exports.table(report, suppress=True)] == ["8", "*", "<5"]
     assert [r[3] for r in exports.table(report)] == ["8", "6", "2"]
     [chart] = [c for c in charts.target_charts(report, suppress=True) if c.key == "makers_paid"]
     assert [(b.result_text, b.result_w > 0) for b in chart.bars] == [
-        ("8", True), ("*", False), ("<5", False)]
+        ("8", True),
+        ("*", False),
+        ("<5", False),
+    ]

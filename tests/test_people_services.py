@@ -75,9 +75,16 @@ def test_reading_a_record_is_audited_and_site_checked(db, world):
 
 def test_editing_logs_which_fields_changed_not_their_values(db, world):
     """The audit log says "display_name changed", never the old or new name."""
-    services.update_beneficiary(world.users["supervisor"], world.elena.id, display_name="Lena",
-                                site="ORA", programme="STEP", birth_year=1988,
-                                gender="female", public_name_consent=True)
+    services.update_beneficiary(
+        world.users["supervisor"],
+        world.elena.id,
+        display_name="Lena",
+        site="ORA",
+        programme="STEP",
+        birth_year=1988,
+        gender="female",
+        public_name_consent=True,
+    )
     assert world.elena.display_name == "Lena"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "people.update"))
     assert "display_name" in entry.details and "Lena" not in entry.details
@@ -86,9 +93,16 @@ def test_editing_logs_which_fields_changed_not_their_values(db, world):
 def test_a_supervisor_cannot_move_someone_to_a_site_she_does_not_run(db, world):
     """Moving Elena to BUC needs BUC."""
     with pytest.raises(Forbidden):
-        services.update_beneficiary(world.users["supervisor"], world.elena.id,
-                                    display_name="Elena", site="BUC", programme="STEP",
-                                    birth_year=None, gender="female", public_name_consent=False)
+        services.update_beneficiary(
+            world.users["supervisor"],
+            world.elena.id,
+            display_name="Elena",
+            site="BUC",
+            programme="STEP",
+            birth_year=None,
+            gender="female",
+            public_name_consent=False,
+        )
 
 
 def test_exit_is_recorded_once(db, world):
@@ -114,21 +128,37 @@ def _dump(db) -> str:
 def test_anonymisation_leaves_no_trace_of_her_name_anywhere(db, world):
     """After erasure, no table holds her name or her account's sign-in name; payroll stays."""
     admin = world.users["admin"]
-    person = services.create_beneficiary("Zoryana", "ORA", "REFUGEE", 1990, "female", True,
-                                         actor=admin)
+    person = services.create_beneficiary(
+        "Zoryana", "ORA", "REFUGEE", 1990, "female", True, actor=admin
+    )
     account = make_user("beneficiary", beneficiary=person, username="zoryana.k")
     # things that could carry her name: reads, edits, a failed sign-in under her username
     services.read_beneficiary(world.users["supervisor"], person.id)
-    services.update_beneficiary(admin, person.id, display_name="Zoryana Kovalenko", site="ORA",
-                                programme="REFUGEE", birth_year=1990, gender="female",
-                                public_name_consent=True)
-    db.session.add(AuditEntry(action="auth.sign_in_failed", entity_type="users",
-                              details=json.dumps({"username": "zoryana.k"})))
+    services.update_beneficiary(
+        admin,
+        person.id,
+        display_name="Zoryana Kovalenko",
+        site="ORA",
+        programme="REFUGEE",
+        birth_year=1990,
+        gender="female",
+        public_name_consent=True,
+    )
+    db.session.add(
+        AuditEntry(
+            action="auth.sign_in_failed",
+            entity_type="users",
+            details=json.dumps({"username": "zoryana.k"}),
+        )
+    )
     period = PayPeriod(period="2026-02", status="closed", currency="RON")
     db.session.add(period)
     db.session.flush()
-    db.session.add(Payslip(pay_period_id=period.id, beneficiary_id=person.id, currency="RON",
-                           total_cents=12345))
+    db.session.add(
+        Payslip(
+            pay_period_id=period.id, beneficiary_id=person.id, currency="RON", total_cents=12345
+        )
+    )
     set_payee(person.maker_code, "Zoryana Kovalenko", "RO49 AAAA 1B31 0075 9384 0000")
     db.session.commit()
     assert "Zoryana" in _dump(db) and "RO49AAAA1B31007593840000" in _dump(db)
@@ -154,8 +184,9 @@ def test_anonymisation_scrubs_cyrillic_names_from_json_too(db, world):
     admin = world.users["admin"]
     person = services.create_beneficiary("Зоряна", "ORA", "REFUGEE", actor=admin)
     make_user("beneficiary", beneficiary=person, username="Зоряна")
-    db.session.add(AuditEntry(action="auth.sign_in_failed",
-                              details=json.dumps({"username": "Зоряна"})))
+    db.session.add(
+        AuditEntry(action="auth.sign_in_failed", details=json.dumps({"username": "Зоряна"}))
+    )
     db.session.commit()
     services.anonymise(person, admin)
     db.session.commit()

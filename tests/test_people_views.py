@@ -17,9 +17,17 @@ def test_the_list_shows_only_her_sites_people(client, world):
 def test_adding_someone_shows_her_new_code(client, world, db):
     """The form registers her and the flash names her maker code."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/people", data={"display_name": "Ana", "site": "ORA",
-                                            "programme": "STEP", "birth_year": "1995",
-                                            "gender": "female"}, follow_redirects=True)
+    response = client.post(
+        "/people",
+        data={
+            "display_name": "Ana",
+            "site": "ORA",
+            "programme": "STEP",
+            "birth_year": "1995",
+            "gender": "female",
+        },
+        follow_redirects=True,
+    )
     person = db.session.scalar(sa.select(Beneficiary).where(Beneficiary.display_name == "Ana"))
     assert person is not None and person.birth_year == 1995
     assert person.maker_code in response.get_data(as_text=True)
@@ -28,9 +36,16 @@ def test_adding_someone_shows_her_new_code(client, world, db):
 def test_a_bad_form_says_what_is_wrong(client, world, db):
     """A birth year of 2025 is refused on the form itself."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/people", data={"display_name": "Ana", "site": "ORA",
-                                            "programme": "STEP", "birth_year": "2025",
-                                            "gender": "female"})
+    response = client.post(
+        "/people",
+        data={
+            "display_name": "Ana",
+            "site": "ORA",
+            "programme": "STEP",
+            "birth_year": "2025",
+            "gender": "female",
+        },
+    )
     assert response.status_code == 200
     assert "Please correct the marked fields." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Beneficiary)) == 2
@@ -47,9 +62,18 @@ def test_opening_a_record_is_audited(client, world, db):
 def test_editing_a_record(client, world, db):
     """The edit form saves and returns to the record."""
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/people/{world.elena.id}/edit", data={
-        "display_name": "Lena", "site": "ORA", "programme": "STEP", "birth_year": "1988",
-        "gender": "female", "public_name_consent": "y"}, follow_redirects=True)
+    response = client.post(
+        f"/people/{world.elena.id}/edit",
+        data={
+            "display_name": "Lena",
+            "site": "ORA",
+            "programme": "STEP",
+            "birth_year": "1988",
+            "gender": "female",
+            "public_name_consent": "y",
+        },
+        follow_redirects=True,
+    )
     assert "Lena" in response.get_data(as_text=True)
     db.session.refresh(world.elena)
     assert world.elena.display_name == "Lena" and world.elena.public_name_consent

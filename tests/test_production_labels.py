@@ -34,10 +34,13 @@ def _mixed_batch(world, db):
     """Pieces of three products by two makers, with Romanian and Cyrillic names."""
     bag = make_product_type(sku="BAG", name="Geantă ștrandă", price_cents=2250)
     cushion = make_product_type(sku="CUSH", name="Подушка", price_cents=1990)
-    other = make_beneficiary(world.sites["ORA"], world.programmes["TEENS"],
-                             display_name="Mariana")
-    pieces = [make_item(p, m) for p in (world.tote, bag, cushion)
-              for m in (world.elena, other) for _ in range(5)]
+    other = make_beneficiary(world.sites["ORA"], world.programmes["TEENS"], display_name="Mariana")
+    pieces = [
+        make_item(p, m)
+        for p in (world.tote, bag, cushion)
+        for m in (world.elena, other)
+        for _ in range(5)
+    ]
     db.session.commit()
     return pieces
 

@@ -16,10 +16,16 @@ def test_codes_are_consecutive_and_end_at_the_counter():
     assert rules.codes_for("ORA", 12, 3) == ["ORA-000010", "ORA-000011", "ORA-000012"]
 
 
-@pytest.mark.parametrize("quantity, made_on, field", [
-    (0, date(2026, 3, 1), "quantity"), (201, date(2026, 3, 1), "quantity"),
-    ("3", date(2026, 3, 1), "quantity"), (1, date(2026, 3, 3), "made_on"), (1, None, "made_on"),
-])
+@pytest.mark.parametrize(
+    "quantity, made_on, field",
+    [
+        (0, date(2026, 3, 1), "quantity"),
+        (201, date(2026, 3, 1), "quantity"),
+        ("3", date(2026, 3, 1), "quantity"),
+        (1, date(2026, 3, 3), "made_on"),
+        (1, None, "made_on"),
+    ],
+)
 def test_entry_checks_name_the_field(quantity, made_on, field):
     """Out-of-range quantities and future days are refused, naming the field."""
     assert field in rules.check_entry(quantity, made_on, today=date(2026, 3, 2))
@@ -58,15 +64,29 @@ def test_tags_are_long_random_and_url_safe():
     assert rules.parse_scan(f"https://x.test/t/{tag}") == ("tag", tag)
 
 
-@pytest.mark.parametrize("text, cents", [("15", 1500), ("15.5", 1550), ("15,05", 1505),
-                                         ("4.50", 450), ("0", 0)])
+@pytest.mark.parametrize(
+    "text, cents", [("15", 1500), ("15.5", 1550), ("15,05", 1505), ("4.50", 450), ("0", 0)]
+)
 def test_amounts_become_cents_without_floats(text, cents):
     """Typed prices and stipends become exact minor units."""
     assert parse_cents(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-1", "1.999", "4.555", "NaN", "x",
-                                  "21474836.48", "1e999999", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "-1",
+        "1.999",
+        "4.555",
+        "NaN",
+        "x",
+        "21474836.48",
+        "1e999999",
+        "99999999999999999999",
+    ],
+)
 def test_bad_amounts_are_refused(text):
     """Blank, negative, over-precise, non-numeric or too large amounts are refused."""
     with pytest.raises(ValueError):
@@ -88,8 +108,10 @@ def test_rates_within_six_digits_either_side_parse(text):
     assert parse_rate(text) == Decimal(text)
 
 
-@pytest.mark.parametrize("text", ["1e999999", "1e20", "1000000", "0.0000001", "0", "-4.97",
-                                  "Infinity", "NaN", "sNaN", "4,97"])
+@pytest.mark.parametrize(
+    "text",
+    ["1e999999", "1e20", "1000000", "0.0000001", "0", "-4.97", "Infinity", "NaN", "sNaN", "4,97"],
+)
 def test_rates_out_of_range_or_malformed_are_refused(text):
     """A rate that would overflow a payslip, or round silently, is refused."""
     from atelier.money import MoneyError, parse_rate
@@ -108,17 +130,22 @@ def test_percent_becomes_basis_points():
 def test_rule_values_are_checked():
     """Negative cents, shares above 10000 bp and lower-case currencies are named."""
     errors = catalog_rules.check_rule_values(
-        {"price_cents": -1, "maker_share_bp": 10001, "price_currency": "eur"})
+        {"price_cents": -1, "maker_share_bp": 10001, "price_currency": "eur"}
+    )
     assert set(errors) == {"price_cents", "maker_share_bp", "price_currency"}
 
 
 def test_a_new_rule_keeps_what_was_not_changed():
     """Changing the price keeps the piece rate and share of the rule it follows."""
-    current = SimpleNamespace(price_cents=1500, price_currency="EUR", piece_rate_cents=1000,
-                              maker_share_bp=2000)
+    current = SimpleNamespace(
+        price_cents=1500, price_currency="EUR", piece_rate_cents=1000, maker_share_bp=2000
+    )
     assert catalog_rules.next_rule_values(current, {"price_cents": 1800}) == {
-        "price_cents": 1800, "price_currency": "EUR", "piece_rate_cents": 1000,
-        "maker_share_bp": 2000}
+        "price_cents": 1800,
+        "price_currency": "EUR",
+        "piece_rate_cents": 1000,
+        "maker_share_bp": 2000,
+    }
 
 
 def test_label_grid_limits():

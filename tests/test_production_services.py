@@ -23,8 +23,9 @@ def request_context(app, db):
 
 
 def _log(world, quantity=2, user="supervisor", **kw):
-    return services.log_production(world.users[user], world.elena.maker_code, "TOTE", quantity,
-                                   date(2026, 3, 2), **kw)
+    return services.log_production(
+        world.users[user], world.elena.maker_code, "TOTE", quantity, date(2026, 3, 2), **kw
+    )
 
 
 def test_codes_stay_gap_free_across_entries_and_voids(world, db):
@@ -117,8 +118,9 @@ def test_concurrent_saves_get_distinct_gap_free_codes(app, world, db):
         services.log_production(user, maker, "TOTE", 3, date(2026, 3, 2))
 
     assert _in_threads(app, 8, work) == []
-    codes = db.session.scalars(sa.select(Item.code).where(
-        Item.production_entry_id.is_not(None))).all()
+    codes = db.session.scalars(
+        sa.select(Item.code).where(Item.production_entry_id.is_not(None))
+    ).all()
     assert sorted(codes) == [f"ORA-{n:06d}" for n in range(start + 1, start + 25)]
 
 
@@ -139,5 +141,9 @@ def test_concurrent_replays_create_one_entry(app, world, db):
 
     assert _in_threads(app, 4, work) == []
     assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 1
-    assert db.session.scalar(sa.select(sa.func.count(Item.id)).where(
-        Item.production_entry_id.is_not(None))) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Item.id)).where(Item.production_entry_id.is_not(None))
+        )
+        == 2
+    )

@@ -27,9 +27,15 @@ def ora(world, db):
 
 
 def _form(world, **overrides):
-    return {"beneficiary": world.elena.maker_code, "product_type": "TOTE", "quantity": "3",
-            "qc": "passed", "made_on": "2026-03-02", "client_id": str(uuid.uuid4()),
-            **overrides}
+    return {
+        "beneficiary": world.elena.maker_code,
+        "product_type": "TOTE",
+        "quantity": "3",
+        "qc": "passed",
+        "made_on": "2026-03-02",
+        "client_id": str(uuid.uuid4()),
+        **overrides,
+    }
 
 
 def test_the_page_shows_only_her_sites_makers(client, world):
@@ -49,8 +55,7 @@ def test_another_sites_supervisor_is_refused(client, world):
 def test_saving_offers_to_print_the_labels_at_once(client, world, ora, db):
     """Three pieces saved: a message, and a button to print exactly their labels."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/atelier/production?site=ORA", data=_form(world),
-                           follow_redirects=True)
+    response = client.post("/atelier/production?site=ORA", data=_form(world), follow_redirects=True)
     assert "3 pieces saved." in response.text
     entry = db.session.scalar(sa.select(ProductionEntry))
     assert f"/atelier/labels.pdf?entry={entry.id}" in response.text
@@ -72,8 +77,7 @@ def test_a_double_submitted_form_saves_once(client, world, ora, db):
 JSON = {"Accept": "application/json"}
 
 
-def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client, world, ora,
-                                                                           db):
+def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client, world, ora, db):
     """The page's script sends a kept entry: JSON saying where to go, and that page says
     "3 pieces saved." with the labels to print, as after a plain form post."""
     sign_in(client, world.users["supervisor"])
@@ -107,19 +111,27 @@ def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, o
     assert again.status_code == 200
     assert again.json["message"] == "These pieces were saved already."
     assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 1
-    assert db.session.scalar(sa.select(sa.func.count(Item.id)).where(
-        Item.production_entry_id.is_not(None))) == 3
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Item.id)).where(Item.production_entry_id.is_not(None))
+        )
+        == 3
+    )
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"beneficiary": ""}, "beneficiary"),
-    ({"made_on": "2999-01-01"}, "made_on"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"beneficiary": ""}, "beneficiary"),
+        ({"made_on": "2999-01-01"}, "made_on"),
+    ],
+)
 def test_a_refused_outbox_entry_says_why_in_json(client, world, ora, db, overrides, field):
     """An entry the server refuses (form or rule) is a 400 naming the field, not a retry."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/atelier/production?site=ORA", data=_form(world, **overrides),
-                           headers=JSON)
+    response = client.post(
+        "/atelier/production?site=ORA", data=_form(world, **overrides), headers=JSON
+    )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid"
     assert field in response.json["error"]["fields"]
@@ -129,8 +141,11 @@ def test_a_refused_outbox_entry_says_why_in_json(client, world, ora, db, overrid
 def test_a_browser_without_script_still_gets_the_page(client, world, ora):
     """A plain form post (a browser's Accept header) is redirected, not answered in JSON."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/atelier/production?site=ORA", data=_form(world), headers={
-        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    response = client.post(
+        "/atelier/production?site=ORA",
+        data=_form(world),
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert response.status_code == 302 and "saved=" in response.location
 
 
@@ -156,14 +171,15 @@ def test_voiding_an_entry_voids_its_pieces_and_is_audited(client, world, db):
     entry = make_entry(world.elena, world.tote, quantity=2)
     db.session.commit()
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/atelier/production/entries/{entry.id}/void",
-                           follow_redirects=True)
+    response = client.post(f"/atelier/production/entries/{entry.id}/void", follow_redirects=True)
     assert "The entry is voided." in response.text
-    statuses = db.session.scalars(sa.select(Item.status).where(
-        Item.production_entry_id == entry.id)).all()
+    statuses = db.session.scalars(
+        sa.select(Item.status).where(Item.production_entry_id == entry.id)
+    ).all()
     assert statuses == ["voided", "voided"]
-    assert db.session.scalar(sa.select(AuditEntry.action).where(
-        AuditEntry.action == "production.void"))
+    assert db.session.scalar(
+        sa.select(AuditEntry.action).where(AuditEntry.action == "production.void")
+    )
 
 
 def test_an_entry_whose_piece_has_shipped_cannot_be_voided(client, world, db):
@@ -172,11 +188,11 @@ def test_an_entry_whose_piece_has_shipped_cannot_be_voided(client, world, db):
     entry.items[0].status = "in_transit"
     db.session.commit()
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/atelier/production/entries/{entry.id}/void",
-                           follow_redirects=True)
+    response = client.post(f"/atelier/production/entries/{entry.id}/void", follow_redirects=True)
     assert "Some pieces have left the atelier" in response.text
-    statuses = db.session.scalars(sa.select(Item.status).where(
-        Item.production_entry_id == entry.id).order_by(Item.id)).all()
+    statuses = db.session.scalars(
+        sa.select(Item.status).where(Item.production_entry_id == entry.id).order_by(Item.id)
+    ).all()
     assert statuses == ["in_transit", "in_atelier"]
 
 
@@ -187,13 +203,19 @@ def test_an_entry_already_paid_in_a_closed_month_cannot_be_voided(client, world,
 
     entry = make_entry(world.elena, world.tote, quantity=1)
     slip = make_payslip("2026-03", world.elena, 1000)
-    db.session.add(PayslipLine(payslip_id=slip.id, kind="piece", description="piece",
-                               amount_cents=1000, source_type="item",
-                               source_id=entry.items[0].id))
+    db.session.add(
+        PayslipLine(
+            payslip_id=slip.id,
+            kind="piece",
+            description="piece",
+            amount_cents=1000,
+            source_type="item",
+            source_id=entry.items[0].id,
+        )
+    )
     db.session.commit()
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/atelier/production/entries/{entry.id}/void",
-                           follow_redirects=True)
+    response = client.post(f"/atelier/production/entries/{entry.id}/void", follow_redirects=True)
     assert "on a closed payslip" in response.text
     assert db.session.get(Item, entry.items[0].id).status == "in_atelier"
 
@@ -219,8 +241,9 @@ def test_item_page_shows_history_and_maker_to_supervisors(client, world, db):
     code = entry.items[0].code
     page = client.get(f"/items/{code}").text
     assert "In the atelier" in page and "Elena" in page and world.elena.maker_code in page
-    assert db.session.scalar(sa.select(AuditEntry.id).where(
-        AuditEntry.action == "production.view_item"))
+    assert db.session.scalar(
+        sa.select(AuditEntry.id).where(AuditEntry.action == "production.view_item")
+    )
 
 
 def test_shop_staff_never_see_who_made_a_piece(client, world):

@@ -5,8 +5,13 @@ import pytest
 from atelier.extensions import limiter
 from atelier.ratelimits import _no_limit_here
 
-THROTTLED = ["auth.sign_in", "api.create_token", "api.checkout", "production.story",
-             "webshop.store"]
+THROTTLED = [
+    "auth.sign_in",
+    "api.create_token",
+    "api.checkout",
+    "production.story",
+    "webshop.store",
+]
 NOT_THROTTLED = ["api.create_sale", "api.get_item", "till.sell", "auth.sign_out"]
 
 
@@ -42,8 +47,9 @@ def test_the_api_checkout_is_throttled(app, client, world):
     saved = app.config["PUBLIC_RATE_LIMIT"]
     app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"
     try:
-        statuses = [client.post("/api/v1/checkout", json={"items": []}).status_code
-                    for _ in range(3)]
+        statuses = [
+            client.post("/api/v1/checkout", json={"items": []}).status_code for _ in range(3)
+        ]
     finally:
         app.config["PUBLIC_RATE_LIMIT"] = saved
     assert statuses[:2] != [429, 429] and statuses[2] == 429

@@ -36,15 +36,19 @@ def test_no_inline_script_in_pages(client, world):
 @pytest.fixture
 def csrf_client(app, db):
     """A client of an app with CSRF protection on, as in production."""
-    settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True,
-                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    settings = {
+        **TEST_SETTINGS,
+        "WTF_CSRF_ENABLED": True,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
     return create_app(settings).test_client()
 
 
 def test_forms_need_a_csrf_token(csrf_client, world):
     """A form post without the token is refused and signs nobody in."""
-    response = csrf_client.post("/sign-in", data={"username": world.users["admin"].username,
-                                                  "password": "x"})
+    response = csrf_client.post(
+        "/sign-in", data={"username": world.users["admin"].username, "password": "x"}
+    )
     assert response.status_code == 400
     page = csrf_client.get("/sign-in").get_data(as_text=True)
     assert 'name="csrf_token"' in page

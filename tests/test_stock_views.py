@@ -20,9 +20,16 @@ def test_supervisor_sends_selected_and_scanned_pieces(client, world):
     sign_in(client, world.users["supervisor"])
     page = client.get("/shipments/new")
     assert world.item_atelier.code in page.get_data(as_text=True)
-    response = client.post("/shipments/new", data={
-        "from_site": "ORA", "to_site": "AMS", "items": [world.item_atelier.code],
-        "scans": f"https://atelier.test/t/{extra.tag}\n"}, follow_redirects=True)
+    response = client.post(
+        "/shipments/new",
+        data={
+            "from_site": "ORA",
+            "to_site": "AMS",
+            "items": [world.item_atelier.code],
+            "scans": f"https://atelier.test/t/{extra.tag}\n",
+        },
+        follow_redirects=True,
+    )
     assert "2 pieces are on their way" in response.get_data(as_text=True)
     assert _db.session.get(Item, extra.id).status == "in_transit"
     pdf = client.get(response.request.path + "/packing-list.pdf")
@@ -32,9 +39,14 @@ def test_supervisor_sends_selected_and_scanned_pieces(client, world):
 def test_sending_a_piece_already_shipped_shows_why(client, world):
     """A piece in a shop cannot be sent: the page names it and nothing moves."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/shipments/new", data={
-        "from_site": "ORA", "to_site": "AMS",
-        "scans": f"{world.item_atelier.code}\n{world.item_shop.code}"})
+    response = client.post(
+        "/shipments/new",
+        data={
+            "from_site": "ORA",
+            "to_site": "AMS",
+            "scans": f"{world.item_atelier.code}\n{world.item_shop.code}",
+        },
+    )
     assert world.item_shop.code in response.get_data(as_text=True)
     assert _db.session.get(Item, world.item_atelier.id).status == "in_atelier"
 
@@ -61,8 +73,9 @@ def test_an_unexpected_piece_is_listed_not_accepted(client, world):
     stray = make_item(world.tote, world.elena)
     _db.session.commit()
     sign_in(client, world.users["shop"])
-    response = client.post(f"/shipments/{shipment.id}/scan", data={"scan": stray.code},
-                           follow_redirects=True)
+    response = client.post(
+        f"/shipments/{shipment.id}/scan", data={"scan": stray.code}, follow_redirects=True
+    )
     text = response.get_data(as_text=True)
     assert "is not on this shipment" in text and "Not on this shipment (set aside)" in text
     assert _db.session.get(Item, stray.id).status == "in_atelier"
@@ -90,12 +103,14 @@ def test_a_missing_piece_that_turns_up_late_can_still_be_received(client, world)
     client.post(f"/shipments/{shipment.id}/finish")
     page = client.get(f"/shipments/{shipment.id}").get_data(as_text=True)
     assert "A missing piece turned up?" in page and "Finish receiving" not in page
-    refused = client.post(f"/shipments/{shipment.id}/scan", data={"scan": stray.code},
-                          follow_redirects=True).get_data(as_text=True)
+    refused = client.post(
+        f"/shipments/{shipment.id}/scan", data={"scan": stray.code}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "only a missing piece can still arrive" in refused
     assert _db.session.get(Item, stray.id).status == "in_atelier"
-    late = client.post(f"/shipments/{shipment.id}/scan", data={"scan": pieces[1].tag},
-                       follow_redirects=True).get_data(as_text=True)
+    late = client.post(
+        f"/shipments/{shipment.id}/scan", data={"scan": pieces[1].tag}, follow_redirects=True
+    ).get_data(as_text=True)
     assert f"{pieces[1].code} arrived late and is now in stock." in late
     assert "2 of 3 received" in late and f"Missing: {pieces[2].code}<" in late
     assert _db.session.get(Item, pieces[1].id).status == "in_shop"
@@ -106,11 +121,19 @@ def test_counts_are_worded_for_the_number_in_ukrainian(app):
     from flask_babel import force_locale, ngettext
 
     with app.test_request_context(), force_locale("uk"):
-        forms = [ngettext("Receiving finished: %(num)d piece missing.",
-                          "Receiving finished: %(num)d pieces missing.", n) for n in (1, 3, 5)]
-    assert forms == ["Приймання завершено: не надійшов 1 виріб.",
-                     "Приймання завершено: не надійшли 3 вироби.",
-                     "Приймання завершено: не надійшло 5 виробів."]
+        forms = [
+            ngettext(
+                "Receiving finished: %(num)d piece missing.",
+                "Receiving finished: %(num)d pieces missing.",
+                n,
+            )
+            for n in (1, 3, 5)
+        ]
+    assert forms == [
+        "Приймання завершено: не надійшов 1 виріб.",
+        "Приймання завершено: не надійшли 3 вироби.",
+        "Приймання завершено: не надійшло 5 виробів.",
+    ]
 
 
 def test_shop_stock_by_product_never_names_the_maker(client, world):

@@ -13,7 +13,8 @@ def test_copies_every_vendored_file(tmp_path):
         path.write_bytes(b"x")
     copied = assets.copy_assets(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in copied) == sorted(
-        f"static/vendor/{dst}" for _, dst in assets.FILES)
+        f"static/vendor/{dst}" for _, dst in assets.FILES
+    )
 
 
 def test_says_to_run_npm_ci_when_node_modules_is_missing(tmp_path):

@@ -36,6 +36,7 @@ def test_demo_ships_receives_sells_and_returns_once(db):
         _db.session.commit()
     assert _count(Shipment) == 2
     assert _count(Sale) == 3 and _count(Return) == 1
-    statuses = dict(_db.session.execute(
-        sa.select(Item.status, sa.func.count()).group_by(Item.status)).all())
+    statuses = dict(
+        _db.session.execute(sa.select(Item.status, sa.func.count()).group_by(Item.status)).all()
+    )
     assert statuses == {"in_atelier": 6, "in_transit": 1, "in_shop": 10, "sold": 3}

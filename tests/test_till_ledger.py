@@ -16,16 +16,23 @@ from tests.factories import make_item, make_sale
 
 def _pieces(world, n):
     """``n`` pieces by Elena in stock at Amsterdam."""
-    return [make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
-            for _ in range(n)]
+    return [
+        make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+        for _ in range(n)
+    ]
 
 
 def _counts(db):
     """How many sales, lines, sold events and sale audit entries there are."""
-    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-                 for model, where in ((Sale, ()), (SaleLine, ()),
-                                      (ItemEvent, (ItemEvent.kind == "sold",)),
-                                      (AuditEntry, (AuditEntry.action == "till.sale",))))
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+        for model, where in (
+            (Sale, ()),
+            (SaleLine, ()),
+            (ItemEvent, (ItemEvent.kind == "sold",)),
+            (AuditEntry, (AuditEntry.action == "till.sale",)),
+        )
+    )
 
 
 def test_a_sale_writes_its_lines_events_and_audit_entry_together(world, db):
@@ -34,11 +41,14 @@ def test_a_sale_writes_its_lines_events_and_audit_entry_together(world, db):
     under the id the caller is given back."""
     a, b, c = _pieces(world, 3)
     db.session.commit()
-    sold = sell([LineSpec(c, 1500, 1500), LineSpec(a, 1500, 1500),
-                 LineSpec(b, 1200, 1500, "small stain")],
-                site=world.sites["AMS"], channel="till", payment_method="card",
-                actor=world.users["shop"],
-                audited=audit.entry("till.sale", user=world.users["shop"], shop="AMS"))
+    sold = sell(
+        [LineSpec(c, 1500, 1500), LineSpec(a, 1500, 1500), LineSpec(b, 1200, 1500, "small stain")],
+        site=world.sites["AMS"],
+        channel="till",
+        payment_method="card",
+        actor=world.users["shop"],
+        audited=audit.entry("till.sale", user=world.users["shop"], shop="AMS"),
+    )
     db.session.commit()
 
     sale = db.session.get(Sale, sold.id)
@@ -48,8 +58,11 @@ def test_a_sale_writes_its_lines_events_and_audit_entry_together(world, db):
     assert [line.item.id for line in sold.lines] == given
     assert [line.item_id for line in sale.lines] == given  # lines come back ordered by id
     lowered = sale.lines[2]
-    assert (lowered.price_cents, lowered.list_price_cents,
-            lowered.discount_reason) == (1200, 1500, "small stain")
+    assert (lowered.price_cents, lowered.list_price_cents, lowered.discount_reason) == (
+        1200,
+        1500,
+        "small stain",
+    )
     assert {line.beneficiary_id for line in sale.lines} == {world.elena.id}
     assert {db.session.get(Item, piece.id).status for piece in (a, b, c)} == {"sold"}
     events = db.session.scalars(sa.select(ItemEvent).where(ItemEvent.kind == "sold")).all()
@@ -68,9 +81,13 @@ def test_a_piece_that_did_not_move_refuses_the_whole_sale(world, db):
     db.session.commit()
     db.session.execute(sa.update(Item).where(Item.id == gone.id).values(status="sold"))
     with pytest.raises(SaleConflict) as refused:
-        sell([LineSpec(free, 1500, 1500), LineSpec(gone, 1500, 1500)],
-             site=world.sites["AMS"], channel="till", payment_method="cash",
-             audited=audit.entry("till.sale", user=world.users["shop"]))
+        sell(
+            [LineSpec(free, 1500, 1500), LineSpec(gone, 1500, 1500)],
+            site=world.sites["AMS"],
+            channel="till",
+            payment_method="cash",
+            audited=audit.entry("till.sale", user=world.users["shop"]),
+        )
     assert refused.value.fields == {gone.code: "not available"}
     assert _counts(db) == (0, 0, 0, 0)  # before the rollback: no sale, line, event or entry
     db.session.rollback()
@@ -87,12 +104,19 @@ def test_a_second_active_line_for_a_piece_is_refused_by_the_database(world, db):
     db.session.commit()
     before = _counts(db)
     with pytest.raises(SaleConflict):
-        sell([LineSpec(piece, 1500, 1500)], site=world.sites["AMS"], channel="till",
-             payment_method="cash", audited=audit.entry("till.sale", user=world.users["shop"]))
+        sell(
+            [LineSpec(piece, 1500, 1500)],
+            site=world.sites["AMS"],
+            channel="till",
+            payment_method="cash",
+            audited=audit.entry("till.sale", user=world.users["shop"]),
+        )
     db.session.rollback()
     assert _counts(db) == before
-    assert db.session.scalar(sa.select(sa.func.count(SaleLine.id))
-                             .where(SaleLine.item_id == piece.id)) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count(SaleLine.id)).where(SaleLine.item_id == piece.id))
+        == 1
+    )
 
 
 def test_the_same_piece_twice_is_a_programming_error(world, db):
@@ -100,8 +124,12 @@ def test_the_same_piece_twice_is_a_programming_error(world, db):
     [piece] = _pieces(world, 1)
     db.session.commit()
     with pytest.raises(ValueError):
-        sell([LineSpec(piece, 1500, 1500)] * 2, site=world.sites["AMS"], channel="till",
-             payment_method="cash")
+        sell(
+            [LineSpec(piece, 1500, 1500)] * 2,
+            site=world.sites["AMS"],
+            channel="till",
+            payment_method="cash",
+        )
     db.session.rollback()
     assert _counts(db) == (0, 0, 0, 0)
     assert db.session.get(Item, piece.id).status == "in_shop"

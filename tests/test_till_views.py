@@ -102,10 +102,17 @@ def test_selling_from_the_page_and_the_receipt(client, world):
     """The page's sale call records the sale; the receipt shows lines and total, no maker."""
     c = _shop_client(client, world)
     other = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
-    response = c.post("/till/AMS/sales", json={
-        "payment_method": "card", "client_id": str(uuid.uuid4()),
-        "lines": [{"scan": world.item_shop.code},
-                  {"scan": other.code, "price_cents": 1000, "discount_reason": "Loose seam"}]})
+    response = c.post(
+        "/till/AMS/sales",
+        json={
+            "payment_method": "card",
+            "client_id": str(uuid.uuid4()),
+            "lines": [
+                {"scan": world.item_shop.code},
+                {"scan": other.code, "price_cents": 1000, "discount_reason": "Loose seam"},
+            ],
+        },
+    )
     assert response.status_code == 201, response.json
     receipt = c.get(response.json["receipt_url"])
     text = receipt.get_data(as_text=True)
@@ -116,8 +123,13 @@ def test_selling_from_the_page_and_the_receipt(client, world):
 
 def test_a_lowered_price_needs_a_reason_at_the_till(client, world):
     """The page refuses a lower price without a reason, and sells nothing."""
-    response = _shop_client(client, world).post("/till/AMS/sales", json={
-        "payment_method": "cash", "lines": [{"scan": world.item_shop.code, "price_cents": 900}]})
+    response = _shop_client(client, world).post(
+        "/till/AMS/sales",
+        json={
+            "payment_method": "cash",
+            "lines": [{"scan": world.item_shop.code, "price_cents": 900}],
+        },
+    )
     assert response.status_code == 400
     assert _db.session.get(Item, world.item_shop.id).status == "in_shop"
 
@@ -130,10 +142,11 @@ def test_only_the_till_page_allows_webassembly(client, world):
     assert 'id="scan-input"' in till.get_data(as_text=True)
     home = c.get("/shop")
     assert "wasm-unsafe-eval" not in home.headers["Content-Security-Policy"]
-    if 'data-polyfill-url' in till.get_data(as_text=True):
+    if "data-polyfill-url" in till.get_data(as_text=True):
         assert "'wasm-unsafe-eval'" in till.headers["Content-Security-Policy"]
         assert "'unsafe-eval'" not in till.headers["Content-Security-Policy"].replace(
-            "'wasm-unsafe-eval'", "")
+            "'wasm-unsafe-eval'", ""
+        )
 
 
 def test_till_works_without_the_vendor_files(client, world, monkeypatch, tmp_path):
@@ -158,15 +171,20 @@ def test_returns_page_restocks_a_sold_piece(client, world):
     piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
     make_sale(world.sites["AMS"], [piece], price_cents=1500)
     c = _shop_client(client, world)
-    response = c.post("/till/AMS/returns", data={"scan": piece.code, "reason": "Too small",
-                                                 "outcome": "restock"}, follow_redirects=True)
+    response = c.post(
+        "/till/AMS/returns",
+        data={"scan": piece.code, "reason": "Too small", "outcome": "restock"},
+        follow_redirects=True,
+    )
     assert "back in stock" in response.get_data(as_text=True)
     assert _db.session.get(Item, piece.id).status == "in_shop"
 
 
 def test_returns_page_says_why_an_unsold_piece_cannot_come_back(client, world):
     """An unsold piece gets a clear error and nothing changes."""
-    response = _shop_client(client, world).post("/till/AMS/returns", data={
-        "scan": world.item_shop.code, "reason": "x", "outcome": "write_off"})
+    response = _shop_client(client, world).post(
+        "/till/AMS/returns",
+        data={"scan": world.item_shop.code, "reason": "x", "outcome": "write_off"},
+    )
     assert "is not sold" in response.get_data(as_text=True)
     assert _db.session.get(Item, world.item_shop.id).status == "in_shop"

@@ -26,9 +26,26 @@ def test_template_is_up_to_date(tmp_path):
     """Strings in the code and templates are all in messages.pot (run `make messages`)."""
     pybabel = Path(sys.executable).parent / "pybabel"
     fresh = tmp_path / "fresh.pot"
-    subprocess.run([str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-                    "lazy_gettext", "--no-location", "-o", str(fresh), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(pybabel),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with open(fresh, "rb") as handle:
         extracted = _ids(read_po(handle))
     with open(CATALOGS / "messages.pot", "rb") as handle:
@@ -51,8 +68,7 @@ def test_every_string_is_translated(lang):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if not all(strings) or message.fuzzy:
             problems.append(f"untranslated: {msgid!r}")
-        elif any(set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(msgid))
-                 for s in strings):
+        elif any(set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(msgid)) for s in strings):
             problems.append(f"placeholders differ: {msgid!r}")
     missing = wanted - _ids(catalog)
     problems += [f"missing: {m!r}" for m in sorted(missing)]

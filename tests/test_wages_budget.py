@@ -21,7 +21,6 @@ MARCH = datetime(2026, 3, 1, 8, tzinfo=UTC)
 SIZES = {"small": (3, 4), "large": (200, 50)}
 
 
-
 def bulk(db, model, rows: list[dict]) -> None:
     """Insert many rows in one executemany."""
     if rows:
@@ -31,47 +30,118 @@ def bulk(db, model, rows: list[dict]) -> None:
 def fill(world, db, makers: int, per_maker: int, start: datetime = MARCH) -> int:
     """Bulk-insert a month of makers, pieces, sales, returns and presences; pieces count."""
     site, shop = world.sites["ORA"], world.sites["AMS"]
-    bulk(db, Beneficiary, [
-        {"display_name": f"M{i}", "maker_code": f"BULK{i:05d}", "site_id": site.id,
-         "programme_id": world.programmes["STEP"].id, "birth_year": 1990, "gender": "female",
-         "public_name_consent": False, "is_exited": False, "created_at": utcnow()}
-        for i in range(makers)])
-    maker_ids = db.session.scalars(sa.select(Beneficiary.id).where(
-        Beneficiary.maker_code.like("BULK%"))).all()
+    bulk(
+        db,
+        Beneficiary,
+        [
+            {
+                "display_name": f"M{i}",
+                "maker_code": f"BULK{i:05d}",
+                "site_id": site.id,
+                "programme_id": world.programmes["STEP"].id,
+                "birth_year": 1990,
+                "gender": "female",
+                "public_name_consent": False,
+                "is_exited": False,
+                "created_at": utcnow(),
+            }
+            for i in range(makers)
+        ],
+    )
+    maker_ids = db.session.scalars(
+        sa.select(Beneficiary.id).where(Beneficiary.maker_code.like("BULK%"))
+    ).all()
     world.workshop.stipend_per_hour_cents = 400
     now = utcnow()
     items = []
     for m, maker_id in enumerate(maker_ids):
         for k in range(per_maker):
             n = m * per_maker + k
-            items.append({"code": f"BLK-{n:07d}", "tag": f"bulktag{n:09d}",
-                          "product_type_id": world.tote.id, "beneficiary_id": maker_id,
-                          "origin_site_id": site.id, "site_id": shop.id,
-                          "made_on": (start + timedelta(days=n % 28)).date(),
-                          "status": "sold" if k % 2 else "in_atelier", "created_at": now,
-                          "updated_at": now})
+            items.append(
+                {
+                    "code": f"BLK-{n:07d}",
+                    "tag": f"bulktag{n:09d}",
+                    "product_type_id": world.tote.id,
+                    "beneficiary_id": maker_id,
+                    "origin_site_id": site.id,
+                    "site_id": shop.id,
+                    "made_on": (start + timedelta(days=n % 28)).date(),
+                    "status": "sold" if k % 2 else "in_atelier",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     bulk(db, Item, items)
-    sold = db.session.execute(sa.select(Item.id, Item.beneficiary_id).where(
-        Item.code.like("BLK-%"), Item.status == "sold").order_by(Item.id)).all()
-    bulk(db, Sale, [
-        {"site_id": shop.id, "channel": "till", "payment_method": "card", "currency": "EUR",
-         "total_cents": 1500 + i % 7, "sold_at": start + timedelta(minutes=37 * i % (19 * 24 * 60))}
-        for i in range(len(sold))])
+    sold = db.session.execute(
+        sa.select(Item.id, Item.beneficiary_id)
+        .where(Item.code.like("BLK-%"), Item.status == "sold")
+        .order_by(Item.id)
+    ).all()
+    bulk(
+        db,
+        Sale,
+        [
+            {
+                "site_id": shop.id,
+                "channel": "till",
+                "payment_method": "card",
+                "currency": "EUR",
+                "total_cents": 1500 + i % 7,
+                "sold_at": start + timedelta(minutes=37 * i % (19 * 24 * 60)),
+            }
+            for i in range(len(sold))
+        ],
+    )
     sale_ids = db.session.scalars(sa.select(Sale.id).order_by(Sale.id)).all()
-    bulk(db, SaleLine, [
-        {"sale_id": sale_id, "item_id": item.id, "beneficiary_id": item.beneficiary_id,
-         "list_price_cents": 1500, "price_cents": 1500 + i % 7, "currency": "EUR",
-         "discount_reason": "", "is_returned": i % 10 == 0}
-        for i, (sale_id, item) in enumerate(zip(sale_ids, sold, strict=True))])
-    returned = db.session.execute(sa.select(SaleLine.id, SaleLine.item_id).where(
-        SaleLine.is_returned.is_(True))).all()
-    bulk(db, Return, [
-        {"sale_line_id": line_id, "item_id": item_id, "reason": "x", "is_restocked": True,
-         "refund_cents": 1500, "currency": "EUR", "returned_at": start + timedelta(days=20)}
-        for line_id, item_id in returned])
-    bulk(db, Attendance, [
-        {"session_id": world.session.id, "beneficiary_id": maker_id, "status": "present",
-         "recorded_at": now} for maker_id in maker_ids])
+    bulk(
+        db,
+        SaleLine,
+        [
+            {
+                "sale_id": sale_id,
+                "item_id": item.id,
+                "beneficiary_id": item.beneficiary_id,
+                "list_price_cents": 1500,
+                "price_cents": 1500 + i % 7,
+                "currency": "EUR",
+                "discount_reason": "",
+                "is_returned": i % 10 == 0,
+            }
+            for i, (sale_id, item) in enumerate(zip(sale_ids, sold, strict=True))
+        ],
+    )
+    returned = db.session.execute(
+        sa.select(SaleLine.id, SaleLine.item_id).where(SaleLine.is_returned.is_(True))
+    ).all()
+    bulk(
+        db,
+        Return,
+        [
+            {
+                "sale_line_id": line_id,
+                "item_id": item_id,
+                "reason": "x",
+                "is_restocked": True,
+                "refund_cents": 1500,
+                "currency": "EUR",
+                "returned_at": start + timedelta(days=20),
+            }
+            for line_id, item_id in returned
+        ],
+    )
+    bulk(
+        db,
+        Attendance,
+        [
+            {
+                "session_id": world.session.id,
+                "beneficiary_id": maker_id,
+                "status": "present",
+                "recorded_at": now,
+            }
+            for maker_id in maker_ids
+        ],
+    )
     db.session.commit()
     return len(items)
 
@@ -79,10 +149,12 @@ def fill(world, db, makers: int, per_maker: int, start: datetime = MARCH) -> int
 @pytest.fixture
 def counted(app, count_queries):
     """Run a callable inside a request and count its SQL statements."""
+
     def run(call):
         with app.test_request_context(), count_queries() as q:
             result = call()
         return q.count, result, q
+
     return run
 
 
@@ -95,8 +167,11 @@ def test_preview_and_close_run_a_bounded_number_of_queries(world, db, counted, s
     assert count <= 9, q.report()
     assert view.missing_rates == ["EUR"]
     COUNTS[f"preview-{size}"] = count
-    count, view, q = counted(lambda: services.close_period(
-        "2026-03", {"EUR": "4.9770"}, world.users["admin"], on=date(2026, 4, 2)))
+    count, view, q = counted(
+        lambda: services.close_period(
+            "2026-03", {"EUR": "4.9770"}, world.users["admin"], on=date(2026, 4, 2)
+        )
+    )
     db.session.commit()
     assert count <= 23, q.report()
     COUNTS[f"close-{size}"] = count
@@ -104,15 +179,15 @@ def test_preview_and_close_run_a_bounded_number_of_queries(world, db, counted, s
     lines = db.session.scalar(sa.select(sa.func.count()).select_from(PayslipLine))
     assert lines >= pieces * 1.5
     assert sum(s.total_cents for s in view.slips) == db.session.scalar(
-        sa.select(sa.func.sum(PayslipLine.amount_cents)))
+        sa.select(sa.func.sum(PayslipLine.amount_cents))
+    )
 
 
 COUNTS: dict[str, int] = {}
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_maker_page_and_api_run_a_bounded_number_of_queries(client, world, db, count_queries,
-                                                            size):
+def test_maker_page_and_api_run_a_bounded_number_of_queries(client, world, db, count_queries, size):
     """Her earnings page and API: a fixed number of statements, however many pieces."""
     today = local_date(utcnow(), "Europe/Bucharest")
     makers, per_maker = SIZES[size]

@@ -13,27 +13,47 @@ from atelier.wages import rules
 from atelier.wages.rules import Piece, Presence, Refund, Rule, SoldLine
 
 TZ = "Europe/Bucharest"
-RULES = {1: [Rule(date(2020, 1, 1), 1000, 2000), Rule(date(2026, 3, 15), 1200, 2500)],
-         2: [Rule(date(2020, 1, 1), 750, 3333)]}
+RULES = {
+    1: [Rule(date(2020, 1, 1), 1000, 2000), Rule(date(2026, 3, 15), 1200, 2500)],
+    2: [Rule(date(2020, 1, 1), 750, 3333)],
+}
 RATES = {"EUR": Decimal("4.9770"), "GBP": Decimal("5.8123")}
 
 days = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
 makers = st.integers(min_value=1, max_value=4)
-instants = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31),
-                        timezones=st.just(UTC))
+instants = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
+)
 ids = st.integers(min_value=1, max_value=10**6)
 
-sales = st.builds(SoldLine, id=ids, beneficiary_id=makers,
-                  price_cents=st.integers(min_value=0, max_value=500_000),
-                  currency=st.sampled_from(["EUR", "GBP", "RON", "USD"]), sold_at=instants,
-                  site_timezone=st.sampled_from(["Europe/Amsterdam", TZ]),
-                  product_type_id=st.sampled_from([1, 2]), label=st.just("sale"))
-pieces = st.builds(Piece, id=ids, beneficiary_id=makers, made_on=days,
-                   product_type_id=st.sampled_from([1, 2]), label=st.just("piece"))
-presences = st.builds(Presence, id=ids, beneficiary_id=makers, held_on=days,
-                      centihours=st.integers(min_value=1, max_value=1200),
-                      stipend_per_hour_cents=st.integers(min_value=0, max_value=5000),
-                      label=st.just("session"))
+sales = st.builds(
+    SoldLine,
+    id=ids,
+    beneficiary_id=makers,
+    price_cents=st.integers(min_value=0, max_value=500_000),
+    currency=st.sampled_from(["EUR", "GBP", "RON", "USD"]),
+    sold_at=instants,
+    site_timezone=st.sampled_from(["Europe/Amsterdam", TZ]),
+    product_type_id=st.sampled_from([1, 2]),
+    label=st.just("sale"),
+)
+pieces = st.builds(
+    Piece,
+    id=ids,
+    beneficiary_id=makers,
+    made_on=days,
+    product_type_id=st.sampled_from([1, 2]),
+    label=st.just("piece"),
+)
+presences = st.builds(
+    Presence,
+    id=ids,
+    beneficiary_id=makers,
+    held_on=days,
+    centihours=st.integers(min_value=1, max_value=1200),
+    stipend_per_hour_cents=st.integers(min_value=0, max_value=5000),
+    label=st.just("session"),
+)
 
 
 @st.composite
@@ -50,8 +70,13 @@ def unique(items):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(pieces, max_size=12), st.lists(sales, max_size=12),
-       st.lists(presences, max_size=6), st.lists(refunds(), max_size=6), st.randoms())
+@given(
+    st.lists(pieces, max_size=12),
+    st.lists(sales, max_size=12),
+    st.lists(presences, max_size=6),
+    st.lists(refunds(), max_size=6),
+    st.randoms(),
+)
 def test_lines_sum_to_totals_integers_and_order_never_matters(p, s, a, r, rnd):
     """Every slip's total is the sum of its known lines, all ints; shuffling changes nothing."""
     p, s, a, r = (list(unique(x)) for x in (p, s, a, r))
@@ -65,8 +90,7 @@ def test_lines_sum_to_totals_integers_and_order_never_matters(p, s, a, r, rnd):
         assert all(type(v) is int for v in known)
         assert rules.total(lines) == sum(known)
     every = [x for lines in first.values() for x in lines]
-    assert ("USD" in rules.missing_rates(every)) == any(
-        x.missing_rate == "USD" for x in every)
+    assert ("USD" in rules.missing_rates(every)) == any(x.missing_rate == "USD" for x in every)
 
 
 @settings(max_examples=120, deadline=None)
@@ -85,13 +109,17 @@ def test_a_return_and_its_sale_net_to_zero(sale, rates):
 
 
 @settings(max_examples=120, deadline=None)
-@given(st.integers(min_value=0, max_value=10**7), st.integers(min_value=0, max_value=10_000),
-       st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("100"), places=4))
+@given(
+    st.integers(min_value=0, max_value=10**7),
+    st.integers(min_value=0, max_value=10_000),
+    st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("100"), places=4),
+)
 def test_rounding_is_half_up_once_per_line(price, share_bp, rate):
     """The line equals ⌊price × share × rate + ½⌋ computed exactly: no rounding in between."""
     sale = SoldLine(1, 1, price, "EUR", datetime(2026, 3, 10, tzinfo=UTC), TZ, 9, "s")
-    amount = rules.sales_share_amount(sale, [Rule(date(2020, 1, 1), 0, share_bp)],
-                                      {"EUR": rate}, "RON")
+    amount = rules.sales_share_amount(
+        sale, [Rule(date(2020, 1, 1), 0, share_bp)], {"EUR": rate}, "RON"
+    )
     exact = Fraction(price * share_bp, 10_000) * Fraction(rate)
     assert amount == math.floor(exact + Fraction(1, 2))
 
@@ -120,10 +148,12 @@ def test_rule_change_on_the_15th():
 
 def test_share_follows_the_sale_local_date():
     """A sale at 23:30 on the 14th in Amsterdam (22:30 UTC) uses the 14th's share."""
-    late = SoldLine(1, 1, 10_000, "RON", datetime(2026, 3, 14, 22, 30, tzinfo=UTC),
-                    "Europe/Amsterdam", 1, "s")
-    next_day = SoldLine(2, 1, 10_000, "RON", datetime(2026, 3, 14, 23, 30, tzinfo=UTC),
-                        "Europe/Amsterdam", 1, "s")
+    late = SoldLine(
+        1, 1, 10_000, "RON", datetime(2026, 3, 14, 22, 30, tzinfo=UTC), "Europe/Amsterdam", 1, "s"
+    )
+    next_day = SoldLine(
+        2, 1, 10_000, "RON", datetime(2026, 3, 14, 23, 30, tzinfo=UTC), "Europe/Amsterdam", 1, "s"
+    )
     assert rules.sales_share_amount(late, RULES[1], {}, "RON") == 2000
     assert rules.sales_share_amount(next_day, RULES[1], {}, "RON") == 2500
 
@@ -132,9 +162,13 @@ def test_due_window_reaches_back_over_closed_months():
     """Late events of closed months are due in the next month that is not closed."""
     assert rules.due_window("2026-04", []) == (date(2026, 4, 1), date(2026, 5, 1))
     assert rules.due_window("2026-04", ["2026-03", "2026-02", "2025-12"]) == (
-        date(2026, 2, 1), date(2026, 5, 1))
+        date(2026, 2, 1),
+        date(2026, 5, 1),
+    )
     assert rules.due_window("2026-01", ["2025-12", "2025-11"]) == (
-        date(2025, 11, 1), date(2026, 2, 1))
+        date(2025, 11, 1),
+        date(2026, 2, 1),
+    )
     assert rules.due_period(date(2026, 3, 31), ["2026-03", "2026-04"]) == "2026-05"
     assert rules.due_period(date(2026, 3, 31), []) == "2026-03"
 
@@ -156,9 +190,19 @@ def test_many_random_months_stay_consistent():
     """A seeded large month: the grand total equals the sum of slips, whatever the order."""
     rnd = random.Random(2026)
     start = datetime(2026, 3, 1, tzinfo=UTC)
-    sold = [SoldLine(i, rnd.randint(1, 50), rnd.randint(100, 9000), "EUR",
-                     start + timedelta(minutes=rnd.randint(0, 40000)), TZ, rnd.choice([1, 2]),
-                     "s") for i in range(2000)]
+    sold = [
+        SoldLine(
+            i,
+            rnd.randint(1, 50),
+            rnd.randint(100, 9000),
+            "EUR",
+            start + timedelta(minutes=rnd.randint(0, 40000)),
+            TZ,
+            rnd.choice([1, 2]),
+            "s",
+        )
+        for i in range(2000)
+    ]
     grouped = rules.lines_for_period([], sold, [], [], RULES, RATES, "RON")
     total = sum(rules.total(v) for v in grouped.values())
     rnd.shuffle(sold)

@@ -60,21 +60,28 @@ def test_missing_rate_leaves_the_line_out(world, db):
 
 def test_piece_at_2330_on_last_day_is_paid_that_month(world, db):
     """A piece logged at 23:30 local time on 31 March (made_on 31 March) is March's."""
-    late = f.make_item(world.tote, world.elena, made_on=date(2026, 3, 31),
-                       created_at=datetime(2026, 3, 31, 20, 30, tzinfo=UTC))
+    late = f.make_item(
+        world.tote,
+        world.elena,
+        made_on=date(2026, 3, 31),
+        created_at=datetime(2026, 3, 31, 20, 30, tzinfo=UTC),
+    )
     march = {x.source_id for x in slip_of(services.preview("2026-03"), world.elena).lines}
     april = slip_of(services.preview("2026-04"), world.elena)
     assert late.id in march
     assert april is None
 
 
-@pytest.mark.parametrize(("sold_at", "period"), [
-    (datetime(2026, 3, 31, 20, 30, tzinfo=UTC), "2026-03"),  # 23:30 EEST, after the DST change
-    (datetime(2026, 3, 31, 21, 30, tzinfo=UTC), "2026-04"),  # 00:30 on 1 April local
-    (datetime(2026, 10, 31, 21, 30, tzinfo=UTC), "2026-10"),  # 23:30 EET, after the change back
-    (datetime(2026, 10, 31, 22, 30, tzinfo=UTC), "2026-11"),  # 00:30 on 1 November local
-    (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "2026-03"),  # the hour the clocks jump
-])
+@pytest.mark.parametrize(
+    ("sold_at", "period"),
+    [
+        (datetime(2026, 3, 31, 20, 30, tzinfo=UTC), "2026-03"),  # 23:30 EEST, after the DST change
+        (datetime(2026, 3, 31, 21, 30, tzinfo=UTC), "2026-04"),  # 00:30 on 1 April local
+        (datetime(2026, 10, 31, 21, 30, tzinfo=UTC), "2026-10"),  # 23:30 EET, after the change back
+        (datetime(2026, 10, 31, 22, 30, tzinfo=UTC), "2026-11"),  # 00:30 on 1 November local
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "2026-03"),  # the hour the clocks jump
+    ],
+)
 def test_sales_fall_in_the_local_month_across_dst(world, db, sold_at, period):
     """Month boundaries follow Bucharest time, in summer and winter time alike."""
     f.make_sale(world.sites["AMS"], [world.item_shop], sold_at=sold_at)
@@ -84,17 +91,25 @@ def test_sales_fall_in_the_local_month_across_dst(world, db, sold_at, period):
 
 def test_rule_change_on_the_15th_pays_earlier_pieces_at_the_old_rate(world, db):
     """Pieces made before the 15th keep the old piece rate; from the 15th the new one."""
-    db.session.add(ProductRule(product_type_id=world.tote.id, effective_from=date(2026, 3, 15),
-                               price_cents=1500, price_currency="EUR", piece_rate_cents=1200,
-                               maker_share_bp=2000))
+    db.session.add(
+        ProductRule(
+            product_type_id=world.tote.id,
+            effective_from=date(2026, 3, 15),
+            price_cents=1500,
+            price_currency="EUR",
+            piece_rate_cents=1200,
+            maker_share_bp=2000,
+        )
+    )
     db.session.flush()
     world.item_shop.status = "voided"
     before = f.make_item(world.tote, world.elena, made_on=date(2026, 3, 14))
     after = f.make_item(world.tote, world.elena, made_on=date(2026, 3, 15))
     db.session.flush()
     db.session.expire_all()
-    lines = {x.source_id: x.amount_cents for x in
-             slip_of(services.preview("2026-03"), world.elena).lines}
+    lines = {
+        x.source_id: x.amount_cents for x in slip_of(services.preview("2026-03"), world.elena).lines
+    }
     assert lines[before.id] == 1000
     assert lines[after.id] == 1200
     assert world.item_shop.id not in lines
@@ -114,11 +129,15 @@ def test_close_freezes_and_later_return_lands_in_next_month(world, db):
     again = services.view_period("2026-03")
     assert repr([(s.beneficiary_id, s.total_cents, s.lines) for s in again.slips]) == before
     april = slip_of(services.preview("2026-04"), world.elena)
-    assert [(x.kind, x.amount_cents) for x in april.lines] == [("piece", 1000),
-                                                               ("adjustment", -1493)]
+    assert [(x.kind, x.amount_cents) for x in april.lines] == [
+        ("piece", 1000),
+        ("adjustment", -1493),
+    ]
     assert april.lines[0].source_id == late.id
-    assert db.session.scalar(sa.select(AuditEntry.action).where(
-        AuditEntry.action == "wages.close")) == "wages.close"
+    assert (
+        db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "wages.close"))
+        == "wages.close"
+    )
 
 
 def test_closing_twice_or_too_early_is_a_conflict(world, db):
@@ -148,9 +167,11 @@ def test_closed_lines_are_unique_per_source(world, db):
     admin = world.users["admin"]
     services.close_period("2026-03", None, admin, on=AFTER_APRIL)
     services.close_period("2026-04", None, admin, on=date(2026, 5, 2))
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(PayslipLine)
-                              .where(PayslipLine.source_id == world.item_atelier.id,
-                                     PayslipLine.kind == "piece"))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PayslipLine)
+        .where(PayslipLine.source_id == world.item_atelier.id, PayslipLine.kind == "piece")
+    )
     assert count == 1
 
 
@@ -169,21 +190,25 @@ def test_demo_seed_is_idempotent_and_closes_months_before_last(app, world, db):
     from atelier.wages.models import ExchangeRate, PayPeriod, Payslip
 
     today = services.today()
-    f.make_item(world.tote, world.elena,
-                made_on=date(today.year, today.month, 1) - timedelta(days=40))
+    f.make_item(
+        world.tote, world.elena, made_on=date(today.year, today.month, 1) - timedelta(days=40)
+    )
     demo.seed()
     db.session.commit()
 
     def counts():
         """Rows in every wages table and the audit log."""
-        return [db.session.scalar(sa.select(sa.func.count()).select_from(m))
-                for m in (PayPeriod, ExchangeRate, Payslip, PayslipLine, AuditEntry)]
+        return [
+            db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (PayPeriod, ExchangeRate, Payslip, PayslipLine, AuditEntry)
+        ]
 
     first = counts()
     demo.seed()
     db.session.commit()
     assert counts() == first
-    statuses = db.session.execute(sa.select(PayPeriod.period, PayPeriod.status)
-                                  .order_by(PayPeriod.period)).all()
+    statuses = db.session.execute(
+        sa.select(PayPeriod.period, PayPeriod.status).order_by(PayPeriod.period)
+    ).all()
     assert [s for _p, s in statuses] == ["closed"] * 5 + ["open"]
     assert first[2] == 1  # Elena's piece of two months ago is on a payslip

@@ -50,16 +50,23 @@ def test_close_from_the_page_and_refusal_message(client, world, db):
 def test_bank_csv_has_iban_and_no_formulas(client, world, db):
     """The bank export pays each positive total; a name starting with = is made text."""
     world.elena.display_name = "=HYPERLINK(1)"
-    db.session.add(Payee(beneficiary_id=world.elena.id, account_holder="@Elena",
-                         iban="NL91ABNA0417164300"))
+    db.session.add(
+        Payee(beneficiary_id=world.elena.id, account_holder="@Elena", iban="NL91ABNA0417164300")
+    )
     close_march(client, world)
     db.session.commit()
     sign_in(client, world.users["admin"])
     response = client.get("/admin/wages/2026-03/bank-transfers.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][:3] == ["maker_code", "account_holder", "iban"]
-    assert rows[1] == [world.elena.maker_code, "'@Elena", "NL91ABNA0417164300", "20.00", "RON",
-                       f"Atelier 2026-03 {world.elena.maker_code}"]
+    assert rows[1] == [
+        world.elena.maker_code,
+        "'@Elena",
+        "NL91ABNA0417164300",
+        "20.00",
+        "RON",
+        f"Atelier 2026-03 {world.elena.maker_code}",
+    ]
 
 
 def test_summary_xlsx_totals_and_text_cells(client, world, db):
@@ -71,8 +78,15 @@ def test_summary_xlsx_totals_and_text_cells(client, world, db):
     response = client.get("/admin/wages/2026-03/summary.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
-    assert rows[0] == ["maker_code", "display_name", "piece", "sales_share", "stipend",
-                       "adjustment", "total"]
+    assert rows[0] == [
+        "maker_code",
+        "display_name",
+        "piece",
+        "sales_share",
+        "stipend",
+        "adjustment",
+        "total",
+    ]
     assert rows[1][1] == "'=1+1" and rows[1][-1] == 20
     assert sheet.cell(5, 2).data_type == "s"
 
@@ -96,8 +110,14 @@ def test_payslip_pdf_in_her_language(client, world, db):
     assert response.mimetype == "application/pdf"
     text = pypdfium2.PdfDocument(response.data)[0].get_textpage().get_text_range()
     assert code in text and "Elena" in text and "2026" in text
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "wages.read")) >= 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "wages.read")
+        )
+        >= 2
+    )
 
 
 def test_maker_sees_her_payslip_but_not_anothers(client, world, db):
@@ -119,8 +139,9 @@ def test_my_earnings_page_shows_pieces_and_city_not_shop(client, world, db):
     """Her page: this month's total, her pieces, the city where one sold, no shop name."""
     today = services_today()
     f.make_item(world.tote, world.elena, made_on=today)
-    sold = f.make_item(world.tote, world.elena, made_on=today, site=world.sites["AMS"],
-                       status="in_shop")
+    sold = f.make_item(
+        world.tote, world.elena, made_on=today, site=world.sites["AMS"], status="in_shop"
+    )
     f.make_item(world.tote, world.oksana, made_on=today)
     f.make_sale(world.sites["AMS"], [sold], sold_at=datetime.now(UTC))
     sign_in(client, world.users["beneficiary"])
@@ -146,12 +167,19 @@ def test_my_pieces_are_grouped_by_product(client, world, db):
 def test_bank_details_page_saves_and_refuses_bad_iban(client, world, db):
     """The coordinator stores a valid IBAN; a wrong one is refused naming the field."""
     sign_in(client, world.users["admin"])
-    bad = client.post("/admin/wages/payees", data={
-        "maker_code": world.elena.maker_code, "account_holder": "Elena", "iban": "NL00XXXX"})
+    bad = client.post(
+        "/admin/wages/payees",
+        data={"maker_code": world.elena.maker_code, "account_holder": "Elena", "iban": "NL00XXXX"},
+    )
     assert bad.status_code == 400 and "This IBAN is not valid." in bad.get_data(as_text=True)
-    good = client.post("/admin/wages/payees", data={
-        "maker_code": world.elena.maker_code, "account_holder": "Elena",
-        "iban": "nl91 abna 0417 1643 00"})
+    good = client.post(
+        "/admin/wages/payees",
+        data={
+            "maker_code": world.elena.maker_code,
+            "account_holder": "Elena",
+            "iban": "nl91 abna 0417 1643 00",
+        },
+    )
     assert good.status_code == 302
     assert db.session.scalar(sa.select(Payee.iban)) == "NL91ABNA0417164300"
     with client.application.test_request_context():

@@ -33,9 +33,14 @@ def test_the_cart_holds_each_piece_once_and_has_a_limit():
 def test_line_items_carry_database_prices_in_lower_case_currency():
     """One line per piece, quantity 1."""
     (line,) = rules.line_items([("Tote bag (ORA-000001)", 1500)], "EUR")
-    assert line == {"quantity": 1, "price_data": {
-        "currency": "eur", "unit_amount": 1500,
-        "product_data": {"name": "Tote bag (ORA-000001)"}}}
+    assert line == {
+        "quantity": 1,
+        "price_data": {
+            "currency": "eur",
+            "unit_amount": 1500,
+            "product_data": {"name": "Tote bag (ORA-000001)"},
+        },
+    }
 
 
 def test_what_each_event_asks():
@@ -65,25 +70,44 @@ def test_basket_total_adds_the_priced_pieces_in_cents():
 
 def test_a_session_event_without_a_session_id_is_still_read_by_its_order_reference():
     """Stripe always sends the session id; an event without one is matched by metadata."""
-    event = {"type": "checkout.session.expired", "data": {"object": {
-        "metadata": {"order_id": "ref1"}}}}
+    event = {
+        "type": "checkout.session.expired",
+        "data": {"object": {"metadata": {"order_id": "ref1"}}},
+    }
     assert rules.session_event(event) == rules.SessionEvent(
-        "checkout.session.expired", None, "ref1")
+        "checkout.session.expired", None, "ref1"
+    )
 
 
 def test_a_session_event_is_read_into_its_parts():
     """Session id, order reference, payment status and intent, as Stripe sends them."""
-    event = {"type": "checkout.session.completed", "data": {"object": {
-        "id": "cs_1", "payment_status": "paid", "payment_intent": "pi_1",
-        "metadata": {"order_id": "ref1"}}}}
+    event = {
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": "cs_1",
+                "payment_status": "paid",
+                "payment_intent": "pi_1",
+                "metadata": {"order_id": "ref1"},
+            }
+        },
+    }
     assert rules.session_event(event) == rules.SessionEvent(
-        "checkout.session.completed", "cs_1", "ref1", "paid", "pi_1")
+        "checkout.session.completed", "cs_1", "ref1", "paid", "pi_1"
+    )
 
 
-@pytest.mark.parametrize("obj", [[1], {"id": ["cs_1"]}, {"id": "cs_1", "metadata": "x"},
-                                 {"id": "cs_1", "metadata": {"order_id": 7}},
-                                 {"id": "cs_1", "payment_intent": {"id": "pi"}},
-                                 {"id": "c" * 256}])
+@pytest.mark.parametrize(
+    "obj",
+    [
+        [1],
+        {"id": ["cs_1"]},
+        {"id": "cs_1", "metadata": "x"},
+        {"id": "cs_1", "metadata": {"order_id": 7}},
+        {"id": "cs_1", "payment_intent": {"id": "pi"}},
+        {"id": "c" * 256},
+    ],
+)
 def test_a_session_event_of_an_odd_shape_is_refused(obj):
     """Any shape Stripe does not send is a ValueError, before anything is looked up."""
     with pytest.raises(ValueError):

@@ -25,9 +25,16 @@ def test_the_storefront_lists_only_webshop_stock_on_sale(world, db):
 
 def test_the_price_is_the_rule_in_force_today(world, db):
     """A price change effective today is what a buyer pays."""
-    db.session.add(ProductRule(product_type_id=world.tote.id, effective_from=date(2026, 1, 1),
-                               price_cents=1800, price_currency="EUR", piece_rate_cents=1000,
-                               maker_share_bp=2000))
+    db.session.add(
+        ProductRule(
+            product_type_id=world.tote.id,
+            effective_from=date(2026, 1, 1),
+            price_cents=1800,
+            price_currency="EUR",
+            piece_rate_cents=1000,
+            maker_share_bp=2000,
+        )
+    )
     db.session.flush()
     db.session.expire(world.tote)
     make_web_item(world)
@@ -40,8 +47,12 @@ def test_the_sweeper_releases_only_lapsed_pending_orders(world, db):
     """Lapsed → expired and back on sale; fresh and paid orders are untouched."""
     lapsed = make_order(world, expires_at=utcnow() - timedelta(minutes=10))
     fresh = make_order(world)
-    paid = make_order(world, items=[make_web_item(world, status="sold")], status="paid",
-                      expires_at=utcnow() - timedelta(hours=1))
+    paid = make_order(
+        world,
+        items=[make_web_item(world, status="sold")],
+        status="paid",
+        expires_at=utcnow() - timedelta(hours=1),
+    )
     db.session.commit()
     assert fulfilment.expire_lapsed() == 1
     db.session.commit()

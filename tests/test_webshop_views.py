@@ -86,8 +86,7 @@ def test_without_stripe_keys_the_basket_says_payment_is_not_configured(client, w
     assert db.session.get(Item, item.id).status == "in_shop"
 
 
-def test_checkout_page_redirects_to_stripe(client, world, db,
-                                                                  fake_stripe):
+def test_checkout_page_redirects_to_stripe(client, world, db, fake_stripe):
     """303 to Stripe's payment page, the piece reserved."""
     item = make_web_item(world)
     _add(client, item)
@@ -104,8 +103,9 @@ def test_basket_page_lets_its_form_go_to_stripe(client, world, db, fake_stripe):
     assert f"form-action 'self' {fake_stripe.base}" in csp
 
 
-def test_checkout_of_a_piece_just_taken_says_so_and_reserves_nothing(client, world, db,
-                                                                     fake_stripe):
+def test_checkout_of_a_piece_just_taken_says_so_and_reserves_nothing(
+    client, world, db, fake_stripe
+):
     """Someone else reserved it after it went into this basket: a clear message."""
     item = make_web_item(world)
     _add(client, item)
@@ -140,8 +140,12 @@ def test_cancel_page(client, world, db):
 
 def test_admin_orders_page_shows_status_items_amount_refund(client, world, db):
     """The coordinator sees what needs attention."""
-    order = make_order(world, status="refunded", flag_reason="paid for a piece sold meanwhile",
-                       stripe_refund_id="re_123")
+    order = make_order(
+        world,
+        status="refunded",
+        flag_reason="paid for a piece sold meanwhile",
+        stripe_refund_id="re_123",
+    )
     sign_in(client, world.users["admin"])
     page = client.get("/admin/orders").get_data(as_text=True)
     assert order.reference in page and "Refunded" in page and "re_123" in page

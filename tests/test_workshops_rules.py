@@ -14,15 +14,18 @@ def test_hours_far_out_of_range_are_refused_not_overflowed(text):
         rules.parse_hours(text)
 
 
-@pytest.mark.parametrize(("text", "centi"), [("3", 300), ("2.5", 250), ("0.25", 25),
-                                             ("12", 1200), (" 1,5 ", 150), ("12.00", 1200)])
+@pytest.mark.parametrize(
+    ("text", "centi"),
+    [("3", 300), ("2.5", 250), ("0.25", 25), ("12", 1200), (" 1,5 ", 150), ("12.00", 1200)],
+)
 def test_hours_are_parsed_exactly_into_centihours(text, centi):
     """A supervisor's "2.5" is stored as 250, never as a float."""
     assert rules.parse_hours(text) == centi
 
 
-@pytest.mark.parametrize("text", ["0", "-1", "12.01", "13", "abc", "", "NaN", "Infinity",
-                                  "1.234", "1e3"])
+@pytest.mark.parametrize(
+    "text", ["0", "-1", "12.01", "13", "abc", "", "NaN", "Infinity", "1.234", "1e3"]
+)
 def test_hours_outside_0_to_12_or_not_numbers_are_refused(text):
     """0 < hours ≤ 12, at most two decimals; anything else is refused with a reason."""
     with pytest.raises(rules.RuleError):
@@ -35,9 +38,10 @@ def test_hours_must_be_a_string():
         rules.parse_hours(2.5)
 
 
-@pytest.mark.parametrize(("centi", "text"), [(300, "3"), (250, "2.5"), (125, "1.25"),
-                                             (5, "0.05"), (1200, "12"), (0, "0"),
-                                             (1950, "19.5")])
+@pytest.mark.parametrize(
+    ("centi", "text"),
+    [(300, "3"), (250, "2.5"), (125, "1.25"), (5, "0.05"), (1200, "12"), (0, "0"), (1950, "19.5")],
+)
 def test_hours_are_shown_short(centi, text):
     """250 centihours read as "2.5" hours."""
     assert rules.format_hours(centi) == text
@@ -74,13 +78,17 @@ def test_attendance_rate_rounds_half_up_and_is_none_without_data():
 
 def test_hours_present_count_only_present_sessions():
     """Training hours are the hours of the sessions she was present at."""
-    assert rules.hours_present([(300, "present"), (250, "absent"), (150, "present"),
-                                (200, "excused")]) == 450
+    assert (
+        rules.hours_present([(300, "present"), (250, "absent"), (150, "present"), (200, "excused")])
+        == 450
+    )
 
 
 def test_roll_summary_counts_unmarked_people():
     """The running count knows who has not been tapped yet."""
     assert rules.roll_summary(["present", "present", None, "absent"]) == {
-        "present": 2, "absent": 1, "excused": 0, "unmarked": 1}
-
-
+        "present": 2,
+        "absent": 1,
+        "excused": 0,
+        "unmarked": 1,
+    }

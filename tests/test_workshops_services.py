@@ -20,8 +20,15 @@ def _request(app):
 
 def test_create_a_workshop_with_people_of_its_site(db, world):
     """Participants named by maker code join the workshop."""
-    w = services.create_workshop("Aprons", "vocational", "ORA", "STEP", 500,
-                                 [world.elena.maker_code], actor=world.users["supervisor"])
+    w = services.create_workshop(
+        "Aprons",
+        "vocational",
+        "ORA",
+        "STEP",
+        500,
+        [world.elena.maker_code],
+        actor=world.users["supervisor"],
+    )
     assert [p.display_name for p in w.participants] == ["Elena"]
     assert w.stipend_per_hour_cents == 500
 
@@ -29,8 +36,15 @@ def test_create_a_workshop_with_people_of_its_site(db, world):
 def test_a_workshop_refuses_people_of_another_site_naming_them(db, world):
     """Oksana is at BUC; an unknown code is named too."""
     with pytest.raises(Invalid) as caught:
-        services.create_workshop("Aprons", "vocational", "ORA", "STEP", 0,
-                                 [world.oksana.maker_code, "QQQQQQ"], actor=world.users["admin"])
+        services.create_workshop(
+            "Aprons",
+            "vocational",
+            "ORA",
+            "STEP",
+            0,
+            [world.oksana.maker_code, "QQQQQQ"],
+            actor=world.users["admin"],
+        )
     assert world.oksana.maker_code in caught.value.message and "QQQQQQ" in caught.value.message
     assert set(caught.value.fields) == {"participants.0", "participants.1"}
 
@@ -55,12 +69,10 @@ def test_sessions_check_hours_and_dates(db, world):
 def test_saving_a_roll_writes_and_rewrites_marks(db, world):
     """A second save changes a mark in place (same row, so wages' references hold)."""
     sup = world.users["supervisor"]
-    counts = attendance.set_attendance(sup, world.session.id,
-                                       [(world.elena.maker_code, "present")])
+    counts = attendance.set_attendance(sup, world.session.id, [(world.elena.maker_code, "present")])
     assert counts == {"present": 1, "absent": 0, "excused": 0}
     first = db.session.scalar(sa.select(Attendance.id))
-    counts = attendance.set_attendance(sup, world.session.id,
-                                       [(world.elena.maker_code, "excused")])
+    counts = attendance.set_attendance(sup, world.session.id, [(world.elena.maker_code, "excused")])
     assert counts == {"present": 0, "absent": 0, "excused": 1}
     row = db.session.scalar(sa.select(Attendance))
     db.session.refresh(row)
@@ -70,8 +82,9 @@ def test_saving_a_roll_writes_and_rewrites_marks(db, world):
 def test_someone_of_the_site_joins_the_workshop_by_being_on_the_roll(db, world):
     """Quick-add: a person of ORA marked on the roll becomes a participant."""
     newcomer = make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name="Ana")
-    attendance.set_attendance(world.users["supervisor"], world.session.id,
-                              [(newcomer.maker_code, "present")])
+    attendance.set_attendance(
+        world.users["supervisor"], world.session.id, [(newcomer.maker_code, "present")]
+    )
     db.session.expire_all()
     assert newcomer.id in services.participant_ids(world.workshop.id)
 
@@ -79,9 +92,15 @@ def test_someone_of_the_site_joins_the_workshop_by_being_on_the_roll(db, world):
 def test_the_roll_refuses_strangers_and_writes_nothing(db, world):
     """Another site's person and an unknown code are named; Elena's mark is not saved either."""
     with pytest.raises(Invalid) as caught:
-        attendance.set_attendance(world.users["admin"], world.session.id, [
-            (world.elena.maker_code, "present"), (world.oksana.maker_code, "present"),
-            ("QQQQQQ", "absent")])
+        attendance.set_attendance(
+            world.users["admin"],
+            world.session.id,
+            [
+                (world.elena.maker_code, "present"),
+                (world.oksana.maker_code, "present"),
+                ("QQQQQQ", "absent"),
+            ],
+        )
     assert world.oksana.maker_code in caught.value.message
     assert "QQQQQQ" in caught.value.message
     assert set(caught.value.fields) == {"records.1.beneficiary", "records.2.beneficiary"}
@@ -93,18 +112,21 @@ def test_the_roll_refuses_duplicates_and_unknown_statuses(db, world):
     """The same person twice, or a status like "late", is named."""
     code = world.elena.maker_code
     with pytest.raises(Invalid) as caught:
-        attendance.set_attendance(world.users["admin"], world.session.id,
-                                  [(code, "present"), (code, "late")])
+        attendance.set_attendance(
+            world.users["admin"], world.session.id, [(code, "present"), (code, "late")]
+        )
     assert set(caught.value.fields) == {"records.1.beneficiary", "records.1.status"}
 
 
 def test_no_roll_for_a_session_that_has_not_happened(db, world):
     """Tomorrow's session waits for tomorrow."""
-    later = make_session(world.workshop, services.site_today(world.sites["ORA"])
-                         + timedelta(days=1))
+    later = make_session(
+        world.workshop, services.site_today(world.sites["ORA"]) + timedelta(days=1)
+    )
     with pytest.raises(Conflict):
-        attendance.set_attendance(world.users["admin"], later.id,
-                                  [(world.elena.maker_code, "present")])
+        attendance.set_attendance(
+            world.users["admin"], later.id, [(world.elena.maker_code, "present")]
+        )
 
 
 def test_another_sites_supervisor_cannot_touch_the_roll(db, world):
@@ -127,13 +149,16 @@ def test_the_roll_lists_participants_and_offers_the_rest_of_the_site(db, world):
 
 def test_the_workshop_overview_gives_each_persons_rate_and_hours(db, world):
     """Elena: 2 present, 1 absent, 1 excused → 67 %, 6 hours."""
-    sessions = [make_session(world.workshop, world.session.held_on + timedelta(days=i))
-                for i in range(1, 4)]
-    for session, status in zip([world.session, *sessions],
-                               ["present", "present", "absent", "excused"], strict=True):
+    sessions = [
+        make_session(world.workshop, world.session.held_on + timedelta(days=i)) for i in range(1, 4)
+    ]
+    for session, status in zip(
+        [world.session, *sessions], ["present", "present", "absent", "excused"], strict=True
+    ):
         make_attendance(session, world.elena, status)
-    workshop, session_rows, people = services.workshop_overview(world.users["supervisor"],
-                                                                world.workshop.id)
+    workshop, session_rows, people = services.workshop_overview(
+        world.users["supervisor"], world.workshop.id
+    )
     (row,) = people
     assert (row.tally.present, row.tally.absent, row.tally.excused) == (2, 1, 1)
     assert row.rate == 67 and row.centihours_present == 600

@@ -16,9 +16,16 @@ from tests.factories import make_attendance, make_people, make_session, make_wor
 def test_start_a_workshop_from_the_page(client, world, db):
     """Title, kind by tap, site, programme, stipend in RON → the new workshop's page."""
     sign_in(client, world.users["supervisor"])
-    response = client.post("/workshops", data={"title": "Aprons", "kind": "parenting",
-                                               "site": "ORA", "programme": "STEP",
-                                               "stipend": "4.50"})
+    response = client.post(
+        "/workshops",
+        data={
+            "title": "Aprons",
+            "kind": "parenting",
+            "site": "ORA",
+            "programme": "STEP",
+            "stipend": "4.50",
+        },
+    )
     assert response.status_code == 302
     workshop = db.session.scalar(sa.select(Workshop).where(Workshop.title == "Aprons"))
     assert workshop.kind == "parenting" and workshop.stipend_per_hour_cents == 450
@@ -28,9 +35,16 @@ def test_a_bad_stipend_is_marked_in_her_language(client, world, db):
     """A stipend of "4,555" is refused on its field, in Romanian, and nothing is saved."""
     sign_in(client, world.users["supervisor"])
     client.post("/language", data={"lang": "ro"})
-    response = client.post("/workshops", data={"title": "Aprons", "kind": "parenting",
-                                               "site": "ORA", "programme": "STEP",
-                                               "stipend": "4,555"})
+    response = client.post(
+        "/workshops",
+        data={
+            "title": "Aprons",
+            "kind": "parenting",
+            "site": "ORA",
+            "programme": "STEP",
+            "stipend": "4,555",
+        },
+    )
     assert response.status_code == 200
     assert "Scrie o sumă, de exemplu 15.00." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Workshop).where(Workshop.title == "Aprons")) is None
@@ -72,8 +86,11 @@ def test_staff_reads_of_attendance_are_audited(client, world, db):
     sign_in(client, world.users["supervisor"])
     assert client.get(f"/workshops/{world.workshop.id}").status_code == 200
     assert client.get(f"/sessions/{world.session.id}/roll").status_code == 200
-    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.user_id).where(
-        AuditEntry.action.in_(["workshops.view", "workshops.roll_view"]))).all()
+    rows = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.user_id).where(
+            AuditEntry.action.in_(["workshops.view", "workshops.roll_view"])
+        )
+    ).all()
     supervisor = world.users["supervisor"].id
     assert sorted(rows) == [("workshops.roll_view", supervisor), ("workshops.view", supervisor)]
 
@@ -82,18 +99,24 @@ def test_adding_a_session_leads_to_its_roll(client, world, db):
     """Date and hours by tap; the next screen is the roll."""
     sign_in(client, world.users["supervisor"])
     day = site_today(world.sites["ORA"]).isoformat()
-    response = client.post(f"/workshops/{world.workshop.id}/sessions",
-                           data={"held_on": day, "hours": "2.5"})
+    response = client.post(
+        f"/workshops/{world.workshop.id}/sessions", data={"held_on": day, "hours": "2.5"}
+    )
     assert response.status_code == 302 and "/roll" in response.headers["Location"]
-    assert db.session.scalar(sa.select(WorkshopSession.centihours)
-                             .order_by(WorkshopSession.id.desc()).limit(1)) == 250
+    assert (
+        db.session.scalar(
+            sa.select(WorkshopSession.centihours).order_by(WorkshopSession.id.desc()).limit(1)
+        )
+        == 250
+    )
 
 
 def test_a_session_with_bad_hours_is_refused_plainly(client, world):
     """Hours outside the choices are a 400 page, not a crash."""
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/workshops/{world.workshop.id}/sessions",
-                           data={"held_on": "2026-03-09", "hours": "99"})
+    response = client.post(
+        f"/workshops/{world.workshop.id}/sessions", data={"held_on": "2026-03-09", "hours": "99"}
+    )
     assert response.status_code == 400
 
 
@@ -101,8 +124,10 @@ def test_adding_and_removing_participants(client, world, db):
     """Tick people of the site to add them; remove one again."""
     ana, bea = make_people(world.sites["ORA"], world.programmes["STEP"], 2)
     sign_in(client, world.users["supervisor"])
-    client.post(f"/workshops/{world.workshop.id}/participants",
-                data={"people": [ana.maker_code, bea.maker_code]})
+    client.post(
+        f"/workshops/{world.workshop.id}/participants",
+        data={"people": [ana.maker_code, bea.maker_code]},
+    )
     client.post(f"/workshops/{world.workshop.id}/participants/{ana.id}/remove")
     db.session.refresh(world.workshop)
     assert {p.display_name for p in world.workshop.participants} == {"Elena", "Person02"}
@@ -121,8 +146,10 @@ def test_the_roll_screen_shows_tiles_and_the_count(client, world, db):
 def test_saving_the_roll_from_the_screen(client, world, db):
     """The screen's JSON save writes the marks and answers with the counts."""
     sign_in(client, world.users["supervisor"])
-    response = client.post(f"/sessions/{world.session.id}/roll", json={"records": [
-        {"beneficiary": world.elena.maker_code, "status": "absent"}]})
+    response = client.post(
+        f"/sessions/{world.session.id}/roll",
+        json={"records": [{"beneficiary": world.elena.maker_code, "status": "absent"}]},
+    )
     assert response.status_code == 200
     assert response.get_json()["counts"]["absent"] == 1
     assert db.session.scalar(sa.select(Attendance.status)) == "absent"
@@ -132,8 +159,9 @@ def test_a_refused_save_answers_json_the_screen_can_show(client, world, db):
     """Another site's person → 400 JSON naming her; garbage → 400 JSON."""
     sign_in(client, world.users["supervisor"])
     url = f"/sessions/{world.session.id}/roll"
-    response = client.post(url, json={"records": [
-        {"beneficiary": world.oksana.maker_code, "status": "present"}]})
+    response = client.post(
+        url, json={"records": [{"beneficiary": world.oksana.maker_code, "status": "present"}]}
+    )
     assert response.status_code == 400
     assert world.oksana.maker_code in response.get_json()["error"]["message"]
     response = client.post(url, data="not json", content_type="text/plain")

@@ -30,11 +30,17 @@ def api_checkout(client, items, email="buyer@example.org"):
 
 def completed(order, **kwargs) -> bytes:
     """A checkout.session.completed body for an order (paid unless told otherwise)."""
-    return stripe_event("checkout.session.completed", order.stripe_session_id, order.reference,
-                        **kwargs)
+    return stripe_event(
+        "checkout.session.completed", order.stripe_session_id, order.reference, **kwargs
+    )
 
 
 def expired(order, **kwargs) -> bytes:
     """A checkout.session.expired body for an order."""
-    return stripe_event("checkout.session.expired", order.stripe_session_id, order.reference,
-                        payment_status="unpaid", **kwargs)
+    return stripe_event(
+        "checkout.session.expired",
+        order.stripe_session_id,
+        order.reference,
+        payment_status="unpaid",
+        **kwargs,
+    )

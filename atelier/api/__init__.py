@@ -44,7 +44,8 @@ class Body(BaseModel):
     def _fits_the_database(cls, value):
         if _out_of_range(value):
             raise PydanticCustomError(
-                "int_range", "must be between {min} and {max}", {"min": INT_MIN, "max": INT_MAX})
+                "int_range", "must be between {min} and {max}", {"min": INT_MIN, "max": INT_MAX}
+            )
         return value
 
 

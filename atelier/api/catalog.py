@@ -45,15 +45,31 @@ def _today() -> date:
 def product_json(product) -> dict:
     """A product type as the API shows it, with the rule in force today and its history."""
     rule = services.current_rule(product, _today())
-    rules = [{"effective_from": r.effective_from.isoformat(), "price_cents": r.price_cents,
-              "price_currency": r.price_currency, "piece_rate_cents": r.piece_rate_cents,
-              "maker_share_bp": r.maker_share_bp} for r in product.rules]
-    body = {"sku": product.sku, "name": product.name, "description": product.description,
-            "is_active": product.is_active, "rules": rules,
-            "piece_rate_currency": current_app.config["PAYROLL_CURRENCY"]}
+    rules = [
+        {
+            "effective_from": r.effective_from.isoformat(),
+            "price_cents": r.price_cents,
+            "price_currency": r.price_currency,
+            "piece_rate_cents": r.piece_rate_cents,
+            "maker_share_bp": r.maker_share_bp,
+        }
+        for r in product.rules
+    ]
+    body = {
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "is_active": product.is_active,
+        "rules": rules,
+        "piece_rate_currency": current_app.config["PAYROLL_CURRENCY"],
+    }
     if rule is not None:
-        body.update(price_cents=rule.price_cents, price_currency=rule.price_currency,
-                    piece_rate_cents=rule.piece_rate_cents, maker_share_bp=rule.maker_share_bp)
+        body.update(
+            price_cents=rule.price_cents,
+            price_currency=rule.price_currency,
+            piece_rate_cents=rule.piece_rate_cents,
+            maker_share_bp=rule.maker_share_bp,
+        )
     return body
 
 
@@ -61,17 +77,27 @@ def product_json(product) -> dict:
 def create_product_type():
     """201 with the product type."""
     data = parse(ProductTypeRequest)
-    values = data.model_dump(include={"price_cents", "price_currency", "piece_rate_cents",
-                                      "maker_share_bp"})
-    product = services.create_product_type(data.sku, data.name, data.description, values,
-                                           data.effective_from or FROM_THE_START,
-                                           actor=current_user)
+    values = data.model_dump(
+        include={"price_cents", "price_currency", "piece_rate_cents", "maker_share_bp"}
+    )
+    product = services.create_product_type(
+        data.sku,
+        data.name,
+        data.description,
+        values,
+        data.effective_from or FROM_THE_START,
+        actor=current_user,
+    )
     db.session.commit()
     return jsonify(product_json(product)), 201
 
 
-@api_route("/product-types/<sku>", "PATCH", "Change price or wage rule from a date.",
-           body=RuleChangeRequest)
+@api_route(
+    "/product-types/<sku>",
+    "PATCH",
+    "Change price or wage rule from a date.",
+    body=RuleChangeRequest,
+)
 def change_product_type(sku):
     """200 with the product type and its new rule."""
     product = services.product_by_sku(sku)

@@ -28,30 +28,53 @@ class TargetsRequest(Body):
 
 def target_json(t) -> dict:
     """A target as the API shows it."""
-    return {"key": t.key, "site": t.site.code if t.site else None,
-            "programme": t.programme.code if t.programme else None, "target": t.target,
-            "remarks": t.remarks}
+    return {
+        "key": t.key,
+        "site": t.site.code if t.site else None,
+        "programme": t.programme.code if t.programme else None,
+        "target": t.target,
+        "remarks": t.remarks,
+    }
 
 
 def report_json(report) -> dict:
     """The report as API.md gives it, with the disaggregated results alongside."""
-    rows = [{"key": r.key, "label": r.label, "pillar": r.pillar,
-             "site": r.site.code if r.site else None,
-             "programme": r.programme.code if r.programme else None, "target": r.target,
-             "result": rules.api_value(r.key, r.result), "remarks": r.remarks}
-            for r in report.rows]
+    rows = [
+        {
+            "key": r.key,
+            "label": r.label,
+            "pillar": r.pillar,
+            "site": r.site.code if r.site else None,
+            "programme": r.programme.code if r.programme else None,
+            "target": r.target,
+            "result": rules.api_value(r.key, r.result),
+            "remarks": r.remarks,
+        }
+        for r in report.rows
+    ]
     res = report.results
     sites, programmes = services.choices()
     site_code = {s.id: s.code for s in sites}
     prog_code = {p.id: p.code for p in programmes}
-    cells = [{"key": key, "site": site_code.get(site_id), "programme": prog_code.get(prog_id),
-              "result": rules.api_value(key, value)}
-             for key in rules.KEYS
-             for (site_id, prog_id), value in sorted(
-                 res.cells.get(key, {}).items(), key=lambda c: (c[0][0] or 0, c[0][1] or 0))]
-    return {"year": report.year, "rows": rows, "breakdown": cells,
-            "by_gender": {k: v for k, v in res.by_gender.items()},
-            "by_age_band": {k: v for k, v in res.by_age.items()}}
+    cells = [
+        {
+            "key": key,
+            "site": site_code.get(site_id),
+            "programme": prog_code.get(prog_id),
+            "result": rules.api_value(key, value),
+        }
+        for key in rules.KEYS
+        for (site_id, prog_id), value in sorted(
+            res.cells.get(key, {}).items(), key=lambda c: (c[0][0] or 0, c[0][1] or 0)
+        )
+    ]
+    return {
+        "year": report.year,
+        "rows": rows,
+        "breakdown": cells,
+        "by_gender": {k: v for k, v in res.by_gender.items()},
+        "by_age_band": {k: v for k, v in res.by_age.items()},
+    }
 
 
 @api_route("/indicator-targets", "PUT", "Set indicator targets for a year.", body=TargetsRequest)
@@ -69,15 +92,23 @@ def get_indicators():
     return jsonify(report_json(services.report(web.year_arg(), current_user)))
 
 
-@api_route("/indicators.csv", "GET", "The indicators table as CSV (suppress=1 hides <5).",
-           roles=("supervisor",))
+@api_route(
+    "/indicators.csv",
+    "GET",
+    "The indicators table as CSV (suppress=1 hides <5).",
+    roles=("supervisor",),
+)
 def get_indicators_csv():
     """The funders' table as CSV."""
     return web.download("csv", current_user)
 
 
-@api_route("/indicators.xlsx", "GET", "The indicators table as XLSX (suppress=1 hides <5).",
-           roles=("supervisor",))
+@api_route(
+    "/indicators.xlsx",
+    "GET",
+    "The indicators table as XLSX (suppress=1 hides <5).",
+    roles=("supervisor",),
+)
 def get_indicators_xlsx():
     """The funders' table as an XLSX workbook."""
     return web.download("xlsx", current_user)

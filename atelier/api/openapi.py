@@ -22,16 +22,23 @@ def build_document() -> dict:
     for route in sorted(ROUTES, key=lambda r: (r.rule, r.method)):
         operation: dict = {
             "summary": route.summary,
-            "responses": {"default": {"description": "See API.md; errors use the Error schema.",
-                                      "content": {"application/json": {
-                                          "schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {
+                "default": {
+                    "description": "See API.md; errors use the Error schema.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
         }
         if not route.public:
             operation["security"] = [{"bearer": []}]
             operation["x-roles"] = ["admin", *route.roles]
         if route.body is not None:
-            operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": route.body.model_json_schema()}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": route.body.model_json_schema()}},
+            }
         params = [p[1:-1] for p in _path(route.rule).split("/") if p.startswith("{")]
         if params:
             operation["parameters"] = [
@@ -47,11 +54,26 @@ def build_document() -> dict:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "example": example, "properties": {
-                "error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                }}}}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "example": example,
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                },
+                            },
+                        }
+                    },
+                }
+            },
         },
     }
 

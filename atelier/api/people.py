@@ -24,28 +24,49 @@ class BeneficiaryRequest(Body):
 
 def beneficiary_json(person) -> dict:
     """A person as the API shows her (to staff of her site)."""
-    return {"id": person.id, "display_name": person.display_name,
-            "maker_code": person.maker_code, "site": person.site.code,
-            "programme": person.programme.code, "birth_year": person.birth_year,
-            "gender": person.gender, "public_name_consent": person.public_name_consent,
-            "is_exited": person.is_exited,
-            "exited_on": person.exited_on.isoformat() if person.exited_on else None}
+    return {
+        "id": person.id,
+        "display_name": person.display_name,
+        "maker_code": person.maker_code,
+        "site": person.site.code,
+        "programme": person.programme.code,
+        "birth_year": person.birth_year,
+        "gender": person.gender,
+        "public_name_consent": person.public_name_consent,
+        "is_exited": person.is_exited,
+        "exited_on": person.exited_on.isoformat() if person.exited_on else None,
+    }
 
 
-@api_route("/beneficiaries", "POST", "Register a beneficiary; she gets a random maker code.",
-           body=BeneficiaryRequest, roles=("supervisor",))
+@api_route(
+    "/beneficiaries",
+    "POST",
+    "Register a beneficiary; she gets a random maker code.",
+    body=BeneficiaryRequest,
+    roles=("supervisor",),
+)
 def create_beneficiary():
     """201 with the person and her maker code."""
     data = parse(BeneficiaryRequest)
-    person = services.create_beneficiary(data.display_name, data.site, data.programme,
-                                         data.birth_year, data.gender, data.public_name_consent,
-                                         actor=current_user)
+    person = services.create_beneficiary(
+        data.display_name,
+        data.site,
+        data.programme,
+        data.birth_year,
+        data.gender,
+        data.public_name_consent,
+        actor=current_user,
+    )
     db.session.commit()
     return jsonify(beneficiary_json(person)), 201
 
 
-@api_route("/beneficiaries", "GET", "List the beneficiaries of your sites (?site=ORA).",
-           roles=("supervisor",))
+@api_route(
+    "/beneficiaries",
+    "GET",
+    "List the beneficiaries of your sites (?site=ORA).",
+    roles=("supervisor",),
+)
 def list_beneficiaries():
     """200 with a list of people; the read is audited."""
     site = request.args.get("site") or None

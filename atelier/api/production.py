@@ -43,26 +43,46 @@ def _qr_url(item) -> str:
 def item_json(item, with_maker: bool) -> dict:
     """A piece as the API shows it; ``maker_code`` only for supervisors and admins."""
     rule = item_services.price_of(item, item_services.item_today(item))
-    body = {"code": item.code, "tag": item.tag, "qr_url": _qr_url(item),
-            "product_type": item.product_type.sku, "product_name": item.product_type.name,
-            "status": item.status, "site": item.site.code, "made_on": item.made_on.isoformat(),
-            "price_cents": rule.price_cents if rule else None,
-            "currency": rule.price_currency if rule else None}
+    body = {
+        "code": item.code,
+        "tag": item.tag,
+        "qr_url": _qr_url(item),
+        "product_type": item.product_type.sku,
+        "product_name": item.product_type.name,
+        "status": item.status,
+        "site": item.site.code,
+        "made_on": item.made_on.isoformat(),
+        "price_cents": rule.price_cents if rule else None,
+        "currency": rule.price_currency if rule else None,
+    }
     if with_maker:
         body["maker_code"] = item.beneficiary.maker_code
     return body
 
 
-@api_route("/production", "POST", "Log pieces made; one item per piece.",
-           body=ProductionRequest, roles=("supervisor",))
+@api_route(
+    "/production",
+    "POST",
+    "Log pieces made; one item per piece.",
+    body=ProductionRequest,
+    roles=("supervisor",),
+)
 def log_production():
     """201 with the new items; 200 with the first result for a replayed client_id."""
     data = parse(ProductionRequest)
-    entry, created = services.log_production(current_user, data.beneficiary, data.product_type,
-                                             data.quantity, data.made_on, data.qc,
-                                             data.client_id)
-    items = [{"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
-             for i in entry.items]
+    entry, created = services.log_production(
+        current_user,
+        data.beneficiary,
+        data.product_type,
+        data.quantity,
+        data.made_on,
+        data.qc,
+        data.client_id,
+    )
+    items = [
+        {"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
+        for i in entry.items
+    ]
     payload = {"id": entry.id, "client_id": entry.client_id, "items": items}
     db.session.commit()  # after reading: the commit expires what is loaded
     return jsonify(payload), 201 if created else 200
@@ -79,8 +99,9 @@ def get_item(ref):
     return jsonify(item_json(item, show_maker))
 
 
-@api_route("/labels", "POST", "A4 label sheet (PDF) for pieces.", body=LabelsRequest,
-           roles=("supervisor",))
+@api_route(
+    "/labels", "POST", "A4 label sheet (PDF) for pieces.", body=LabelsRequest, roles=("supervisor",)
+)
 def print_labels():
     """200 application/pdf; never names the maker."""
     data = parse(LabelsRequest)

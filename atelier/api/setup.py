@@ -44,16 +44,24 @@ class UserRequest(Body):
 
 def site_json(site) -> dict:
     """A site as the API shows it."""
-    return {"id": site.id, "code": site.code, "name": site.name, "kind": site.kind,
-            "currency": site.currency, "timezone": site.timezone, "city": site.city}
+    return {
+        "id": site.id,
+        "code": site.code,
+        "name": site.name,
+        "kind": site.kind,
+        "currency": site.currency,
+        "timezone": site.timezone,
+        "city": site.city,
+    }
 
 
 @api_route("/sites", "POST", "Create a site.", body=SiteRequest)
 def create_site():
     """201 with the site."""
     data = parse(SiteRequest)
-    site = services.create_site(data.code, data.name, data.kind, data.currency, data.timezone,
-                                data.city, actor=current_user)
+    site = services.create_site(
+        data.code, data.name, data.kind, data.currency, data.timezone, data.city, actor=current_user
+    )
     db.session.commit()
     return jsonify(site_json(site)), 201
 
@@ -71,8 +79,10 @@ def create_programme():
 def create_user():
     """201 with the account (never its password)."""
     data = parse(UserRequest)
-    user = auth_services.create_user(data.username, data.password, data.role, data.sites,
-                                     data.beneficiary, actor=current_user)
+    user = auth_services.create_user(
+        data.username, data.password, data.role, data.sites, data.beneficiary, actor=current_user
+    )
     db.session.commit()
-    return jsonify(id=user.id, username=user.username, role=user.role,
-                   sites=sorted(s.code for s in user.sites)), 201
+    return jsonify(
+        id=user.id, username=user.username, role=user.role, sites=sorted(s.code for s in user.sites)
+    ), 201

@@ -24,22 +24,38 @@ class ReceiveBody(Body):
     items: list[str] | None = None
 
 
-@api_route("/shipments", "POST", "Send pieces from an atelier to a shop",
-           body=ShipmentBody, roles=("supervisor",))
+@api_route(
+    "/shipments",
+    "POST",
+    "Send pieces from an atelier to a shop",
+    body=ShipmentBody,
+    roles=("supervisor",),
+)
 def create_shipment():
     """Every piece must be in_atelier at ``from``, else 409 naming them and nothing moves."""
     body = parse(ShipmentBody)
     shipment = services.create_shipment(
-        current_user, site_by_code(body.from_, "from"),
-        site_by_code(body.to, "to"), body.items)
+        current_user, site_by_code(body.from_, "from"), site_by_code(body.to, "to"), body.items
+    )
     db.session.commit()
-    return jsonify({"id": shipment.id, "status": shipment.status, "from": body.from_.upper(),
-                    "to": body.to.upper(),
-                    "items": [line.item.code for line in shipment.lines]}), 201
+    return jsonify(
+        {
+            "id": shipment.id,
+            "status": shipment.status,
+            "from": body.from_.upper(),
+            "to": body.to.upper(),
+            "items": [line.item.code for line in shipment.lines],
+        }
+    ), 201
 
 
-@api_route("/shipments/<int:shipment_id>/receive", "POST", "Receive a shipment at the shop",
-           body=ReceiveBody, roles=("shop",))
+@api_route(
+    "/shipments/<int:shipment_id>/receive",
+    "POST",
+    "Receive a shipment at the shop",
+    body=ReceiveBody,
+    roles=("shop",),
+)
 def receive_shipment(shipment_id: int):
     """Received pieces go in_shop at the destination; the others are reported missing."""
     body = parse(ReceiveBody)

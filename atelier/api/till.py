@@ -42,8 +42,12 @@ def create_sale():
     body = parse(SaleBody)
     shop = services.shop_for(current_user, body.shop)
     sale, created = services.record_sale(
-        current_user, shop, body.payment_method, [line.model_dump() for line in body.lines],
-        client_id=body.client_id)
+        current_user,
+        shop,
+        body.payment_method,
+        [line.model_dump() for line in body.lines],
+        client_id=body.client_id,
+    )
     payload = services.sale_json(sale)  # before the commit expires what is loaded
     db.session.commit()
     return jsonify(payload), 201 if created else 200

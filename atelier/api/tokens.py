@@ -15,8 +15,13 @@ class TokenRequest(Body):
     password: str
 
 
-@api_route("/tokens", "POST", "Exchange a username and password for a bearer token.",
-           body=TokenRequest, public=True)
+@api_route(
+    "/tokens",
+    "POST",
+    "Exchange a username and password for a bearer token.",
+    body=TokenRequest,
+    public=True,
+)
 @login_limits
 def create_token():
     """201 with the token, its role and expiry; 401 for bad credentials; 429 when throttled."""
@@ -33,11 +38,14 @@ def create_token():
     return jsonify(token=secret, role=user.role, expires_at=token.expires_at.isoformat()), 201
 
 
-@api_route("/tokens/current", "DELETE", "Revoke the token used for this call.",
-           roles=("supervisor", "shop", "beneficiary"))
+@api_route(
+    "/tokens/current",
+    "DELETE",
+    "Revoke the token used for this call.",
+    roles=("supervisor", "shop", "beneficiary"),
+)
 def revoke_current_token():
     """204: the token no longer works."""
     services.revoke_token(g.api_token_id)
     db.session.commit()
     return "", 204
-

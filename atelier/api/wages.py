@@ -30,14 +30,24 @@ def period_json(view: services.PeriodView) -> dict:
         "exchange_rates": view.rates,
         "missing_rates": view.missing_rates,
         "total_cents": view.total_cents,
-        "payslips": [{
-            "beneficiary": slip.maker_code,
-            "display_name": slip.display_name,
-            "lines": [{"kind": x.kind, "description": x.description,
-                       "amount_cents": x.amount_cents, "source_type": x.source_type,
-                       "source_id": x.source_id} for x in slip.lines],
-            "total_cents": slip.total_cents,
-        } for slip in view.slips],
+        "payslips": [
+            {
+                "beneficiary": slip.maker_code,
+                "display_name": slip.display_name,
+                "lines": [
+                    {
+                        "kind": x.kind,
+                        "description": x.description,
+                        "amount_cents": x.amount_cents,
+                        "source_type": x.source_type,
+                        "source_id": x.source_id,
+                    }
+                    for x in slip.lines
+                ],
+                "total_cents": slip.total_cents,
+            }
+            for slip in view.slips
+        ],
     }
 
 
@@ -48,8 +58,14 @@ def put_exchange_rates(period):
     rates = parse(Rates).root
     row = services.set_rates(period, rates)
     db.session.commit()
-    return jsonify({"period": row.period, "status": row.status, "currency": row.currency,
-                    "exchange_rates": {r.currency: r.rate for r in row.rates}})
+    return jsonify(
+        {
+            "period": row.period,
+            "status": row.status,
+            "currency": row.currency,
+            "exchange_rates": {r.currency: r.rate for r in row.rates},
+        }
+    )
 
 
 @api_route("/pay-periods/<period>", "GET", "A month's payslips, or its live preview")
@@ -61,8 +77,9 @@ def get_pay_period(period):
     return jsonify(period_json(view))
 
 
-@api_route("/pay-periods/<period>/close", "POST", "Close a month and freeze its payslips",
-           body=CloseBody)
+@api_route(
+    "/pay-periods/<period>/close", "POST", "Close a month and freeze its payslips", body=CloseBody
+)
 def close_pay_period(period):
     """Close the month: 409 if closed or not over, 400 naming a missing rate."""
     services.check_period(period)
@@ -76,10 +93,16 @@ def close_pay_period(period):
 def my_earnings():
     """Her months and this month so far; only ever her own."""
     summary = earnings.summary(earnings.own_beneficiary_id(current_user))
-    return jsonify({
-        "currency": summary.currency,
-        "periods": [{"period": p.period, "status": p.status, "total_cents": p.total_cents}
-                    for p in summary.periods],
-        "current": {"period": summary.current.period,
-                    "accrued_cents": summary.current.total_cents},
-    })
+    return jsonify(
+        {
+            "currency": summary.currency,
+            "periods": [
+                {"period": p.period, "status": p.status, "total_cents": p.total_cents}
+                for p in summary.periods
+            ],
+            "current": {
+                "period": summary.current.period,
+                "accrued_cents": summary.current.total_cents,
+            },
+        }
+    )

@@ -20,29 +20,40 @@ class CheckoutRequest(Body):
 
 def return_urls(reference: str) -> tuple[str, str]:
     """Where Stripe sends the buyer back: our success and cancel pages."""
-    return (url_for("webshop.thanks", order=reference, _external=True),
-            url_for("webshop.cancelled", order=reference, _external=True))
+    return (
+        url_for("webshop.thanks", order=reference, _external=True),
+        url_for("webshop.cancelled", order=reference, _external=True),
+    )
 
 
-@api_route("/checkout", "POST", "Reserve pieces and open a Stripe Checkout Session.",
-           body=CheckoutRequest, public=True)
+@api_route(
+    "/checkout",
+    "POST",
+    "Reserve pieces and open a Stripe Checkout Session.",
+    body=CheckoutRequest,
+    public=True,
+)
 @public_limits
 def checkout():
     """201 with the order id, Stripe's checkout URL and when the reservation ends."""
     data = parse(CheckoutRequest)
     order, url = services.checkout_with_urls(data.items, data.email, return_urls)
     db.session.commit()
-    return jsonify(order_id=order.reference, checkout_url=url,
-                   expires_at=order.expires_at.isoformat(), total_cents=order.total_cents,
-                   currency=order.currency), 201
+    return jsonify(
+        order_id=order.reference,
+        checkout_url=url,
+        expires_at=order.expires_at.isoformat(),
+        total_cents=order.total_cents,
+        currency=order.currency,
+    ), 201
 
 
-@api_route("/stripe/webhook", "POST", "Stripe events: payment done, expired, failed.",
-           public=True)
+@api_route("/stripe/webhook", "POST", "Stripe events: payment done, expired, failed.", public=True)
 def stripe_webhook():
     """200 once the event is applied (or was already); 400 for a bad signature."""
-    event = gateway.verified_event(request.get_data(cache=True),
-                                   request.headers.get("Stripe-Signature"))
+    event = gateway.verified_event(
+        request.get_data(cache=True), request.headers.get("Stripe-Signature")
+    )
     result = fulfilment.handle_event(event)
     db.session.commit()
     current_app.logger.info("stripe event %s: %s", event["id"], result)

@@ -45,32 +45,51 @@ class AttendanceRequest(Body):
 
 def workshop_json(workshop) -> dict:
     """A workshop as the API shows it."""
-    return {"id": workshop.id, "title": workshop.title, "kind": workshop.kind,
-            "site": workshop.site.code, "programme": workshop.programme.code,
-            "stipend_per_hour_cents": workshop.stipend_per_hour_cents,
-            "participants": [p.maker_code for p in workshop.participants]}
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "kind": workshop.kind,
+        "site": workshop.site.code,
+        "programme": workshop.programme.code,
+        "stipend_per_hour_cents": workshop.stipend_per_hour_cents,
+        "participants": [p.maker_code for p in workshop.participants],
+    }
 
 
 def session_json(session) -> dict:
     """A session as the API shows it."""
-    return {"id": session.id, "workshop": session.workshop_id,
-            "date": session.held_on.isoformat(), "hours": rules.format_hours(session.centihours)}
+    return {
+        "id": session.id,
+        "workshop": session.workshop_id,
+        "date": session.held_on.isoformat(),
+        "hours": rules.format_hours(session.centihours),
+    }
 
 
-@api_route("/workshops", "POST", "Create a workshop.", body=WorkshopRequest,
-           roles=("supervisor",))
+@api_route("/workshops", "POST", "Create a workshop.", body=WorkshopRequest, roles=("supervisor",))
 def create_workshop():
     """201 with the workshop."""
     data = parse(WorkshopRequest)
-    workshop = services.create_workshop(data.title, data.kind, data.site, data.programme,
-                                        data.stipend_per_hour_cents, data.participants,
-                                        actor=current_user)
+    workshop = services.create_workshop(
+        data.title,
+        data.kind,
+        data.site,
+        data.programme,
+        data.stipend_per_hour_cents,
+        data.participants,
+        actor=current_user,
+    )
     db.session.commit()
     return jsonify(workshop_json(workshop)), 201
 
 
-@api_route("/workshops/<int:workshop_id>/sessions", "POST", "Add a session (0 < hours ≤ 12).",
-           body=SessionRequest, roles=("supervisor",))
+@api_route(
+    "/workshops/<int:workshop_id>/sessions",
+    "POST",
+    "Add a session (0 < hours ≤ 12).",
+    body=SessionRequest,
+    roles=("supervisor",),
+)
 def create_session(workshop_id: int):
     """201 with the session."""
     workshop = services.get_workshop(current_user, workshop_id)  # noqa: F841 (403/404 first)
@@ -80,9 +99,13 @@ def create_session(workshop_id: int):
     return jsonify(session_json(session)), 201
 
 
-@api_route("/sessions/<int:session_id>/attendance", "PUT",
-           "Set the roll for the people listed (repeatable).", body=AttendanceRequest,
-           roles=("supervisor",))
+@api_route(
+    "/sessions/<int:session_id>/attendance",
+    "PUT",
+    "Set the roll for the people listed (repeatable).",
+    body=AttendanceRequest,
+    roles=("supervisor",),
+)
 def put_attendance(session_id: int):
     """200 with the session's counts."""
     # 403/404 before any validation; the reference keeps it in the (weak) identity map
@@ -91,5 +114,8 @@ def put_attendance(session_id: int):
     records = [(r.beneficiary, r.status) for r in data.records]
     counts = attendance.set_attendance(current_user, session_id, records)
     db.session.commit()
-    return jsonify(session=session_id, counts=counts,
-                   records=[{"beneficiary": c, "status": s} for c, s in records])
+    return jsonify(
+        session=session_id,
+        counts=counts,
+        records=[{"beneficiary": c, "status": s} for c, s in records],
+    )

@@ -37,15 +37,18 @@ def _account(username: str) -> User:
 
 @cli.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "shop",
-                                                           "beneficiary"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "supervisor", "shop", "beneficiary"])
+)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--site", "sites", multiple=True, help="Site code (repeat for several).")
 @click.option("--beneficiary", default=None, help="Maker code, for beneficiary accounts.")
 def create(username, role, password, sites, beneficiary):
     """Create a user account."""
-    _run(lambda: services.create_user(username, password, role, list(sites), beneficiary),
-         f"Created {username} ({role}).")
+    _run(
+        lambda: services.create_user(username, password, role, list(sites), beneficiary),
+        f"Created {username} ({role}).",
+    )
 
 
 @cli.command("disable")
@@ -53,8 +56,10 @@ def create(username, role, password, sites, beneficiary):
 def disable(username):
     """Sign an account out everywhere and keep it out (tokens revoked)."""
     user = _account(username)
-    _run(lambda: services.disable_user(user, reason="console"),
-         f"Disabled {username}: signed out everywhere.")
+    _run(
+        lambda: services.disable_user(user, reason="console"),
+        f"Disabled {username}: signed out everywhere.",
+    )
 
 
 @cli.command("enable")
@@ -67,10 +72,17 @@ def enable(username):
 
 @cli.command("password")
 @click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 10 characters (asked for if not given).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 10 characters (asked for if not given).",
+)
 def password(username, password):
     """Set a new password; the account's tokens and sessions end."""
     user = _account(username)
-    _run(lambda: services.reset_password(user, password),
-         f"New password set for {username}; signed out everywhere.")
+    _run(
+        lambda: services.reset_password(user, password),
+        f"New password set for {username}; signed out everywhere.",
+    )

@@ -89,8 +89,11 @@ def _sites_for(role: str, site_codes: list[str], errors: dict) -> list[Site]:
     into ``errors["sites"]`` (unknown codes, none at all, or the wrong kind of site)."""
     sites = list(db.session.scalars(sa.select(Site).where(Site.code.in_(site_codes))))
     unknown = sorted(set(site_codes) - {s.code for s in sites})
-    problem = (f"unknown site: {', '.join(unknown)}" if unknown
-               else rules.sites_problem(role, [(s.code, s.kind) for s in sites]))
+    problem = (
+        f"unknown site: {', '.join(unknown)}"
+        if unknown
+        else rules.sites_problem(role, [(s.code, s.kind) for s in sites])
+    )
     if problem:
         errors["sites"] = problem
     return sites
@@ -133,19 +136,27 @@ def _token_query():
     """The enabled user behind a live token, with her sites, and the token's id, in one
     query (built once per process: every API call runs it; loading the user alone, not the
     token as well, halves the ORM's work)."""
-    return (sa.select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == sa.bindparam("digest"),
-                   ApiToken.revoked_at.is_(None),
-                   ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.expires_at.type),
-                   User.is_enabled.is_(True))
-            .options(joinedload(User.sites)))
+    return (
+        sa.select(User, ApiToken.id)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == sa.bindparam("digest"),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.expires_at.type),
+            User.is_enabled.is_(True),
+        )
+        .options(joinedload(User.sites))
+    )
 
 
 def user_for_token(secret: str) -> tuple[User, int] | None:
     """The enabled user behind a live (unexpired, unrevoked) token and the token's id, or
     None."""
-    found = db.session.execute(
-        _token_query(), {"digest": _digest(secret), "now": utcnow()}).unique().first()
+    found = (
+        db.session.execute(_token_query(), {"digest": _digest(secret), "now": utcnow()})
+        .unique()
+        .first()
+    )
     return tuple(found) if found else None
 
 
@@ -178,8 +189,11 @@ def get_user(user_id: int) -> User:
 def revoke_all_tokens(user: User) -> int:
     """Revoke every live token of the user now; returns how many there were."""
     result = db.session.execute(
-        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount or 0
 
 
@@ -202,8 +216,9 @@ def disable_user(user: User, *, actor=None, reason: str = "coordinator") -> User
 def enable_user(user: User, *, actor=None) -> User:
     """Let a disabled person sign in again (not an anonymised maker: she is gone for good)."""
     if user.beneficiary_id is not None and user.beneficiary.anonymised_at is not None:
-        raise Conflict(_("This maker was anonymised; her account stays disabled."),
-                       {"user": "anonymised"})
+        raise Conflict(
+            _("This maker was anonymised; her account stays disabled."), {"user": "anonymised"}
+        )
     if not user.is_enabled:
         user.is_enabled = True
         audit.record("users.enable", user, user=actor)
@@ -213,8 +228,9 @@ def enable_user(user: User, *, actor=None) -> User:
 def change_sites(user: User, site_codes: list[str], *, actor=None) -> User:
     """Give a supervisor or shop account a new set of sites (same rules as creation)."""
     if not rules.has_sites(user.role):
-        raise Invalid(_("Only supervisor and shop accounts have sites."),
-                      {"sites": "this role has no sites"})
+        raise Invalid(
+            _("Only supervisor and shop accounts have sites."), {"sites": "this role has no sites"}
+        )
     errors: dict[str, str] = {}
     sites = _sites_for(user.role, list(site_codes or []), errors)
     if errors:

@@ -25,8 +25,9 @@ class RuleFields:
 
     price = StringField(_l("Shop price"), validators=[Optional(), amount])
     piece_rate = StringField(_l("Piece rate (payroll currency)"), validators=[Optional(), amount])
-    maker_share = StringField(_l("Maker's share of the sale (%)"),
-                              validators=[Optional(), _percent])
+    maker_share = StringField(
+        _l("Maker's share of the sale (%)"), validators=[Optional(), _percent]
+    )
     effective_from = DateField(_l("From"), validators=[DataRequired()])
 
 
@@ -36,8 +37,9 @@ class ProductForm(RuleFields, FlaskForm):
     sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
-    price_currency = StringField(_l("Price currency"), default="EUR",
-                                 validators=[DataRequired(), Length(min=3, max=3)])
+    price_currency = StringField(
+        _l("Price currency"), default="EUR", validators=[DataRequired(), Length(min=3, max=3)]
+    )
     photo = FileField(_l("Photo"))
 
 

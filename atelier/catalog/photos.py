@@ -33,8 +33,13 @@ def reencode(data: bytes) -> tuple[bytes, str]:
             image = image.convert("RGB")  # drops alpha, palette and every metadata chunk
     except PhotoError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise PhotoError("not a readable image") from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
@@ -52,31 +57,52 @@ def draw_demo_photo(kind: str, colour: tuple[int, int, int], size: int = 480) ->
         d.rectangle([22 * s, 34 * s, 78 * s, 88 * s], fill=colour, outline=dark, width=int(s))
         d.arc([34 * s, 12 * s, 66 * s, 52 * s], 180, 360, fill=dark, width=int(3 * s))
     elif kind == "apron":
-        d.polygon([(30 * s, 20 * s), (70 * s, 20 * s), (80 * s, 90 * s), (20 * s, 90 * s)],
-                  fill=colour, outline=dark)
+        d.polygon(
+            [(30 * s, 20 * s), (70 * s, 20 * s), (80 * s, 90 * s), (20 * s, 90 * s)],
+            fill=colour,
+            outline=dark,
+        )
         d.rectangle([36 * s, 55 * s, 64 * s, 72 * s], outline=dark, width=int(s))
-        d.line([(30 * s, 20 * s), (40 * s, 6 * s), (60 * s, 6 * s), (70 * s, 20 * s)],
-               fill=dark, width=int(2 * s))
+        d.line(
+            [(30 * s, 20 * s), (40 * s, 6 * s), (60 * s, 6 * s), (70 * s, 20 * s)],
+            fill=dark,
+            width=int(2 * s),
+        )
     elif kind == "pouch":
-        d.rounded_rectangle([18 * s, 36 * s, 82 * s, 78 * s], radius=int(8 * s), fill=colour,
-                            outline=dark, width=int(s))
+        d.rounded_rectangle(
+            [18 * s, 36 * s, 82 * s, 78 * s],
+            radius=int(8 * s),
+            fill=colour,
+            outline=dark,
+            width=int(s),
+        )
         d.line([(22 * s, 42 * s), (78 * s, 42 * s)], fill=dark, width=int(2 * s))
         d.ellipse([74 * s, 38 * s, 82 * s, 46 * s], fill=dark)
     elif kind == "cushion":
-        d.rounded_rectangle([16 * s, 16 * s, 84 * s, 84 * s], radius=int(14 * s), fill=colour,
-                            outline=dark, width=int(s))
+        d.rounded_rectangle(
+            [16 * s, 16 * s, 84 * s, 84 * s],
+            radius=int(14 * s),
+            fill=colour,
+            outline=dark,
+            width=int(s),
+        )
         for i in range(3):
-            d.line([(16 * s, (34 + 16 * i) * s), (84 * s, (34 + 16 * i) * s)], fill=dark,
-                   width=int(s))
+            d.line(
+                [(16 * s, (34 + 16 * i) * s), (84 * s, (34 + 16 * i) * s)], fill=dark, width=int(s)
+            )
     elif kind == "scarf":
-        d.polygon([(10 * s, 30 * s), (90 * s, 30 * s), (50 * s, 85 * s)], fill=colour,
-                  outline=dark)
+        d.polygon([(10 * s, 30 * s), (90 * s, 30 * s), (50 * s, 85 * s)], fill=colour, outline=dark)
         for i in range(6):
             x = (42 + 3 * i) * s
             d.line([(x, 85 * s), (x, 94 * s)], fill=dark, width=int(s))
     else:  # oven glove and anything else
-        d.rounded_rectangle([30 * s, 14 * s, 70 * s, 86 * s], radius=int(18 * s), fill=colour,
-                            outline=dark, width=int(s))
+        d.rounded_rectangle(
+            [30 * s, 14 * s, 70 * s, 86 * s],
+            radius=int(18 * s),
+            fill=colour,
+            outline=dark,
+            width=int(s),
+        )
         d.ellipse([60 * s, 34 * s, 84 * s, 58 * s], fill=colour, outline=dark, width=int(s))
         d.rectangle([28 * s, 76 * s, 72 * s, 88 * s], fill=dark)
     out = io.BytesIO()
@@ -89,6 +115,7 @@ def photo_url(product) -> str | None:
 
     ``product`` is a ProductType, or anything with ``sku`` and ``photo_version`` (a row, a dict).
     """
+
     def get(name):
         return product.get(name) if isinstance(product, dict) else getattr(product, name)
 

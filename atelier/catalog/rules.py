@@ -36,8 +36,12 @@ def check_rule_values(values: dict) -> dict[str, str]:
             errors["maker_share_bp"] = "basis points from 0 to 10000"
     if "price_currency" in values:
         currency = values["price_currency"]
-        if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()
-                and currency.isupper()):
+        if not (
+            isinstance(currency, str)
+            and len(currency) == 3
+            and currency.isalpha()
+            and currency.isupper()
+        ):
             errors["price_currency"] = "an ISO 4217 code such as EUR"
     return errors
 

@@ -36,8 +36,9 @@ def product_by_sku(sku: str, *, field: str | None = None, with_photo: bool = Fal
     product = db.session.scalar(query)
     if product is None:
         if field:
-            raise Invalid(_("Unknown product type: %(sku)s", sku=sku),
-                          {field: "unknown product type"})
+            raise Invalid(
+                _("Unknown product type: %(sku)s", sku=sku), {field: "unknown product type"}
+            )
         raise NotFound(_("No such product type."))
     return product
 
@@ -47,8 +48,9 @@ def current_rule(product: ProductType, day: date):
     return rule_on(product.rules, day)
 
 
-def create_product_type(sku, name, description, values: dict, effective_from: date, *,
-                        actor=None) -> ProductType:
+def create_product_type(
+    sku, name, description, values: dict, effective_from: date, *, actor=None
+) -> ProductType:
     """A new product type with its first price and wage rule."""
     sku = (sku or "").strip().upper()
     errors = check_rule_values(values)
@@ -66,16 +68,21 @@ def create_product_type(sku, name, description, values: dict, effective_from: da
     product = ProductType(sku=sku, name=name.strip(), description=(description or "").strip())
     db.session.add(product)
     db.session.flush()
-    db.session.add(ProductRule(product_type=product, effective_from=effective_from,
-                               **next_rule_values(None, values)))
+    db.session.add(
+        ProductRule(
+            product_type=product, effective_from=effective_from, **next_rule_values(None, values)
+        )
+    )
     db.session.flush()
-    audit.record("catalog.create", product, user=actor, sku=sku,
-                 effective_from=effective_from, **values)
+    audit.record(
+        "catalog.create", product, user=actor, sku=sku, effective_from=effective_from, **values
+    )
     return product
 
 
-def change_rule(product: ProductType, changes: dict, effective_from: date, *,
-                actor=None) -> ProductRule:
+def change_rule(
+    product: ProductType, changes: dict, effective_from: date, *, actor=None
+) -> ProductRule:
     """A new rule from ``effective_from``: earlier pieces and sales keep the old values.
 
     A rule that already starts on that date takes the changes (a second change for the same
@@ -92,30 +99,44 @@ def change_rule(product: ProductType, changes: dict, effective_from: date, *,
         for key, value in next_rule_values(rule, changes).items():
             setattr(rule, key, value)
     else:
-        base = rule_on(product.rules, effective_from) or (product.rules[0] if product.rules
-                                                          else None)
+        base = rule_on(product.rules, effective_from) or (
+            product.rules[0] if product.rules else None
+        )
         values = next_rule_values(base, changes)
-        missing = [k for k in ("price_cents", "price_currency", "piece_rate_cents",
-                               "maker_share_bp") if k not in values]
+        missing = [
+            k
+            for k in ("price_cents", "price_currency", "piece_rate_cents", "maker_share_bp")
+            if k not in values
+        ]
         if missing:
-            raise Invalid(_("The new price or wage rule is not valid."),
-                          {k: "required" for k in missing})
+            raise Invalid(
+                _("The new price or wage rule is not valid."), {k: "required" for k in missing}
+            )
         rule = ProductRule(product_type=product, effective_from=effective_from, **values)
         db.session.add(rule)
     try:
         db.session.flush()
     except IntegrityError:  # another rule for that date saved at the same moment
         db.session.rollback()
-        raise CatalogConflict(_("A rule already starts on that date."),
-                              {"effective_from": "a rule starts on that date already"}) from None
+        raise CatalogConflict(
+            _("A rule already starts on that date."),
+            {"effective_from": "a rule starts on that date already"},
+        ) from None
     db.session.refresh(product, ["rules"])
-    audit.record("catalog.change_rule", product, user=actor, sku=product.sku,
-                 effective_from=effective_from, **changes)
+    audit.record(
+        "catalog.change_rule",
+        product,
+        user=actor,
+        sku=product.sku,
+        effective_from=effective_from,
+        **changes,
+    )
     return rule
 
 
-def update_details(product: ProductType, name: str, description: str, is_active: bool, *,
-                   actor=None) -> None:
+def update_details(
+    product: ProductType, name: str, description: str, is_active: bool, *, actor=None
+) -> None:
     """Rename, describe, or retire a product type."""
     if not (name or "").strip():
         raise Invalid(_("The product type could not be saved."), {"name": "required"})
@@ -131,8 +152,9 @@ def set_photo(product: ProductType, data: bytes, *, actor=None) -> None:
     try:
         encoded, mime = photos.reencode(data)
     except photos.PhotoError as exc:
-        raise Invalid(_("The photo could not be used: %(why)s", why=str(exc)),
-                      {"photo": str(exc)}) from None
+        raise Invalid(
+            _("The photo could not be used: %(why)s", why=str(exc)), {"photo": str(exc)}
+        ) from None
     product.photo = encoded
     product.photo_mime = mime
     product.photo_version = (product.photo_version or 0) + 1

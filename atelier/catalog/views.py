@@ -17,8 +17,11 @@ from atelier.timeutil import local_date
 bp = Blueprint("catalog", __name__)
 
 #: service field names → form field names, so errors land on the right input
-FORM_FIELDS = {"price_cents": "price", "piece_rate_cents": "piece_rate",
-               "maker_share_bp": "maker_share"}
+FORM_FIELDS = {
+    "price_cents": "price",
+    "piece_rate_cents": "piece_rate",
+    "maker_share_bp": "maker_share",
+}
 
 
 def _show(form, exc: DomainError) -> None:
@@ -46,8 +49,13 @@ def products():
     form = ProductForm()
     if request.method == "GET":
         form.effective_from.data = _today()
-    done = submit(form, lambda: _create(form), _("Product type saved."),
-                  lambda product: url_for("catalog.product", sku=product.sku), on_error=_show)
+    done = submit(
+        form,
+        lambda: _create(form),
+        _("Product type saved."),
+        lambda product: url_for("catalog.product", sku=product.sku),
+        on_error=_show,
+    )
     if done:
         return done
     rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
@@ -62,25 +70,38 @@ def product(sku):
     form = DetailsForm(obj=item)
     rule_form = RuleForm(formdata=None)
     rule_form.effective_from.data = _today()
-    done = submit(form, lambda: _update(item, form), _("Product type saved."),
-                  url_for("catalog.product", sku=item.sku), on_error=_show)
-    return done or render_template("catalog/product.html", product=item, form=form,
-                                   rule_form=rule_form, today=_today())
+    done = submit(
+        form,
+        lambda: _update(item, form),
+        _("Product type saved."),
+        url_for("catalog.product", sku=item.sku),
+        on_error=_show,
+    )
+    return done or render_template(
+        "catalog/product.html", product=item, form=form, rule_form=rule_form, today=_today()
+    )
 
 
 def _create(form):
     """A new product type from the form, with its first rule and any photo."""
     values = {**rule_values(form), "price_currency": form.price_currency.data.upper()}
-    product = services.create_product_type(form.sku.data, form.name.data, form.description.data,
-                                           values, form.effective_from.data, actor=current_user)
+    product = services.create_product_type(
+        form.sku.data,
+        form.name.data,
+        form.description.data,
+        values,
+        form.effective_from.data,
+        actor=current_user,
+    )
     _set_photo(product, form)
     return product
 
 
 def _update(item, form) -> None:
     """Save a product type's details and any new photo."""
-    services.update_details(item, form.name.data, form.description.data, form.is_active.data,
-                            actor=current_user)
+    services.update_details(
+        item, form.name.data, form.description.data, form.is_active.data, actor=current_user
+    )
     _set_photo(item, form)
 
 
@@ -100,10 +121,13 @@ def product_rule(sku):
     if not rule_form.validate_on_submit():
         flash(_("Please correct the marked fields."), "error")
         return redirect(back)
-    return attempt(lambda: services.change_rule(item, rule_values(rule_form),
-                                                rule_form.effective_from.data,
-                                                actor=current_user),
-                   _("New rule saved."), back) or redirect(back)
+    return attempt(
+        lambda: services.change_rule(
+            item, rule_values(rule_form), rule_form.effective_from.data, actor=current_user
+        ),
+        _("New rule saved."),
+        back,
+    ) or redirect(back)
 
 
 @bp.route("/products/<sku>/photo-<int:version>.jpg")

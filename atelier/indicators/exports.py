@@ -16,17 +16,18 @@ def headings() -> list[str]:
 
 def table(report, suppress: bool = False) -> list[list[str]]:
     """The report's rows as text cells, exactly as the page shows them."""
-    return [[row.pillar, row.label, "" if row.target is None else str(row.target), text,
-             row.remarks]
-            for row, text in zip(report.rows, results_shown(report, suppress), strict=True)]
+    return [
+        [row.pillar, row.label, "" if row.target is None else str(row.target), text, row.remarks]
+        for row, text in zip(report.rows, results_shown(report, suppress), strict=True)
+    ]
 
 
 def results_shown(report, suppress: bool = False) -> list[str]:
     """Each report row's result as shown: with suppression, small counts as "<5" and, where
     one small count could be worked out from the total and its siblings, one more as "*"."""
+
     def cell(row) -> tuple[int | None, int | None]:
-        return (row.site.id if row.site else None,
-                row.programme.id if row.programme else None)
+        return (row.site.id if row.site else None, row.programme.id if row.programme else None)
 
     def hide(key: str) -> set:
         on_show = {cell(r): r.result for r in report.rows if r.key == key}
@@ -34,8 +35,10 @@ def results_shown(report, suppress: bool = False) -> list[str]:
         return rules.hidden_cells(every, suppress, shown=on_show)
 
     hidden = {key: hide(key) for key in {r.key for r in report.rows}}
-    return [rules.display_value(row.key, row.result, suppress, cell(row) in hidden[row.key])
-            for row in report.rows]
+    return [
+        rules.display_value(row.key, row.result, suppress, cell(row) in hidden[row.key])
+        for row in report.rows
+    ]
 
 
 #: the columns holding figures (target, result): numbers, never text
@@ -48,16 +51,24 @@ def to_csv(report, suppress: bool = False) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([rules.csv_cell(h) for h in headings()])
     for row in table(report, suppress):
-        writer.writerow([rules.csv_cell(cell, figure=col in FIGURES)
-                         for col, cell in enumerate(row)])
+        writer.writerow(
+            [rules.csv_cell(cell, figure=col in FIGURES) for col, cell in enumerate(row)]
+        )
     return out.getvalue()
 
 
 def to_xlsx(report, suppress: bool = False) -> bytes:
     """The table as an XLSX workbook; whole numbers as numbers, everything else as text."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     sheet = book.add_worksheet(str(report.year))
     bold = book.add_format({"bold": True, "bottom": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -13,6 +13,7 @@ class TargetForm(FlaskForm):
     key = SelectField(_l("Indicator"), choices={})
     site = SelectField(_l("Site"), choices={}, validators=[Optional()])
     programme = SelectField(_l("Programme"), choices={}, validators=[Optional()])
-    target = IntegerField(_l("Target"), validators=[InputRequired(),
-                                                    NumberRange(min=0, max=10_000_000)])
+    target = IntegerField(
+        _l("Target"), validators=[InputRequired(), NumberRange(min=0, max=10_000_000)]
+    )
     remarks = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=2000)])

@@ -15,9 +15,14 @@ class IndicatorTarget(db.Model):
 
     __tablename__ = "indicator_targets"
     __table_args__ = (
-        sa.UniqueConstraint("year", "key", "site_id", "programme_id",
-                            name="uq_indicator_targets_year_key_site_programme",
-                            postgresql_nulls_not_distinct=True),
+        sa.UniqueConstraint(
+            "year",
+            "key",
+            "site_id",
+            "programme_id",
+            name="uq_indicator_targets_year_key_site_programme",
+            postgresql_nulls_not_distinct=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,9 +17,11 @@ UNITS = {
 }
 KEYS = tuple(UNITS)
 #: participant keys and the workshop kind each counts
-PARTICIPANT_KINDS = {"vocational_participants": "vocational",
-                     "life_skills_participants": "life_skills",
-                     "parenting_participants": "parenting"}
+PARTICIPANT_KINDS = {
+    "vocational_participants": "vocational",
+    "life_skills_participants": "life_skills",
+    "parenting_participants": "parenting",
+}
 AGE_BANDS = ("under_18", "18_25", "26_plus", "unknown")
 SMALL_COUNT = 5
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,8 +46,10 @@ def year_bounds_utc(year: int, tz_name: str) -> tuple[datetime, datetime]:
     """The UTC instants [start, end) of a calendar year in a timezone."""
     tz = ZoneInfo(tz_name)
     first, nxt = year_bounds(year)
-    return (datetime.combine(first, time.min, tzinfo=tz).astimezone(UTC),
-            datetime.combine(nxt, time.min, tzinfo=tz).astimezone(UTC))
+    return (
+        datetime.combine(first, time.min, tzinfo=tz).astimezone(UTC),
+        datetime.combine(nxt, time.min, tzinfo=tz).astimezone(UTC),
+    )
 
 
 def roll_up(rows) -> dict[tuple[int | None, int | None], int]:
@@ -57,8 +61,7 @@ def roll_up(rows) -> dict[tuple[int | None, int | None], int]:
     cells: dict[tuple[int | None, int | None], int] = {(None, None): 0}
     for site_id, programme_id, value in rows:
         value = int(value or 0)
-        for cell in ((site_id, programme_id), (site_id, None), (None, programme_id),
-                     (None, None)):
+        for cell in ((site_id, programme_id), (site_id, None), (None, programme_id), (None, None)):
             cells[cell] = cells.get(cell, 0) + value
     return cells
 
@@ -114,8 +117,10 @@ def hidden_cells(cells: dict, suppress: bool = True, shown=None) -> set:
     hidden = {c for c in shown if 0 < cells[c] < SMALL_COUNT}
     sites = sorted({s for s, _p in cells if s is not None})
     programmes = sorted({p for _s, p in cells if p is not None})
-    sums = [[(None, None), *((s, None) for s in sites)],
-            [(None, None), *((None, p) for p in programmes)]]
+    sums = [
+        [(None, None), *((s, None) for s in sites)],
+        [(None, None), *((None, p) for p in programmes)],
+    ]
     sums += [[(s, None), *((s, p) for p in programmes if (s, p) in cells)] for s in sites]
     sums += [[(None, p), *((s, p) for s in sites if (s, p) in cells)] for p in programmes]
     changed = True
@@ -125,8 +130,11 @@ def hidden_cells(cells: dict, suppress: bool = True, shown=None) -> set:
             unknown = [c for c in terms if c not in shown or c in hidden]
             if len(unknown) != 1 or unknown[0] not in hidden:
                 continue
-            others = [c for c in terms if c in shown and c not in hidden
-                      and c != (None, None) and cells.get(c, 0) > 0]
+            others = [
+                c
+                for c in terms
+                if c in shown and c not in hidden and c != (None, None) and cells.get(c, 0) > 0
+            ]
             if others:
                 hidden.add(min(others, key=lambda c: (cells[c], str(c))))
                 changed = True

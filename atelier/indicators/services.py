@@ -90,8 +90,14 @@ def list_targets(year: int) -> list[IndicatorTarget]:
     """The targets set for a year, in report order."""
     order = {key: i for i, key in enumerate(rules.KEYS)}
     rows = db.session.scalars(sa.select(IndicatorTarget).where(IndicatorTarget.year == year))
-    return sorted(rows, key=lambda t: (order.get(t.key, 99), t.site.code if t.site else "",
-                                       t.programme.code if t.programme else ""))
+    return sorted(
+        rows,
+        key=lambda t: (
+            order.get(t.key, 99),
+            t.site.code if t.site else "",
+            t.programme.code if t.programme else "",
+        ),
+    )
 
 
 def set_targets(year: int, entries: list[dict]) -> list[IndicatorTarget]:
@@ -118,8 +124,11 @@ def set_targets(year: int, entries: list[dict]) -> list[IndicatorTarget]:
             fields[f"{where}.site"] = _("unknown site")
         if prog_code and programme is None:
             fields[f"{where}.programme"] = _("unknown programme")
-        if not isinstance(target, int) or isinstance(target, bool) or not (
-                0 <= target <= MAX_TARGET):
+        if (
+            not isinstance(target, int)
+            or isinstance(target, bool)
+            or not (0 <= target <= MAX_TARGET)
+        ):
             fields[f"{where}.target"] = _("a whole number, 0 or more")
         if len(remarks) > MAX_REMARKS:
             fields[f"{where}.remarks"] = _("too long")
@@ -166,16 +175,33 @@ def report(year: int, user) -> Report:
     rows = []
     for indicator in keys.INDICATORS:
         key = indicator.key
-        total = next((t for t in by_key.get(key, []) if t.site_id is None
-                      and t.programme_id is None), None)
+        total = next(
+            (t for t in by_key.get(key, []) if t.site_id is None and t.programme_id is None), None
+        )
         show_total = total if site_ids is None else None
-        rows.append(ReportRow(key, None, None, show_total.target if show_total else None,
-                              res.value(key), show_total.remarks if show_total else ""))
+        rows.append(
+            ReportRow(
+                key,
+                None,
+                None,
+                show_total.target if show_total else None,
+                res.value(key),
+                show_total.remarks if show_total else "",
+            )
+        )
         for t in by_key.get(key, []):
             if t is total or (site_ids is not None and t.site_id not in site_ids):
                 continue
-            rows.append(ReportRow(key, t.site, t.programme, t.target,
-                                  res.value(key, t.site_id, t.programme_id), t.remarks))
+            rows.append(
+                ReportRow(
+                    key,
+                    t.site,
+                    t.programme,
+                    t.target,
+                    res.value(key, t.site_id, t.programme_id),
+                    t.remarks,
+                )
+            )
     return Report(year, rows, res, site_ids is not None)
 
 
@@ -214,9 +240,15 @@ def check_key(key: str) -> None:
 def audit_trace(year: int, key: str, site, programme, count: int) -> None:
     """Log that staff listed the people an indicator counts."""
     if rules.UNITS[key] != "pieces":
-        audit.record("indicators.trace", entity_type="indicator", entity_id=key, year=year,
-                     site=site.code if site else None,
-                     programme=programme.code if programme else None, people=count)
+        audit.record(
+            "indicators.trace",
+            entity_type="indicator",
+            entity_id=key,
+            year=year,
+            site=site.code if site else None,
+            programme=programme.code if programme else None,
+            people=count,
+        )
 
 
 def choices() -> tuple[list[Site], list[Programme]]:
@@ -242,10 +274,13 @@ def breakdown(report: Report, suppress: bool = False) -> list[Breakdown]:
     res, blocks = report.results, []
     for key in rules.KEYS:
         lines = []
-        cells = sorted((cell for cell in res.cells.get(key, {}) if cell != (None, None)),
-                       key=lambda c: (c[0] is None, c[1] is not None, c[0] or 0, c[1] or 0))
-        hidden = rules.hidden_cells({(None, None): res.value(key), **res.cells.get(key, {})},
-                                    suppress)
+        cells = sorted(
+            (cell for cell in res.cells.get(key, {}) if cell != (None, None)),
+            key=lambda c: (c[0] is None, c[1] is not None, c[0] or 0, c[1] or 0),
+        )
+        hidden = rules.hidden_cells(
+            {(None, None): res.value(key), **res.cells.get(key, {})}, suppress
+        )
         for site_id, programme_id in cells:
             site, prog = site_by_id.get(site_id), prog_by_id.get(programme_id)
             if site and prog:
@@ -256,19 +291,38 @@ def breakdown(report: Report, suppress: bool = False) -> list[Breakdown]:
                 by, group = _("Programme"), prog.name
             else:
                 continue
-            text = rules.display_value(key, res.value(key, site_id, programme_id), suppress,
-                                       (site_id, programme_id) in hidden)
-            lines.append((by, group, site.code if site else None,
-                          prog.code if prog else None, text))
+            text = rules.display_value(
+                key,
+                res.value(key, site_id, programme_id),
+                suppress,
+                (site_id, programme_id) in hidden,
+            )
+            lines.append(
+                (by, group, site.code if site else None, prog.code if prog else None, text)
+            )
         genders = dict(sorted(res.by_gender.get(key, {}).items()))
         hidden = rules.also_hidden(genders, suppress)
         for gender, n in genders.items():
-            lines.append((_("Gender"), str(keys.GENDER_LABELS.get(gender, gender)), None, None,
-                          rules.display_value(key, n, suppress, gender in hidden)))
+            lines.append(
+                (
+                    _("Gender"),
+                    str(keys.GENDER_LABELS.get(gender, gender)),
+                    None,
+                    None,
+                    rules.display_value(key, n, suppress, gender in hidden),
+                )
+            )
         ages = res.by_age.get(key, {})
         hidden = rules.also_hidden(ages, suppress)
         for band, n in ages.items():
-            lines.append((_("Age"), str(keys.AGE_BAND_LABELS[band]), None, None,
-                          rules.display_value(key, n, suppress, band in hidden)))
+            lines.append(
+                (
+                    _("Age"),
+                    str(keys.AGE_BAND_LABELS[band]),
+                    None,
+                    None,
+                    rules.display_value(key, n, suppress, band in hidden),
+                )
+            )
         blocks.append(Breakdown(key, lines))
     return blocks

@@ -44,22 +44,33 @@ def _attendance(key, year, site_ids, site, programme):
     """People present at sessions of the key's kind, with sessions or hours per person."""
     first, nxt = rules.year_bounds(year)
     kind = rules.PARTICIPANT_KINDS.get(key, "vocational")
-    amount = (sa.func.sum(WorkshopSession.centihours) if key == "training_hours"
-              else sa.func.count(sa.distinct(WorkshopSession.id)))
+    amount = (
+        sa.func.sum(WorkshopSession.centihours)
+        if key == "training_hours"
+        else sa.func.count(sa.distinct(WorkshopSession.id))
+    )
     return (
-        sa.select(Beneficiary.display_name, Beneficiary.maker_code, Programme.code,
-                  sa.func.min(Site.code), amount)
+        sa.select(
+            Beneficiary.display_name,
+            Beneficiary.maker_code,
+            Programme.code,
+            sa.func.min(Site.code),
+            amount,
+        )
         .select_from(Attendance)
         .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
         .join(Workshop, Workshop.id == WorkshopSession.workshop_id)
         .join(Site, Site.id == Workshop.site_id)
         .join(Beneficiary, Beneficiary.id == Attendance.beneficiary_id)
         .join(Programme, Programme.id == Beneficiary.programme_id)
-        .where(Attendance.status == "present", Workshop.kind == kind,
-               WorkshopSession.held_on >= first, WorkshopSession.held_on < nxt,
-               *_limits(Workshop.site_id, Beneficiary.programme_id, site_ids, site, programme))
-        .group_by(Beneficiary.id, Beneficiary.display_name, Beneficiary.maker_code,
-                  Programme.code)
+        .where(
+            Attendance.status == "present",
+            Workshop.kind == kind,
+            WorkshopSession.held_on >= first,
+            WorkshopSession.held_on < nxt,
+            *_limits(Workshop.site_id, Beneficiary.programme_id, site_ids, site, programme),
+        )
+        .group_by(Beneficiary.id, Beneficiary.display_name, Beneficiary.maker_code, Programme.code)
         .order_by(Beneficiary.display_name, Beneficiary.maker_code)
     )
 
@@ -67,19 +78,31 @@ def _attendance(key, year, site_ids, site, programme):
 def _paid(year, site_ids, site, programme):
     """Makers with a positive closed payslip in the year, with the months paid."""
     return (
-        sa.select(Beneficiary.display_name, Beneficiary.maker_code, Programme.code, Site.code,
-                  sa.func.count(Payslip.id))
+        sa.select(
+            Beneficiary.display_name,
+            Beneficiary.maker_code,
+            Programme.code,
+            Site.code,
+            sa.func.count(Payslip.id),
+        )
         .select_from(Payslip)
         .join(PayPeriod, PayPeriod.id == Payslip.pay_period_id)
         .join(Beneficiary, Beneficiary.id == Payslip.beneficiary_id)
         .join(Programme, Programme.id == Beneficiary.programme_id)
         .join(Site, Site.id == Beneficiary.site_id)
-        .where(PayPeriod.status == "closed", PayPeriod.period.like(f"{year:04d}-%"),
-               Payslip.total_cents > 0,
-               *_limits(Beneficiary.site_id, Beneficiary.programme_id, site_ids, site,
-                        programme))
-        .group_by(Beneficiary.id, Beneficiary.display_name, Beneficiary.maker_code,
-                  Programme.code, Site.code)
+        .where(
+            PayPeriod.status == "closed",
+            PayPeriod.period.like(f"{year:04d}-%"),
+            Payslip.total_cents > 0,
+            *_limits(Beneficiary.site_id, Beneficiary.programme_id, site_ids, site, programme),
+        )
+        .group_by(
+            Beneficiary.id,
+            Beneficiary.display_name,
+            Beneficiary.maker_code,
+            Programme.code,
+            Site.code,
+        )
         .order_by(Beneficiary.display_name, Beneficiary.maker_code)
     )
 
@@ -90,29 +113,46 @@ def _pieces(key, year, site_ids, site, programme, tz_name):
 
     def base(day, sign, *joins):
         """Item code, programme, site, ±1 and day, from ``joins`` (first: the FROM)."""
-        query = sa.select(Item.code.label("code"), sa.literal_column("''").label("maker"),
-                          Programme.code.label("programme"), Site.code.label("site"),
-                          sa.literal_column(sign).label("sign"), day.label("day"))
+        query = sa.select(
+            Item.code.label("code"),
+            sa.literal_column("''").label("maker"),
+            Programme.code.label("programme"),
+            Site.code.label("site"),
+            sa.literal_column(sign).label("sign"),
+            day.label("day"),
+        )
         query = query.select_from(joins[0][0]) if joins else query
         for target, on in joins[1:]:
             query = query.join(target, on)
-        return (query.join(Beneficiary, Beneficiary.id == Item.beneficiary_id)
-                .join(Programme, Programme.id == Beneficiary.programme_id)
-                .join(Site, Site.id == Item.origin_site_id))
+        return (
+            query.join(Beneficiary, Beneficiary.id == Item.beneficiary_id)
+            .join(Programme, Programme.id == Beneficiary.programme_id)
+            .join(Site, Site.id == Item.origin_site_id)
+        )
 
     if key == "pieces_produced":
         first, nxt = rules.year_bounds(year)
-        return (base(Item.made_on, "1")
-                .where(Item.status.not_in(("rejected", "voided")), Item.made_on >= first,
-                       Item.made_on < nxt, *limits)
-                .order_by(Item.made_on, Item.code))
+        return (
+            base(Item.made_on, "1")
+            .where(
+                Item.status.not_in(("rejected", "voided")),
+                Item.made_on >= first,
+                Item.made_on < nxt,
+                *limits,
+            )
+            .order_by(Item.made_on, Item.code)
+        )
     start, end = rules.year_bounds_utc(year, tz_name)
-    sold = (base(Sale.sold_at, "1", (SaleLine, None), (Sale, Sale.id == SaleLine.sale_id),
-                 (Item, Item.id == SaleLine.item_id))
-            .where(Sale.sold_at >= start, Sale.sold_at < end, *limits))
-    returned = (base(Return.returned_at, "-1", (Return, None),
-                     (Item, Item.id == Return.item_id))
-                .where(Return.returned_at >= start, Return.returned_at < end, *limits))
+    sold = base(
+        Sale.sold_at,
+        "1",
+        (SaleLine, None),
+        (Sale, Sale.id == SaleLine.sale_id),
+        (Item, Item.id == SaleLine.item_id),
+    ).where(Sale.sold_at >= start, Sale.sold_at < end, *limits)
+    returned = base(
+        Return.returned_at, "-1", (Return, None), (Item, Item.id == Return.item_id)
+    ).where(Return.returned_at >= start, Return.returned_at < end, *limits)
     both = sa.union_all(sold, returned).subquery()
     return sa.select(both).order_by(both.c.day, both.c.code, both.c.sign.desc())
 

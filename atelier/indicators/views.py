@@ -14,8 +14,9 @@ from atelier.indicators.forms import TargetForm
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
-nav.register("indicators.dashboard", _l("Indicators"), ["admin", "supervisor"], order=70,
-             icon="indicators")
+nav.register(
+    "indicators.dashboard", _l("Indicators"), ["admin", "supervisor"], order=70, icon="indicators"
+)
 nav.register("indicators.targets", _l("Targets"), ["admin"], order=71, icon="indicators")
 
 
@@ -28,11 +29,18 @@ def dashboard():
     series = services.year_on_year(year, current_user)
     trends = {key: charts.year_columns(key, series[key], suppress) for key in rules.KEYS}
     return render_template(
-        "indicators/dashboard.html", report=report, year=year, suppress=suppress,
-        table=exports.table(report, suppress), headings=exports.headings(),
-        charts=charts.target_charts(report, suppress, _("In total")), trends=trends,
-        breakdown=services.breakdown(report, suppress), indicators=keys.BY_KEY,
-        geometry=charts)
+        "indicators/dashboard.html",
+        report=report,
+        year=year,
+        suppress=suppress,
+        table=exports.table(report, suppress),
+        headings=exports.headings(),
+        charts=charts.target_charts(report, suppress, _("In total")),
+        trends=trends,
+        breakdown=services.breakdown(report, suppress),
+        indicators=keys.BY_KEY,
+        geometry=charts,
+    )
 
 
 @bp.route("/export.csv")
@@ -55,15 +63,24 @@ def trace_page(year, key):
     """The people or pieces one result counts (supervisors: their own sites)."""
     services.check_key(key)
     year = services.parse_year(year)
-    site, programme = services.scope(current_user, request.args.get("site"),
-                                     request.args.get("programme"))
-    found = trace.lines(key, year, visible_site_ids(current_user), site, programme,
-                        services.tz_name())
+    site, programme = services.scope(
+        current_user, request.args.get("site"), request.args.get("programme")
+    )
+    found = trace.lines(
+        key, year, visible_site_ids(current_user), site, programme, services.tz_name()
+    )
     services.audit_trace(year, key, site, programme, len(found))
     db.session.commit()
-    return render_template("indicators/trace.html", year=year, key=key, site=site,
-                           programme=programme, lines=found, unit=rules.UNITS[key],
-                           label=services.row_label(key, site, programme))
+    return render_template(
+        "indicators/trace.html",
+        year=year,
+        key=key,
+        site=site,
+        programme=programme,
+        lines=found,
+        unit=rules.UNITS[key],
+        label=services.row_label(key, site, programme),
+    )
 
 
 def _target_form(year: int) -> TargetForm:
@@ -84,13 +101,26 @@ def targets():
     """The coordinator sets a year's targets, each with remarks."""
     year = web.year_arg()
     form = _target_form(year)
-    entry = {"key": form.key.data, "site": form.site.data or None,
-             "programme": form.programme.data or None, "target": form.target.data,
-             "remarks": form.remarks.data or ""}
-    done = submit(form, lambda: services.set_targets(services.parse_year(form.year.data), [entry]),
-                  _("Target saved."), url_for("indicators.targets", year=form.year.data))
-    return done or render_template("indicators/targets.html", year=year, form=form,
-                                   rows=services.list_targets(year), indicators=keys.BY_KEY)
+    entry = {
+        "key": form.key.data,
+        "site": form.site.data or None,
+        "programme": form.programme.data or None,
+        "target": form.target.data,
+        "remarks": form.remarks.data or "",
+    }
+    done = submit(
+        form,
+        lambda: services.set_targets(services.parse_year(form.year.data), [entry]),
+        _("Target saved."),
+        url_for("indicators.targets", year=form.year.data),
+    )
+    return done or render_template(
+        "indicators/targets.html",
+        year=year,
+        form=form,
+        rows=services.list_targets(year),
+        indicators=keys.BY_KEY,
+    )
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])

@@ -26,5 +26,8 @@ def download(kind: str, user) -> Response:
     write, mimetype = DOWNLOADS[kind]
     year = year_arg()
     body = write(services.report(year, user), suppress_arg())
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="indicators-{year}.{kind}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="indicators-{year}.{kind}"'},
+    )

@@ -15,8 +15,7 @@ class SiteForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices={k: k for k in SITE_KINDS})
     currency = StringField(_l("Currency"), default="EUR", validators=[DataRequired()])
-    timezone = StringField(_l("Timezone"), default="Europe/Amsterdam",
-                           validators=[DataRequired()])
+    timezone = StringField(_l("Timezone"), default="Europe/Amsterdam", validators=[DataRequired()])
     city = StringField(_l("City"), validators=[Length(max=80)])
 
 
@@ -36,5 +35,6 @@ class AccountSitesForm(FlaskForm):
 class PasswordResetForm(FlaskForm):
     """A new password, set by the coordinator for someone who forgot hers."""
 
-    password = PasswordField(_l("New password"),
-                             validators=[DataRequired(), Length(min=10, max=200)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=200)]
+    )

@@ -38,8 +38,14 @@ def create_site(code, name, kind, currency, timezone, city="", *, actor=None) ->
         raise Invalid(_("The site could not be created."), errors)
     if db.session.scalar(sa.select(Site.id).where(Site.code == code)):
         raise Conflict(_("A site with that code exists."), {"code": "taken"})
-    site = Site(code=code, name=name.strip(), kind=kind, currency=currency,
-                timezone=timezone, city=(city or "").strip())
+    site = Site(
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        currency=currency,
+        timezone=timezone,
+        city=(city or "").strip(),
+    )
     db.session.add(site)
     db.session.flush()
     audit.record("sites.create", site, user=actor, code=code)
@@ -75,8 +81,9 @@ def programme_by_code(code: str, field: str = "programme") -> Programme:
     """The programme with this code, or a 400 naming the field."""
     programme = db.session.scalar(sa.select(Programme).where(Programme.code == code))
     if programme is None:
-        raise Invalid(_("Unknown programme: %(code)s", code=code),
-                      {field: f"unknown programme {code}"})
+        raise Invalid(
+            _("Unknown programme: %(code)s", code=code), {field: f"unknown programme {code}"}
+        )
     return programme
 
 
@@ -122,8 +129,9 @@ def sites_for_role(role: str) -> list[Site]:
     kinds = SITE_KINDS_FOR_ROLE.get(role)
     if not kinds:
         return []
-    return list(db.session.scalars(
-        sa.select(Site).where(Site.kind.in_(sorted(kinds))).order_by(Site.code)))
+    return list(
+        db.session.scalars(sa.select(Site).where(Site.kind.in_(sorted(kinds))).order_by(Site.code))
+    )
 
 
 def audit_page(page: int, size: int) -> list:

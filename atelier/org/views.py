@@ -27,8 +27,9 @@ nav.register("org.audit_log", _l("Audit log"), ["admin"], order=90, icon="audit"
 @roles_required()
 def admin_home():
     """The coordinator's home."""
-    return render_template("home.html", title=_("Coordinator"),
-                           entries=nav.entries_for(current_user.role))
+    return render_template(
+        "home.html", title=_("Coordinator"), entries=nav.entries_for(current_user.role)
+    )
 
 
 @bp.route("/sites", methods=["GET", "POST"])
@@ -36,10 +37,19 @@ def admin_home():
 def sites():
     """List sites and add one."""
     form = SiteForm()
-    done = submit(form, lambda: services.create_site(
-        form.code.data.strip().upper(), form.name.data, form.kind.data,
-        form.currency.data.strip().upper(), form.timezone.data.strip(), form.city.data),
-        _("Site saved."), url_for("org.sites"))
+    done = submit(
+        form,
+        lambda: services.create_site(
+            form.code.data.strip().upper(),
+            form.name.data,
+            form.kind.data,
+            form.currency.data.strip().upper(),
+            form.timezone.data.strip(),
+            form.city.data,
+        ),
+        _("Site saved."),
+        url_for("org.sites"),
+    )
     return done or render_template("org/sites.html", sites=services.list_sites(), form=form)
 
 
@@ -48,11 +58,15 @@ def sites():
 def programmes():
     """List programmes and add one."""
     form = ProgrammeForm()
-    done = submit(form, lambda: services.create_programme(form.code.data.strip().upper(),
-                                                          form.name.data),
-                  _("Programme saved."), url_for("org.programmes"))
-    return done or render_template("org/programmes.html", programmes=services.list_programmes(),
-                           form=form)
+    done = submit(
+        form,
+        lambda: services.create_programme(form.code.data.strip().upper(), form.name.data),
+        _("Programme saved."),
+        url_for("org.programmes"),
+    )
+    return done or render_template(
+        "org/programmes.html", programmes=services.list_programmes(), form=form
+    )
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -61,9 +75,18 @@ def users():
     """List accounts and add one."""
     form = UserForm()
     form.sites.choices = {s.code: f"{s.code} — {s.name}" for s in services.list_sites()}
-    done = submit(form, lambda: auth_services.create_user(
-        form.username.data, form.password.data, form.role.data, form.sites.data,
-        form.beneficiary.data or None), _("Account created."), url_for("org.users"))
+    done = submit(
+        form,
+        lambda: auth_services.create_user(
+            form.username.data,
+            form.password.data,
+            form.role.data,
+            form.sites.data,
+            form.beneficiary.data or None,
+        ),
+        _("Account created."),
+        url_for("org.users"),
+    )
     if done:
         return done
     accounts = services.list_users()
@@ -73,10 +96,15 @@ def users():
 def _account_page(user, sites_form=None, password_form=None):
     """One account: its state, and the coordinator's forms to change it."""
     sites_form = sites_form or AccountSitesForm(sites=[s.code for s in user.sites])
-    sites_form.sites.choices = {s.code: f"{s.code} — {s.name}"
-                                for s in services.sites_for_role(user.role)}
-    return render_template("org/user.html", user=user, sites_form=sites_form,
-                           password_form=password_form or PasswordResetForm())
+    sites_form.sites.choices = {
+        s.code: f"{s.code} — {s.name}" for s in services.sites_for_role(user.role)
+    }
+    return render_template(
+        "org/user.html",
+        user=user,
+        sites_form=sites_form,
+        password_form=password_form or PasswordResetForm(),
+    )
 
 
 @bp.route("/users/<int:user_id>")
@@ -99,9 +127,11 @@ def _back(user_id: int) -> str:
 def disable_user(user_id: int):
     """Disable an account: signed out everywhere, tokens revoked."""
     account = auth_services.get_user(user_id)
-    return attempt(lambda: auth_services.disable_user(account, actor=current_user),
-                   _("Account disabled. %(name)s is signed out everywhere.",
-                     name=account.username), _back(user_id)) or redirect(_back(user_id))
+    return attempt(
+        lambda: auth_services.disable_user(account, actor=current_user),
+        _("Account disabled. %(name)s is signed out everywhere.", name=account.username),
+        _back(user_id),
+    ) or redirect(_back(user_id))
 
 
 @bp.route("/users/<int:user_id>/enable", methods=["POST"])
@@ -109,8 +139,11 @@ def disable_user(user_id: int):
 def enable_user(user_id: int):
     """Let a disabled account sign in again."""
     account = auth_services.get_user(user_id)
-    return attempt(lambda: auth_services.enable_user(account, actor=current_user),
-                   _("Account enabled."), _back(user_id)) or redirect(_back(user_id))
+    return attempt(
+        lambda: auth_services.enable_user(account, actor=current_user),
+        _("Account enabled."),
+        _back(user_id),
+    ) or redirect(_back(user_id))
 
 
 @bp.route("/users/<int:user_id>/sites", methods=["POST"])
@@ -120,9 +153,12 @@ def user_sites(user_id: int):
     account = auth_services.get_user(user_id)
     form = AccountSitesForm()
     form.sites.choices = {s.code: s.code for s in services.sites_for_role(account.role)}
-    done = submit(form, lambda: auth_services.change_sites(account, form.sites.data or [],
-                                                           actor=current_user),
-                  _("Sites saved."), _back(user_id))
+    done = submit(
+        form,
+        lambda: auth_services.change_sites(account, form.sites.data or [], actor=current_user),
+        _("Sites saved."),
+        _back(user_id),
+    )
     return done or _account_page(account, sites_form=form)
 
 
@@ -132,10 +168,12 @@ def reset_password(user_id: int):
     """Set a new password for someone who forgot hers; her tokens stop working."""
     account = auth_services.get_user(user_id)
     form = PasswordResetForm()
-    done = submit(form, lambda: auth_services.reset_password(account, form.password.data,
-                                                             actor=current_user),
-                  _("New password set for %(name)s. They are signed out everywhere.",
-                    name=account.username), _back(user_id))
+    done = submit(
+        form,
+        lambda: auth_services.reset_password(account, form.password.data, actor=current_user),
+        _("New password set for %(name)s. They are signed out everywhere.", name=account.username),
+        _back(user_id),
+    )
     return done or _account_page(account, password_form=form)
 
 

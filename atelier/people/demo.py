@@ -39,7 +39,15 @@ def seed() -> None:
         taken.add(code)
         if name in known or site not in sites or programme not in programmes:
             continue
-        db.session.add(Beneficiary(display_name=name, maker_code=code, site=sites[site],
-                                   programme=programmes[programme], birth_year=year,
-                                   gender=gender, public_name_consent=consent))
+        db.session.add(
+            Beneficiary(
+                display_name=name,
+                maker_code=code,
+                site=sites[site],
+                programme=programmes[programme],
+                birth_year=year,
+                gender=gender,
+                public_name_consent=consent,
+            )
+        )
     db.session.flush()

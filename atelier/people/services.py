@@ -67,34 +67,58 @@ def _checked(user, display_name, site, programme, birth_year, gender):
     return name, site, programme
 
 
-def create_beneficiary(display_name: str, site: Site | str, programme: Programme | str,
-                       birth_year: int | None = None, gender: str = "undisclosed",
-                       public_name_consent: bool = False, *, actor) -> Beneficiary:
+def create_beneficiary(
+    display_name: str,
+    site: Site | str,
+    programme: Programme | str,
+    birth_year: int | None = None,
+    gender: str = "undisclosed",
+    public_name_consent: bool = False,
+    *,
+    actor,
+) -> Beneficiary:
     """Register a person at a site the actor works at; she gets a fresh random maker code."""
     name, site, programme = _checked(actor, display_name, site, programme, birth_year, gender)
-    person = Beneficiary(display_name=name, maker_code=_unique_maker_code(), site=site,
-                         programme=programme, birth_year=birth_year, gender=gender,
-                         public_name_consent=bool(public_name_consent))
+    person = Beneficiary(
+        display_name=name,
+        maker_code=_unique_maker_code(),
+        site=site,
+        programme=programme,
+        birth_year=birth_year,
+        gender=gender,
+        public_name_consent=bool(public_name_consent),
+    )
     db.session.add(person)
     db.session.flush()
     # never the display name: the audit log outlives an anonymisation
-    audit.record("people.create", person, user=actor, maker_code=person.maker_code,
-                 site=site.code)
+    audit.record("people.create", person, user=actor, maker_code=person.maker_code, site=site.code)
     return person
 
 
-def browse_beneficiaries(user, site: str | None = None, *,
-                         awaiting_erasure: bool = False) -> list[Beneficiary]:
+def browse_beneficiaries(
+    user, site: str | None = None, *, awaiting_erasure: bool = False
+) -> list[Beneficiary]:
     """The people list a member of staff opens (page or API): listed, and the read audited.
     ``awaiting_erasure`` keeps those who left and are not anonymised yet."""
     people = list_beneficiaries(user, site, awaiting_erasure=awaiting_erasure)
-    audit.record("people.list", entity_type="beneficiaries", user=user, site=site,
-                 count=len(people), **({"awaiting_erasure": True} if awaiting_erasure else {}))
+    audit.record(
+        "people.list",
+        entity_type="beneficiaries",
+        user=user,
+        site=site,
+        count=len(people),
+        **({"awaiting_erasure": True} if awaiting_erasure else {}),
+    )
     return people
 
 
-def list_beneficiaries(user, site: Site | str | None = None, *, include_exited: bool = True,
-                       awaiting_erasure: bool = False) -> list[Beneficiary]:
+def list_beneficiaries(
+    user,
+    site: Site | str | None = None,
+    *,
+    include_exited: bool = True,
+    awaiting_erasure: bool = False,
+) -> list[Beneficiary]:
     """The people the user may see (one site if given), by name; one query."""
     query = sa.select(Beneficiary).order_by(Beneficiary.display_name, Beneficiary.id)
     if site is not None:
@@ -114,8 +138,9 @@ def list_beneficiaries(user, site: Site | str | None = None, *, include_exited: 
 
 def beneficiary_by_code(maker_code: str) -> Beneficiary:
     """A maker by her code (any letter case), or NotFound naming the field."""
-    maker = db.session.scalar(sa.select(Beneficiary).where(
-        Beneficiary.maker_code == rules.normal_code(maker_code)))
+    maker = db.session.scalar(
+        sa.select(Beneficiary).where(Beneficiary.maker_code == rules.normal_code(maker_code))
+    )
     if maker is None:
         raise NotFound(_("No maker has this code."), {"maker_code": _("Unknown maker code.")})
     return maker
@@ -139,17 +164,30 @@ def read_beneficiary(user, beneficiary_id: int) -> Beneficiary:
     return person
 
 
-def update_beneficiary(user, beneficiary_id: int, *, display_name: str, site: Site | str,
-                       programme: Programme | str, birth_year: int | None, gender: str,
-                       public_name_consent: bool) -> Beneficiary:
+def update_beneficiary(
+    user,
+    beneficiary_id: int,
+    *,
+    display_name: str,
+    site: Site | str,
+    programme: Programme | str,
+    birth_year: int | None,
+    gender: str,
+    public_name_consent: bool,
+) -> Beneficiary:
     """Change a person's record; moving her needs access to both sites."""
     person = get_beneficiary(user, beneficiary_id)
     if person.anonymised_at is not None:
         raise PersonGone(_("This person was anonymised; her record cannot change."))
     name, site, programme = _checked(user, display_name, site, programme, birth_year, gender)
-    values = {"display_name": name, "site_id": site.id, "programme_id": programme.id,
-              "birth_year": birth_year, "gender": gender,
-              "public_name_consent": bool(public_name_consent)}
+    values = {
+        "display_name": name,
+        "site_id": site.id,
+        "programme_id": programme.id,
+        "birth_year": birth_year,
+        "gender": gender,
+        "public_name_consent": bool(public_name_consent),
+    }
     changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
     for key, value in values.items():
         setattr(person, key, value)
@@ -241,9 +279,11 @@ def _anonymise_account(person: Beneficiary, removed: set[str]) -> None:
     account.username = rules.anonymous_username(person.maker_code)
     account.is_enabled = False
     account.locale = None
-    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == account.id,
-                                                 ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     _forget_whereabouts(account.id)
 
 
@@ -253,8 +293,11 @@ def _forget_whereabouts(user_id: int) -> None:
     from atelier.audit import AuditEntry
 
     db.session.execute(
-        sa.update(AuditEntry).where(AuditEntry.user_id == user_id, AuditEntry.remote_addr != "")
-        .values(remote_addr="").execution_options(synchronize_session=False))
+        sa.update(AuditEntry)
+        .where(AuditEntry.user_id == user_id, AuditEntry.remote_addr != "")
+        .values(remote_addr="")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _scrub_audit(removed: set[str]) -> None:
@@ -270,9 +313,8 @@ def _scrub_audit(removed: set[str]) -> None:
         # an entry that names her (a failed sign-in under her username) also keeps where
         # it came from: that goes too
         db.session.execute(
-            sa.update(AuditEntry).where(AuditEntry.details.contains(text, autoescape=True))
-            .values(details=sa.func.replace(AuditEntry.details, text, "[removed]"),
-                    remote_addr="")
+            sa.update(AuditEntry)
+            .where(AuditEntry.details.contains(text, autoescape=True))
+            .values(details=sa.func.replace(AuditEntry.details, text, "[removed]"), remote_addr="")
             .execution_options(synchronize_session=False)
         )
-

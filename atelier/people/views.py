@@ -23,17 +23,26 @@ def index():
     """The people of her sites, and a form to add someone."""
     form = BeneficiaryForm()
     form.fill_choices(current_user)
-    done = submit(form, lambda: services.create_beneficiary(**form.values(), actor=current_user),
-                  lambda person: _("Saved. Maker code: %(code)s", code=person.maker_code),
-                  url_for("people.index"))
+    done = submit(
+        form,
+        lambda: services.create_beneficiary(**form.values(), actor=current_user),
+        lambda person: _("Saved. Maker code: %(code)s", code=person.maker_code),
+        url_for("people.index"),
+    )
     if done:
         return done
     # the coordinator's reminder that someone who left still awaits erasure
     awaiting = request.args.get("left") == "1" and services.may_erase(current_user)
-    people = services.browse_beneficiaries(current_user, request.args.get("site") or None,
-                                           awaiting_erasure=awaiting)
-    page = render_template("people/index.html", people=people, form=form,
-                           genders=GENDER_LABELS, awaiting_erasure=awaiting)
+    people = services.browse_beneficiaries(
+        current_user, request.args.get("site") or None, awaiting_erasure=awaiting
+    )
+    page = render_template(
+        "people/index.html",
+        people=people,
+        form=form,
+        genders=GENDER_LABELS,
+        awaiting_erasure=awaiting,
+    )
     db.session.commit()  # the audited read; after rendering, which reads what is loaded
     return page
 
@@ -54,9 +63,12 @@ def edit(person_id: int):
     person = services.read_beneficiary(current_user, person_id)
     form = BeneficiaryForm(obj=person, site=person.site.code, programme=person.programme.code)
     form.fill_choices(current_user)
-    done = submit(form, lambda: services.update_beneficiary(current_user, person_id,
-                                                            **form.values()),
-                  _("Saved."), url_for("people.show", person_id=person_id))
+    done = submit(
+        form,
+        lambda: services.update_beneficiary(current_user, person_id, **form.values()),
+        _("Saved."),
+        url_for("people.show", person_id=person_id),
+    )
     if done:
         return done
     db.session.commit()

@@ -27,12 +27,13 @@ def seed() -> None:
         return
     catalog_demo.seed()
     makers = db.session.scalars(
-        sa.select(Beneficiary).where(Beneficiary.site_id == site.id,
-                                     Beneficiary.is_exited.is_(False))
-        .order_by(Beneficiary.id)).all()
+        sa.select(Beneficiary)
+        .where(Beneficiary.site_id == site.id, Beneficiary.is_exited.is_(False))
+        .order_by(Beneficiary.id)
+    ).all()
     products = db.session.scalars(
-        sa.select(ProductType).where(ProductType.is_active.is_(True))
-        .order_by(ProductType.sku)).all()
+        sa.select(ProductType).where(ProductType.is_active.is_(True)).order_by(ProductType.sku)
+    ).all()
     products = [p for p in products if p.rules]
     if not makers or not products:
         return
@@ -49,6 +50,7 @@ def seed() -> None:
                 quantity = rng.randint(1, 4)
                 qc = "rejected" if rng.random() < 0.05 else "passed"
                 client_id = str(uuid.uuid5(NAMESPACE, f"{maker.maker_code}|{day}|{n}"))
-                services.log_production(SYSTEM, maker.maker_code, product.sku, quantity, day,
-                                        qc, client_id)
+                services.log_production(
+                    SYSTEM, maker.maker_code, product.sku, quantity, day, qc, client_id
+                )
     db.session.flush()

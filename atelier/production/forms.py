@@ -11,13 +11,15 @@ from atelier.production.rules import MAX_QUANTITY
 class ProductionForm(FlaskForm):
     """Who made what, how many, and whether it passed quality control."""
 
-    beneficiary = RadioField(_l("Maker"), validators=[InputRequired(_l("Choose a maker."))],
-                             choices={})
-    product_type = RadioField(_l("Product"),
-                              validators=[InputRequired(_l("Choose a product."))], choices={})
-    quantity = IntegerField(_l("How many"), default=1,
-                            validators=[NumberRange(1, MAX_QUANTITY)])
-    qc = RadioField(_l("Quality check"), default="passed",
-                    choices={"passed": "passed", "rejected": "rejected"})
+    beneficiary = RadioField(
+        _l("Maker"), validators=[InputRequired(_l("Choose a maker."))], choices={}
+    )
+    product_type = RadioField(
+        _l("Product"), validators=[InputRequired(_l("Choose a product."))], choices={}
+    )
+    quantity = IntegerField(_l("How many"), default=1, validators=[NumberRange(1, MAX_QUANTITY)])
+    qc = RadioField(
+        _l("Quality check"), default="passed", choices={"passed": "passed", "rejected": "rejected"}
+    )
     made_on = DateField(_l("Made on"), validators=[DataRequired()])
     client_id = HiddenField()

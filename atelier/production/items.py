@@ -51,17 +51,25 @@ def find_item(user, ref: str) -> Item:
     says the same whether it does not exist or belongs elsewhere."""
     where = _where_ref(ref)
     item = db.session.scalar(sa.select(Item).where(where)) if where is not None else None
-    if item is None or item.status == "voided" and user.role == "shop" \
-            or not may_see_item(user, item):
+    if (
+        item is None
+        or item.status == "voided"
+        and user.role == "shop"
+        or not may_see_item(user, item)
+    ):
         raise NotFound(_("No such piece."))
     return item
 
 
 def history(item: Item) -> list[ItemEvent]:
     """The piece's events, oldest first."""
-    return list(db.session.scalars(
-        sa.select(ItemEvent).where(ItemEvent.item_id == item.id)
-        .order_by(ItemEvent.at, ItemEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(ItemEvent)
+            .where(ItemEvent.item_id == item.id)
+            .order_by(ItemEvent.at, ItemEvent.id)
+        )
+    )
 
 
 def price_of(item: Item, day: date):
@@ -89,7 +97,8 @@ class Story:
 def story(tag: str) -> Story:
     """The story behind a tag; NotFound for an unknown or voided tag."""
     item = db.session.scalar(
-        sa.select(Item).options(joinedload(Item.beneficiary)).where(Item.tag == (tag or "")))
+        sa.select(Item).options(joinedload(Item.beneficiary)).where(Item.tag == (tag or ""))
+    )
     if item is None or item.status == "voided":
         raise NotFound(_("Not found."))
     maker = item.beneficiary
@@ -98,8 +107,9 @@ def story(tag: str) -> Story:
         product_name=item.product_type.name,
         description=item.product_type.description,
         product=item.product_type,
-        first_name=rules.public_first_name(maker.display_name, maker.public_name_consent,
-                                           maker.anonymised_at is not None),
+        first_name=rules.public_first_name(
+            maker.display_name, maker.public_name_consent, maker.anonymised_at is not None
+        ),
         share_bp=rule.maker_share_bp if rule else None,
     )
 
@@ -139,8 +149,9 @@ def items_for_labels(user, codes: list[str]) -> list[Item]:
             parsed.append((ref, ("code", "")))
     wanted_codes = {v for _r, (k, v) in parsed if k == "code"}
     wanted_tags = {v for _r, (k, v) in parsed if k == "tag"}
-    found = db.session.scalars(sa.select(Item).where(
-        sa.or_(Item.code.in_(wanted_codes), Item.tag.in_(wanted_tags)))).all()
+    found = db.session.scalars(
+        sa.select(Item).where(sa.or_(Item.code.in_(wanted_codes), Item.tag.in_(wanted_tags)))
+    ).all()
     by_ref = {}
     for item in found:
         by_ref[("code", item.code)] = by_ref[("tag", item.tag)] = item
@@ -152,8 +163,10 @@ def items_for_labels(user, codes: list[str]) -> list[Item]:
         else:
             result.append(item)
     if missing:
-        raise NotFound(_("Unknown pieces: %(codes)s", codes=", ".join(missing[:20])),
-                       {"items": "unknown: " + ", ".join(missing[:20])})
+        raise NotFound(
+            _("Unknown pieces: %(codes)s", codes=", ".join(missing[:20])),
+            {"items": "unknown: " + ", ".join(missing[:20])},
+        )
     return result
 
 
@@ -164,7 +177,14 @@ def items_of_entry(entry) -> list[Item]:
 
 def items_of_day(site, day: date) -> list[Item]:
     """Every QC-passed, live piece made at a site on a day, by code."""
-    return list(db.session.scalars(
-        sa.select(Item).where(Item.origin_site_id == site.id, Item.made_on == day,
-                              Item.status.not_in(("voided", "rejected")))
-        .order_by(Item.code)))
+    return list(
+        db.session.scalars(
+            sa.select(Item)
+            .where(
+                Item.origin_site_id == site.id,
+                Item.made_on == day,
+                Item.status.not_in(("voided", "rejected")),
+            )
+            .order_by(Item.code)
+        )
+    )

@@ -31,8 +31,7 @@ class Grid:
     def cell(self) -> tuple[float, float]:
         """Width and height of one label in points."""
         width, height = A4
-        return ((width - 2 * self.margin) / self.columns,
-                (height - 2 * self.margin) / self.rows)
+        return ((width - 2 * self.margin) / self.columns, (height - 2 * self.margin) / self.rows)
 
 
 def check_grid(columns: int, rows: int) -> dict[str, str]:
@@ -86,12 +85,21 @@ def draw_qr(canvas: Canvas, matrix, x: float, y: float, size: float) -> None:
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.addLiteral(f"q {module:.4f} 0 0 {module:.4f} {x:.3f} {y:.3f} cm\n"
-                      f"{qr_runs(matrix)}\nf Q")
+    canvas.addLiteral(f"q {module:.4f} 0 0 {module:.4f} {x:.3f} {y:.3f} cm\n{qr_runs(matrix)}\nf Q")
 
 
-def _draw_label(canvas: Canvas, label, url: str, x: float, y: float, w: float, h: float,
-                grid: Grid, fonts: tuple[str, str], builder: qrcode.QRCode) -> None:
+def _draw_label(
+    canvas: Canvas,
+    label,
+    url: str,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    grid: Grid,
+    fonts: tuple[str, str],
+    builder: qrcode.QRCode,
+) -> None:
     """One label with its top-left corner at (x, y + h)."""
     regular, bold = fonts
     pad = grid.padding
@@ -131,8 +139,9 @@ def render_labels(labels, base_url: str, grid: Grid | None = None, title: str = 
         row, col = divmod(slot, grid.columns)
         x = grid.margin + col * cell_w
         y = height - grid.margin - (row + 1) * cell_h
-        _draw_label(canvas, label, f"{base_url}/t/{label.tag}", x, y, cell_w, cell_h, grid,
-                    fonts, builder)
+        _draw_label(
+            canvas, label, f"{base_url}/t/{label.tag}", x, y, cell_w, cell_h, grid, fonts, builder
+        )
     if not labels:
         canvas.setFont(fonts[0], 12)
         canvas.drawString(grid.margin, height - grid.margin - 12, "—")

@@ -58,23 +58,34 @@ def atelier_for(user, code: str | None) -> Site:
 
 def makers_at(site: Site) -> list[Beneficiary]:
     """The makers of a site who are still in the programme, by name."""
-    return list(db.session.scalars(
-        sa.select(Beneficiary)
-        .where(Beneficiary.site_id == site.id, Beneficiary.is_exited.is_(False))
-        .order_by(Beneficiary.display_name, Beneficiary.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Beneficiary)
+            .where(Beneficiary.site_id == site.id, Beneficiary.is_exited.is_(False))
+            .order_by(Beneficiary.display_name, Beneficiary.id)
+        )
+    )
 
 
 def _maker(maker_code: str) -> Beneficiary:
     """The beneficiary with this maker code, or a 400 naming the field."""
-    maker = db.session.scalar(sa.select(Beneficiary).where(
-        Beneficiary.maker_code == normal_code(maker_code)))
+    maker = db.session.scalar(
+        sa.select(Beneficiary).where(Beneficiary.maker_code == normal_code(maker_code))
+    )
     if maker is None:
         raise Invalid(_("Unknown maker."), {"beneficiary": "unknown maker code"})
     return maker
 
 
-def log_production(user, maker_code: str, sku: str, quantity: int, made_on: date | None,
-                   qc: str = "passed", client_id: str | None = None):
+def log_production(
+    user,
+    maker_code: str,
+    sku: str,
+    quantity: int,
+    made_on: date | None,
+    qc: str = "passed",
+    client_id: str | None = None,
+):
     """Create one item per piece; returns ``(entry, created)``. A replayed client_id creates
     nothing and returns the first entry."""
     if client_id is not None and not rules.is_client_id(client_id):
@@ -100,9 +111,16 @@ def log_production(user, maker_code: str, sku: str, quantity: int, made_on: date
         errors["product_type"] = "has no price on that day"
     if errors:
         raise Invalid(_("The pieces could not be saved."), errors)
-    entry = ProductionEntry(client_id=client_id, site_id=site.id, beneficiary_id=maker.id,
-                            product_type_id=product.id, made_on=made_on, quantity=quantity,
-                            qc=qc, created_by_id=getattr(user, "id", None))
+    entry = ProductionEntry(
+        client_id=client_id,
+        site_id=site.id,
+        beneficiary_id=maker.id,
+        product_type_id=product.id,
+        made_on=made_on,
+        quantity=quantity,
+        qc=qc,
+        created_by_id=getattr(user, "id", None),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(entry)
@@ -115,15 +133,24 @@ def log_production(user, maker_code: str, sku: str, quantity: int, made_on: date
         require_site(user, existing.site_id)
         return existing, False
     _create_items(entry, site, user)
-    audit.record("production.log", entry, user=user, maker=maker.maker_code,
-                 product_type=product.sku, quantity=quantity, qc=qc, made_on=made_on)
+    audit.record(
+        "production.log",
+        entry,
+        user=user,
+        maker=maker.maker_code,
+        product_type=product.sku,
+        quantity=quantity,
+        qc=qc,
+        made_on=made_on,
+    )
     return entry, True
 
 
 def _entry_by_client_id(client_id: str) -> ProductionEntry | None:
     """The entry a device saved with this client_id, if any."""
     return db.session.scalar(
-        sa.select(ProductionEntry).where(ProductionEntry.client_id == client_id))
+        sa.select(ProductionEntry).where(ProductionEntry.client_id == client_id)
+    )
 
 
 def _create_items(entry: ProductionEntry, site: Site, user) -> None:
@@ -140,17 +167,41 @@ def _create_items(entry: ProductionEntry, site: Site, user) -> None:
     status = "in_atelier" if entry.qc == "passed" else "rejected"
     now = utcnow()
     # one INSERT for all the pieces and one for all their events, whatever the quantity
-    items = db.session.scalars(sa.insert(Item).returning(Item), [dict(
-        code=code, tag=rules.new_tag(), product_type_id=entry.product_type_id,
-        beneficiary_id=entry.beneficiary_id, origin_site_id=site.id, site_id=site.id,
-        made_on=entry.made_on, status=status, production_entry_id=entry.id,
-        created_at=now, updated_at=now,
-    ) for code in rules.codes_for(site.code, last, entry.quantity)]).all()
+    items = db.session.scalars(
+        sa.insert(Item).returning(Item),
+        [
+            dict(
+                code=code,
+                tag=rules.new_tag(),
+                product_type_id=entry.product_type_id,
+                beneficiary_id=entry.beneficiary_id,
+                origin_site_id=site.id,
+                site_id=site.id,
+                made_on=entry.made_on,
+                status=status,
+                production_entry_id=entry.id,
+                created_at=now,
+                updated_at=now,
+            )
+            for code in rules.codes_for(site.code, last, entry.quantity)
+        ],
+    ).all()
     items.sort(key=lambda item: item.id)
     kind = "made" if status == "in_atelier" else "rejected"
-    db.session.execute(sa.insert(ItemEvent.__table__), [dict(
-        item_id=item.id, at=now, kind=kind, site_id=site.id, user_id=getattr(user, "id", None),
-        note="") for item in items])
+    db.session.execute(
+        sa.insert(ItemEvent.__table__),
+        [
+            dict(
+                item_id=item.id,
+                at=now,
+                kind=kind,
+                site_id=site.id,
+                user_id=getattr(user, "id", None),
+                note="",
+            )
+            for item in items
+        ],
+    )
     set_committed_value(entry, "items", items)
     for item in items:
         set_committed_value(item, "production_entry", entry)
@@ -165,10 +216,20 @@ def _paid_on_a_closed_payslip(entry: ProductionEntry) -> bool:
     """True if a piece of the entry was already paid: a closed month never changes."""
     from atelier.wages.models import PayslipLine
 
-    return db.session.scalar(sa.select(sa.exists().where(
-        PayslipLine.kind == "piece", PayslipLine.source_type == "item",
-        PayslipLine.source_id.in_(sa.select(Item.id).where(
-            Item.production_entry_id == entry.id))))) is True
+    return (
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    PayslipLine.kind == "piece",
+                    PayslipLine.source_type == "item",
+                    PayslipLine.source_id.in_(
+                        sa.select(Item.id).where(Item.production_entry_id == entry.id)
+                    ),
+                )
+            )
+        )
+        is True
+    )
 
 
 def void_entry(user, entry_id: int) -> ProductionEntry:
@@ -188,12 +249,23 @@ def void_entry(user, entry_id: int) -> ProductionEntry:
         raise ProductionConflict(_("Some pieces have left the atelier; the entry stays."))
     entry.voided_at = utcnow()
     entry.voided_by_id = getattr(user, "id", None)
-    db.session.add_all([ItemEvent(item_id=i.id, kind="voided", site_id=entry.site_id,
-                                  user_id=entry.voided_by_id) for i in entry.items])
+    db.session.add_all(
+        [
+            ItemEvent(
+                item_id=i.id, kind="voided", site_id=entry.site_id, user_id=entry.voided_by_id
+            )
+            for i in entry.items
+        ]
+    )
     db.session.flush()
     db.session.expire(entry, ["items"])
-    audit.record("production.void", entry, user=user, quantity=entry.quantity,
-                 codes=[i.code for i in entry.items])
+    audit.record(
+        "production.void",
+        entry,
+        user=user,
+        quantity=entry.quantity,
+        codes=[i.code for i in entry.items],
+    )
     return entry
 
 
@@ -212,7 +284,8 @@ def day_production(site: Site, day: date) -> list[MakerDay]:
     entries = db.session.scalars(
         sa.select(ProductionEntry)
         .where(ProductionEntry.site_id == site.id, ProductionEntry.made_on == day)
-        .order_by(ProductionEntry.id)).all()
+        .order_by(ProductionEntry.id)
+    ).all()
     per_maker: dict[int, MakerDay] = {}
     for entry in entries:
         row = per_maker.setdefault(entry.beneficiary_id, MakerDay(entry.beneficiary))

@@ -32,10 +32,10 @@ from atelier.ratelimits import public_limits
 
 bp = Blueprint("production", __name__)
 
-nav.register("production.production", _l("Production"), ["supervisor"], order=20,
-             icon="production")
-nav.register("production.find_item", _l("Find a piece"), ["supervisor", "shop"], order=25,
-             icon="labels")
+nav.register("production.production", _l("Production"), ["supervisor"], order=20, icon="production")
+nav.register(
+    "production.find_item", _l("Find a piece"), ["supervisor", "shop"], order=25, icon="labels"
+)
 
 
 def _day_arg(site) -> date:
@@ -63,18 +63,30 @@ def production():
     if request.method == "GET":
         form.made_on.data = day
         form.client_id.data = str(uuid.uuid4())
+
     def save():
         return services.log_production(
-            current_user, form.beneficiary.data, form.product_type.data, form.quantity.data,
-            form.made_on.data, form.qc.data, form.client_id.data or None)
+            current_user,
+            form.beneficiary.data,
+            form.product_type.data,
+            form.quantity.data,
+            form.made_on.data,
+            form.qc.data,
+            form.client_id.data or None,
+        )
 
     def saved_page(logged) -> str:
-        return url_for("production.production", site=site.code,
-                       day=logged[0].made_on.isoformat(), saved=logged[0].id)
+        return url_for(
+            "production.production",
+            site=site.code,
+            day=logged[0].made_on.isoformat(),
+            saved=logged[0].id,
+        )
 
     if request.method == "POST" and script_wants_json():  # the outbox sending a kept entry
-        return submit_json(form, save, _saved_message, saved_page,
-                           _("The pieces could not be saved."))
+        return submit_json(
+            form, save, _saved_message, saved_page, _("The pieces could not be saved.")
+        )
     done = submit(form, save, _saved_message, saved_page)
     if done:
         return done
@@ -82,9 +94,17 @@ def production():
     if saved is not None and request.method == "GET":
         form.beneficiary.data = saved.beneficiary.maker_code  # the next save is often hers too
     return render_template(
-        "production/production.html", site=site, sites=services.ateliers_for(current_user),
-        day=day, makers=makers, products=products, form=form, saved=saved,
-        rows=services.day_production(site, day), can_void=services.entry_can_void)
+        "production/production.html",
+        site=site,
+        sites=services.ateliers_for(current_user),
+        day=day,
+        makers=makers,
+        products=products,
+        form=form,
+        saved=saved,
+        rows=services.day_production(site, day),
+        can_void=services.entry_can_void,
+    )
 
 
 def _saved_message(logged) -> str:
@@ -119,8 +139,9 @@ def void_entry(entry_id):
     else:
         db.session.commit()
         flash(_("The entry is voided."), "success")
-    return redirect(url_for("production.production", site=entry.site.code,
-                            day=entry.made_on.isoformat()))
+    return redirect(
+        url_for("production.production", site=entry.site.code, day=entry.made_on.isoformat())
+    )
 
 
 @bp.route("/atelier/labels.pdf")
@@ -151,8 +172,12 @@ def _grid_args() -> labels.Grid:
 
 def pdf_response(pieces, grid: labels.Grid) -> Response:
     """The label sheet as an inline PDF."""
-    pdf = labels.render_labels(item_services.label_data(pieces),
-                               current_app.config["PUBLIC_BASE_URL"], grid, title=_("Labels"))
+    pdf = labels.render_labels(
+        item_services.label_data(pieces),
+        current_app.config["PUBLIC_BASE_URL"],
+        grid,
+        title=_("Labels"),
+    )
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="labels.pdf"'
     response.headers["Cache-Control"] = "no-store"
@@ -183,9 +208,13 @@ def item_page(ref):
     if show_maker:
         audit.record("production.view_item", item, code=item.code)
         db.session.commit()
-    return render_template("production/item.html", item=item, show_maker=show_maker,
-                           events=item_services.history(item),
-                           rule=item_services.price_of(item, item_services.item_today(item)))
+    return render_template(
+        "production/item.html",
+        item=item,
+        show_maker=show_maker,
+        events=item_services.history(item),
+        rule=item_services.price_of(item, item_services.item_today(item)),
+    )
 
 
 @bp.route("/t/<tag>")
@@ -202,14 +231,25 @@ def story(tag):
 
 
 STATUS_LABELS = {
-    "in_atelier": _l("In the atelier"), "in_transit": _l("On its way"),
-    "in_shop": _l("In the shop"), "reserved": _l("Reserved"), "sold": _l("Sold"),
-    "written_off": _l("Written off"), "rejected": _l("Rejected"), "voided": _l("Voided"),
+    "in_atelier": _l("In the atelier"),
+    "in_transit": _l("On its way"),
+    "in_shop": _l("In the shop"),
+    "reserved": _l("Reserved"),
+    "sold": _l("Sold"),
+    "written_off": _l("Written off"),
+    "rejected": _l("Rejected"),
+    "voided": _l("Voided"),
 }
 EVENT_LABELS = {
-    "made": _l("Made"), "rejected": _l("Rejected at quality check"), "voided": _l("Voided"),
-    "shipped": _l("Shipped"), "received": _l("Received"), "sold": _l("Sold"),
-    "returned": _l("Returned"), "written_off": _l("Written off"), "reserved": _l("Reserved"),
+    "made": _l("Made"),
+    "rejected": _l("Rejected at quality check"),
+    "voided": _l("Voided"),
+    "shipped": _l("Shipped"),
+    "received": _l("Received"),
+    "sold": _l("Sold"),
+    "returned": _l("Returned"),
+    "written_off": _l("Written off"),
+    "reserved": _l("Reserved"),
     "released": _l("Reservation released"),
 }
 

@@ -25,9 +25,13 @@ def seed() -> None:
     ora = db.session.scalar(sa.select(Site).where(Site.code == "ORA"))
     if admin is None or ora is None:
         return
-    waiting = list(db.session.scalars(
-        sa.select(Item).where(Item.site_id == ora.id, Item.status == "in_atelier")
-        .order_by(Item.id)))
+    waiting = list(
+        db.session.scalars(
+            sa.select(Item)
+            .where(Item.site_id == ora.id, Item.status == "in_atelier")
+            .order_by(Item.id)
+        )
+    )
     random.Random(2026).shuffle(waiting)  # noqa: S311 - demo order, not a secret
     now = utcnow()
     for code, count, days_ago, unscanned in PLAN:
@@ -41,9 +45,14 @@ def seed() -> None:
             services.receive_scan(admin, shipment_id, piece.code)
         services.finish_receiving(admin, shipment_id)
         sent, received = now - timedelta(days=days_ago), now - timedelta(days=days_ago - 2)
-        db.session.execute(sa.update(Shipment).where(Shipment.id == shipment_id)
-                           .values(sent_at=sent, received_at=received))
-        db.session.execute(sa.update(ShipmentItem).where(
-            ShipmentItem.shipment_id == shipment_id, ShipmentItem.state == "received")
-            .values(received_at=received))
+        db.session.execute(
+            sa.update(Shipment)
+            .where(Shipment.id == shipment_id)
+            .values(sent_at=sent, received_at=received)
+        )
+        db.session.execute(
+            sa.update(ShipmentItem)
+            .where(ShipmentItem.shipment_id == shipment_id, ShipmentItem.state == "received")
+            .values(received_at=received)
+        )
     db.session.flush()

@@ -21,9 +21,12 @@ def parse_scans(scans: list[str], field: str = "items") -> list[tuple[str, str]]
 
 
 #: pieces by code or tag; the codes and tags are bound at each call (built once)
-BY_CODE_OR_TAG = sa.select(Item).where(sa.or_(
-    Item.code.in_(sa.bindparam("codes", expanding=True)),
-    Item.tag.in_(sa.bindparam("tags", expanding=True))))
+BY_CODE_OR_TAG = sa.select(Item).where(
+    sa.or_(
+        Item.code.in_(sa.bindparam("codes", expanding=True)),
+        Item.tag.in_(sa.bindparam("tags", expanding=True)),
+    )
+)
 
 
 def find_items(parsed: list[tuple[str, str]]) -> list[Item | None]:

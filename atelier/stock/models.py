@@ -20,9 +20,7 @@ class Shipment(db.Model):
     """Pieces sent together from an atelier to a shop."""
 
     __tablename__ = "shipments"
-    __table_args__ = (
-        sa.CheckConstraint("status IN ('in_transit', 'received')", name="status"),
-    )
+    __table_args__ = (sa.CheckConstraint("status IN ('in_transit', 'received')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     from_site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
@@ -46,9 +44,7 @@ class ShipmentItem(db.Model):
     __tablename__ = "shipment_items"
     __table_args__ = (
         sa.UniqueConstraint("shipment_id", "item_id"),
-        sa.CheckConstraint(
-            "state IN ('sent', 'received', 'missing', 'unexpected')", name="state"
-        ),
+        sa.CheckConstraint("state IN ('sent', 'received', 'missing', 'unexpected')", name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,9 +27,16 @@ def packing_list(shipment: Shipment) -> bytes:
         pdf.drawString(20 * mm, y, _("Packing list %(number)s", number=shipment.id))
         pdf.setFont(regular, 11)
         pdf.drawString(20 * mm, y - 8 * mm, f"{shipment.from_site.name} → {shipment.to_site.name}")
-        pdf.drawString(20 * mm, y - 14 * mm, ngettext(
-            "Sent on %(day)s · %(num)d piece", "Sent on %(day)s · %(num)d pieces",
-            len(shipment.lines), day=sent_on.isoformat()))
+        pdf.drawString(
+            20 * mm,
+            y - 14 * mm,
+            ngettext(
+                "Sent on %(day)s · %(num)d piece",
+                "Sent on %(day)s · %(num)d pieces",
+                len(shipment.lines),
+                day=sent_on.isoformat(),
+            ),
+        )
         return y - 26 * mm
 
     y = header(height - 20 * mm)

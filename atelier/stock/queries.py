@@ -33,37 +33,62 @@ def shop_stock(site: Site, now: datetime | None = None) -> list[dict]:
     today = rules.local_day(now, tz)
     arrived = (
         sa.select(ShipmentItem.item_id, sa.func.max(ShipmentItem.received_at).label("at"))
-        .where(ShipmentItem.state == "received").group_by(ShipmentItem.item_id).subquery()
+        .where(ShipmentItem.state == "received")
+        .group_by(ShipmentItem.item_id)
+        .subquery()
     )
     rows = db.session.execute(
-        sa.select(ProductType.id, ProductType.name, ProductType.sku,
-                  sa.func.coalesce(arrived.c.at, Item.updated_at).label("since"))
+        sa.select(
+            ProductType.id,
+            ProductType.name,
+            ProductType.sku,
+            sa.func.coalesce(arrived.c.at, Item.updated_at).label("since"),
+        )
         .join(Item, Item.product_type_id == ProductType.id)
         .outerjoin(arrived, arrived.c.item_id == Item.id)
         .where(Item.site_id == site.id, Item.status == "in_shop")
     ).all()
     week_from = start_of_day_utc(rules.week_start(today), site.timezone)
-    sold = dict(db.session.execute(
-        sa.select(Item.product_type_id, sa.func.count(SaleLine.id))
-        .join(SaleLine, SaleLine.item_id == Item.id).join(Sale, Sale.id == SaleLine.sale_id)
-        .where(Sale.site_id == site.id, Sale.sold_at >= week_from,
-               SaleLine.is_returned.is_(False))
-        .group_by(Item.product_type_id)
-    ).all())
+    sold = dict(
+        db.session.execute(
+            sa.select(Item.product_type_id, sa.func.count(SaleLine.id))
+            .join(SaleLine, SaleLine.item_id == Item.id)
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(
+                Sale.site_id == site.id, Sale.sold_at >= week_from, SaleLine.is_returned.is_(False)
+            )
+            .group_by(Item.product_type_id)
+        ).all()
+    )
     products: dict[int, dict] = {}
     for pid, name, sku, since in rows:
         days = rules.days_on_shelf(rules.local_day(since, tz), today)
-        entry = products.setdefault(pid, {"name": name, "sku": sku, "count": 0, "days": [],
-                                          "sold_this_week": sold.get(pid, 0)})
+        entry = products.setdefault(
+            pid,
+            {"name": name, "sku": sku, "count": 0, "days": [], "sold_this_week": sold.get(pid, 0)},
+        )
         entry["count"] += 1
         entry["days"].append(days)
-    names = dict(db.session.execute(
-        sa.select(ProductType.id, ProductType.name).where(ProductType.id.in_(
-            [pid for pid in sold if pid not in products]))).all()) if sold else {}
+    names = (
+        dict(
+            db.session.execute(
+                sa.select(ProductType.id, ProductType.name).where(
+                    ProductType.id.in_([pid for pid in sold if pid not in products])
+                )
+            ).all()
+        )
+        if sold
+        else {}
+    )
     for pid, count in sold.items():
         if pid not in products:
-            products[pid] = {"name": names.get(pid, ""), "sku": "", "count": 0, "days": [],
-                             "sold_this_week": count}
+            products[pid] = {
+                "name": names.get(pid, ""),
+                "sku": "",
+                "count": 0,
+                "days": [],
+                "sold_this_week": count,
+            }
     result = []
     for entry in products.values():
         days = entry.pop("days")
@@ -77,7 +102,11 @@ def atelier_items(site_ids: list[int], limit: int = 500) -> list[Item]:
     """Pieces ready to ship (in_atelier) at these ateliers, oldest first."""
     if not site_ids:
         return []
-    return list(db.session.scalars(
-        sa.select(Item).where(Item.site_id.in_(site_ids), Item.status == "in_atelier")
-        .order_by(Item.made_on, Item.id).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Item)
+            .where(Item.site_id.in_(site_ids), Item.status == "in_atelier")
+            .order_by(Item.made_on, Item.id)
+            .limit(limit)
+        )
+    )

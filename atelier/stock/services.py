@@ -36,13 +36,16 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
     parsed = parse_scans(scans)
     items = find_items(parsed)
     _refuse_duplicates(items, parsed)
-    refused = [item.code if item else scan_label(text)
-               for text, item in zip(scans, items, strict=True)
-               if item is None or item.status != "in_atelier" or item.site_id != from_site.id]
+    refused = [
+        item.code if item else scan_label(text)
+        for text, item in zip(scans, items, strict=True)
+        if item is None or item.status != "in_atelier" or item.site_id != from_site.id
+    ]
     if refused:
-        raise ShipmentConflict(_("Not in stock at %(site)s: %(codes)s", site=from_site.code,
-                                 codes=", ".join(refused)),
-                               {code: "not in stock at the atelier" for code in refused})
+        raise ShipmentConflict(
+            _("Not in stock at %(site)s: %(codes)s", site=from_site.code, codes=", ".join(refused)),
+            {code: "not in stock at the atelier" for code in refused},
+        )
     now = utcnow()
     ids = [item.id for item in items]
     moved = db.session.scalars(
@@ -54,16 +57,31 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
     ).all()
     if len(set(moved)) != len(ids):
         gone = [item.code for item in items if item.id not in set(moved)]
-        raise ShipmentConflict(_("Not in stock at %(site)s: %(codes)s", site=from_site.code,
-                                 codes=", ".join(gone)), {c: "moved meanwhile" for c in gone})
-    shipment = Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status="in_transit",
-                        sent_at=now, created_by_id=user.id)
+        raise ShipmentConflict(
+            _("Not in stock at %(site)s: %(codes)s", site=from_site.code, codes=", ".join(gone)),
+            {c: "moved meanwhile" for c in gone},
+        )
+    shipment = Shipment(
+        from_site_id=from_site.id,
+        to_site_id=to_site.id,
+        status="in_transit",
+        sent_at=now,
+        created_by_id=user.id,
+    )
     db.session.add(shipment)
     db.session.flush()
     for item in items:
         db.session.add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="sent"))
-        db.session.add(ItemEvent(item_id=item.id, at=now, kind="shipped", site_id=to_site.id,
-                                 user_id=user.id, note=f"shipment {shipment.id}"))
+        db.session.add(
+            ItemEvent(
+                item_id=item.id,
+                at=now,
+                kind="shipped",
+                site_id=to_site.id,
+                user_id=user.id,
+                note=f"shipment {shipment.id}",
+            )
+        )
     db.session.flush()
     db.session.expire_all()
     return shipment
@@ -94,19 +112,30 @@ def _move_in(shipment: Shipment, lines: list[ShipmentItem], user, now) -> list[S
     ids = [line.item_id for line in lines]
     if not ids:
         return []
-    moved = set(db.session.scalars(
-        sa.update(Item)
-        .where(Item.id.in_(ids), Item.status == "in_transit", Item.site_id == shipment.to_site_id)
-        .values(status="in_shop", updated_at=now)
-        .returning(Item.id)
-        .execution_options(synchronize_session=False)
-    ))
+    moved = set(
+        db.session.scalars(
+            sa.update(Item)
+            .where(
+                Item.id.in_(ids), Item.status == "in_transit", Item.site_id == shipment.to_site_id
+            )
+            .values(status="in_shop", updated_at=now)
+            .returning(Item.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     done = [line for line in lines if line.item_id in moved]
     for line in done:
         line.state, line.received_at = "received", now
-        db.session.add(ItemEvent(item_id=line.item_id, at=now, kind="received",
-                                 site_id=shipment.to_site_id, user_id=user.id,
-                                 note=f"shipment {shipment.id}"))
+        db.session.add(
+            ItemEvent(
+                item_id=line.item_id,
+                at=now,
+                kind="received",
+                site_id=shipment.to_site_id,
+                user_id=user.id,
+                note=f"shipment {shipment.id}",
+            )
+        )
     return done
 
 
@@ -138,8 +167,9 @@ def receive_scan(user, shipment_id: int, scan: str) -> tuple[str, str]:
     line = next((ln for ln in shipment.lines if ln.item_id == item.id), None)
     if state == "late":
         if line is None or line.state != "missing":
-            raise Conflict(_("This shipment was already received; only a missing piece can "
-                             "still arrive."))
+            raise Conflict(
+                _("This shipment was already received; only a missing piece can still arrive.")
+            )
         if not _move_in(shipment, [line], user, utcnow()):
             raise Conflict(_("%(code)s is no longer in transit.", code=item.code))
         audit.record("stock.late_arrival", shipment, user=user, item=item.code)
@@ -170,18 +200,25 @@ def finish_receiving(user, shipment_id: int, accept_all: bool = False) -> Shipme
     db.session.execute(
         sa.update(ShipmentItem)
         .where(ShipmentItem.shipment_id == shipment.id, ShipmentItem.state == "sent")
-        .values(state="missing").execution_options(synchronize_session=False))
+        .values(state="missing")
+        .execution_options(synchronize_session=False)
+    )
     for line in shipment.lines:
         db.session.expire(line, ["state"])
     updated = db.session.execute(
-        sa.update(Shipment).where(Shipment.id == shipment.id, Shipment.status == "in_transit")
+        sa.update(Shipment)
+        .where(Shipment.id == shipment.id, Shipment.status == "in_transit")
         .values(status="received", received_at=now, received_by_id=user.id)
         .execution_options(synchronize_session=False)
     ).rowcount
     if updated != 1:
         raise Conflict(_("This shipment was already received."))
-    audit.record("stock.receive", shipment, user=user,
-                 missing=[line.item.code for line in shipment.lines if line.state == "missing"])
+    audit.record(
+        "stock.receive",
+        shipment,
+        user=user,
+        missing=[line.item.code for line in shipment.lines if line.state == "missing"],
+    )
     db.session.flush()
     db.session.expire(shipment)
     return shipment
@@ -189,11 +226,14 @@ def finish_receiving(user, shipment_id: int, accept_all: bool = False) -> Shipme
 
 def _refuse_duplicates(items, parsed) -> None:
     """400 naming any piece listed twice (by code, tag or QR URL alike)."""
-    repeated = rules.duplicates([item.code if item else value
-                                 for item, (_kind, value) in zip(items, parsed, strict=True)])
+    repeated = rules.duplicates(
+        [item.code if item else value for item, (_kind, value) in zip(items, parsed, strict=True)]
+    )
     if repeated:
-        raise Invalid(_("A piece is listed twice: %(codes)s", codes=", ".join(repeated)),
-                      {"items": f"listed twice: {', '.join(repeated)}"})
+        raise Invalid(
+            _("A piece is listed twice: %(codes)s", codes=", ".join(repeated)),
+            {"items": f"listed twice: {', '.join(repeated)}"},
+        )
 
 
 def receive_api(user, shipment_id: int, scans: list[str] | None) -> dict:
@@ -208,10 +248,15 @@ def receive_api(user, shipment_id: int, scans: list[str] | None) -> dict:
         on_it = {line.item_id: line for line in shipment.lines}
         for item in items:
             if item is not None and item.id not in on_it:
-                db.session.add(ShipmentItem(shipment_id=shipment.id, item_id=item.id,
-                                            state="unexpected"))
-        _move_in(shipment, [ln for ln in shipment.lines
-                            if ln.state == "sent" and ln.item_id in wanted], user, now)
+                db.session.add(
+                    ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="unexpected")
+                )
+        _move_in(
+            shipment,
+            [ln for ln in shipment.lines if ln.state == "sent" and ln.item_id in wanted],
+            user,
+            now,
+        )
         db.session.flush()
     shipment = finish_receiving(user, shipment_id, accept_all=scans is None)
     return summary(shipment)
@@ -223,9 +268,16 @@ def summary(shipment: Shipment) -> dict:
     for line in shipment.lines:
         by_state[line.state].append(line.item.code)
     received, expected = rules.receiving_progress([line.state for line in shipment.lines])
-    return {"id": shipment.id, "status": shipment.status, "received": by_state["received"],
-            "missing": by_state["missing"], "unexpected": by_state["unexpected"],
-            "waiting": by_state["sent"], "received_count": received, "expected_count": expected}
+    return {
+        "id": shipment.id,
+        "status": shipment.status,
+        "received": by_state["received"],
+        "missing": by_state["missing"],
+        "unexpected": by_state["unexpected"],
+        "waiting": by_state["sent"],
+        "received_count": received,
+        "expected_count": expected,
+    }
 
 
 def list_shipments(user, limit: int = 50) -> list[Shipment]:
@@ -233,7 +285,7 @@ def list_shipments(user, limit: int = 50) -> list[Shipment]:
     query = sa.select(Shipment).order_by(Shipment.id.desc()).limit(limit)
     allowed = visible_site_ids(user)
     if allowed is not None:
-        query = query.where(sa.or_(Shipment.from_site_id.in_(allowed),
-                                   Shipment.to_site_id.in_(allowed)))
+        query = query.where(
+            sa.or_(Shipment.from_site_id.in_(allowed), Shipment.to_site_id.in_(allowed))
+        )
     return list(db.session.scalars(query))
-

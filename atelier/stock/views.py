@@ -19,8 +19,7 @@ from atelier.stock.packing import packing_list
 
 bp = Blueprint("stock", __name__)
 
-nav.register("stock.shipments", _l("Shipments"), ["supervisor", "shop"], order=25,
-             icon="shipment")
+nav.register("stock.shipments", _l("Shipments"), ["supervisor", "shop"], order=25, icon="shipment")
 nav.register("stock.shop_stock", _l("Shop stock"), ["shop"], order=31, icon="stock")
 
 
@@ -39,24 +38,36 @@ def new_shipment():
     ateliers = queries.sites_of_kind(current_user, ("atelier",))
     form = ShipmentForm()
     form.from_site.choices = {s.code: s.name for s in ateliers}
-    form.to_site.choices = {s.code: s.name for s in queries.sites_of_kind(
-        None, ("shop", "webshop"))}
+    form.to_site.choices = {
+        s.code: s.name for s in queries.sites_of_kind(None, ("shop", "webshop"))
+    }
     items = queries.atelier_items([s.id for s in ateliers])
     form.items.choices = {i.code: f"{i.code} · {i.product_type.name}" for i in items}
-    done = submit(form, lambda: _send(form), lambda shipment: ngettext(
-        "Shipment sent: %(num)d piece is on its way.",
-        "Shipment sent: %(num)d pieces are on their way.", len(shipment.lines)),
-        lambda shipment: url_for("stock.shipment", shipment_id=shipment.id))
+    done = submit(
+        form,
+        lambda: _send(form),
+        lambda shipment: ngettext(
+            "Shipment sent: %(num)d piece is on its way.",
+            "Shipment sent: %(num)d pieces are on their way.",
+            len(shipment.lines),
+        ),
+        lambda shipment: url_for("stock.shipment", shipment_id=shipment.id),
+    )
     return done or render_template("stock/new.html", form=form, has_items=bool(items))
 
 
 def _send(form):
     """Send the ticked and the scanned pieces from the form."""
-    scans = [*form.items.data, *(s.strip() for s in (form.scans.data or "").splitlines()
-                                 if s.strip())]
+    scans = [
+        *form.items.data,
+        *(s.strip() for s in (form.scans.data or "").splitlines() if s.strip()),
+    ]
     return services.create_shipment(
-        current_user, site_by_code(form.from_site.data, "from_site"),
-        site_by_code(form.to_site.data, "to_site"), scans)
+        current_user,
+        site_by_code(form.from_site.data, "from_site"),
+        site_by_code(form.to_site.data, "to_site"),
+        scans,
+    )
 
 
 @bp.route("/shipments/<int:shipment_id>")
@@ -64,8 +75,13 @@ def _send(form):
 def shipment(shipment_id: int):
     """A shipment: its pieces, and at the shop, receiving with progress."""
     found = services.get_shipment(current_user, shipment_id)
-    return render_template("stock/shipment.html", shipment=found, info=services.summary(found),
-                           receiving=services.receiving(current_user, found), form=ReceiveForm())
+    return render_template(
+        "stock/shipment.html",
+        shipment=found,
+        info=services.summary(found),
+        receiving=services.receiving(current_user, found),
+        form=ReceiveForm(),
+    )
 
 
 @bp.route("/shipments/<int:shipment_id>/scan", methods=["POST"])
@@ -81,12 +97,15 @@ def receive_scan(shipment_id: int):
             flash(exc.message, "error")
         else:
             db.session.commit()
-            messages = {"received": (_("%(code)s received.", code=code), "success"),
-                        "late": (_("%(code)s arrived late and is now in stock.", code=code),
-                                 "success"),
-                        "again": (_("%(code)s was already received.", code=code), "info"),
-                        "unexpected": (_("%(code)s is not on this shipment: set it aside.",
-                                         code=code), "error")}
+            messages = {
+                "received": (_("%(code)s received.", code=code), "success"),
+                "late": (_("%(code)s arrived late and is now in stock.", code=code), "success"),
+                "again": (_("%(code)s was already received.", code=code), "info"),
+                "unexpected": (
+                    _("%(code)s is not on this shipment: set it aside.", code=code),
+                    "error",
+                ),
+            }
             flash(*messages[outcome])
     else:
         services.get_shipment(current_user, shipment_id)
@@ -100,9 +119,14 @@ def accept_all(shipment_id: int):
     """Receive every piece still expected, in one tap."""
     found = services.finish_receiving(current_user, shipment_id, accept_all=True)
     db.session.commit()
-    flash(ngettext("Shipment received: %(num)d piece in stock.",
-                   "Shipment received: %(num)d pieces in stock.",
-                   len(services.summary(found)["received"])), "success")
+    flash(
+        ngettext(
+            "Shipment received: %(num)d piece in stock.",
+            "Shipment received: %(num)d pieces in stock.",
+            len(services.summary(found)["received"]),
+        ),
+        "success",
+    )
     return redirect(url_for("stock.shipment", shipment_id=shipment_id))
 
 
@@ -114,8 +138,14 @@ def finish(shipment_id: int):
     db.session.commit()
     missing = services.summary(found)["missing"]
     if missing:
-        flash(ngettext("Receiving finished: %(num)d piece missing.",
-                       "Receiving finished: %(num)d pieces missing.", len(missing)), "warning")
+        flash(
+            ngettext(
+                "Receiving finished: %(num)d piece missing.",
+                "Receiving finished: %(num)d pieces missing.",
+                len(missing),
+            ),
+            "warning",
+        )
     else:
         flash(_("Shipment received in full."), "success")
     return redirect(url_for("stock.shipment", shipment_id=shipment_id))
@@ -126,8 +156,11 @@ def finish(shipment_id: int):
 def packing(shipment_id: int):
     """The packing list to print and put in the box."""
     found = services.get_shipment(current_user, shipment_id)
-    return Response(packing_list(found), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="packing-list-{found.id}.pdf"'})
+    return Response(
+        packing_list(found),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="packing-list-{found.id}.pdf"'},
+    )
 
 
 @bp.route("/stock")
@@ -135,5 +168,6 @@ def packing(shipment_id: int):
 def shop_stock():
     """What each of the user's shops holds, by product; never who made a piece."""
     shops: list[Site] = queries.sites_of_kind(current_user, ("shop", "webshop"))
-    return render_template("stock/stock.html",
-                           shops=[(shop, queries.shop_stock(shop)) for shop in shops])
+    return render_template(
+        "stock/stock.html", shops=[(shop, queries.shop_stock(shop)) for shop in shops]
+    )

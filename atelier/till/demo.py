@@ -29,18 +29,24 @@ def seed() -> None:
         shop = db.session.scalar(sa.select(Site).where(Site.code == code))
         if shop is None:
             continue
-        stock = list(db.session.scalars(
-            sa.select(Item).where(Item.site_id == shop.id, Item.status == "in_shop")
-            .order_by(Item.id)))
+        stock = list(
+            db.session.scalars(
+                sa.select(Item)
+                .where(Item.site_id == shop.id, Item.status == "in_shop")
+                .order_by(Item.id)
+            )
+        )
         rng.shuffle(stock)
         for count, method, days_ago in sales:
             pieces, stock = stock[:count], stock[count:]
             if len(pieces) < count:
                 break
-            sale, _ = services.record_sale(admin, shop, method,
-                                           [{"scan": p.code} for p in pieces])
-            db.session.execute(sa.update(Sale).where(Sale.id == sale.id)
-                               .values(sold_at=now - timedelta(days=days_ago, hours=2)))
+            sale, _ = services.record_sale(admin, shop, method, [{"scan": p.code} for p in pieces])
+            db.session.execute(
+                sa.update(Sale)
+                .where(Sale.id == sale.id)
+                .values(sold_at=now - timedelta(days=days_ago, hours=2))
+            )
             sold.extend(p.code for p in pieces)
     if sold:
         returns.record_return(admin, sold[0], "Wrong size", restock=True)

@@ -28,12 +28,16 @@ from atelier.till.models import Sale, SaleLine
 ITEMS, SALES, LINES = Item.__table__, Sale.__table__, SaleLine.__table__
 #: the statements of a sale, built once per process (building them costs more than SQLite
 #: takes to run them); the guarantee is MOVE: only pieces still ``from_status`` at the site
-MOVE = (ITEMS.update()
-        .where(ITEMS.c.id.in_(sa.bindparam("b_ids", expanding=True)),
-               ITEMS.c.status == sa.bindparam("b_status"),
-               ITEMS.c.site_id == sa.bindparam("b_site"))
-        .values(status="sold", updated_at=sa.bindparam("b_now", type_=ITEMS.c.updated_at.type))
-        .returning(ITEMS.c.id))
+MOVE = (
+    ITEMS.update()
+    .where(
+        ITEMS.c.id.in_(sa.bindparam("b_ids", expanding=True)),
+        ITEMS.c.status == sa.bindparam("b_status"),
+        ITEMS.c.site_id == sa.bindparam("b_site"),
+    )
+    .values(status="sold", updated_at=sa.bindparam("b_now", type_=ITEMS.c.updated_at.type))
+    .returning(ITEMS.c.id)
+)
 ADD_SALE = SALES.insert().returning(SALES.c.id)
 ADD_LINES = LINES.insert()
 ADD_EVENTS = ItemEvent.__table__.insert()
@@ -84,7 +88,8 @@ _PG_AUDITED = """, audited AS (
 _TYPES = (sa.bindparam("sold_at", type_=ITEMS.c.updated_at.type),)
 PG_SELL = sa.text(_PG_WRITES.format(audited="")).bindparams(*_TYPES)
 PG_SELL_AUDITED = sa.text(_PG_WRITES.format(audited=_PG_AUDITED)).bindparams(
-    *_TYPES, sa.bindparam("audit_at", type_=AuditEntry.__table__.c.at.type))
+    *_TYPES, sa.bindparam("audit_at", type_=AuditEntry.__table__.c.at.type)
+)
 
 
 class SaleConflict(Conflict):
@@ -162,15 +167,29 @@ def sell(
         raise ValueError("the same piece twice in one sale")  # callers refuse it first
     sold_at = sold_at or utcnow()
     actor_id = getattr(actor, "id", None)
-    sale = dict(site_id=site.id, channel=channel, payment_method=payment_method,
-                currency=site.currency, total_cents=sum(spec.price_cents for spec in lines),
-                sold_at=sold_at, client_id=client_id, order_id=order_id,
-                created_by_id=actor_id)
-    rows = [dict(item_id=spec.item.id, beneficiary_id=spec.item.beneficiary_id,
-                 list_price_cents=spec.list_price_cents, price_cents=spec.price_cents,
-                 currency=site.currency, discount_reason=spec.discount_reason,
-                 is_returned=False)
-            for spec in lines]
+    sale = dict(
+        site_id=site.id,
+        channel=channel,
+        payment_method=payment_method,
+        currency=site.currency,
+        total_cents=sum(spec.price_cents for spec in lines),
+        sold_at=sold_at,
+        client_id=client_id,
+        order_id=order_id,
+        created_by_id=actor_id,
+    )
+    rows = [
+        dict(
+            item_id=spec.item.id,
+            beneficiary_id=spec.item.beneficiary_id,
+            list_price_cents=spec.list_price_cents,
+            price_cents=spec.price_cents,
+            currency=site.currency,
+            discount_reason=spec.discount_reason,
+            is_returned=False,
+        )
+        for spec in lines
+    ]
     db.session.flush()  # whatever the caller changed goes first; then straight to Core
     conn = db.session.connection()
     write = _write_postgresql if conn.dialect.name == "postgresql" else _write_portable
@@ -193,9 +212,17 @@ def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audite
     one INSERT each for the sale, its lines, the events and the audit entry. Returns
     (moved ids, sale id or None)."""
     ids = [row["item_id"] for row in rows]
-    moved = set(conn.execute(MOVE, {"b_ids": ids, "b_status": from_status,
-                                    "b_site": sale["site_id"],
-                                    "b_now": sale["sold_at"]}).scalars())
+    moved = set(
+        conn.execute(
+            MOVE,
+            {
+                "b_ids": ids,
+                "b_status": from_status,
+                "b_site": sale["site_id"],
+                "b_now": sale["sold_at"],
+            },
+        ).scalars()
+    )
     if len(moved) < len(ids):
         return moved, None
     sale_id = conn.execute(ADD_SALE, sale).scalar_one()
@@ -204,22 +231,39 @@ def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audite
     if not rows:
         return moved, sale_id
     conn.execute(ADD_LINES, [dict(row, sale_id=sale_id) for row in rows])
-    conn.execute(ADD_EVENTS, [dict(item_id=item_id, at=sale["sold_at"], kind="sold",
-                                   site_id=sale["site_id"], user_id=sale["created_by_id"],
-                                   note=sale["channel"]) for item_id in ids])
+    conn.execute(
+        ADD_EVENTS,
+        [
+            dict(
+                item_id=item_id,
+                at=sale["sold_at"],
+                kind="sold",
+                site_id=sale["site_id"],
+                user_id=sale["created_by_id"],
+                note=sale["channel"],
+            )
+            for item_id in ids
+        ],
+    )
     return moved, sale_id
 
 
 def _write_postgresql(conn, sale: dict, rows: list[dict], from_status: str, audited):
     """The same writes as :func:`_write_portable` in one round trip (:data:`PG_SELL`)."""
     extra = {f"audit_{key}": value for key, value in (audited or {}).items()}
-    result = conn.execute(PG_SELL_AUDITED if audited else PG_SELL, dict(
-        sale, **extra, from_status=from_status,
-        item_ids=[row["item_id"] for row in rows],
-        beneficiary_ids=[row["beneficiary_id"] for row in rows],
-        list_prices=[row["list_price_cents"] for row in rows],
-        prices=[row["price_cents"] for row in rows],
-        reasons=[row["discount_reason"] for row in rows])).all()
+    result = conn.execute(
+        PG_SELL_AUDITED if audited else PG_SELL,
+        dict(
+            sale,
+            **extra,
+            from_status=from_status,
+            item_ids=[row["item_id"] for row in rows],
+            beneficiary_ids=[row["beneficiary_id"] for row in rows],
+            list_prices=[row["list_price_cents"] for row in rows],
+            prices=[row["price_cents"] for row in rows],
+            reasons=[row["discount_reason"] for row in rows],
+        ),
+    ).all()
     moved = {row.item_id for row in result if row.item_id is not None}
     return moved, result[0].sale_id
 
@@ -230,9 +274,28 @@ def _written(sale_id: int, sale: dict, site, lines: list[LineSpec]) -> Sold:
     for spec in lines:
         if isinstance(spec.item, Item):
             db.session.expire(spec.item, ["status", "updated_at"])
-    sold = [SoldLine(item=spec.item, price_cents=spec.price_cents,
-                     list_price_cents=spec.list_price_cents,
-                     discount_reason=spec.discount_reason) for spec in lines]
-    return Sold(id=sale_id, site=site, lines=sold, **{
-        key: sale[key] for key in ("channel", "payment_method", "currency", "total_cents",
-                                   "sold_at", "client_id")})
+    sold = [
+        SoldLine(
+            item=spec.item,
+            price_cents=spec.price_cents,
+            list_price_cents=spec.list_price_cents,
+            discount_reason=spec.discount_reason,
+        )
+        for spec in lines
+    ]
+    return Sold(
+        id=sale_id,
+        site=site,
+        lines=sold,
+        **{
+            key: sale[key]
+            for key in (
+                "channel",
+                "payment_method",
+                "currency",
+                "total_cents",
+                "sold_at",
+                "client_id",
+            )
+        },
+    )

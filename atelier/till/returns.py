@@ -28,43 +28,73 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
     if item is None:
         raise NotFound(_("Unknown piece."), {"scan": "unknown"})
     line = db.session.scalar(
-        sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id)
+        sa.select(SaleLine)
+        .join(Sale, Sale.id == SaleLine.sale_id)
         .where(SaleLine.item_id == item.id, SaleLine.is_returned.is_(False))
     )
     if line is None or item.status != "sold":
-        raise NotReturnable(_("%(code)s is not sold, so it cannot be returned.", code=item.code),
-                            {"scan": "not sold"})
+        raise NotReturnable(
+            _("%(code)s is not sold, so it cannot be returned.", code=item.code),
+            {"scan": "not sold"},
+        )
     require_site(user, line.sale.site_id)
     if shop is not None and line.sale.site_id != shop.id:
-        raise NotReturnable(_("%(code)s was sold at %(site)s.", code=item.code,
-                              site=line.sale.site.name), {"scan": "sold elsewhere"})
+        raise NotReturnable(
+            _("%(code)s was sold at %(site)s.", code=item.code, site=line.sale.site.name),
+            {"scan": "sold elsewhere"},
+        )
     now = utcnow()
     status = "in_shop" if restock else "written_off"
     flipped = db.session.execute(
-        sa.update(SaleLine).where(SaleLine.id == line.id, SaleLine.is_returned.is_(False))
-        .values(is_returned=True).execution_options(synchronize_session=False)
+        sa.update(SaleLine)
+        .where(SaleLine.id == line.id, SaleLine.is_returned.is_(False))
+        .values(is_returned=True)
+        .execution_options(synchronize_session=False)
     ).rowcount
     moved = db.session.execute(
-        sa.update(Item).where(Item.id == item.id, Item.status == "sold")
+        sa.update(Item)
+        .where(Item.id == item.id, Item.status == "sold")
         .values(status=status, site_id=line.sale.site_id, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if flipped != 1 or moved != 1:
         raise NotReturnable(_("%(code)s was returned at the same moment.", code=item.code))
-    returned = Return(sale_line_id=line.id, item_id=item.id, reason=reason[:200],
-                      is_restocked=restock, refund_cents=line.price_cents,
-                      currency=line.currency, returned_at=now, created_by_id=user.id)
+    returned = Return(
+        sale_line_id=line.id,
+        item_id=item.id,
+        reason=reason[:200],
+        is_restocked=restock,
+        refund_cents=line.price_cents,
+        currency=line.currency,
+        returned_at=now,
+        created_by_id=user.id,
+    )
     db.session.add(returned)
-    db.session.add(ItemEvent(item_id=item.id, at=now, kind="returned" if restock
-                             else "written_off", site_id=line.sale.site_id, user_id=user.id,
-                             note=reason[:200]))
+    db.session.add(
+        ItemEvent(
+            item_id=item.id,
+            at=now,
+            kind="returned" if restock else "written_off",
+            site_id=line.sale.site_id,
+            user_id=user.id,
+            note=reason[:200],
+        )
+    )
     db.session.flush()
     refund_id = None
     if line.sale.channel == "online":
         returned.online_refund, refund_id = _refund_online(line)
-    audit.record("till.return", returned, user=user, item=item.code,
-                 refund_cents=line.price_cents, currency=line.currency, restock=restock,
-                 online_refund=returned.online_refund, refund_id=refund_id)
+    audit.record(
+        "till.return",
+        returned,
+        user=user,
+        item=item.code,
+        refund_cents=line.price_cents,
+        currency=line.currency,
+        restock=restock,
+        online_refund=returned.online_refund,
+        refund_id=refund_id,
+    )
     db.session.expire(item)
     return returned
 
@@ -81,9 +111,12 @@ def _refund_online(line: SaleLine) -> tuple[str, str | None]:
     if order is None or not order.stripe_payment_intent:
         return "failed", None
     try:
-        return "sent", gateway.refund(order.stripe_payment_intent, f"refund-line-{line.id}",
-                                      {"order_id": order.reference, "item": line.item.code},
-                                      amount_cents=line.price_cents)
+        return "sent", gateway.refund(
+            order.stripe_payment_intent,
+            f"refund-line-{line.id}",
+            {"order_id": order.reference, "item": line.item.code},
+            amount_cents=line.price_cents,
+        )
     except gateway.PaymentProviderError:
         return "failed", None
 
@@ -91,5 +124,10 @@ def _refund_online(line: SaleLine) -> tuple[str, str | None]:
 def return_json(returned: Return) -> dict:
     """The API shape of a return (API.md)."""
     item = db.session.get(Item, returned.item_id)
-    return {"item": item.code, "refund_cents": returned.refund_cents,
-            "currency": returned.currency, "status": item.status, "reason": returned.reason}
+    return {
+        "item": item.code,
+        "refund_cents": returned.refund_cents,
+        "currency": returned.currency,
+        "status": item.status,
+        "reason": returned.reason,
+    }

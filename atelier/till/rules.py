@@ -15,12 +15,14 @@ def unsellable_reason(status: str, item_site_id: int, shop_id: int) -> str | Non
         return None if item_site_id == shop_id else "other_shop"
     if status == "in_transit":
         return "in_transit" if item_site_id == shop_id else "other_shop"
-    return {"in_atelier": "at_atelier", "reserved": "reserved",
-            "written_off": "written_off"}.get(status, "not_for_sale")
+    return {"in_atelier": "at_atelier", "reserved": "reserved", "written_off": "written_off"}.get(
+        status, "not_for_sale"
+    )
 
 
-def price_problem(price_cents: int | None, list_price_cents: int, reason: str,
-                  reason_required: bool) -> str | None:
+def price_problem(
+    price_cents: int | None, list_price_cents: int, reason: str, reason_required: bool
+) -> str | None:
     """None if the price may be charged, else what is wrong: a price may only be lowered,
     never below zero, and (at the till page) a lower price needs a reason."""
     if price_cents is None:

@@ -28,11 +28,25 @@ from atelier.timeutil import local_date
 #: the pieces of a sale with their price rules, a row per piece and rule, in one Core
 #: query: building ORM objects cost more than the query on the till's hottest path
 PRICED_PIECES = (
-    sa.select(Item.id, Item.code, Item.tag, Item.status, Item.site_id, Item.beneficiary_id,
-              ProductRule.effective_from, ProductRule.price_cents, ProductRule.price_currency)
+    sa.select(
+        Item.id,
+        Item.code,
+        Item.tag,
+        Item.status,
+        Item.site_id,
+        Item.beneficiary_id,
+        ProductRule.effective_from,
+        ProductRule.price_cents,
+        ProductRule.price_currency,
+    )
     .outerjoin(ProductRule, ProductRule.product_type_id == Item.product_type_id)
-    .where(sa.or_(Item.code.in_(sa.bindparam("codes", expanding=True)),
-                  Item.tag.in_(sa.bindparam("tags", expanding=True)))))
+    .where(
+        sa.or_(
+            Item.code.in_(sa.bindparam("codes", expanding=True)),
+            Item.tag.in_(sa.bindparam("tags", expanding=True)),
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,9 @@ def priced_pieces(parsed: list[tuple[str, str]]) -> list[PricedPiece | None]:
     for row in rows:
         piece = pieces.get(row.id)
         if piece is None:
-            piece = pieces[row.id] = PricedPiece(row.id, row.code, row.tag, row.status,
-                                                 row.site_id, row.beneficiary_id)
+            piece = pieces[row.id] = PricedPiece(
+                row.id, row.code, row.tag, row.status, row.site_id, row.beneficiary_id
+            )
         if row.effective_from is not None:
             piece.rules.append(row)
     return match_scans(parsed, pieces.values())
@@ -102,8 +117,11 @@ def why_not(item: Item, shop: Site, sold_at=None) -> str:
     """The message a till shows for a piece it cannot sell."""
     key = rules.unsellable_reason(item.status, item.site_id, shop.id)
     if key == "sold" and sold_at is not None:
-        return _("%(code)s was already sold on %(day)s.", code=item.code,
-                 day=local_day(sold_at, shop.timezone, "d MMMM"))
+        return _(
+            "%(code)s was already sold on %(day)s.",
+            code=item.code,
+            day=local_day(sold_at, shop.timezone, "d MMMM"),
+        )
     messages = {
         "sold": _("%(code)s was already sold."),
         "other_shop": _("%(code)s belongs to %(site)s."),
@@ -126,8 +144,7 @@ def lookup(shop: Site, scan: str) -> dict:
     column = Item.code if kind == "code" else Item.tag
     row = db.session.execute(
         sa.select(Item, Sale.sold_at)
-        .outerjoin(SaleLine, sa.and_(SaleLine.item_id == Item.id,
-                                     SaleLine.is_returned.is_(False)))
+        .outerjoin(SaleLine, sa.and_(SaleLine.item_id == Item.id, SaleLine.is_returned.is_(False)))
         .outerjoin(Sale, Sale.id == SaleLine.sale_id)
         .where(column == value)
     ).first()
@@ -140,9 +157,15 @@ def lookup(shop: Site, scan: str) -> dict:
     if price is None:
         raise NotSellable(_("%(code)s has no price here.", code=item.code), {"scan": "no price"})
     product = item.product_type
-    return {"item": item.code, "tag": item.tag, "product": product.name, "sku": product.sku,
-            "photo_url": photo_url(product), "price_cents": price,
-            "currency": shop.currency}
+    return {
+        "item": item.code,
+        "tag": item.tag,
+        "product": product.name,
+        "sku": product.sku,
+        "photo_url": photo_url(product),
+        "price_cents": price,
+        "currency": shop.currency,
+    }
 
 
 def _valid_client_id(client_id: str | None) -> str | None:
@@ -164,9 +187,14 @@ def _replayed_meanwhile(client_id: str | None) -> Sale | None:
     return db.session.scalar(sa.select(Sale).where(Sale.client_id == client_id))
 
 
-def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
-                client_id: str | None = None,
-                reason_required: bool = False) -> tuple[Sale | Sold, bool]:
+def record_sale(
+    user,
+    shop: Site,
+    payment_method: str,
+    lines: list[dict],
+    client_id: str | None = None,
+    reason_required: bool = False,
+) -> tuple[Sale | Sold, bool]:
     """Sell the scanned pieces at a shop, all or nothing. Returns (sale, created): the
     record of the sale just written, or, for a replayed ``client_id``, the first sale,
     recording nothing new, even when the replay raced the first try and found its pieces
@@ -181,8 +209,14 @@ def record_sale(user, shop: Site, payment_method: str, lines: list[dict],
         return earlier, False
 
 
-def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
-                 client_id: str | None, reason_required: bool) -> tuple[Sale | Sold, bool]:
+def _record_sale(
+    user,
+    shop: Site,
+    payment_method: str,
+    lines: list[dict],
+    client_id: str | None,
+    reason_required: bool,
+) -> tuple[Sale | Sold, bool]:
     """The sale itself (see :func:`record_sale`)."""
     require_site(user, shop.id)
     client_id = _valid_client_id(client_id)
@@ -204,33 +238,60 @@ def _record_sale(user, shop: Site, payment_method: str, lines: list[dict],
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
-        raise Invalid(_("The same piece is in the sale twice: %(codes)s",
-                        codes=", ".join(repeated)), {"lines": f"twice: {', '.join(repeated)}"})
-    refused = [item.code if item else scan_label(text) for text, item in
-               zip(scans, items, strict=True)
-               if item is None or rules.unsellable_reason(item.status, item.site_id, shop.id)]
+        raise Invalid(
+            _("The same piece is in the sale twice: %(codes)s", codes=", ".join(repeated)),
+            {"lines": f"twice: {', '.join(repeated)}"},
+        )
+    refused = [
+        item.code if item else scan_label(text)
+        for text, item in zip(scans, items, strict=True)
+        if item is None or rules.unsellable_reason(item.status, item.site_id, shop.id)
+    ]
     if refused:
-        raise SaleConflict(_("Not in stock at %(shop)s: %(codes)s", shop=shop.name,
-                             codes=", ".join(refused)), {c: "not in stock" for c in refused})
+        raise SaleConflict(
+            _("Not in stock at %(shop)s: %(codes)s", shop=shop.name, codes=", ".join(refused)),
+            {c: "not in stock" for c in refused},
+        )
     specs = []
     for index, (line, item) in enumerate(zip(lines, items, strict=True)):
         listed = price_on(item.rules, shop)
         if listed is None:
-            raise SaleConflict(_("%(code)s has no price here.", code=item.code),
-                               {item.code: "no price"})
+            raise SaleConflict(
+                _("%(code)s has no price here.", code=item.code), {item.code: "no price"}
+            )
         reason = (line.get("discount_reason") or "").strip()[:200]
         problem = rules.price_problem(line.get("price_cents"), listed, reason, reason_required)
         if problem:
-            raise Invalid(_("A price can only be lowered, with a reason."),
-                          {f"lines.{index}.price_cents": problem})
+            raise Invalid(
+                _("A price can only be lowered, with a reason."),
+                {f"lines.{index}.price_cents": problem},
+            )
         price = listed if line.get("price_cents") is None else line["price_cents"]
-        specs.append(LineSpec(item=item, price_cents=price, list_price_cents=listed,
-                              discount_reason=reason if price < listed else ""))
-    audited = audit.entry("till.sale", user=user, shop=shop.code, currency=shop.currency,
-                          total_cents=sum(spec.price_cents for spec in specs),
-                          items=[item.code for item in items])
-    sale = sell(specs, site=shop, channel="till", payment_method=payment_method,
-                client_id=client_id, actor=user, audited=audited)
+        specs.append(
+            LineSpec(
+                item=item,
+                price_cents=price,
+                list_price_cents=listed,
+                discount_reason=reason if price < listed else "",
+            )
+        )
+    audited = audit.entry(
+        "till.sale",
+        user=user,
+        shop=shop.code,
+        currency=shop.currency,
+        total_cents=sum(spec.price_cents for spec in specs),
+        items=[item.code for item in items],
+    )
+    sale = sell(
+        specs,
+        site=shop,
+        channel="till",
+        payment_method=payment_method,
+        client_id=client_id,
+        actor=user,
+        audited=audited,
+    )
     return sale, True
 
 
@@ -245,8 +306,19 @@ def get_sale(user, shop: Site, sale_id: int) -> Sale:
 
 def sale_json(sale: Sale) -> dict:
     """The API shape of a sale (API.md)."""
-    return {"id": sale.id, "shop": sale.site.code, "total_cents": sale.total_cents,
-            "currency": sale.currency, "sold_at": sale.sold_at.isoformat(),
-            "payment_method": sale.payment_method,
-            "lines": [{"item": line.item.code, "price_cents": line.price_cents,
-                       "list_price_cents": line.list_price_cents} for line in sale.lines]}
+    return {
+        "id": sale.id,
+        "shop": sale.site.code,
+        "total_cents": sale.total_cents,
+        "currency": sale.currency,
+        "sold_at": sale.sold_at.isoformat(),
+        "payment_method": sale.payment_method,
+        "lines": [
+            {
+                "item": line.item.code,
+                "price_cents": line.price_cents,
+                "list_price_cents": line.list_price_cents,
+            }
+            for line in sale.lines
+        ],
+    }

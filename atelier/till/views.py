@@ -79,17 +79,29 @@ def sell(code: str):
         shop = services.shop_for(current_user, code)
         if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
             raise services.Invalid(_("The sale could not be read."), code="malformed")
-        lines = [{"scan": str(line.get("scan", "")), "price_cents": _cents(line),
-                  "discount_reason": str(line.get("discount_reason") or "")}
-                 for line in data["lines"] if isinstance(line, dict)]
+        lines = [
+            {
+                "scan": str(line.get("scan", "")),
+                "price_cents": _cents(line),
+                "discount_reason": str(line.get("discount_reason") or ""),
+            }
+            for line in data["lines"]
+            if isinstance(line, dict)
+        ]
         sale, _created = services.record_sale(
-            current_user, shop, str(data.get("payment_method", "")), lines,
-            client_id=data.get("client_id") or None, reason_required=True)
+            current_user,
+            shop,
+            str(data.get("payment_method", "")),
+            lines,
+            client_id=data.get("client_id") or None,
+            reason_required=True,
+        )
         db.session.commit()
     except DomainError as exc:
         return json_error(exc)
-    return jsonify({"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code,
-                                                          sale_id=sale.id)}), 201
+    return jsonify(
+        {"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code, sale_id=sale.id)}
+    ), 201
 
 
 def _cents(line: dict) -> int | None:
@@ -98,8 +110,9 @@ def _cents(line: dict) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise services.Invalid(_("A price must be a whole number of cents."),
-                               {"price_cents": "not a number"})
+        raise services.Invalid(
+            _("A price must be a whole number of cents."), {"price_cents": "not a number"}
+        )
     return value
 
 
@@ -118,9 +131,18 @@ def take_return(code: str):
     """Scan a sold piece, say why, and restock it or write it off."""
     shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
     form = ReturnForm()
-    done = submit(form, lambda: returns.record_return(
-        current_user, form.scan.data, form.reason.data, form.outcome.data == "restock",
-        shop=shop), _returned_message, url_for("till.take_return", code=shop.code))
+    done = submit(
+        form,
+        lambda: returns.record_return(
+            current_user,
+            form.scan.data,
+            form.reason.data,
+            form.outcome.data == "restock",
+            shop=shop,
+        ),
+        _returned_message,
+        url_for("till.take_return", code=shop.code),
+    )
     return done or render_template("till/returns.html", shop=shop, form=form)
 
 
@@ -129,9 +151,14 @@ def _returned_message(returned) -> str:
     done = returns.return_json(returned)
     amount = money(done["refund_cents"], done["currency"])
     if returned.online_refund == "failed":
-        flash(_("Stripe did not take the refund: pay %(amount)s back to the buyer in Stripe's "
-                "dashboard.", amount=amount), "warning")
+        flash(
+            _(
+                "Stripe did not take the refund: pay %(amount)s back to the buyer in Stripe's "
+                "dashboard.",
+                amount=amount,
+            ),
+            "warning",
+        )
     if done["status"] == "in_shop":
-        return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"],
-                 amount=amount)
+        return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"], amount=amount)
     return _("%(code)s is written off. Refund %(amount)s.", code=done["item"], amount=amount)

@@ -77,7 +77,8 @@ def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
         sa.select(PayPeriod.period, Payslip.total_cents)
         .join(Payslip, Payslip.pay_period_id == PayPeriod.id)
         .where(Payslip.beneficiary_id == beneficiary_id, PayPeriod.status == "closed")
-        .order_by(PayPeriod.period.desc())).all()
+        .order_by(PayPeriod.period.desc())
+    ).all()
     closed = {period: total for period, total in frozen}
     views = services.open_previews(beneficiary_id, current_period)
     for period in (current_period, _previous(current_period)):
@@ -86,8 +87,10 @@ def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
     months = [Month(period, "open", view.total_cents) for period, view in views.items()]
     months += [Month(p, "closed", t) for p, t in closed.items() if p not in views]
     months.sort(key=lambda m: m.period, reverse=True)
-    current = next((m for m in months if m.period == current_period),
-                   Month(current_period, "closed", closed.get(current_period, 0)))
+    current = next(
+        (m for m in months if m.period == current_period),
+        Month(current_period, "closed", closed.get(current_period, 0)),
+    )
     result = Earnings(services.payroll()[0], current, months)
     view = views.get(current_period)
     if view is not None:
@@ -97,8 +100,9 @@ def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
 
 def _fill_this_month(result: Earnings, view: services.PeriodView) -> None:
     """Her pieces this month and her pieces sold this month (with the city only)."""
-    amounts = {(x.source_type, x.source_id): x.amount_cents
-               for slip in view.slips for x in slip.lines}
+    amounts = {
+        (x.source_type, x.source_id): x.amount_cents for slip in view.slips for x in slip.lines
+    }
     details = view.sources.details
     for piece in view.sources.pieces:
         key = ("item", piece.id)

@@ -35,17 +35,31 @@ def bank_csv(view: PeriodView, payees: dict[int, tuple[str, str]]) -> str:
         if slip.total_cents <= 0:
             continue
         holder, iban = payees.get(slip.beneficiary_id, ("", ""))
-        writer.writerow([safe_text(slip.maker_code), safe_text(holder),
-                         safe_text(iban), amount(slip.total_cents), view.currency,
-                         safe_text(f"Atelier {view.period} {slip.maker_code}")])
+        writer.writerow(
+            [
+                safe_text(slip.maker_code),
+                safe_text(holder),
+                safe_text(iban),
+                amount(slip.total_cents),
+                view.currency,
+                safe_text(f"Atelier {view.period} {slip.maker_code}"),
+            ]
+        )
     return out.getvalue()
 
 
 def summary_xlsx(view: PeriodView) -> bytes:
     """A sheet per month: one row per maker, a column per kind of line, and a total row."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     sheet = book.add_worksheet(view.period)
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "0.00"})

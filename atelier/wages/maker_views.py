@@ -23,8 +23,13 @@ def my_payslip(period):
     """Her own payslip for a closed month."""
     services.check_period(period)
     row, slip = services.payslip(period, earnings.own_beneficiary_id(current_user))
-    return render_template("wages/payslip.html", row=row, slip=slip, mine=True,
-                           pdf_url=url_for("wages.my_payslip_pdf", period=period))
+    return render_template(
+        "wages/payslip.html",
+        row=row,
+        slip=slip,
+        mine=True,
+        pdf_url=url_for("wages.my_payslip_pdf", period=period),
+    )
 
 
 @bp.route("/me/payslips/<period>/pdf")

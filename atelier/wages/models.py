@@ -23,8 +23,7 @@ class PayPeriod(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    rates: Mapped[list["ExchangeRate"]] = relationship(back_populates="pay_period",
-                                                       lazy="selectin")
+    rates: Mapped[list["ExchangeRate"]] = relationship(back_populates="pay_period", lazy="selectin")
     payslips: Mapped[list["Payslip"]] = relationship(back_populates="pay_period")
 
 
@@ -56,8 +55,9 @@ class Payslip(db.Model):
     total_cents: Mapped[int]
 
     pay_period: Mapped[PayPeriod] = relationship(back_populates="payslips")
-    lines: Mapped[list["PayslipLine"]] = relationship(back_populates="payslip", lazy="selectin",
-                                                      order_by="PayslipLine.id")
+    lines: Mapped[list["PayslipLine"]] = relationship(
+        back_populates="payslip", lazy="selectin", order_by="PayslipLine.id"
+    )
 
 
 class PayslipLine(db.Model):
@@ -70,8 +70,9 @@ class PayslipLine(db.Model):
     __tablename__ = "payslip_lines"
     __table_args__ = (
         sa.UniqueConstraint("kind", "source_type", "source_id"),
-        sa.CheckConstraint("kind IN ('piece', 'sales_share', 'stipend', 'adjustment')",
-                           name="kind"),
+        sa.CheckConstraint(
+            "kind IN ('piece', 'sales_share', 'stipend', 'adjustment')", name="kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,4 +31,5 @@ def payees():
     rows = list_payees()
     db.session.commit()
     return render_template("wages/payees.html", rows=rows, errors=errors, values=values), (
-        400 if errors else 200)
+        400 if errors else 200
+    )

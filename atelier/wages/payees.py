@@ -16,15 +16,22 @@ from atelier.wages.rules import normalise_iban
 def list_payees() -> list[tuple[Payee, Beneficiary]]:
     """Every stored payee with her maker record (admin only), in one select."""
     audit.record("wages.payees_read", entity_type="payees")
-    return list(db.session.execute(
-        sa.select(Payee, Beneficiary).join(Beneficiary, Beneficiary.id == Payee.beneficiary_id)
-        .order_by(Beneficiary.display_name)).all())
+    return list(
+        db.session.execute(
+            sa.select(Payee, Beneficiary)
+            .join(Beneficiary, Beneficiary.id == Payee.beneficiary_id)
+            .order_by(Beneficiary.display_name)
+        ).all()
+    )
 
 
 def payee_map(ids) -> dict[int, tuple[str, str]]:
     """Holder and IBAN per beneficiary id, for the bank-transfer export."""
-    rows = db.session.execute(sa.select(Payee.beneficiary_id, Payee.account_holder, Payee.iban)
-                              .where(Payee.beneficiary_id.in_(list(ids))))
+    rows = db.session.execute(
+        sa.select(Payee.beneficiary_id, Payee.account_holder, Payee.iban).where(
+            Payee.beneficiary_id.in_(list(ids))
+        )
+    )
     return {r.beneficiary_id: (r.account_holder, r.iban) for r in rows}
 
 
@@ -60,8 +67,7 @@ def forget_payee(beneficiary) -> bool:
     beneficiary_id = getattr(beneficiary, "id", beneficiary)
     gone = db.session.execute(sa.delete(Payee).where(Payee.beneficiary_id == beneficiary_id))
     if gone.rowcount:
-        audit.record("wages.payee_forgotten", entity_type="beneficiaries",
-                     entity_id=beneficiary_id)
+        audit.record("wages.payee_forgotten", entity_type="beneficiaries", entity_id=beneficiary_id)
     return bool(gone.rowcount)
 
 

@@ -106,8 +106,9 @@ def sale_share_exact(sale: SoldLine, rules: Iterable[Rule]) -> Decimal:
     return share_of(sale.price_cents, rule.maker_share_bp if rule else 0)
 
 
-def sales_share_amount(sale: SoldLine, rules: Iterable[Rule], rates: Mapping[str, Decimal],
-                       payroll_currency: str) -> int | None:
+def sales_share_amount(
+    sale: SoldLine, rules: Iterable[Rule], rates: Mapping[str, Decimal], payroll_currency: str
+) -> int | None:
     """The share converted into the payroll currency and rounded once; None if no rate."""
     exact = sale_share_exact(sale, rules)
     if sale.currency == payroll_currency:
@@ -118,28 +119,43 @@ def sales_share_amount(sale: SoldLine, rules: Iterable[Rule], rates: Mapping[str
     return round_half_up(convert(exact, rate))
 
 
-def sales_share_line(sale: SoldLine, rules: Iterable[Rule], rates: Mapping[str, Decimal],
-                     payroll_currency: str) -> Line:
+def sales_share_line(
+    sale: SoldLine, rules: Iterable[Rule], rates: Mapping[str, Decimal], payroll_currency: str
+) -> Line:
     """The maker's share of one sale line, as a payslip line."""
     amount = sales_share_amount(sale, rules, rates, payroll_currency)
     missing = sale.currency if amount is None else None
-    return Line(sale.beneficiary_id, "sales_share", sale.label, amount, "sale_line", sale.id,
-                missing)
+    return Line(
+        sale.beneficiary_id, "sales_share", sale.label, amount, "sale_line", sale.id, missing
+    )
 
 
 def stipend_line(presence: Presence) -> Line:
     """Hours present × the stipend per hour, rounded once."""
     exact = Decimal(presence.centihours) * presence.stipend_per_hour_cents / Decimal(100)
-    return Line(presence.beneficiary_id, "stipend", presence.label, round_half_up(exact),
-                "attendance", presence.id)
+    return Line(
+        presence.beneficiary_id,
+        "stipend",
+        presence.label,
+        round_half_up(exact),
+        "attendance",
+        presence.id,
+    )
 
 
 def adjustment_line(refund: Refund, earned_cents: int | None) -> Line:
     """A return takes back exactly what its sale line earned (the amount paid, if paid)."""
     amount = refund.paid_cents if refund.paid_cents is not None else earned_cents
     missing = refund.sale.currency if amount is None else None
-    return Line(refund.sale.beneficiary_id, "adjustment", refund.label,
-                None if amount is None else -amount, "return", refund.id, missing)
+    return Line(
+        refund.sale.beneficiary_id,
+        "adjustment",
+        refund.label,
+        None if amount is None else -amount,
+        "return",
+        refund.id,
+        missing,
+    )
 
 
 def total(lines: Iterable[Line]) -> int:
@@ -147,27 +163,37 @@ def total(lines: Iterable[Line]) -> int:
     return sum(line.amount_cents for line in lines if line.amount_cents is not None)
 
 
-def lines_for_period(pieces: Iterable[Piece], sales: Iterable[SoldLine],
-                     presences: Iterable[Presence], refunds: Iterable[Refund],
-                     rules: Mapping[int, list[Rule]], rates: Mapping[str, Decimal],
-                     payroll_currency: str,
-                     refund_rates: Mapping[int, Mapping[str, Decimal]] | None = None
-                     ) -> dict[int, list[Line]]:
+def lines_for_period(
+    pieces: Iterable[Piece],
+    sales: Iterable[SoldLine],
+    presences: Iterable[Presence],
+    refunds: Iterable[Refund],
+    rules: Mapping[int, list[Rule]],
+    rates: Mapping[str, Decimal],
+    payroll_currency: str,
+    refund_rates: Mapping[int, Mapping[str, Decimal]] | None = None,
+) -> dict[int, list[Line]]:
     """Every line due, grouped by beneficiary, in a stable order (kind, then source).
 
     ``refund_rates`` gives, per return id, the rates of the period where its still-unpaid
     sale is due (when that is not this period); by default this period's rates.
     """
     lines = [piece_line(p, rules.get(p.product_type_id, [])) for p in pieces]
-    lines += [sales_share_line(s, rules.get(s.product_type_id, []), rates, payroll_currency)
-              for s in sales]
+    lines += [
+        sales_share_line(s, rules.get(s.product_type_id, []), rates, payroll_currency)
+        for s in sales
+    ]
     lines += [stipend_line(p) for p in presences]
     for refund in refunds:
         refund_rate = (refund_rates or {}).get(refund.id, rates)
         earned = None
         if refund.paid_cents is None:
-            earned = sales_share_amount(refund.sale, rules.get(refund.sale.product_type_id, []),
-                                        refund_rate, payroll_currency)
+            earned = sales_share_amount(
+                refund.sale,
+                rules.get(refund.sale.product_type_id, []),
+                refund_rate,
+                payroll_currency,
+            )
         lines.append(adjustment_line(refund, earned))
     grouped: dict[int, list[Line]] = {}
     for line in sorted(lines, key=lambda x: (KINDS.index(x.kind), x.source_id)):
@@ -196,9 +222,14 @@ def due_window(period: str, closed: Iterable[str]) -> tuple[date, date]:
         start = parse_period(previous)
 
 
-def split_by_period(pieces: Iterable[Piece], sales: Iterable[SoldLine],
-                    presences: Iterable[Presence], refunds: Iterable[Refund],
-                    closed: Iterable[str], tz: str) -> dict[str, tuple[list, list, list, list]]:
+def split_by_period(
+    pieces: Iterable[Piece],
+    sales: Iterable[SoldLine],
+    presences: Iterable[Presence],
+    refunds: Iterable[Refund],
+    closed: Iterable[str],
+    tz: str,
+) -> dict[str, tuple[list, list, list, list]]:
     """Unpaid events by the open month where each is due (instants read in payroll ``tz``):
     period → (pieces, sales, presences, refunds)."""
     closed = set(closed)

@@ -1,6 +1,5 @@
 """Pages for the wages area: the coordinator's pay periods, exports and payslips."""
 
-
 from flask import (
     Blueprint,
     Response,
@@ -59,19 +58,30 @@ def period(period):
     services.audit_read(view)
     db.session.commit()
     currencies = sorted(set(view.missing_rates) | set(view.rates))
-    return render_template("wages/period.html", view=view, row=row, currencies=currencies,
-                           has_ended=rules.has_ended(period, services.today()))
+    return render_template(
+        "wages/period.html",
+        view=view,
+        row=row,
+        currencies=currencies,
+        has_ended=rules.has_ended(period, services.today()),
+    )
 
 
 @bp.route("/admin/wages/<period>/rates", methods=["POST"])
 @roles_required()
 def set_rates(period):
     """Save the month's exchange rates from the form (``rate-EUR`` fields)."""
-    given = {key[5:]: value.strip() for key, value in request.form.items()
-             if key.startswith("rate-") and value.strip()}
-    return attempt(lambda: services.set_rates(services.check_period(period), given),
-                   _("Exchange rates saved."), _back(period),
-                   _flash_with_fields) or redirect(_back(period))
+    given = {
+        key[5:]: value.strip()
+        for key, value in request.form.items()
+        if key.startswith("rate-") and value.strip()
+    }
+    return attempt(
+        lambda: services.set_rates(services.check_period(period), given),
+        _("Exchange rates saved."),
+        _back(period),
+        _flash_with_fields,
+    ) or redirect(_back(period))
 
 
 def _flash_with_fields(exc: DomainError) -> None:
@@ -84,10 +94,11 @@ def _flash_with_fields(exc: DomainError) -> None:
 @roles_required()
 def close(period):
     """Close the month; the reason is shown if it is refused."""
-    return attempt(lambda: services.close_period(services.check_period(period), None,
-                                                 current_user),
-                   _("The month is closed. Payslips are ready."),
-                   _back(period)) or redirect(_back(period))
+    return attempt(
+        lambda: services.close_period(services.check_period(period), None, current_user),
+        _("The month is closed. Payslips are ready."),
+        _back(period),
+    ) or redirect(_back(period))
 
 
 def _closed_view(period: str) -> services.PeriodView:
@@ -106,8 +117,11 @@ def bank_csv(period):
     view = _closed_view(period)
     body = exports.bank_csv(view, services.payee_map(s.beneficiary_id for s in view.slips))
     db.session.commit()
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'},
+    )
 
 
 @bp.route("/admin/wages/<period>/summary.xlsx")
@@ -117,18 +131,20 @@ def summary_xlsx(period):
     view = _closed_view(period)
     body = exports.summary_xlsx(view)
     db.session.commit()
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
-                    "spreadsheetml.sheet",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="payroll-{period}.xlsx"'})
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="payroll-{period}.xlsx"'},
+    )
 
 
 def _read_payslip(period: str, maker_code: str):
     """A maker's frozen payslip for staff, the read audited: (maker, period row, slip)."""
     maker = beneficiary_by_code(maker_code)
     row, slip = services.payslip(period, maker.id)
-    services.audit_read(services.PeriodView(period, "closed", row.currency, {}, [], [slip]),
-                        maker.id)
+    services.audit_read(
+        services.PeriodView(period, "closed", row.currency, {}, [], [slip]), maker.id
+    )
     return maker, row, slip
 
 
@@ -138,9 +154,12 @@ def payslip(period, maker_code):
     """One maker's frozen payslip, as a page."""
     row, slip = _read_payslip(period, maker_code)[1:]
     db.session.commit()
-    return render_template("wages/payslip.html", row=row, slip=slip,
-                           pdf_url=url_for("wages.payslip_pdf", period=period,
-                                           maker_code=maker_code))
+    return render_template(
+        "wages/payslip.html",
+        row=row,
+        slip=slip,
+        pdf_url=url_for("wages.payslip_pdf", period=period, maker_code=maker_code),
+    )
 
 
 @bp.route("/admin/wages/<period>/payslips/<maker_code>/pdf")
@@ -156,8 +175,13 @@ def payslip_pdf(period, maker_code):
 def pdf_response(row, slip, locale: str) -> Response:
     """A payslip PDF download."""
     body = pdf_doc.render(row, slip, locale)
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="payslip-{row.period}-{slip.maker_code}.pdf"'})
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="payslip-{row.period}-{slip.maker_code}.pdf"'
+        },
+    )
 
 
 from atelier.wages import maker_views, payee_views  # noqa: E402, F401 (routes on bp)

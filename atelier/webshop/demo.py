@@ -23,6 +23,9 @@ def seed() -> None:
     now = utcnow()
     for item in pieces:
         item.site_id, item.status = web.id, "in_shop"
-        db.session.add(ItemEvent(item_id=item.id, at=now, kind="received", site_id=web.id,
-                                 note="demo: webshop stock"))
+        db.session.add(
+            ItemEvent(
+                item_id=item.id, at=now, kind="received", site_id=web.id, note="demo: webshop stock"
+            )
+        )
     db.session.flush()

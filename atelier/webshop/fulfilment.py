@@ -74,20 +74,26 @@ def _order_for(session: rules.SessionEvent) -> Order | None:
 def _claim(order: Order, now: datetime) -> set[int]:
     """Take the order's pieces: its own reservation, else pieces back on sale unsold."""
     ids = [line.item_id for line in order.lines]
-    mine = set(db.session.scalars(
-        sa.update(Item)
-        .where(Item.id.in_(ids), Item.status == "reserved", Item.reserved_order_id == order.id)
-        .values(reserved_order_id=None, updated_at=now)
-        .returning(Item.id).execution_options(synchronize_session=False)
-    ))
+    mine = set(
+        db.session.scalars(
+            sa.update(Item)
+            .where(Item.id.in_(ids), Item.status == "reserved", Item.reserved_order_id == order.id)
+            .values(reserved_order_id=None, updated_at=now)
+            .returning(Item.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     rest = [i for i in ids if i not in mine]
     if rest:  # released by the sweeper before a late payment: still here, still theirs
-        mine |= set(db.session.scalars(
-            sa.update(Item)
-            .where(Item.id.in_(rest), Item.status == "in_shop", Item.site_id == order.site_id)
-            .values(status="reserved", reserved_order_id=None, updated_at=now)
-            .returning(Item.id).execution_options(synchronize_session=False)
-        ))
+        mine |= set(
+            db.session.scalars(
+                sa.update(Item)
+                .where(Item.id.in_(rest), Item.status == "in_shop", Item.site_id == order.site_id)
+                .values(status="reserved", reserved_order_id=None, updated_at=now)
+                .returning(Item.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
     return mine
 
 
@@ -101,14 +107,31 @@ def fulfil(order: Order, payment_intent: str | None, now: datetime) -> str:
         _put_back(claimed, order, now)
         return _flag_and_refund(order, now)
     day = local_date(now, line_site(order).timezone)
-    specs = [LineSpec(item=line.item, price_cents=line.price_cents,
-                      list_price_cents=_list_price(line.item, day, line.price_cents))
-             for line in order.lines]
-    sell(specs, site=line_site(order), channel="online", payment_method="stripe",
-         from_status="reserved", order_id=order.id, sold_at=now)
+    specs = [
+        LineSpec(
+            item=line.item,
+            price_cents=line.price_cents,
+            list_price_cents=_list_price(line.item, day, line.price_cents),
+        )
+        for line in order.lines
+    ]
+    sell(
+        specs,
+        site=line_site(order),
+        channel="online",
+        payment_method="stripe",
+        from_status="reserved",
+        order_id=order.id,
+        sold_at=now,
+    )
     order.status, order.paid_at = "paid", now
-    audit.record("webshop.paid", order, reference=order.reference,
-                 total_cents=order.total_cents, currency=order.currency)
+    audit.record(
+        "webshop.paid",
+        order,
+        reference=order.reference,
+        total_cents=order.total_cents,
+        currency=order.currency,
+    )
     return "sold"
 
 
@@ -127,7 +150,8 @@ def _put_back(item_ids: set[int], order: Order, now: datetime) -> None:
     """Return pieces claimed for an order that cannot be fulfilled to the shelf."""
     if item_ids:
         db.session.execute(
-            sa.update(Item).where(Item.id.in_(item_ids), Item.status == "reserved")
+            sa.update(Item)
+            .where(Item.id.in_(item_ids), Item.status == "reserved")
             .values(status="in_shop", reserved_order_id=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -139,13 +163,20 @@ def _flag_and_refund(order: Order, now: datetime) -> str:
     db.session.flush()
     if order.stripe_payment_intent:
         order.stripe_refund_id = gateway.refund(
-            order.stripe_payment_intent, f"refund-{order.reference}",
+            order.stripe_payment_intent,
+            f"refund-{order.reference}",
             {"order_id": order.reference},
         )
         order.status = "refunded"
-    audit.record("webshop.refund", order, reference=order.reference, reason=SOLD_MEANWHILE,
-                 refund_cents=order.total_cents, currency=order.currency,
-                 refund_id=order.stripe_refund_id)
+    audit.record(
+        "webshop.refund",
+        order,
+        reference=order.reference,
+        reason=SOLD_MEANWHILE,
+        refund_cents=order.total_cents,
+        currency=order.currency,
+        refund_id=order.stripe_refund_id,
+    )
     return "refunded" if order.stripe_refund_id else "flagged"
 
 
@@ -153,15 +184,25 @@ def release(order: Order, status: str, now: datetime) -> str:
     """Let go of a pending order's pieces (expired or payment failed); paid orders stay."""
     if order.status != "pending":
         return "unchanged"
-    released = list(db.session.scalars(
-        sa.update(Item)
-        .where(Item.reserved_order_id == order.id, Item.status == "reserved")
-        .values(status="in_shop", reserved_order_id=None, updated_at=now)
-        .returning(Item.id).execution_options(synchronize_session=False)
-    ))
+    released = list(
+        db.session.scalars(
+            sa.update(Item)
+            .where(Item.reserved_order_id == order.id, Item.status == "reserved")
+            .values(status="in_shop", reserved_order_id=None, updated_at=now)
+            .returning(Item.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     for item_id in released:
-        db.session.add(ItemEvent(item_id=item_id, at=now, kind="released",
-                                 site_id=order.site_id, note=order.reference))
+        db.session.add(
+            ItemEvent(
+                item_id=item_id,
+                at=now,
+                kind="released",
+                site_id=order.site_id,
+                note=order.reference,
+            )
+        )
     order.status = status
     db.session.flush()
     return status
@@ -172,10 +213,10 @@ def expire_lapsed(now: datetime | None = None) -> int:
     now = now or utcnow()
     cutoff = now - rules.SWEEP_GRACE
     orders = db.session.scalars(
-        sa.select(Order).where(Order.status == "pending", Order.expires_at < cutoff)
+        sa.select(Order)
+        .where(Order.status == "pending", Order.expires_at < cutoff)
         .with_for_update(skip_locked=True)
     ).all()
     for order in orders:
         release(order, "expired", now)
     return len(orders)
-

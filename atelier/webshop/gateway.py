@@ -63,8 +63,9 @@ def create_session(params: dict, idempotency_key: str) -> tuple[str, str]:
     return session.id, session.url
 
 
-def refund(payment_intent: str, idempotency_key: str, metadata: dict,
-           amount_cents: int | None = None) -> str:
+def refund(
+    payment_intent: str, idempotency_key: str, metadata: dict, amount_cents: int | None = None
+) -> str:
     """Refund a payment, in full or ``amount_cents`` of it; returns the refund id (a retry
     with the same key gives the same refund)."""
     params = {"payment_intent": payment_intent, "metadata": metadata}
@@ -72,7 +73,8 @@ def refund(payment_intent: str, idempotency_key: str, metadata: dict,
         params["amount"] = amount_cents
     try:
         result = client().v1.refunds.create(
-            params=params, options={"idempotency_key": idempotency_key},
+            params=params,
+            options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
         current_app.logger.warning("stripe refund failed: %s", exc)

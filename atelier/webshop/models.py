@@ -50,8 +50,9 @@ class OrderLine(db.Model):
     __table_args__ = (sa.UniqueConstraint("order_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
-                                          index=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), index=True)
     price_cents: Mapped[int]
 

@@ -95,8 +95,12 @@ def event_action(event_type: str, payment_status: str | None) -> str:
 
 
 #: the Checkout Session events we act on (any other type is acknowledged and ignored)
-SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
-                  "checkout.session.async_payment_failed", "checkout.session.expired")
+SESSION_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+)
 #: Stripe ids and references are short; our columns hold 255 characters
 MAX_STRIPE_TEXT = 255
 
@@ -136,7 +140,10 @@ def session_event(event: dict) -> SessionEvent:
     metadata = obj.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise ValueError("metadata is not an object")
-    return SessionEvent(kind, _text(obj.get("id"), "id"),
-                        _text((metadata or {}).get("order_id"), "metadata.order_id"),
-                        _text(obj.get("payment_status"), "payment_status"),
-                        _text(obj.get("payment_intent"), "payment_intent"))
+    return SessionEvent(
+        kind,
+        _text(obj.get("id"), "id"),
+        _text((metadata or {}).get("order_id"), "metadata.order_id"),
+        _text(obj.get("payment_status"), "payment_status"),
+        _text(obj.get("payment_intent"), "payment_intent"),
+    )

@@ -52,9 +52,17 @@ def _price(item: Item, site: Site, now: datetime) -> int | None:
 def _piece(item: Item, now: datetime) -> Piece:
     """The public view of an item."""
     product = item.product_type
-    return Piece(item.tag, item.code, product.name, product.description, product.sku,
-                 product.photo_version if product.photo_mime else 0,
-                 _price(item, item.site, now), item.site.currency, item.status)
+    return Piece(
+        item.tag,
+        item.code,
+        product.name,
+        product.description,
+        product.sku,
+        product.photo_version if product.photo_mime else 0,
+        _price(item, item.site, now),
+        item.site.currency,
+        item.status,
+    )
 
 
 def _webshop_items():
@@ -98,17 +106,25 @@ def _find_items(scans: list[str]) -> tuple[list[Item], list[str]]:
     wanted = {scan: parse_scan(scan) for scan in scans}
     codes = [v for kind, v in wanted.values() if kind == "code"]
     tags = [v for kind, v in wanted.values() if kind == "tag"]
-    items = db.session.scalars(
-        _webshop_items().where(sa.or_(Item.code.in_(codes), Item.tag.in_(tags)))
-    ).unique().all()
+    items = (
+        db.session.scalars(_webshop_items().where(sa.or_(Item.code.in_(codes), Item.tag.in_(tags))))
+        .unique()
+        .all()
+    )
     found = {("code", i.code): i for i in items} | {("tag", i.tag): i for i in items}
     matched = [found[w] for w in wanted.values() if w in found]
     unknown = [s for s, w in wanted.items() if w not in found]
     return list(dict.fromkeys(matched)), unknown
 
 
-def checkout(scans: list[str], email: str, success_url: str, cancel_url: str,
-             now: datetime | None = None, reference: str | None = None) -> tuple[Order, str]:
+def checkout(
+    scans: list[str],
+    email: str,
+    success_url: str,
+    cancel_url: str,
+    now: datetime | None = None,
+    reference: str | None = None,
+) -> tuple[Order, str]:
     """Reserve the pieces, record the order at database prices, open a Stripe session.
 
     Returns the flushed order and the URL of Stripe's payment page. Any refusal raises,
@@ -129,16 +145,24 @@ def checkout(scans: list[str], email: str, success_url: str, cancel_url: str,
     priced = [(i, _price(i, i.site, now)) for i in items]
     refused = unknown + [i.code for i, price in priced if price is None or i.status != "in_shop"]
     if refused:
-        raise NotAvailable(_("Sorry, this is no longer available: %(codes)s",
-                             codes=", ".join(refused)), {c: _("not available") for c in refused})
+        raise NotAvailable(
+            _("Sorry, this is no longer available: %(codes)s", codes=", ".join(refused)),
+            {c: _("not available") for c in refused},
+        )
     sites = {i.site_id for i in items}
     if len(sites) != 1:
         raise Invalid(_("These pieces cannot be bought in one order."), {"items": _("mixed")})
     site = items[0].site
-    order = Order(reference=reference or rules.new_reference(), email=email, status="pending",
-                  site_id=site.id, currency=site.currency,
-                  total_cents=sum(price for _i, price in priced),
-                  expires_at=rules.reservation_expiry(now), created_at=now)
+    order = Order(
+        reference=reference or rules.new_reference(),
+        email=email,
+        status="pending",
+        site_id=site.id,
+        currency=site.currency,
+        total_cents=sum(price for _i, price in priced),
+        expires_at=rules.reservation_expiry(now),
+        created_at=now,
+    )
     db.session.add(order)
     db.session.flush()
     _reserve(order, items, now)
@@ -163,20 +187,31 @@ def checkout_with_urls(scans: list[str], email: str, urls, now: datetime | None 
 def _reserve(order: Order, items: list[Item], now: datetime) -> None:
     """Move every piece in_shop → reserved in one conditional UPDATE, or refuse them all."""
     ids = [i.id for i in items]
-    moved = set(db.session.scalars(
-        sa.update(Item)
-        .where(Item.id.in_(ids), Item.status == "in_shop", Item.site_id == order.site_id)
-        .values(status="reserved", reserved_order_id=order.id, updated_at=now)
-        .returning(Item.id)
-        .execution_options(synchronize_session=False)
-    ))
+    moved = set(
+        db.session.scalars(
+            sa.update(Item)
+            .where(Item.id.in_(ids), Item.status == "in_shop", Item.site_id == order.site_id)
+            .values(status="reserved", reserved_order_id=order.id, updated_at=now)
+            .returning(Item.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     taken = [i.code for i in items if i.id not in moved]
     if taken:
-        raise NotAvailable(_("Sorry, this was just taken: %(codes)s", codes=", ".join(taken)),
-                           {c: _("not available") for c in taken})
+        raise NotAvailable(
+            _("Sorry, this was just taken: %(codes)s", codes=", ".join(taken)),
+            {c: _("not available") for c in taken},
+        )
     for item in items:
-        db.session.add(ItemEvent(item_id=item.id, at=now, kind="reserved",
-                                 site_id=order.site_id, note=order.reference))
+        db.session.add(
+            ItemEvent(
+                item_id=item.id,
+                at=now,
+                kind="reserved",
+                site_id=order.site_id,
+                note=order.reference,
+            )
+        )
         db.session.expire(item, ["status", "reserved_order_id", "updated_at"])
 
 
@@ -208,6 +243,5 @@ def order_by_reference(reference: str) -> Order:
 def list_orders(limit: int = 200) -> list[Order]:
     """The latest orders with their lines and items (admin page), newest first."""
     return db.session.scalars(
-        sa.select(Order).order_by(Order.id.desc()).limit(limit)
-        .options(selectinload(Order.lines))
+        sa.select(Order).order_by(Order.id.desc()).limit(limit).options(selectinload(Order.lines))
     ).all()

@@ -34,17 +34,21 @@ def _cart() -> list[str]:
     return [t for t in cart if isinstance(t, str)] if isinstance(cart, list) else []
 
 
-STATUS_LABELS = {"pending": _l("Waiting for payment"), "paid": _l("Paid"), "expired": _l("Expired"),
-                 "failed": _l("Payment failed"), "flagged": _l("Needs attention"),
-                 "refunded": _l("Refunded")}
+STATUS_LABELS = {
+    "pending": _l("Waiting for payment"),
+    "paid": _l("Paid"),
+    "expired": _l("Expired"),
+    "failed": _l("Payment failed"),
+    "flagged": _l("Needs attention"),
+    "refunded": _l("Refunded"),
+}
 
 
 @bp.route("/store")
 @public_limits
 def store():
     """The pieces for sale online right now."""
-    return render_template("webshop/store.html", pieces=services.available_pieces(),
-                           cart=_cart())
+    return render_template("webshop/store.html", pieces=services.available_pieces(), cart=_cart())
 
 
 @bp.route("/store/p/<tag>")
@@ -82,9 +86,13 @@ def _basket_page(**context):
     if payments_on:
         extend_csp("form-action", gateway.checkout_origin())
     pieces = services.cart_pieces(_cart())
-    return render_template("webshop/cart.html", pieces=pieces, payments_on=payments_on,
-                           total_cents=rules.basket_total([p.price_cents for p in pieces]),
-                           **context)
+    return render_template(
+        "webshop/cart.html",
+        pieces=pieces,
+        payments_on=payments_on,
+        total_cents=rules.basket_total([p.price_cents for p in pieces]),
+        **context,
+    )
 
 
 @bp.route("/store/checkout", methods=["POST"])
@@ -126,5 +134,6 @@ def cancelled():
 @roles_required()
 def orders():
     """Online orders for the coordinator: status, pieces, amount, refunds."""
-    return render_template("webshop/orders.html", orders=services.list_orders(),
-                           status_labels=STATUS_LABELS)
+    return render_template(
+        "webshop/orders.html", orders=services.list_orders(), status_labels=STATUS_LABELS
+    )

@@ -30,8 +30,13 @@ class RollTooEarly(Conflict):
 
 def load_session(user, session_id: int) -> WorkshopSession:
     """A session (with its workshop and site, one query) of the user's sites."""
-    return get_of_site(user, WorkshopSession, session_id, _("No such session."),
-                       site_of=lambda session: session.workshop.site_id)
+    return get_of_site(
+        user,
+        WorkshopSession,
+        session_id,
+        _("No such session."),
+        site_of=lambda session: session.workshop.site_id,
+    )
 
 
 @dataclass
@@ -60,21 +65,29 @@ def roll_for(user, session_id: int) -> Roll:
     member = workshop_participants.alias()
     rows = db.session.execute(
         sa.select(Beneficiary, att.status, member.c.workshop_id)
-        .outerjoin(att, sa.and_(att.beneficiary_id == Beneficiary.id,
-                                att.session_id == session.id))
-        .outerjoin(member, sa.and_(member.c.beneficiary_id == Beneficiary.id,
-                                   member.c.workshop_id == workshop.id))
-        .where(sa.or_(Beneficiary.site_id == workshop.site_id, att.id.is_not(None),
-                      member.c.workshop_id.is_not(None)))
-        .order_by(Beneficiary.display_name, Beneficiary.id)).all()
+        .outerjoin(att, sa.and_(att.beneficiary_id == Beneficiary.id, att.session_id == session.id))
+        .outerjoin(
+            member,
+            sa.and_(member.c.beneficiary_id == Beneficiary.id, member.c.workshop_id == workshop.id),
+        )
+        .where(
+            sa.or_(
+                Beneficiary.site_id == workshop.site_id,
+                att.id.is_not(None),
+                member.c.workshop_id.is_not(None),
+            )
+        )
+        .order_by(Beneficiary.display_name, Beneficiary.id)
+    ).all()
     roll = Roll(session, can_take=rules.can_take_roll(session.held_on, site_today(workshop.site)))
     for person, status, in_workshop in rows:
         if status is not None or (in_workshop is not None and not person.is_exited):
             roll.entries.append((person, status))
         elif not person.is_exited and person.site_id == workshop.site_id:
             roll.others.append(person)
-    audit.record("workshops.roll_view", session, user=user, workshop=workshop.id,
-                 people=len(roll.entries))
+    audit.record(
+        "workshops.roll_view", session, user=user, workshop=workshop.id, people=len(roll.entries)
+    )
     return roll
 
 
@@ -104,14 +117,30 @@ def set_attendance(user, session_id: int, records: list[tuple[str, str]]) -> dic
     records = [(normal_code(code), status) for code, status in records]
     _check_records(records)
     codes = [code for code, _status in records]
-    people = {b.maker_code: b for b in db.session.scalars(
-        sa.select(Beneficiary).where(Beneficiary.maker_code.in_(codes)))} if codes else {}
+    people = (
+        {
+            b.maker_code: b
+            for b in db.session.scalars(
+                sa.select(Beneficiary).where(Beneficiary.maker_code.in_(codes))
+            )
+        }
+        if codes
+        else {}
+    )
     members = participant_ids(workshop.id)
-    existing = {a.beneficiary_id: a for a in db.session.scalars(
-        sa.select(Attendance).where(Attendance.session_id == session.id,
-                                    Attendance.beneficiary_id.in_([p.id for p in
-                                                                   people.values()])))
-                } if people else {}
+    existing = (
+        {
+            a.beneficiary_id: a
+            for a in db.session.scalars(
+                sa.select(Attendance).where(
+                    Attendance.session_id == session.id,
+                    Attendance.beneficiary_id.in_([p.id for p in people.values()]),
+                )
+            )
+        }
+        if people
+        else {}
+    )
     errors = {}
     for i, code in enumerate(codes):
         person = people.get(code)
@@ -128,22 +157,36 @@ def set_attendance(user, session_id: int, records: list[tuple[str, str]]) -> dic
         _write(session, workshop, [(people[c], s) for c, s in records], members, existing, user)
     except IntegrityError:  # the same roll saved from another device at the same moment
         db.session.rollback()
-        raise Conflict(_("Someone saved this roll at the same moment. Save again to keep "
-                         "your marks.")) from None
+        raise Conflict(
+            _("Someone saved this roll at the same moment. Save again to keep your marks.")
+        ) from None
     return roll_counts(session.id)
 
 
 def _write(session, workshop: Workshop, marks, members: set[int], existing: dict, user) -> None:
     """Insert or update the marks in bulk: one statement per kind of change."""
     now = utcnow()
-    joiners = [{"workshop_id": workshop.id, "beneficiary_id": p.id}
-               for p, _s in marks if p.id not in members]
-    updates = [{"id": existing[p.id].id, "status": s, "recorded_at": now,
-                "recorded_by_id": user.id}
-               for p, s in marks if p.id in existing and existing[p.id].status != s]
-    inserts = [{"session_id": session.id, "beneficiary_id": p.id, "status": s,
-                "recorded_at": now, "recorded_by_id": user.id}
-               for p, s in marks if p.id not in existing]
+    joiners = [
+        {"workshop_id": workshop.id, "beneficiary_id": p.id}
+        for p, _s in marks
+        if p.id not in members
+    ]
+    updates = [
+        {"id": existing[p.id].id, "status": s, "recorded_at": now, "recorded_by_id": user.id}
+        for p, s in marks
+        if p.id in existing and existing[p.id].status != s
+    ]
+    inserts = [
+        {
+            "session_id": session.id,
+            "beneficiary_id": p.id,
+            "status": s,
+            "recorded_at": now,
+            "recorded_by_id": user.id,
+        }
+        for p, s in marks
+        if p.id not in existing
+    ]
     if joiners:
         db.session.execute(sa.insert(workshop_participants), joiners)
         db.session.expire(workshop, ["participants"])
@@ -151,9 +194,14 @@ def _write(session, workshop: Workshop, marks, members: set[int], existing: dict
         db.session.execute(sa.update(Attendance), updates)
     if inserts:
         db.session.execute(sa.insert(Attendance), inserts)
-    audit.record("workshops.roll", session, user=user, workshop=workshop.id,
-                 changed=len(updates) + len(inserts),
-                 joined=[p.maker_code for p, _s in marks if p.id not in members])
+    audit.record(
+        "workshops.roll",
+        session,
+        user=user,
+        workshop=workshop.id,
+        changed=len(updates) + len(inserts),
+        joined=[p.maker_code for p, _s in marks if p.id not in members],
+    )
     db.session.flush()
 
 
@@ -161,9 +209,10 @@ def roll_counts(session_id: int) -> dict[str, int]:
     """present / absent / excused counts of a session (one query)."""
     counts = dict.fromkeys(rules.STATUSES, 0)
     for status, n in db.session.execute(
-            sa.select(Attendance.status, sa.func.count()).where(Attendance.session_id ==
-                                                                session_id)
-            .group_by(Attendance.status)):
+        sa.select(Attendance.status, sa.func.count())
+        .where(Attendance.session_id == session_id)
+        .group_by(Attendance.status)
+    ):
         counts[status] = n
     return counts
 
@@ -179,10 +228,14 @@ class TrainingRecord:
 
 def my_training(beneficiary_id: int) -> TrainingRecord:
     """Her sessions, newest first, and her hours present (one query)."""
-    rows = [(s, status) for s, status in db.session.execute(
-        sa.select(WorkshopSession, Attendance.status)
-        .join(Attendance, Attendance.session_id == WorkshopSession.id)
-        .where(Attendance.beneficiary_id == beneficiary_id)
-        .order_by(WorkshopSession.held_on.desc(), WorkshopSession.id.desc()))]
+    rows = [
+        (s, status)
+        for s, status in db.session.execute(
+            sa.select(WorkshopSession, Attendance.status)
+            .join(Attendance, Attendance.session_id == WorkshopSession.id)
+            .where(Attendance.beneficiary_id == beneficiary_id)
+            .order_by(WorkshopSession.held_on.desc(), WorkshopSession.id.desc())
+        )
+    ]
     centi = rules.hours_present((s.centihours, status) for s, status in rows)
     return TrainingRecord(rows, centi, rules.tally(status for _s, status in rows))

@@ -13,14 +13,46 @@ from atelier.workshops.services import site_today
 
 #: title, kind, site, programme, stipend per hour (cents), weekdays (Mon=0), centihours, people
 WORKSHOPS = [
-    ("Sewing basics", "vocational", "ORA", "STEP", 500, (0, 2), 300,
-     ("Elena", "Maria", "Ioana", "Andreea", "Camelia")),
-    ("Life skills for teenagers", "life_skills", "BUC", "TEENS", 0, (3,), 200,
-     ("Bianca", "Denisa", "Roxana")),
-    ("Parenting circle", "parenting", "ORA", "STEP", 0, (4,), 150,
-     ("Maria", "Camelia", "Andreea", "Olena")),
-    ("Sewing for newcomers", "vocational", "ORA", "REFUGEE", 500, (1, 3), 250,
-     ("Iryna", "Kateryna", "Olena")),
+    (
+        "Sewing basics",
+        "vocational",
+        "ORA",
+        "STEP",
+        500,
+        (0, 2),
+        300,
+        ("Elena", "Maria", "Ioana", "Andreea", "Camelia"),
+    ),
+    (
+        "Life skills for teenagers",
+        "life_skills",
+        "BUC",
+        "TEENS",
+        0,
+        (3,),
+        200,
+        ("Bianca", "Denisa", "Roxana"),
+    ),
+    (
+        "Parenting circle",
+        "parenting",
+        "ORA",
+        "STEP",
+        0,
+        (4,),
+        150,
+        ("Maria", "Camelia", "Andreea", "Olena"),
+    ),
+    (
+        "Sewing for newcomers",
+        "vocational",
+        "ORA",
+        "REFUGEE",
+        500,
+        (1, 3),
+        250,
+        ("Iryna", "Kateryna", "Olena"),
+    ),
 ]
 WEEKS = 13
 
@@ -30,16 +62,23 @@ def seed() -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data is deterministic on purpose
     sites = {s.code: s for s in db.session.scalars(sa.select(Site))}
     programmes = {p.code: p for p in db.session.scalars(sa.select(Programme))}
-    people = {b.display_name: b for b in db.session.scalars(
-        sa.select(Beneficiary).where(Beneficiary.is_exited.is_(False)))}
+    people = {
+        b.display_name: b
+        for b in db.session.scalars(sa.select(Beneficiary).where(Beneficiary.is_exited.is_(False)))
+    }
     existing = set(db.session.scalars(sa.select(Workshop.title)))
     for title, kind, site, prog, stipend, weekdays, centi, names in WORKSHOPS:
         if title in existing or site not in sites or prog not in programmes:
             continue
-        members = [people[n] for n in names if n in people and people[n].site_id ==
-                   sites[site].id]
-        workshop = Workshop(title=title, kind=kind, site=sites[site], programme=programmes[prog],
-                            stipend_per_hour_cents=stipend, participants=members)
+        members = [people[n] for n in names if n in people and people[n].site_id == sites[site].id]
+        workshop = Workshop(
+            title=title,
+            kind=kind,
+            site=sites[site],
+            programme=programmes[prog],
+            stipend_per_hour_cents=stipend,
+            participants=members,
+        )
         db.session.add(workshop)
         _sessions(workshop, weekdays, centi, members, rng, site_today(sites[site]))
     db.session.flush()
@@ -57,8 +96,14 @@ def _sessions(workshop, weekdays, centi, members, rng, today) -> None:
             if day < today:
                 for m in members:
                     draw = rng.random()
-                    status = ("present" if draw < habit[m.id] else
-                              "excused" if draw < habit[m.id] + 0.05 else "absent")
-                    db.session.add(Attendance(session_id=session.id, beneficiary_id=m.id,
-                                              status=status))
+                    status = (
+                        "present"
+                        if draw < habit[m.id]
+                        else "excused"
+                        if draw < habit[m.id] + 0.05
+                        else "absent"
+                    )
+                    db.session.add(
+                        Attendance(session_id=session.id, beneficiary_id=m.id, status=status)
+                    )
         day += timedelta(days=1)

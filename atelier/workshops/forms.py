@@ -14,8 +14,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from atelier.forms import amount
 
-KIND_LABELS = {"vocational": _l("Vocational"), "life_skills": _l("Life skills"),
-               "parenting": _l("Parenting")}
+KIND_LABELS = {
+    "vocational": _l("Vocational"),
+    "life_skills": _l("Life skills"),
+    "parenting": _l("Parenting"),
+}
 #: the usual lengths of a session, one tap each
 HOUR_CHOICES = {h: h for h in ("1", "1.5", "2", "2.5", "3", "4", "5", "6")}
 
@@ -24,12 +27,16 @@ class WorkshopForm(FlaskForm):
     """A new workshop."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    kind = RadioField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
-                      default="vocational")
+    kind = RadioField(
+        _l("Kind"),
+        choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+        default="vocational",
+    )
     site = SelectField(_l("Site"), choices={})
     programme = SelectField(_l("Programme"), choices={})
-    stipend = StringField(_l("Stipend per hour present"), default="0",
-                          validators=[Optional(), Length(max=12), amount])
+    stipend = StringField(
+        _l("Stipend per hour present"), default="0", validators=[Optional(), Length(max=12), amount]
+    )
 
 
 class SessionForm(FlaskForm):

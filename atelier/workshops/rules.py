@@ -21,7 +21,7 @@ class RuleError(ValueError):
 def parse_hours(text: str) -> int:
     """Parse hours given as a decimal string ("2.5") into centihours (250); 0 < hours ≤ 12."""
     if not isinstance(text, str):
-        raise RuleError("hours are a decimal string such as \"2.5\"")
+        raise RuleError('hours are a decimal string such as "2.5"')
     try:
         hours = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:

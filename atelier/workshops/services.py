@@ -34,8 +34,16 @@ def site_today(site: Site) -> date:
 def _people_by_code(codes: list[str], site: Site, field: str) -> list[Beneficiary]:
     """The people with these maker codes, all of ``site``; else a 400 naming the others."""
     codes = [normal_code(code) for code in codes]
-    found = {b.maker_code: b for b in db.session.scalars(
-        sa.select(Beneficiary).where(Beneficiary.maker_code.in_(codes)))} if codes else {}
+    found = (
+        {
+            b.maker_code: b
+            for b in db.session.scalars(
+                sa.select(Beneficiary).where(Beneficiary.maker_code.in_(codes))
+            )
+        }
+        if codes
+        else {}
+    )
     errors = {}
     for i, code in enumerate(codes):
         person = found.get(code)
@@ -51,9 +59,16 @@ def _people_by_code(codes: list[str], site: Site, field: str) -> list[Beneficiar
     return [found[c] for c in dict.fromkeys(codes)]
 
 
-def create_workshop(title: str, kind: str, site: Site | str, programme: Programme | str,
-                    stipend_per_hour_cents: int = 0, participants: list[str] | None = None,
-                    *, actor) -> Workshop:
+def create_workshop(
+    title: str,
+    kind: str,
+    site: Site | str,
+    programme: Programme | str,
+    stipend_per_hour_cents: int = 0,
+    participants: list[str] | None = None,
+    *,
+    actor,
+) -> Workshop:
     """A new workshop at a site the actor works at, with participants of that site."""
     site = site_by_code(site) if isinstance(site, str) else site
     programme = programme_by_code(programme) if isinstance(programme, str) else programme
@@ -73,12 +88,23 @@ def create_workshop(title: str, kind: str, site: Site | str, programme: Programm
     if errors:
         raise Invalid(_("The workshop could not be saved."), errors)
     people = _people_by_code(list(participants or []), site, "participants")
-    workshop = Workshop(title=title, kind=kind, site=site, programme=programme,
-                        stipend_per_hour_cents=stipend_per_hour_cents, participants=people)
+    workshop = Workshop(
+        title=title,
+        kind=kind,
+        site=site,
+        programme=programme,
+        stipend_per_hour_cents=stipend_per_hour_cents,
+        participants=people,
+    )
     db.session.add(workshop)
     db.session.flush()
-    audit.record("workshops.create", workshop, user=actor, site=site.code,
-                 participants=[p.maker_code for p in people])
+    audit.record(
+        "workshops.create",
+        workshop,
+        user=actor,
+        site=site.code,
+        participants=[p.maker_code for p in people],
+    )
     return workshop
 
 
@@ -95,8 +121,7 @@ def add_participants(user, workshop_id: int, codes: list[str]) -> Workshop:
     added = [p for p in people if p.id not in known]
     workshop.participants.extend(added)
     db.session.flush()
-    audit.record("workshops.participants", workshop, user=user,
-                 added=[p.maker_code for p in added])
+    audit.record("workshops.participants", workshop, user=user, added=[p.maker_code for p in added])
     return workshop
 
 
@@ -129,8 +154,14 @@ def create_session(user, workshop_id: int, held_on: date, hours: str) -> Worksho
     session = WorkshopSession(workshop=workshop, held_on=held_on, centihours=centihours)
     db.session.add(session)
     db.session.flush()
-    audit.record("workshops.session_create", session, user=user, workshop=workshop.id,
-                 held_on=held_on, hours=rules.format_hours(centihours))
+    audit.record(
+        "workshops.session_create",
+        session,
+        user=user,
+        workshop=workshop.id,
+        held_on=held_on,
+        hours=rules.format_hours(centihours),
+    )
     return session
 
 
@@ -152,17 +183,27 @@ def list_workshops(user) -> list[WorkshopCard]:
         query = query.where(Workshop.site_id.in_(allowed or {-1}))
     workshops = list(db.session.scalars(query))
     ids = [w.id for w in workshops] or [-1]
-    stats = {wid: (n, last) for wid, n, last in db.session.execute(
-        sa.select(WorkshopSession.workshop_id, sa.func.count(),
-                  sa.func.max(WorkshopSession.held_on))
-        .where(WorkshopSession.workshop_id.in_(ids)).group_by(WorkshopSession.workshop_id))}
+    stats = {
+        wid: (n, last)
+        for wid, n, last in db.session.execute(
+            sa.select(
+                WorkshopSession.workshop_id, sa.func.count(), sa.func.max(WorkshopSession.held_on)
+            )
+            .where(WorkshopSession.workshop_id.in_(ids))
+            .group_by(WorkshopSession.workshop_id)
+        )
+    }
     now_day = local_date(utcnow(), "UTC")
     near = db.session.execute(
         sa.select(WorkshopSession.id, WorkshopSession.workshop_id, WorkshopSession.held_on)
-        .where(WorkshopSession.workshop_id.in_(ids),
-               WorkshopSession.held_on.between(now_day - timedelta(days=1),
-                                               now_day + timedelta(days=1)))
-        .order_by(WorkshopSession.id)).all()
+        .where(
+            WorkshopSession.workshop_id.in_(ids),
+            WorkshopSession.held_on.between(
+                now_day - timedelta(days=1), now_day + timedelta(days=1)
+            ),
+        )
+        .order_by(WorkshopSession.id)
+    ).all()
     cards = []
     for w in workshops:
         today = site_today(w.site)
@@ -194,23 +235,32 @@ def workshop_overview(user, workshop_id: int) -> tuple[Workshop, list[SessionRow
     """The workshop page: sessions with counts, and each person's attendance rate (a staff
     read of people's records: audited)."""
     workshop = get_workshop(user, workshop_id)
-    status_sum = [sa.func.sum(sa.case((Attendance.status == s, 1), else_=0)) for s in
-                  rules.STATUSES]
-    sessions = [SessionRow(s, rules.Tally(*(int(c or 0) for c in counts)))
-                for s, *counts in db.session.execute(
-                    sa.select(WorkshopSession, *status_sum)
-                    .outerjoin(Attendance, Attendance.session_id == WorkshopSession.id)
-                    .where(WorkshopSession.workshop_id == workshop.id)
-                    .group_by(WorkshopSession.id)
-                    .order_by(WorkshopSession.held_on.desc(), WorkshopSession.id.desc()))]
+    status_sum = [
+        sa.func.sum(sa.case((Attendance.status == s, 1), else_=0)) for s in rules.STATUSES
+    ]
+    sessions = [
+        SessionRow(s, rules.Tally(*(int(c or 0) for c in counts)))
+        for s, *counts in db.session.execute(
+            sa.select(WorkshopSession, *status_sum)
+            .outerjoin(Attendance, Attendance.session_id == WorkshopSession.id)
+            .where(WorkshopSession.workshop_id == workshop.id)
+            .group_by(WorkshopSession.id)
+            .order_by(WorkshopSession.held_on.desc(), WorkshopSession.id.desc())
+        )
+    ]
     per_person: dict[int, dict[str, int]] = {}
     hours: dict[int, int] = {}
     for pid, status, n, centi in db.session.execute(
-            sa.select(Attendance.beneficiary_id, Attendance.status, sa.func.count(),
-                      sa.func.sum(WorkshopSession.centihours))
-            .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
-            .where(WorkshopSession.workshop_id == workshop.id)
-            .group_by(Attendance.beneficiary_id, Attendance.status)):
+        sa.select(
+            Attendance.beneficiary_id,
+            Attendance.status,
+            sa.func.count(),
+            sa.func.sum(WorkshopSession.centihours),
+        )
+        .join(WorkshopSession, WorkshopSession.id == Attendance.session_id)
+        .where(WorkshopSession.workshop_id == workshop.id)
+        .group_by(Attendance.beneficiary_id, Attendance.status)
+    ):
         per_person.setdefault(pid, {})[status] = n
         if status == "present":
             hours[pid] = int(centi or 0)
@@ -225,13 +275,23 @@ def workshop_overview(user, workshop_id: int) -> tuple[Workshop, list[SessionRow
 def site_people_not_in(workshop: Workshop) -> list[Beneficiary]:
     """Active people of the workshop's site who are not in it yet (to add them)."""
     known = {p.id for p in workshop.participants}
-    return [p for p in db.session.scalars(
-        sa.select(Beneficiary).where(Beneficiary.site_id == workshop.site_id,
-                                     Beneficiary.is_exited.is_(False))
-        .order_by(Beneficiary.display_name)) if p.id not in known]
+    return [
+        p
+        for p in db.session.scalars(
+            sa.select(Beneficiary)
+            .where(Beneficiary.site_id == workshop.site_id, Beneficiary.is_exited.is_(False))
+            .order_by(Beneficiary.display_name)
+        )
+        if p.id not in known
+    ]
 
 
 def participant_ids(workshop_id: int) -> set[int]:
     """Ids of a workshop's participants, without loading them."""
-    return set(db.session.scalars(sa.select(workshop_participants.c.beneficiary_id)
-                                  .where(workshop_participants.c.workshop_id == workshop_id)))
+    return set(
+        db.session.scalars(
+            sa.select(workshop_participants.c.beneficiary_id).where(
+                workshop_participants.c.workshop_id == workshop_id
+            )
+        )
+    )

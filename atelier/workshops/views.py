@@ -26,11 +26,9 @@ from atelier.workshops.forms import KIND_LABELS, ParticipantsForm, SessionForm, 
 
 bp = Blueprint("workshops", __name__)
 
-nav.register("workshops.index", _l("Workshops"), ["admin", "supervisor"], order=12,
-             icon="workshop")
+nav.register("workshops.index", _l("Workshops"), ["admin", "supervisor"], order=12, icon="workshop")
 nav.register("workshops.today", _l("Roll-call"), ["admin", "supervisor"], order=11, icon="roll")
-nav.register("workshops.my_training", _l("My training"), ["beneficiary"], order=20,
-             icon="training")
+nav.register("workshops.my_training", _l("My training"), ["beneficiary"], order=20, icon="training")
 
 
 @bp.route("/workshops", methods=["GET", "POST"])
@@ -41,22 +39,35 @@ def index():
     choices = BeneficiaryForm()
     choices.fill_choices(current_user)
     form.site.choices, form.programme.choices = choices.site.choices, choices.programme.choices
-    done = submit(form, lambda: services.create_workshop(
-        form.title.data, form.kind.data, form.site.data, form.programme.data,
-        parse_cents(form.stipend.data or "0"), actor=current_user),
+    done = submit(
+        form,
+        lambda: services.create_workshop(
+            form.title.data,
+            form.kind.data,
+            form.site.data,
+            form.programme.data,
+            parse_cents(form.stipend.data or "0"),
+            actor=current_user,
+        ),
         _("Workshop saved. Add its people and sessions."),
-        lambda workshop: url_for("workshops.show", workshop_id=workshop.id))
+        lambda workshop: url_for("workshops.show", workshop_id=workshop.id),
+    )
     return done or render_template(
-        "workshops/index.html", cards=services.list_workshops(current_user), form=form,
-        kinds=KIND_LABELS, currency=current_app.config["PAYROLL_CURRENCY"])
+        "workshops/index.html",
+        cards=services.list_workshops(current_user),
+        form=form,
+        kinds=KIND_LABELS,
+        currency=current_app.config["PAYROLL_CURRENCY"],
+    )
 
 
 @bp.route("/roll")
 @roles_required("supervisor")
 def today():
     """Today's roll-call: a big tile per session held today, one tap to its roll."""
-    return render_template("workshops/today.html", cards=services.list_workshops(current_user),
-                           kinds=KIND_LABELS)
+    return render_template(
+        "workshops/today.html", cards=services.list_workshops(current_user), kinds=KIND_LABELS
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>")
@@ -66,11 +77,19 @@ def show(workshop_id: int):
     workshop, sessions, people = services.workshop_overview(current_user, workshop_id)
     session_form = SessionForm(held_on=services.site_today(workshop.site))
     add_form = ParticipantsForm()
-    add_form.people.choices = {p.maker_code: p.display_name
-                               for p in services.site_people_not_in(workshop)}
-    page = render_template("workshops/show.html", workshop=workshop, sessions=sessions,
-                           people=people, session_form=session_form, add_form=add_form,
-                           kinds=KIND_LABELS, currency=current_app.config["PAYROLL_CURRENCY"])
+    add_form.people.choices = {
+        p.maker_code: p.display_name for p in services.site_people_not_in(workshop)
+    }
+    page = render_template(
+        "workshops/show.html",
+        workshop=workshop,
+        sessions=sessions,
+        people=people,
+        session_form=session_form,
+        add_form=add_form,
+        kinds=KIND_LABELS,
+        currency=current_app.config["PAYROLL_CURRENCY"],
+    )
     db.session.commit()  # the audited read; after rendering, which reads what is loaded
     return page
 
@@ -83,8 +102,7 @@ def create_session(workshop_id: int):
     form = SessionForm()
     if not form.validate():
         raise Invalid(_("Choose a date and the hours."), {k: v[0] for k, v in form.errors.items()})
-    session = services.create_session(current_user, workshop_id, form.held_on.data,
-                                      form.hours.data)
+    session = services.create_session(current_user, workshop_id, form.held_on.data, form.hours.data)
     db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("workshops.roll", session_id=session.id))
@@ -115,8 +133,9 @@ def remove_participant(workshop_id: int, person_id: int):
 @roles_required("supervisor")
 def roll(session_id: int):
     """The roll-call screen: a tile per person, tap to cycle, one Save."""
-    page = render_template("workshops/roll.html", roll=attendance.roll_for(current_user,
-                                                                           session_id))
+    page = render_template(
+        "workshops/roll.html", roll=attendance.roll_for(current_user, session_id)
+    )
     db.session.commit()  # the audited read; after rendering, which reads what is loaded
     return page
 
@@ -131,11 +150,15 @@ def save_roll(session_id: int):
         body = request.get_json(silent=True)
         records = body.get("records") if isinstance(body, dict) else None
         if not isinstance(records, list) or not all(
-                isinstance(r, dict) and isinstance(r.get("beneficiary"), str)
-                and isinstance(r.get("status"), str) for r in records):
+            isinstance(r, dict)
+            and isinstance(r.get("beneficiary"), str)
+            and isinstance(r.get("status"), str)
+            for r in records
+        ):
             raise Invalid(_("The roll could not be read."), {"records": "a list of marks"})
         counts = attendance.set_attendance(
-            current_user, session_id, [(r["beneficiary"], r["status"]) for r in records])
+            current_user, session_id, [(r["beneficiary"], r["status"]) for r in records]
+        )
     except DomainError as exc:
         return json_error(exc)
     message = _("Saved.")  # before commit, which would reload the user for her language

@@ -4,7 +4,6 @@ As in test_till_camera_e2e: Chromium plays a Y4M file showing a QR tag as its ca
 reads it with the self-hosted barcode-detector polyfill under each page's CSP.
 """
 
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +12,7 @@ from tests.e2e.test_till_camera_e2e import camera_page, wait_for_live_tracks
 from tests.factories import make_item, make_sale, make_shipment
 
 pytestmark = pytest.mark.e2e
+
 
 def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
     """Camera on the shipment page: the piece in view is received ("1 of 2 received"), the
@@ -23,8 +23,13 @@ def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
     shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
     db.session.commit()
     shipment_id, code = shipment.id, pieces[0].code
-    with camera_page(browser, live_server, tmp_path, f"https://atelier.test/t/{pieces[0].tag}",
-                     world.users["shop"]) as page:
+    with camera_page(
+        browser,
+        live_server,
+        tmp_path,
+        f"https://atelier.test/t/{pieces[0].tag}",
+        world.users["shop"],
+    ) as page:
         page.goto(f"/shipments/{shipment_id}")
         expect(page.locator("#progress")).to_have_text("0 of 2 received")
         page.get_by_role("button", name="Camera").click()
@@ -45,8 +50,9 @@ def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
 def test_find_a_piece_by_camera(browser, live_server, world, tmp_path):
     """Camera on "Find a piece": the piece in view opens."""
     piece = world.item_shop
-    with camera_page(browser, live_server, tmp_path, f"https://atelier.test/t/{piece.tag}",
-                     world.users["shop"]) as page:
+    with camera_page(
+        browser, live_server, tmp_path, f"https://atelier.test/t/{piece.tag}", world.users["shop"]
+    ) as page:
         page.goto("/items")
         with page.expect_navigation(url=f"**/items/{piece.code}", timeout=20_000):
             page.get_by_role("button", name="Camera").click()
@@ -55,7 +61,8 @@ def test_find_a_piece_by_camera(browser, live_server, world, tmp_path):
 
 
 def test_a_return_by_camera_fills_the_scan_and_waits_for_the_reason(
-        browser, live_server, world, tmp_path):
+    browser, live_server, world, tmp_path
+):
     """Camera on the returns page: the tag fills the field, the camera stops, the reason is
     next; the return is taken only once the shop confirms it."""
     from atelier.extensions import db

@@ -47,8 +47,9 @@ def test_every_role_signs_in_in_each_language(browser, live_server, world, lang)
     """With the browser in each language, every role lands on its home, in that language."""
     from tests.factories import PASSWORD
 
-    context = browser.new_context(base_url=live_server, locale=lang,
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=live_server, locale=lang, viewport={"width": 1280, "height": 800}
+    )
     try:
         for role, home in HOMES.items():
             context.clear_cookies()

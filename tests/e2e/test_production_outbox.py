@@ -18,8 +18,9 @@ def _counts(db) -> tuple[int, int]:
     """(entries, pieces) in the database."""
     db.session.expire_all()
     entries = db.session.scalar(sa.select(sa.func.count(ProductionEntry.id)))
-    items = db.session.scalar(sa.select(sa.func.count(Item.id)).where(
-        Item.production_entry_id.is_not(None)))
+    items = db.session.scalar(
+        sa.select(sa.func.count(Item.id)).where(Item.production_entry_id.is_not(None))
+    )
     return entries, items
 
 
@@ -95,8 +96,10 @@ def test_a_kept_entry_is_never_sent_under_another_user(tablet, world, db):
 
     page = context.new_page()
     posts = []
-    page.on("request", lambda r: r.method == "POST" and "/atelier/production" in r.url
-            and posts.append(r.url))
+    page.on(
+        "request",
+        lambda r: r.method == "POST" and "/atelier/production" in r.url and posts.append(r.url),
+    )
     sign_in_page(page, colleague)
     page.goto("/atelier/production")
     expect(page.get_by_role("button", name="Save pieces")).to_be_visible()

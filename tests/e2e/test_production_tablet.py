@@ -60,11 +60,13 @@ def test_log_three_pieces_and_print_their_labels(tablet, world, db):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     db.session.expire_all()
-    tags = db.session.scalars(sa.select(Item.tag).where(
-        Item.production_entry_id.is_not(None))).all()
+    tags = db.session.scalars(
+        sa.select(Item.tag).where(Item.production_entry_id.is_not(None))
+    ).all()
     assert len(tags) == 3
     assert sorted(_qr_texts(response.body())) == sorted(
-        f"https://atelier.test/t/{tag}" for tag in tags)
+        f"https://atelier.test/t/{tag}" for tag in tags
+    )
     assert tablet.js_errors == []
 
 

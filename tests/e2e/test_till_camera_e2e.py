@@ -39,8 +39,10 @@ const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices
 navigator.mediaDevices.getUserMedia = (constraints) =>
   original(constraints).then((stream) => { window.__streams.push(stream); return stream; });
 """
-LIVE_TRACKS = ("() => window.__streams.flatMap((s) => s.getTracks())"
-               ".filter((t) => t.readyState === 'live').length")
+LIVE_TRACKS = (
+    "() => window.__streams.flatMap((s) => s.getTracks())"
+    ".filter((t) => t.readyState === 'live').length"
+)
 
 
 def wait_for_live_tracks(page, count: int) -> None:
@@ -53,18 +55,25 @@ def wait_for_live_tracks(page, count: int) -> None:
 def camera_page(browser, live_server, tmp_path, text: str, user):
     """A phone page signed in as ``user`` whose (fake) camera shows a QR code of ``text``."""
     if not (VENDOR / "barcode-detector" / "ponyfill.js").exists():
-        pytest.skip("static/vendor is missing: run `make assets` (npm ci, then "
-                    "python -m atelier.assets)")
+        pytest.skip(
+            "static/vendor is missing: run `make assets` (npm ci, then python -m atelier.assets)"
+        )
     video = tmp_path / "qr.y4m"
     write_y4m(video, text)
     # a browser of its own: the fake camera is chosen when Chromium starts
     launched = browser.browser_type.launch(
         executable_path=CHROMIUM,
-        args=[*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream",
-              "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+        args=[
+            *CHROMIUM_FLAGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
     try:
-        context = launched.new_context(base_url=live_server, locale="en-GB",
-                                       permissions=["camera"], **VIEWPORTS["phone"])
+        context = launched.new_context(
+            base_url=live_server, locale="en-GB", permissions=["camera"], **VIEWPORTS["phone"]
+        )
         context.set_default_timeout(15_000)
         context.add_init_script(TRACK_STREAMS)
         page = context.new_page()
@@ -85,8 +94,9 @@ def test_camera_scans_a_qr_tag_into_the_sale(browser, live_server, world, tmp_pa
 
     piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
     db.session.commit()
-    with camera_page(browser, live_server, tmp_path, f"https://atelier.test/t/{piece.tag}",
-                     world.users["shop"]) as page:
+    with camera_page(
+        browser, live_server, tmp_path, f"https://atelier.test/t/{piece.tag}", world.users["shop"]
+    ) as page:
         page.goto("/till/AMS")
         page.get_by_role("button", name="Camera").click()
         expect(page.locator("#lines li")).to_have_count(1, timeout=20_000)

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.e2e
 
 def _stock(world, n):
     """``n`` pieces in stock at Amsterdam."""
-    pieces = [make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
-              for _ in range(n)]
+    pieces = [
+        make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+        for _ in range(n)
+    ]
     from atelier.extensions import db
 
     db.session.commit()

@@ -19,12 +19,19 @@ def this_month(world, db) -> str:
     today = local_date(now, "Europe/Bucharest")
     period = period_of(today)
     f.make_item(world.tote, world.elena, made_on=today)
-    sold = f.make_item(world.tote, world.elena, made_on=today, site=world.sites["AMS"],
-                       status="in_shop")
+    sold = f.make_item(
+        world.tote, world.elena, made_on=today, site=world.sites["AMS"], status="in_shop"
+    )
     f.make_item(world.tote, world.oksana, made_on=today)
     f.make_sale(world.sites["AMS"], [sold], sold_at=now, prices=[1999])
-    db.session.add(PayPeriod(period=period, status="open", currency="RON",
-                             rates=[ExchangeRate(currency="EUR", rate="4.9770")]))
+    db.session.add(
+        PayPeriod(
+            period=period,
+            status="open",
+            currency="RON",
+            rates=[ExchangeRate(currency="EUR", rate="4.9770")],
+        )
+    )
     db.session.commit()
     return period
 

@@ -54,8 +54,11 @@ def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fak
     # the online sale feeds her wage exactly as a till sale does: 20 % of €15.00 at 4.9770
     client = app.test_client()
     period = period_of(local_date(utcnow(), "Europe/Bucharest"))
-    rates = client.put(f"/api/v1/exchange-rates/{period}", json={"EUR": "4.9770"},
-                       headers=bearer(world.users["admin"]))
+    rates = client.put(
+        f"/api/v1/exchange-rates/{period}",
+        json={"EUR": "4.9770"},
+        headers=bearer(world.users["admin"]),
+    )
     assert rates.status_code == 200
     earnings = client.get("/api/v1/me/earnings", headers=bearer(world.users["beneficiary"]))
     assert earnings.get_json()["current"] == {"period": period, "accrued_cents": 1493}

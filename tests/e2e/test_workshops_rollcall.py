@@ -13,8 +13,20 @@ from tests.factories import make_people, make_session, make_workshop
 
 pytestmark = pytest.mark.e2e
 
-NAMES = ["Ana", "Bianca", "Camelia", "Denisa", "Elisabeta", "Florina", "Gabriela", "Iryna",
-         "Kateryna", "Larisa", "Maria", "Nadia"]
+NAMES = [
+    "Ana",
+    "Bianca",
+    "Camelia",
+    "Denisa",
+    "Elisabeta",
+    "Florina",
+    "Gabriela",
+    "Iryna",
+    "Kateryna",
+    "Larisa",
+    "Maria",
+    "Nadia",
+]
 
 
 def _session_of_twelve(world, db):
@@ -22,8 +34,9 @@ def _session_of_twelve(world, db):
     people = make_people(world.sites["ORA"], world.programmes["STEP"], 12)
     for person, name in zip(people, NAMES, strict=True):
         person.display_name = name
-    workshop = make_workshop(world.sites["ORA"], world.programmes["STEP"], participants=people,
-                             title="Sewing basics")
+    workshop = make_workshop(
+        world.sites["ORA"], world.programmes["STEP"], participants=people, title="Sewing basics"
+    )
     session = make_session(workshop, site_today(world.sites["ORA"]))
     db.session.commit()
     return session
@@ -48,24 +61,29 @@ def test_take_the_roll_of_twelve_save_reload_and_see_it(tablet, world, db):
 
     tablet.get_by_role("button", name="Mark the rest present").click()
     expect(tablet.locator(".roll-count")).to_contain_text("12 present, 0 absent")
-    _tile(tablet, "Bianca").click()                       # present → absent
-    _tile(tablet, "Denisa").click()                       # present → absent
+    _tile(tablet, "Bianca").click()  # present → absent
+    _tile(tablet, "Denisa").click()  # present → absent
     _tile(tablet, "Iryna").click()
-    _tile(tablet, "Iryna").click()                        # present → absent → excused
+    _tile(tablet, "Iryna").click()  # present → absent → excused
     expect(tablet.locator(".roll-count")).to_have_text("9 present, 2 absent, 1 excused")
     bianca = _tile(tablet, "Bianca")
     assert bianca.get_attribute("data-status") == "absent"
     expect(bianca.locator(".roll-icon")).to_have_text("✗", use_inner_text=True)
     expect(_tile(tablet, "Ana").locator(".roll-icon")).to_have_text("✓", use_inner_text=True)
-    assert bianca.evaluate("e => getComputedStyle(e).backgroundColor") != \
-        _tile(tablet, "Ana").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert bianca.evaluate("e => getComputedStyle(e).backgroundColor") != _tile(
+        tablet, "Ana"
+    ).evaluate("e => getComputedStyle(e).backgroundColor")
 
     save.click()
     tablet.get_by_text("Saved.").wait_for()
     tablet.reload()
     statuses = {name: _tile(tablet, name).get_attribute("data-status") for name in NAMES}
-    assert statuses == {**dict.fromkeys(NAMES, "present"), "Bianca": "absent",
-                        "Denisa": "absent", "Iryna": "excused"}
+    assert statuses == {
+        **dict.fromkeys(NAMES, "present"),
+        "Bianca": "absent",
+        "Denisa": "absent",
+        "Iryna": "excused",
+    }
     expect(tablet.locator(".roll-count")).to_have_text("9 present, 2 absent, 1 excused")
     assert tablet.js_errors == []
     screenshot(tablet, "rollcall-12-tablet")
@@ -80,8 +98,10 @@ def test_a_failed_save_keeps_her_taps_and_says_so(tablet, world, db):
     _tile(tablet, "Ana").click()
     _tile(tablet, "Maria").click()
     _tile(tablet, "Maria").click()
-    tablet.route(f"**{url}", lambda route: route.abort()
-                 if route.request.method == "POST" else route.continue_())
+    tablet.route(
+        f"**{url}",
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
     tablet.get_by_role("button", name="Save the roll").click()
     error = tablet.get_by_role("alert").filter(has_text="Not saved")
     error.wait_for()
@@ -147,11 +167,13 @@ def test_a_save_without_connection_is_sent_when_it_is_back(tablet, world, db):
     tablet.context.set_offline(True)
     tablet.get_by_role("button", name="Save the roll").click()
     expect(tablet.get_by_role("alert").filter(has_text="Not saved yet")).to_contain_text(
-        "will be sent when the connection is back")
+        "will be sent when the connection is back"
+    )
     tablet.context.set_offline(False)  # no second tap on Save
     expect(tablet.get_by_text("Saved.")).to_be_visible()
     assert tablet.evaluate("Object.keys(localStorage).length") == 0
     db.session.expire_all()
-    marks = db.session.scalars(sa.select(Attendance.status).where(
-        Attendance.session_id == session.id)).all()
+    marks = db.session.scalars(
+        sa.select(Attendance.status).where(Attendance.session_id == session.id)
+    ).all()
     assert marks == ["present"]
