@@ -30,11 +30,14 @@ run: install assets translations
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
 test: install assets translations
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet atelier tests bench
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -q; fi
 
 lint: install
-	$(BIN)/ruff check atelier tests
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check atelier tests bench
 
 # Re-extract the strings and merge them into every catalogue (then translate the new ones).
 messages: install
