@@ -169,7 +169,8 @@ def check(url: str, target: str, results) -> dict:
             lines = dict(
                 conn.execute(
                     sa.text(
-                        "SELECT i.code, l.sale_id FROM sale_lines l JOIN items i ON i.id = l.item_id "
+                        "SELECT i.code, l.sale_id FROM sale_lines l "
+                        "JOIN items i ON i.id = l.item_id "
                         "WHERE NOT l.is_returned AND i.code = ANY(:codes)"
                     ),
                     {"codes": list(acked)},
