@@ -35,3 +35,32 @@ def test_receiving_by_scanning_on_a_tablet(tablet, world):
     expect(tablet.get_by_role("alert").filter(has_text="Missing")).to_contain_text(missing)
     screenshot(tablet, "shipment-received-tablet")
     assert tablet.js_errors == []
+
+
+def test_receiving_everything_turns_finish_into_done(tablet, world):
+    """Once every piece is scanned nothing is missing: "Done" is a plain button, not a warning."""
+    from atelier.extensions import db
+
+    pieces = [make_item(world.tote, world.elena) for _ in range(2)]
+    shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
+    db.session.commit()
+    shipment_id = shipment.id
+    sign_in_page(tablet, world.users["shop"])
+    tablet.goto(f"/shipments/{shipment_id}")
+    expect(tablet.get_by_role("button", name="Finish receiving")).to_be_visible()
+    scan_field = tablet.get_by_label("Scan a piece")
+    for received, piece in enumerate(pieces, start=1):
+        expect(scan_field).to_be_focused()
+        tablet.keyboard.type(piece.code)
+        with tablet.expect_navigation():
+            tablet.keyboard.press("Enter")
+        expect(tablet.locator("#progress")).to_have_text(f"{received} of 2 received")
+    done = tablet.get_by_role("button", name="Done")
+    expect(done).to_be_visible()
+    expect(tablet.get_by_role("button", name="Finish receiving")).to_have_count(0)
+    assert "btn-danger" not in (done.get_attribute("class") or "")
+    screenshot(tablet, "shipment-all-received-tablet")
+    with tablet.expect_navigation():
+        done.click()  # no "pieces will be recorded as missing" question: none are
+    expect(tablet.get_by_role("alert").filter(has_text="Missing")).to_have_count(0)
+    assert tablet.js_errors == []
