@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in_page
-from tests.factories import make_item, make_shipment
+from tests.factories import PASSWORD, make_item, make_shipment
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +64,41 @@ def test_receiving_everything_turns_finish_into_done(tablet, world):
         done.click()  # no "pieces will be recorded as missing" question: none are
     expect(tablet.get_by_role("alert").filter(has_text="Missing")).to_have_count(0)
     assert tablet.js_errors == []
+
+
+def test_shop_staff_read_every_shipment_column_on_a_phone(browser, live_server, world):
+    """On a 390 px phone the shipments list turns into cards: status and received count are
+    shown for each shipment, not cut off at the right edge."""
+    from atelier.extensions import db
+
+    pieces = [make_item(world.tote, world.elena) for _ in range(3)]
+    make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server,
+        locale="nl-NL",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
+    page = context.new_page()
+    try:
+        page.goto("/sign-in")
+        page.locator("input[name=username]").fill(world.users["shop"].username)
+        page.locator("input[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        page.goto("/shipments")
+        card = page.locator("table.table-cards tbody tr").first
+        status = card.locator("td[data-label='Status']")
+        received = card.locator("td[data-label='Ontvangen']")
+        expect(status).to_be_visible()
+        expect(status).to_contain_text("Onderweg")
+        expect(received).to_contain_text("0 van 3")
+        expect(card.locator("td").first).to_have_attribute("data-label", "Nr.")  # not "Nee."
+        for cell in (status, received):
+            box = cell.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        screenshot(page, "shipments-shop-phone-nl")
+    finally:
+        context.close()
