@@ -88,3 +88,43 @@ def test_a_line_can_be_removed_and_a_price_lowered(tablet, world):
     expect(tablet.locator(".receipt")).to_contain_text("Small stain")
     screenshot(tablet, "till-tablet-receipt-discount")
     assert tablet.js_errors == []
+
+
+def test_a_return_with_a_usb_scanner_on_the_till_pc(browser, live_server, world):
+    """At a 1280×800 till: the scanner's Enter looks the piece up (it does not send the form),
+    says it was paid by card and how to refund, and puts the cursor in the reason; Enter
+    there asks to confirm, naming the refund, and the piece is back in stock."""
+    from atelier.extensions import db
+
+    [piece] = _stock(world, 1)
+    make_sale(world.sites["AMS"], [piece], price_cents=1500, payment_method="card")
+    db.session.commit()
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in_page(page, world.users["shop"])
+        page.goto("/till/AMS/returns")
+        scan = page.get_by_label("Scan the piece")
+        expect(scan).to_be_focused()
+        page.keyboard.type(piece.code)
+        page.keyboard.press("Enter")
+        found = page.locator("#return-piece")
+        expect(found).to_contain_text("Paid by card: refund €15.00 to the card")
+        expect(page.get_by_label("Why did it come back?")).to_be_focused()
+        expect(page.locator(".flash-error")).to_have_count(0)  # nothing was sent yet
+        screenshot(page, "return-looked-up-till")
+        questions = []
+
+        def answer(dialog):
+            questions.append(dialog.message)
+            dialog.accept()
+
+        page.on("dialog", answer)
+        page.keyboard.type("Too small")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert questions and piece.code in questions[0] and "card terminal" in questions[0]
+        expect(page.locator(".flash").first).to_contain_text("is back in stock.")
+        screenshot(page, "return-done-till")
+    finally:
+        context.close()
