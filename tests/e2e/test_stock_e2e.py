@@ -102,3 +102,37 @@ def test_shop_staff_read_every_shipment_column_on_a_phone(browser, live_server, 
         screenshot(page, "shipments-shop-phone-nl")
     finally:
         context.close()
+
+
+def test_supervisor_picks_a_shipment_by_tapping_tiles_on_a_tablet(browser, live_server, world):
+    """On a 1024×768 tablet: filter to one product, "Select all shown", send; no Ctrl or
+    Shift anywhere, and the pieces of the other product stay at the atelier."""
+    from atelier.extensions import db
+    from tests.factories import make_product_type
+
+    apron = make_product_type("APRON", name="Apron")
+    aprons = [make_item(apron, world.elena) for _ in range(4)]
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        sign_in_page(page, world.users["supervisor"])
+        page.goto("/shipments/new")
+        page.get_by_label("Product").select_option("APRON")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Show", exact=True).click()
+        expect(page.locator("#picker-count")).to_contain_text("4 pieces are waiting.")
+        page.get_by_role("button", name="Select all shown").click()
+        expect(page.locator(".pick-tile input:checked")).to_have_count(4)
+        screenshot(page, "shipment-picker-tablet")
+        page.on("dialog", lambda dialog: dialog.accept())
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send shipment").click()
+        expect(page.locator(".flash").first).to_contain_text("4 pieces are on their way")
+        db.session.expire_all()
+        assert {piece.status for piece in aprons} == {"in_transit"}
+        assert world.item_atelier.status == "in_atelier"
+    finally:
+        context.close()
