@@ -40,6 +40,7 @@ def from_environment(instance_path: str) -> dict:
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "CHARITY_NAME": os.environ.get("CHARITY_NAME", "Next Steps"),
         "PAYROLL_CURRENCY": os.environ.get("PAYROLL_CURRENCY", "RON"),
         "PAYROLL_TIMEZONE": os.environ.get("PAYROLL_TIMEZONE", "Europe/Bucharest"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -71,6 +71,11 @@ class User(UserMixin, db.Model):
         """Ids of the sites this user works at."""
         return {site.id for site in self.sites}
 
+    @property
+    def shown_name(self) -> str:
+        """How pages greet her: a maker by her display name, staff by their username."""
+        return self.beneficiary.display_name if self.beneficiary_id else self.username
+
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
 
