@@ -47,6 +47,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes"),
         "PUBLIC_RATE_LIMIT": os.environ.get("PUBLIC_RATE_LIMIT", "120 per minute"),
         "TOKEN_TTL_HOURS": int(os.environ.get("TOKEN_TTL_HOURS", "12")),
+        "SESSION_IDLE_HOURS_STAFF": float(os.environ.get("SESSION_IDLE_HOURS_STAFF", "12")),
+        "SESSION_IDLE_DAYS_MAKER": float(os.environ.get("SESSION_IDLE_DAYS_MAKER", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,

@@ -1,6 +1,7 @@
 """Pure rules for accounts: which sites a role works at, and password strength."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 #: the sites a role may be given, by site kind (other roles have no sites)
 SITE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
@@ -9,6 +10,9 @@ SITE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
 }
 
 MIN_PASSWORD_LENGTH = 10
+
+#: a signed-in browser's ``last_seen_at`` moves on at most this often (not on every page)
+SESSION_TOUCH_EVERY = timedelta(minutes=5)
 
 
 def has_sites(role: str) -> bool:
@@ -35,3 +39,22 @@ def password_problem(password: str | None) -> str | None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         return f"at least {MIN_PASSWORD_LENGTH} characters"
     return None
+
+
+def session_idle_limit(role: str, staff_hours: float, maker_days: float) -> timedelta:
+    """How long a browser session may sit unused: makers on their own phone keep theirs for
+    days, staff on shared tablets and till PCs for hours."""
+    if role == "beneficiary":
+        return timedelta(days=maker_days)
+    return timedelta(hours=staff_hours)
+
+
+def session_is_idle(last_seen_at: datetime, now: datetime, limit: timedelta) -> bool:
+    """True if a session last seen at ``last_seen_at`` has been unused for longer than
+    ``limit``: it is over."""
+    return now - last_seen_at > limit
+
+
+def session_needs_touch(last_seen_at: datetime, now: datetime) -> bool:
+    """True if ``last_seen_at`` is old enough to be written again."""
+    return now - last_seen_at >= SESSION_TOUCH_EVERY

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from atelier import audit
-from atelier.auth import rules
+from atelier.auth import rules, sessions
 from atelier.auth.models import ROLES, ApiToken, User
 from atelier.auth.passwords import burn_time, hash_password, verify_password
 from atelier.db import utcnow
@@ -208,6 +208,7 @@ def disable_user(user: User, *, actor=None, reason: str = "coordinator") -> User
     user.is_enabled = False
     user.session_epoch = (user.session_epoch or 0) + 1
     revoked = revoke_all_tokens(user)
+    sessions.end_all_sessions(user)
     if was_enabled or revoked:
         audit.record("users.disable", user, user=actor, reason=reason, tokens_revoked=revoked)
     return user
@@ -250,6 +251,7 @@ def reset_password(user: User, password: str, *, actor=None) -> User:
         raise Invalid(_("The password could not be changed."), {"password": problem})
     user.password_hash = hash_password(password)
     revoked = revoke_all_tokens(user)
+    sessions.end_all_sessions(user)
     # never the password or its hash
     audit.record("users.password_reset", user, user=actor, tokens_revoked=revoked)
     return user
