@@ -14,8 +14,14 @@ def _submitted_username() -> str:
 
 
 def _address_and_username() -> str:
-    """Throttle per client address and account, so one shop's NAT does not lock out others."""
+    """One client guessing at one account."""
     return f"{get_remote_address()}|{_submitted_username()}"
+
+
+def _username() -> str:
+    """One account, whatever address the guesses come from (shared by the sign-in page and
+    the token call: both use this key and scope)."""
+    return _submitted_username()
 
 
 def _failed(response) -> bool:
@@ -38,18 +44,23 @@ def _no_limit_here() -> bool:
 
 
 def login_limits(view):
-    """Throttle failed sign-ins: per address and account, and per address overall."""
-    view = limiter.limit(
-        lambda: current_app.config["LOGIN_RATE_LIMIT"],
-        key_func=_address_and_username,
-        deduct_when=_failed,
-        scope="login-account",
-    )(view)
-    return limiter.limit(
-        lambda: current_app.config.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
-        deduct_when=_failed,
-        scope="login-address",
-    )(view)
+    """Throttle failed sign-ins, counted alike by the sign-in page and the token call: per
+    address and account, per account from any address, and per address over all accounts.
+    The address is the real client's (``TRUSTED_PROXIES``), so one client's failures never
+    block the others behind the same proxy."""
+    limits = (
+        ("LOGIN_RATE_LIMIT", _address_and_username, "login-account"),
+        ("LOGIN_RATE_LIMIT_PER_ACCOUNT", _username, "login-any-address"),
+        ("LOGIN_RATE_LIMIT_PER_ADDRESS", get_remote_address, "login-address"),
+    )
+    for setting, key_func, scope in limits:
+        view = limiter.shared_limit(  # shared: one counter for both views, not one each
+            lambda setting=setting: current_app.config[setting],
+            scope,
+            key_func=key_func,
+            deduct_when=_failed,
+        )(view)
+    return view
 
 
 def public_limits(view):
