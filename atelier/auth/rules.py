@@ -3,6 +3,8 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from zxcvbn import zxcvbn
+
 #: the sites a role may be given, by site kind (other roles have no sites)
 SITE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
     "supervisor": frozenset({"atelier"}),
@@ -10,6 +12,10 @@ SITE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
 }
 
 MIN_PASSWORD_LENGTH = 10
+#: the lowest zxcvbn score (0 to 4) a password may have: 3 is "safely unguessable"
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn refuses longer input; a longer password is judged by its start (never kinder)
+ZXCVBN_MAX_LENGTH = 72
 
 #: a signed-in browser's ``last_seen_at`` moves on at most this often (not on every page)
 SESSION_TOUCH_EVERY = timedelta(minutes=5)
@@ -34,11 +40,19 @@ def sites_problem(role: str, sites: Iterable[tuple[str, str]]) -> str | None:
     return None
 
 
-def password_problem(password: str | None) -> str | None:
-    """Why a password is too weak, or None."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+def password_problem(password: str | None, user_inputs: Iterable[str] = ()) -> str | None:
+    """Why a password is too weak, or None: too short, or easy to guess by zxcvbn's
+    estimate (score below 3, the username and other ``user_inputs`` counted as known),
+    with its advice."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         return f"at least {MIN_PASSWORD_LENGTH} characters"
-    return None
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[u for u in user_inputs if u])
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result["feedback"]
+    advice = " ".join([feedback.get("warning") or "", *feedback.get("suggestions", [])]).strip()
+    return f"too easy to guess. {advice}".strip()
 
 
 def session_idle_limit(role: str, staff_hours: float, maker_days: float) -> timedelta:

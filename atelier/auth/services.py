@@ -47,7 +47,7 @@ def create_user(
         errors["username"] = "required"
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
-    if problem := rules.password_problem(password):
+    if problem := rules.password_problem(password, [username]):
         errors["password"] = problem
     site_codes = site_codes or []
     sites = _sites_for(role, site_codes, errors) if rules.has_sites(role) else []
@@ -247,7 +247,7 @@ def change_sites(user: User, site_codes: list[str], *, actor=None) -> User:
 def reset_password(user: User, password: str, *, actor=None) -> User:
     """Set a new password chosen by the coordinator; every token of the user stops working
     (whoever held one must sign in again with the new password)."""
-    if problem := rules.password_problem(password):
+    if problem := rules.password_problem(password, [user.username]):
         raise Invalid(_("The password could not be changed."), {"password": problem})
     user.password_hash = hash_password(password)
     revoked = revoke_all_tokens(user)
