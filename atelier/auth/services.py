@@ -19,6 +19,7 @@ from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.rules import normal_code
+from atelier.text import bidi_problem
 
 MIN_PASSWORD_LENGTH = rules.MIN_PASSWORD_LENGTH
 
@@ -45,6 +46,8 @@ def create_user(
     errors: dict[str, str] = {}
     if not username:
         errors["username"] = "required"
+    elif problem := bidi_problem(username):
+        errors["username"] = problem
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
     if problem := rules.password_problem(password, [username]):
