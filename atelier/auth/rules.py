@@ -40,19 +40,21 @@ def sites_problem(role: str, sites: Iterable[tuple[str, str]]) -> str | None:
     return None
 
 
-def password_problem(password: str | None, user_inputs: Iterable[str] = ()) -> str | None:
-    """Why a password is too weak, or None: too short, or easy to guess by zxcvbn's
-    estimate (score below 3, the username and other ``user_inputs`` counted as known),
-    with its advice."""
+def password_problem(
+    password: str | None, user_inputs: Iterable[str] = ()
+) -> tuple[str, list[str]] | None:
+    """Why a password is too weak, or None: ``("short", [])``, or ``("guessable", advice)``
+    when zxcvbn scores it below 3 (the username and other ``user_inputs`` counted as known
+    to a guesser), with its warning and suggestions (English)."""
     password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"at least {MIN_PASSWORD_LENGTH} characters"
+        return "short", []
     result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[u for u in user_inputs if u])
     if result["score"] >= MIN_PASSWORD_SCORE:
         return None
     feedback = result["feedback"]
-    advice = " ".join([feedback.get("warning") or "", *feedback.get("suggestions", [])]).strip()
-    return f"too easy to guess. {advice}".strip()
+    advice = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
+    return "guessable", [text for text in advice if text]
 
 
 def session_idle_limit(role: str, staff_hours: float, maker_days: float) -> timedelta:

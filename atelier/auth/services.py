@@ -24,6 +24,18 @@ from atelier.text import bidi_problem
 MIN_PASSWORD_LENGTH = rules.MIN_PASSWORD_LENGTH
 
 
+def password_problem(password: str | None, user_inputs: list[str]) -> str | None:
+    """Why a new password is refused, in the user's language, with zxcvbn's advice (its
+    sentences are in the catalogues), or None."""
+    found = rules.password_problem(password, user_inputs)
+    if found is None:
+        return None
+    kind, advice = found
+    if kind == "short":
+        return _("at least %(count)d characters", count=MIN_PASSWORD_LENGTH)
+    return " ".join([_("too easy to guess."), *(_(sentence) for sentence in advice)])
+
+
 class BadCredentials(NotAuthenticated):
     """Unknown user or wrong password: one message for both."""
 
@@ -50,7 +62,7 @@ def create_user(
         errors["username"] = problem
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
-    if problem := rules.password_problem(password, [username]):
+    if problem := password_problem(password, [username]):
         errors["password"] = problem
     site_codes = site_codes or []
     sites = _sites_for(role, site_codes, errors) if rules.has_sites(role) else []
@@ -250,7 +262,7 @@ def change_sites(user: User, site_codes: list[str], *, actor=None) -> User:
 def reset_password(user: User, password: str, *, actor=None) -> User:
     """Set a new password chosen by the coordinator; every token of the user stops working
     (whoever held one must sign in again with the new password)."""
-    if problem := rules.password_problem(password, [user.username]):
+    if problem := password_problem(password, [user.username]):
         raise Invalid(_("The password could not be changed."), {"password": problem})
     user.password_hash = hash_password(password)
     revoked = revoke_all_tokens(user)

@@ -3,8 +3,6 @@
 import secrets
 from datetime import date
 
-from atelier.text import bidi_problem
-
 #: no 0/O, 1/I/L, 5/S, 2/Z, 8/B look-alikes: codes are read aloud and typed on phones
 MAKER_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 MAKER_CODE_LENGTH = 6
@@ -37,7 +35,7 @@ def display_name_problem(name: str) -> str | None:
         return "required"
     if len(name) > DISPLAY_NAME_MAX:
         return f"at most {DISPLAY_NAME_MAX} characters"
-    return bidi_problem(name)
+    return None
 
 
 def birth_year_problem(year: int | None, today: date) -> str | None:
