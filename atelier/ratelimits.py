@@ -1,7 +1,7 @@
 """Throttling rules shared by the sign-in page and the token call."""
 
 from flask import current_app, g, request
-from flask_limiter.util import get_qualified_name, get_remote_address
+from flask_limiter.util import get_remote_address
 
 from atelier.extensions import limiter
 
@@ -29,18 +29,28 @@ def _failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
+#: set on a view by this module's decorators: the view has a limit (every limit in the app
+#: is set through them, so this is known without reading the limiter's private records)
+THROTTLED = "atelier_throttled"
+
+
+def _throttled(view):
+    """Mark ``view`` as having a limit (see :func:`_no_limit_here`)."""
+    setattr(view, THROTTLED, True)
+    return view
+
+
 @limiter.request_filter
 def _no_limit_here() -> bool:
-    """True (skip the limiter's work) where no limit applies: none by default or for the
-    whole app, none on the view, none on its blueprint, as the limiter itself records them.
-    Otherwise it finds that out on every API call and page, at a cost the till feels."""
-    manager = limiter.limit_manager
-    if manager.default_limits or manager.application_limits:
+    """True (skip the limiter's work) where no limit applies: no limit for every route is
+    configured (``RATELIMIT_DEFAULT``/``RATELIMIT_APPLICATION``, none by default) and the
+    view was not given one by :func:`login_limits` or :func:`public_limits`. Otherwise the
+    limiter finds that out on every API call and page, at a cost the till feels."""
+    config = current_app.config
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or manager.decorated_limits(get_qualified_name(view)):
-        return False
-    return not (request.blueprint and manager.blueprint_limits(current_app, request.blueprint))
+    return not getattr(view, THROTTLED, False)
 
 
 def login_limits(view):
@@ -60,9 +70,9 @@ def login_limits(view):
             key_func=key_func,
             deduct_when=_failed,
         )(view)
-    return view
+    return _throttled(view)
 
 
 def public_limits(view):
     """Throttle public pages (story page, storefront) per address."""
-    return limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)
+    return _throttled(limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view))
