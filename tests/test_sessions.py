@@ -129,3 +129,13 @@ def test_session_idle_rule(role, idle, over):
     now = utcnow()
     limit = rules.session_idle_limit(role, 12, 30)
     assert rules.session_is_idle(now - idle, now, limit) is over
+
+
+def test_signing_in_clears_sessions_that_timed_out(app, db, world):
+    """Timed-out sessions do not pile up: the next sign-in removes them, live ones stay."""
+    _signed_in(app, world.users["shop"])
+    _age_sessions(db, timedelta(days=31))
+    laptop = _signed_in(app, world.users["admin"])
+    _signed_in(app, world.users["supervisor"])
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 2
+    assert laptop.get("/admin/users").status_code == 200

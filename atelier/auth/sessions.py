@@ -39,14 +39,23 @@ def idle_limit(role: str):
 
 
 def open_session(user: User, now: datetime | None = None) -> str:
-    """Start a browser session for ``user``; returns the secret for her cookie. Her sessions
-    that have timed out are cleared on the way."""
+    """Start a browser session for ``user``; returns the secret for her cookie. Sessions
+    that have timed out (hers, and anyone's past the longest idle limit) are cleared on the
+    way, so the table keeps only live ones."""
     now = now or utcnow()
-    oldest = now - idle_limit(user.role)
+    longest = max(idle_limit("beneficiary"), idle_limit("admin"))
     db.session.execute(
-        sa.delete(UserSession).where(
-            UserSession.user_id == user.id, UserSession.last_seen_at < oldest
+        sa.delete(UserSession)
+        .where(
+            sa.or_(
+                sa.and_(
+                    UserSession.user_id == user.id,
+                    UserSession.last_seen_at < now - idle_limit(user.role),
+                ),
+                UserSession.last_seen_at < now - longest,
+            )
         )
+        .execution_options(synchronize_session=False)
     )
     secret = secrets.token_urlsafe(32)
     db.session.add(
