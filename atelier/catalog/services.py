@@ -138,14 +138,30 @@ def change_rule(
 
 
 def update_details(
-    product: ProductType, name: str, description: str, is_active: bool, *, actor=None
+    product: ProductType,
+    name: str,
+    description: str,
+    is_active: bool,
+    *,
+    translations: dict | None = None,
+    actor=None,
 ) -> None:
-    """Rename, describe, or retire a product type."""
+    """Rename, describe (also per language), or retire a product type."""
     if problem := "required" if not (name or "").strip() else bidi_problem(name):
         raise Invalid(_("The product type could not be saved."), {"name": problem})
+    texts = {}
+    for lang, given in (translations or {}).items():
+        given_name = (given.get("name") or "").strip()
+        if problem := bidi_problem(given_name):
+            raise Invalid(_("The product type could not be saved."), {f"name_{lang}": problem})
+        text = {"name": given_name, "description": (given.get("description") or "").strip()}
+        if any(text.values()):
+            texts[lang] = text
     product.name = name.strip()
     product.description = (description or "").strip()
     product.is_active = is_active
+    if translations is not None:
+        product.translations = texts
     db.session.flush()
     audit.record("catalog.update", product, user=actor, sku=product.sku)
 

@@ -1,6 +1,7 @@
 """Pages for the catalogue: product types (admin) and their photos (public, cached)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -104,7 +105,12 @@ def _create(form):
 def _update(item, form) -> None:
     """Save a product type's details and any new photo."""
     services.update_details(
-        item, form.name.data, form.description.data, form.is_active.data, actor=current_user
+        item,
+        form.name.data,
+        form.description.data,
+        form.is_active.data,
+        translations=form.translations(),
+        actor=current_user,
     )
     _set_photo(item, form)
 
@@ -163,3 +169,15 @@ def current_response(body: bytes, status: int, item, etag: str):
 
 
 bp.add_app_template_global(photo_url, "product_photo_url")
+
+
+@bp.app_template_filter("product_name")
+def product_name(product) -> str:
+    """A product type's name in the reader's language."""
+    return product.name_in(str(get_locale()))
+
+
+@bp.app_template_filter("product_description")
+def product_description(product) -> str:
+    """A product type's description in the reader's language."""
+    return product.description_in(str(get_locale()))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -107,9 +108,10 @@ def story(tag: str) -> Story:
         raise NotFound(_("Not found."))
     maker = item.beneficiary
     rule = price_of(item, item_today(item))
+    lang = str(get_locale())
     return Story(
-        product_name=item.product_type.name,
-        description=item.product_type.description,
+        product_name=item.product_type.name_in(lang),
+        description=item.product_type.description_in(lang),
         product=item.product_type,
         first_name=rules.public_first_name(
             maker.display_name, maker.public_name_consent, maker.anonymised_at is not None

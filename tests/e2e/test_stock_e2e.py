@@ -125,7 +125,7 @@ def test_supervisor_picks_a_shipment_by_tapping_tiles_on_a_tablet(browser, live_
             page.get_by_role("button", name="Show", exact=True).click()
         expect(page.locator("#picker-count")).to_contain_text("4 pieces are waiting.")
         page.get_by_role("button", name="Select all shown").click()
-        expect(page.locator(".pick-tile input:checked")).to_have_count(4)
+        expect(page.locator(".ship-tile input:checked")).to_have_count(4)
         screenshot(page, "shipment-picker-tablet")
         page.on("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation():
