@@ -1,7 +1,9 @@
 // Site-wide behaviour, no inline script anywhere (the CSP forbids it).
 // - forms or buttons with data-confirm ask before doing something destructive;
 // - a submit button shows it is busy, so nobody taps twice on a slow connection;
-// - a button with data-select-all="NAME" ticks every checkbox NAME in its form (again: none).
+// - a button with data-select-all="NAME" ticks every checkbox NAME in its form (again: none);
+// - a table too wide for the screen scrolls in its box, which then takes the keyboard focus
+//   (so it can be scrolled without a mouse).
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -24,4 +26,15 @@
     var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
     boxes.forEach(function (box) { box.checked = !all; });
   });
+  function focusableWhenScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableWhenScrolling();
+  window.addEventListener("resize", focusableWhenScrolling);
 })();

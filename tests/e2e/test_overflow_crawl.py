@@ -36,11 +36,19 @@ DOWNLOADS = (".pdf", ".csv", ".xlsx", ".docx", ".jpg", ".png", ".svg", ".json")
 #: axe-core from npm (a dev dependency installed by ``make assets``), injected by the test only
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_WIDTHS = (390, 1024)
-#: every rule axe has, colour contrast included; "needs review" results count as passes
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+#: every rule axe has, colour contrast included; at the tablet's width a contrast axe could
+#: not decide ("needs review": text over an image, clipped off screen…) fails too, but for
+#: two kinds it can never decide: text drawn in a chart's SVG (its colours are checked by
+#: tests/test_contrast.py) and the options of a native multiple select (the browser's own)
+AXE_RUN = """async (strict) => {
+  const result = await axe.run(document, {resultTypes: ['violations', 'incomplete']});
+  const undecidable = n => n.target.join(' ').includes('svg') || n.html.startsWith('<select');
+  const review = strict ? result.incomplete.filter(v => v.id === 'color-contrast')
+    .map(v => ({...v, nodes: v.nodes.filter(n => !undecidable(n))}))
+    .filter(v => v.nodes.length) : [];
+  return result.violations.concat(review).map(v => ({id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' +
+      (n.failureSummary || (n.any[0] || {}).message))}));
 }"""
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -76,11 +84,13 @@ def _page_urls(app, world, role: str) -> list[str]:
     return urls
 
 
-def _axe_violations(page, where: str) -> list[str]:
-    """What axe finds wrong on the page as it is now (its width included)."""
+def _axe_violations(page, where: str, strict: bool) -> list[str]:
+    """What axe finds wrong on the page as it is now (its width included); ``strict``: a
+    contrast axe could not check counts as wrong."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return [f"{where}: axe {json.dumps(v, ensure_ascii=False)}" for v in page.evaluate(AXE_RUN)]
+    found = page.evaluate(AXE_RUN, strict)
+    return [f"{where}: axe {json.dumps(v, ensure_ascii=False)}" for v in found]
 
 
 def _sign_in(page, user) -> None:
@@ -128,7 +138,9 @@ def test_no_page_scrolls_sideways(browser, live_server, app, world):
                         )
                     if lang == "en" and width in AXE_WIDTHS:
                         audited += 1
-                        failures += _axe_violations(page, f"{url} as {role} at {width}px")
+                        failures += _axe_violations(
+                            page, f"{url} as {role} at {width}px", strict=width >= 1024
+                        )
             context.close()
     assert visited > 100 and audited > 50, f"the crawl opened only {visited} pages"
     assert not failures, "pages wider than the screen, or with accessibility faults:\n" + "\n".join(
