@@ -320,6 +320,12 @@ MATRIX: dict[str, Row] = {
     "api.get_results_pdf": Row("/api/v1/reports/results.pdf?year=2026", SUP),
     "api.get_results_docx": Row("/api/v1/reports/results.docx?year=2026", SUP),
     "api.get_results_xlsx": Row("/api/v1/reports/results.xlsx?year=2026", SUP),
+    "reports.results": Row("/reports/results?year=2026", SUP),
+    "reports.save_figures": Row(
+        "/reports/results/2026/figures", ADMIN, form={"row": "a", "target": "3"}
+    ),
+    "reports.trace_page": Row("/reports/results/2026/trace/a", SUP),
+    "reports.download": Row("/reports/results.pdf?year=2026", SUP),
 }
 
 
