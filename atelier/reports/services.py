@@ -204,7 +204,7 @@ def build(year: int, user, suppress: bool = False, compare: bool = False) -> Rep
     return Report(
         year,
         pillars,
-        current_app.config.get("PROGRAMME_NAME", "Next Steps"),
+        current_app.config["PROGRAMME_NAME"],
         suppress,
         compare,
         site_ids is not None,
