@@ -297,3 +297,33 @@ def test_writes_are_the_coordinators(client, world):
         response = client.put(path, json=body, headers=headers)
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_the_year_before_side_by_side(client, world):
+    """compare=1: each line also carries last year's target and result (same row and part),
+    as a second column pair in the files; a row new this year has it blank."""
+    headers = bearer(world.users["admin"])
+    enter_2022(client, headers)
+    client.put(
+        "/api/v1/indicator-figures",
+        json={"year": 2023, "figures": [{"row": "referrals", "target": 15, "result": 20}]},
+        headers=headers,
+    )
+    report = client.get("/api/v1/reports/results?year=2023&compare=1", headers=headers).get_json()
+    referrals = report["pillars"][1]["rows"][5]
+    assert referrals["target"] == 15 and referrals["previous"] == {"target": 12, "result": 17}
+    oradea = report["pillars"][2]["rows"][2]
+    assert oradea["previous"] == {"target": 250, "result": 320} and oradea["target"] is None
+    data = client.get("/api/v1/reports/results.docx?year=2023&compare=1", headers=headers).data
+    table = docx.Document(io.BytesIO(data)).tables[1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "",
+        "Target 2022",
+        "Results 2022",
+        "Target 2023",
+        "Results 2023",
+        "Remarks",
+    ]
+    assert [c.text for c in table.rows[6].cells][:5] == ["Referral cases", "12", "17", "15", "20"]
+    pdf = client.get("/api/v1/reports/results.pdf?year=2023&compare=1", headers=headers).data
+    assert "Target 2022 Results 2022 Target 2023 Results 2023" in " ".join(pdf_text(pdf).split())
