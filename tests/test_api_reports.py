@@ -327,3 +327,19 @@ def test_the_year_before_side_by_side(client, world):
     assert [c.text for c in table.rows[6].cells][:5] == ["Referral cases", "12", "17", "15", "20"]
     pdf = client.get("/api/v1/reports/results.pdf?year=2023&compare=1", headers=headers).data
     assert "Target 2022 Results 2022 Target 2023 Results 2023" in " ".join(pdf_text(pdf).split())
+
+
+def test_a_remark_like_a_formula_stays_text_in_the_spreadsheet(client, world):
+    """A remark starting with "=" is written as text: the sheet never runs it."""
+    headers = bearer(world.users["admin"])
+    enter_2022(client, headers)
+    client.put(
+        "/api/v1/indicator-figures",
+        json={"year": 2022, "figures": [{"row": "referrals", "remarks": '=HYPERLINK("x")'}]},
+        headers=headers,
+    )
+    data = client.get("/api/v1/reports/results.xlsx?year=2022", headers=headers).data
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Referral cases")
+    assert row[3].value == '=HYPERLINK("x")' and row[3].data_type == "s"
+    assert (row[1].value, row[2].value) == (12, 17) and row[1].data_type == "n"

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
-from atelier.reports import figures, layouts, services, web
+from atelier.reports import figures, layouts, rules, services, web
 
 
 class MeasureSource(Body):
@@ -86,7 +86,7 @@ def layout_json(layout) -> dict:
         }
 
     return {
-        "year": layout.year_from,
+        "year": None if layout.year_from == rules.EVERY_YEAR else layout.year_from,
         "pillars": [
             {
                 "name": p.name,
