@@ -41,12 +41,17 @@ def widths(compare: bool = False) -> list[float]:
     return [label] + [FIGURE] * figures + [WIDTH - label - FIGURE * figures]
 
 
+def remark_width(compare: bool = False) -> float:
+    """The width in points a remark's lines may take in the PDF."""
+    return widths(compare)[-1] - 2 * PAD
+
+
 def remark_lines(text: str, compare: bool = False) -> list[str]:
     """A remark broken into the lines the PDF prints (the page shows the same lines)."""
     font, _bold = register_fonts()
     out: list[str] = []
     for paragraph in (text or "").splitlines() or [""]:
-        out.extend(simpleSplit(paragraph, font, REMARK_SIZE, widths(compare)[-1] - 2 * PAD) or [""])
+        out.extend(simpleSplit(paragraph, font, REMARK_SIZE, remark_width(compare)) or [""])
     return out if any(out) else []
 
 

@@ -45,6 +45,8 @@ def results():
         suppress=report.suppress,
         compare=report.compare,
         wrap=pdf.remark_lines,
+        wrap_width=pdf.remark_width(report.compare),
+        wrap_size=pdf.REMARK_SIZE,
         anchor=anchor,
         trace_url=trace_url,
         text=rules.text,

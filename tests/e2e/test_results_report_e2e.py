@@ -36,6 +36,9 @@ def test_enter_a_figure_and_download_the_three_files(laptop, world):
         "countries of destination."
     )
     line.get_by_label("Remarks").fill(remark)
+    typed = line.locator(".rep-wrap-line")
+    expect(line.locator(".rep-wrap-title")).to_have_text("In the PDF, as typed")
+    as_typed = typed.all_inner_texts()
     line.get_by_role("button", name="Save").click()
     laptop.wait_for_load_state()
     line = laptop.locator("#line-referrals")
@@ -44,6 +47,7 @@ def test_enter_a_figure_and_download_the_three_files(laptop, world):
     wrapped = line.locator(".rep-wrap-line")
     assert wrapped.count() >= 2  # the long remark, as the PDF breaks it
     assert " ".join(wrapped.all_inner_texts()) == remark
+    assert as_typed == wrapped.all_inner_texts()  # the preview while typing broke it the same
     line.scroll_into_view_if_needed()
     screenshot(laptop, "results-report-laptop")
     files = {}
