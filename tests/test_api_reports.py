@@ -138,6 +138,13 @@ def test_a_layout_for_a_later_year_leaves_earlier_years_as_they_were(client, wor
 
     assert labels(2021) == labels(2025) == [("Pillar 1", ["Outreach"])]
     assert labels(2026) == labels(2030) == [("Pillar A", ["Referrals"])]
+    # the same year again replaces its layout
+    later["pillars"][0]["rows"][0]["label"] = "Referral cases"
+    assert (
+        client.put("/api/v1/indicator-definitions", json=later, headers=headers).status_code == 200
+    )
+    assert labels(2026) == [("Pillar A", ["Referral cases"])]
+    assert labels(2025) == [("Pillar 1", ["Outreach"])]
 
 
 def test_figures_are_audited_and_null_clears(client, world, db):
