@@ -104,7 +104,14 @@ def test_the_pdf_first_page_is_kept_as_a_picture(client, world):
         json={"year": 2022, "figures": [{"row": "referrals", "remarks": long.strip()}]},
         headers=headers,
     )
+    glyphs = "Beneficiare în ședințe · Учасниці тренінгів"
+    client.put(
+        "/api/v1/indicator-figures",
+        json={"year": 2022, "figures": [{"row": "step_out", "remarks": glyphs}]},
+        headers=headers,
+    )
     data = client.get("/api/v1/reports/results.pdf?year=2022", headers=headers).data
+    assert glyphs in pdf_text(data)  # Romanian and Cyrillic letters, in the embedded font
     pdf = pypdfium2.PdfDocument(data)
     image = pdf[0].render(scale=2).to_pil()
     pdf.close()

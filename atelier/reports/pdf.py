@@ -83,13 +83,22 @@ def _styles():
         "figure": ParagraphStyle("figure", parent=base, alignment=2),
         "remark": ParagraphStyle("remark", parent=base, fontSize=REMARK_SIZE, leading=10),
         "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=8, leading=10),
+        "head_figure": ParagraphStyle(
+            "head_figure", parent=base, fontName=bold, fontSize=8, leading=10, alignment=2
+        ),
         "note": ParagraphStyle("note", parent=base, fontSize=7, leading=9, textColor=colors.grey),
     }
 
 
 def _table(pillar, report, styles) -> Table:
     """A pillar's table: heading row, then each row and its parts (indented)."""
-    data = [[Paragraph(escape(h), styles["head"]) for h in headings(report.year, report.compare)]]
+    heads = headings(report.year, report.compare)
+    data = [
+        [
+            Paragraph(escape(h), styles["head_figure" if 0 < i < len(heads) - 1 else "head"])
+            for i, h in enumerate(heads)
+        ]
+    ]
     for line in pillar.lines:
         label = Paragraph(escape(line.label), styles["part" if line.level else "row"])
         cells = [
