@@ -7,6 +7,7 @@ from atelier.indicators.models import IndicatorTarget  # noqa: F401
 from atelier.org.models import Programme, Site  # noqa: F401
 from atelier.people.models import Beneficiary  # noqa: F401
 from atelier.production.models import Item, ItemEvent, ProductionEntry  # noqa: F401
+from atelier.reports.models import ReportLayout, ReportPart, ReportPillar, ReportRow  # noqa: F401
 from atelier.stock.models import Shipment, ShipmentItem  # noqa: F401
 from atelier.till.models import Return, Sale, SaleLine  # noqa: F401
 from atelier.wages.models import ExchangeRate, Payee, PayPeriod, Payslip, PayslipLine  # noqa: F401

@@ -29,6 +29,7 @@ PATHS = [
     ("earnings", "maker's earnings: GET /api/v1/me/earnings", "flat"),
     ("close", "close a month: POST /api/v1/pay-periods/{YYYY-MM}/close", "bounded"),
     ("indicators", "a year's indicators: GET /api/v1/indicators?year=", "bounded"),
+    ("results", "the Results report: GET /api/v1/reports/results?year=", "flat"),
     ("store", "storefront list: GET /store", ""),
 ]
 
@@ -128,6 +129,48 @@ def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dic
     return _summary(*samples[0]), _summary(*samples[1])
 
 
+#: the Results report's layout at every scale: built-in, measure and manual rows with parts
+RESULTS_LAYOUT = {
+    "pillars": [
+        {
+            "name": "Pillar 1",
+            "rows": [
+                {
+                    "key": "vocational",
+                    "label": "People involved in Vocational Training Course",
+                    "source": "vocational_participants",
+                    "parts": [
+                        {"key": "refugee", "label": "refugee project", "programme": "REFUGEE"}
+                    ],
+                },
+                {"key": "outreach", "label": "Outreach in Bucharest"},
+            ],
+        },
+        {
+            "name": "Pillar 3",
+            "rows": [
+                {
+                    "key": "teenagers",
+                    "label": "Teenagers involved in Life Skills development",
+                    "source": {"measure": "participants", "workshop_kind": "life_skills"},
+                    "parts": [
+                        {"key": "oradea", "label": "Oradea", "site": "ORA"},
+                        {"key": "bucharest", "label": "Bucharest", "site": "BUC"},
+                    ],
+                },
+                {
+                    "key": "hours",
+                    "label": "Hours of training",
+                    "source": {"measure": "hours"},
+                    "parts": [{"key": "oradea", "label": "Oradea", "site": "ORA"}],
+                },
+                {"key": "sessions", "label": "Sessions held", "source": {"measure": "sessions"}},
+            ],
+        },
+    ]
+}
+
+
 def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     """Every path on one generated database; the till sale in turn with the bare baseline."""
     from atelier.extensions import db
@@ -212,8 +255,11 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
             auth(ADMIN, json={"exchange_rates": {"EUR": "4.9770"}}),
         ),
         "indicators": lambda i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
+        "results": lambda i: ("GET", f"/api/v1/reports/results?year={year}", auth(ADMIN)),
         "store": lambda i: ("GET", "/store", {}),
     }
+    if routed(app, "PUT", "/api/v1/indicator-definitions"):
+        client.put("/api/v1/indicator-definitions", **auth(ADMIN, json=RESULTS_LAYOUT))
     out = {}
     for name, _, _ in PATHS:
         if name == "sale":

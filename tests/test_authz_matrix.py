@@ -310,6 +310,25 @@ MATRIX: dict[str, Row] = {
     "api.get_indicators": Row("/api/v1/indicators?year=2026", SUP),
     "api.get_indicators_csv": Row("/api/v1/indicators.csv?year=2026", SUP),
     "api.get_indicators_xlsx": Row("/api/v1/indicators.xlsx?year=2026", SUP),
+    # --- the annual Results report ------------------------------------------------------
+    "api.put_indicator_definitions": Row(
+        "/api/v1/indicator-definitions",
+        ADMIN,
+        body={"year": 2026, "pillars": [{"name": "P", "rows": [{"key": "a", "label": "A"}]}]},
+    ),
+    "api.put_indicator_figures": Row(
+        "/api/v1/indicator-figures", ADMIN, body={"year": 2026, "figures": []}
+    ),
+    "api.get_results_report": Row("/api/v1/reports/results?year=2026", SUP),
+    "api.get_results_pdf": Row("/api/v1/reports/results.pdf?year=2026", SUP),
+    "api.get_results_docx": Row("/api/v1/reports/results.docx?year=2026", SUP),
+    "api.get_results_xlsx": Row("/api/v1/reports/results.xlsx?year=2026", SUP),
+    "reports.results": Row("/reports/results?year=2026", SUP),
+    "reports.save_figures": Row(
+        "/reports/results/2026/figures", ADMIN, form={"row": "a", "target": "3"}
+    ),
+    "reports.trace_page": Row("/reports/results/2026/trace/a", SUP),
+    "reports.download": Row("/reports/results.pdf?year=2026", SUP),
 }
 
 

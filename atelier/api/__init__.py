@@ -149,6 +149,7 @@ def load_area_modules() -> None:
         openapi,
         people,
         production,
+        reports,
         setup,
         stock,
         till,

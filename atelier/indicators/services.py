@@ -87,9 +87,16 @@ def row_label(key: str, site: Site | None, programme: Programme | None) -> str:
 
 
 def list_targets(year: int) -> list[IndicatorTarget]:
-    """The targets set for a year, in report order."""
+    """The built-in indicators' targets set for a year, in report order (the same store
+    also holds the Results report's other rows: those are not targets of an indicator)."""
     order = {key: i for i, key in enumerate(rules.KEYS)}
-    rows = db.session.scalars(sa.select(IndicatorTarget).where(IndicatorTarget.year == year))
+    rows = db.session.scalars(
+        sa.select(IndicatorTarget).where(
+            IndicatorTarget.year == year,
+            IndicatorTarget.key.in_(rules.KEYS),
+            IndicatorTarget.part == "",
+        )
+    )
     return sorted(
         rows,
         key=lambda t: (
@@ -141,11 +148,21 @@ def set_targets(year: int, entries: list[dict]) -> list[IndicatorTarget]:
         raise IndicatorInvalid(_("Some targets are invalid."), fields)
     for (key, site_id, programme_id), site, programme, target, remarks in planned:
         row = existing.get((key, site_id, programme_id))
+        old = {"target": row.target, "remarks": row.remarks} if row else None
         if row is None:
-            row = IndicatorTarget(year=year, key=key, site=site, programme=programme)
+            row = IndicatorTarget(year=year, key=key, site=site, programme=programme, part="")
             db.session.add(row)
         row.target, row.remarks = target, remarks
-        audit.record("indicators.target", row, year=year, key=key, target=target)
+        db.session.flush()
+        audit.record(
+            "indicators.target",
+            row,
+            year=year,
+            key=key,
+            target=target,
+            old=old,
+            new={"target": target, "remarks": remarks},
+        )
     db.session.flush()
     return list_targets(year)
 

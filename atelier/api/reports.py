@@ -1,0 +1,170 @@
+"""API calls for the annual Results report (see API.md, "The annual Results report")."""
+
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+from pydantic import Field
+
+from atelier.api import Body, api_route, parse
+from atelier.extensions import db
+from atelier.reports import figures, layouts, rules, services, web
+
+
+class MeasureSource(Body):
+    """A computed measure over workshops filtered by kind, programme and site."""
+
+    measure: Literal["participants", "hours", "sessions"]
+    workshop_kind: str | None = None
+    programme: str | None = None
+    site: str | None = None
+
+
+class PartEntry(Body):
+    """A part below a row: a label, narrowing a computed row by site and/or programme."""
+
+    key: str = Field(max_length=40)
+    label: str = Field(max_length=300)
+    site: str | None = None
+    programme: str | None = None
+
+
+class RowEntry(Body):
+    """A row: its key, label, source and parts."""
+
+    key: str = Field(max_length=40)
+    label: str = Field(max_length=300)
+    source: str | MeasureSource = "manual"
+    parts: list[PartEntry] = Field(default_factory=list, max_length=50)
+
+
+class PillarEntry(Body):
+    """A pillar: its name and rows, in order."""
+
+    name: str = Field(max_length=200)
+    rows: list[RowEntry] = Field(default_factory=list, max_length=100)
+
+
+class DefinitionsRequest(Body):
+    """The layout from ``year`` on (without it: for every year until a later layout)."""
+
+    year: int | None = None
+    pillars: list[PillarEntry] = Field(max_length=20)
+
+
+class FigureEntry(Body):
+    """A row's (or part's) figures; a field left out stays as it is, null clears it."""
+
+    row: str = Field(max_length=40)
+    part: str | None = Field(default=None, max_length=40)
+    target: int | None = None
+    result: int | None = None
+    remarks: str | None = None
+
+
+class FiguresRequest(Body):
+    """Figures to set for a year."""
+
+    year: int
+    figures: list[FigureEntry] = Field(max_length=500)
+
+
+def layout_json(layout) -> dict:
+    """A layout as it was defined (codes for sites and programmes)."""
+
+    def code(x):
+        return x.code if x is not None else None
+
+    def source(row):
+        if row.source != "measure":
+            return row.source
+        return {
+            "measure": row.measure,
+            "workshop_kind": row.workshop_kind,
+            "programme": code(row.programme),
+            "site": code(row.site),
+        }
+
+    return {
+        "year": None if layout.year_from == rules.EVERY_YEAR else layout.year_from,
+        "pillars": [
+            {
+                "name": p.name,
+                "rows": [
+                    {
+                        "key": r.key,
+                        "label": r.label,
+                        "source": source(r),
+                        "parts": [
+                            {
+                                "key": part.key,
+                                "label": part.label,
+                                "site": code(part.site),
+                                "programme": code(part.programme),
+                            }
+                            for part in r.parts
+                        ],
+                    }
+                    for r in p.rows
+                ],
+            }
+            for p in layout.pillars
+        ],
+    }
+
+
+@api_route(
+    "/indicator-definitions",
+    "PUT",
+    "Define the Results report's layout from a year on.",
+    body=DefinitionsRequest,
+)
+def put_indicator_definitions():
+    """200 with the layout as saved."""
+    data = parse(DefinitionsRequest)
+    layout = layouts.define(data.year, [p.model_dump() for p in data.pillars])
+    db.session.commit()
+    return jsonify(layout_json(layout))
+
+
+@api_route(
+    "/indicator-figures",
+    "PUT",
+    "Set a year's report figures (target, manual result, remarks).",
+    body=FiguresRequest,
+)
+def put_indicator_figures():
+    """200 with the year's report as it now reads."""
+    data = parse(FiguresRequest)
+    figures.enter(data.year, [f.model_dump(exclude_unset=True) for f in data.figures])
+    db.session.commit()
+    return jsonify(services.build(data.year, current_user).as_json())
+
+
+@api_route(
+    "/reports/results",
+    "GET",
+    "The Results report of a year (suppress=1 hides <5, compare=1 adds the year before).",
+    roles=("supervisor",),
+)
+def get_results_report():
+    """200 with the pillars and their lines in order."""
+    return jsonify(web.report_arg(current_user).as_json())
+
+
+@api_route("/reports/results.pdf", "GET", "The Results report as PDF.", roles=("supervisor",))
+def get_results_pdf():
+    """The report as an A4 PDF."""
+    return web.download("pdf", current_user)
+
+
+@api_route("/reports/results.docx", "GET", "The Results report as DOCX.", roles=("supervisor",))
+def get_results_docx():
+    """The report as a Word document, a table per pillar."""
+    return web.download("docx", current_user)
+
+
+@api_route("/reports/results.xlsx", "GET", "The Results report as XLSX.", roles=("supervisor",))
+def get_results_xlsx():
+    """The report as one spreadsheet."""
+    return web.download("xlsx", current_user)

@@ -1,0 +1,69 @@
+"""End-to-end: the coordinator enters a figure of the Results report on a laptop and
+downloads the PDF, Word and Excel files."""
+
+import io
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from atelier.extensions import db
+from atelier.reports import figures, layouts
+from tests import report_seed
+from tests.e2e.conftest import screenshot, sign_in_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_enter_a_figure_and_download_the_three_files(laptop, world):
+    """Type a result and a long remark for one row, save, see it wrap; download each file."""
+    seed = report_seed.definitions()
+    layouts.define(seed["year"], seed["pillars"])
+    entered = report_seed.figures()["figures"]
+    figures.enter(2022, [e for e in entered if e["row"] != "referrals"])
+    db.session.commit()
+    sign_in_page(laptop, world.users["admin"])
+    laptop.goto("/reports/results?year=2022")
+    expect(laptop.get_by_role("heading", name="Pillar 2")).to_be_visible()
+    line = laptop.locator("#line-referrals")
+    line.get_by_label("Target").fill("12")
+    line.get_by_label("Results").fill("17")
+    remark = (
+        "Victims that were supported are young women residing in the north and east side of "
+        "Romania, who were recruited in Romania and trafficked both internally and to other "
+        "countries of destination."
+    )
+    line.get_by_label("Remarks").fill(remark)
+    typed = line.locator(".rep-wrap-line")
+    expect(line.locator(".rep-wrap-title")).to_have_text("In the PDF, as typed")
+    as_typed = typed.all_inner_texts()
+    line.get_by_role("button", name="Save").click()
+    laptop.wait_for_load_state()
+    line = laptop.locator("#line-referrals")
+    expect(line.get_by_label("Results")).to_have_value("17")
+    expect(line.get_by_label("Target")).to_have_value("12")
+    wrapped = line.locator(".rep-wrap-line")
+    assert wrapped.count() >= 2  # the long remark, as the PDF breaks it
+    assert " ".join(wrapped.all_inner_texts()) == remark
+    assert as_typed == wrapped.all_inner_texts()  # the preview while typing broke it the same
+    line.scroll_into_view_if_needed()
+    screenshot(laptop, "results-report-laptop")
+    files = {}
+    for name, kind in (
+        ("Download PDF", "pdf"),
+        ("Download Word", "docx"),
+        ("Download Excel", "xlsx"),
+    ):
+        with laptop.expect_download() as info:
+            laptop.get_by_role("link", name=name).click()
+        download = info.value
+        assert download.suggested_filename == f"results-2022.{kind}"
+        files[kind] = Path(download.path()).read_bytes()
+    assert files["pdf"].startswith(b"%PDF")
+    table = docx.Document(io.BytesIO(files["docx"])).tables[1]
+    assert [c.text for c in table.rows[6].cells][:3] == ["Referral cases", "12", "17"]
+    sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).active
+    assert ["Referral cases", 12, 17, remark] in [[c.value for c in r] for r in sheet.iter_rows()]
+    assert laptop.js_errors == []
