@@ -1,7 +1,7 @@
 """add the Results report: layouts, pillars, rows, parts; figures in indicator_targets
 
 Revision ID: 46cb1060ebaf
-Revises: c3d5e7f90a12
+Revises: 7d2f4a9c1e55
 Create Date: 2026-12-06 08:00:00
 
 One store for figures: indicator_targets keeps every built-in target as it was (part "",
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '46cb1060ebaf'
-down_revision = 'c3d5e7f90a12'
+down_revision = '7d2f4a9c1e55'
 branch_labels = None
 depends_on = None
 
