@@ -1,0 +1,160 @@
+"""Every closed vocabulary of the domain, spelled once: CHECKs, pydantic fields and choices
+are derived from these (bottom floor: imports nothing of the app)."""
+
+from enum import StrEnum
+from typing import Literal
+
+
+class ItemStatus(StrEnum):
+    """Where a piece is in its life (the transitions are in :mod:`atelier.production.lifecycle`)."""
+
+    IN_ATELIER = "in_atelier"
+    IN_TRANSIT = "in_transit"
+    IN_SHOP = "in_shop"
+    RESERVED = "reserved"
+    SOLD = "sold"
+    WRITTEN_OFF = "written_off"
+    REJECTED = "rejected"
+    VOIDED = "voided"
+
+
+class ItemEventKind(StrEnum):
+    """What happened to a piece: one event per move of its status."""
+
+    MADE = "made"
+    REJECTED = "rejected"
+    VOIDED = "voided"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    RESERVED = "reserved"
+    RELEASED = "released"
+    SOLD = "sold"
+    RETURNED = "returned"
+    WRITTEN_OFF = "written_off"
+
+
+class QC(StrEnum):
+    """The quality check of a production entry."""
+
+    PASSED = "passed"
+    REJECTED = "rejected"
+
+
+class SaleChannel(StrEnum):
+    """Where a sale was made."""
+
+    TILL = "till"
+    ONLINE = "online"
+
+
+class PaymentMethod(StrEnum):
+    """How a sale was paid (``stripe`` only online)."""
+
+    CASH = "cash"
+    CARD = "card"
+    STRIPE = "stripe"
+
+
+#: what a till accepts
+TILL_PAYMENT_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD)
+
+
+class SiteKind(StrEnum):
+    """What a site is."""
+
+    ATELIER = "atelier"
+    SHOP = "shop"
+    WEBSHOP = "webshop"
+
+
+class Role(StrEnum):
+    """What an account may do."""
+
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    SHOP = "shop"
+    BENEFICIARY = "beneficiary"
+
+
+class WorkshopKind(StrEnum):
+    """The kind of a workshop (course)."""
+
+    VOCATIONAL = "vocational"
+    LIFE_SKILLS = "life_skills"
+    PARENTING = "parenting"
+
+
+class AttendanceStatus(StrEnum):
+    """One person at one session."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class PayPeriodStatus(StrEnum):
+    """A pay period is open until it is closed, once."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PayslipLineKind(StrEnum):
+    """What a payslip line pays for."""
+
+    PIECE = "piece"
+    SALES_SHARE = "sales_share"
+    STIPEND = "stipend"
+    ADJUSTMENT = "adjustment"
+
+
+class OrderStatus(StrEnum):
+    """An online order's state."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    EXPIRED = "expired"
+    FAILED = "failed"
+    FLAGGED = "flagged"
+    REFUNDED = "refunded"
+
+
+class ShipmentStatus(StrEnum):
+    """A shipment travels until it is received."""
+
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+
+
+class ShipmentLineState(StrEnum):
+    """A piece on a shipment."""
+
+    SENT = "sent"
+    RECEIVED = "received"
+    MISSING = "missing"
+    UNEXPECTED = "unexpected"
+
+
+class Gender(StrEnum):
+    """A maker's gender, as she gives it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+def check_in(column: str, values) -> str:
+    """The text of a CHECK that ``column`` holds one of ``values`` (an enum or its members),
+    in their order: ``status IN ('open', 'closed')``."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+def literal(values):
+    """A ``typing.Literal`` of the values, for a pydantic field (its JSON schema is an enum)."""
+    return Literal[tuple(str(v) for v in values)]  # type: ignore[valid-type]
+
+
+def choices(values) -> dict[str, str]:
+    """WTForms choices ``{value: value}`` for the values (labels translated elsewhere)."""
+    return {str(v): str(v) for v in values}
