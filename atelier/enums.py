@@ -5,7 +5,17 @@ from enum import StrEnum
 from typing import Literal
 
 
-class ItemStatus(StrEnum):
+class Vocabulary(StrEnum):
+    """A closed set of words. ``values()`` is their tuple: on Python 3.11 ``"x" in Enum``
+    raises, so membership is tested on it."""
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """Every value, in declaration order."""
+        return tuple(member.value for member in cls)
+
+
+class ItemStatus(Vocabulary):
     """Where a piece is in its life (the transitions are in :mod:`atelier.production.lifecycle`)."""
 
     IN_ATELIER = "in_atelier"
@@ -18,7 +28,7 @@ class ItemStatus(StrEnum):
     VOIDED = "voided"
 
 
-class ItemEventKind(StrEnum):
+class ItemEventKind(Vocabulary):
     """What happened to a piece: one event per move of its status."""
 
     MADE = "made"
@@ -33,21 +43,21 @@ class ItemEventKind(StrEnum):
     WRITTEN_OFF = "written_off"
 
 
-class QC(StrEnum):
+class QC(Vocabulary):
     """The quality check of a production entry."""
 
     PASSED = "passed"
     REJECTED = "rejected"
 
 
-class SaleChannel(StrEnum):
+class SaleChannel(Vocabulary):
     """Where a sale was made."""
 
     TILL = "till"
     ONLINE = "online"
 
 
-class PaymentMethod(StrEnum):
+class PaymentMethod(Vocabulary):
     """How a sale was paid (``stripe`` only online)."""
 
     CASH = "cash"
@@ -59,7 +69,7 @@ class PaymentMethod(StrEnum):
 TILL_PAYMENT_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD)
 
 
-class SiteKind(StrEnum):
+class SiteKind(Vocabulary):
     """What a site is."""
 
     ATELIER = "atelier"
@@ -67,7 +77,7 @@ class SiteKind(StrEnum):
     WEBSHOP = "webshop"
 
 
-class Role(StrEnum):
+class Role(Vocabulary):
     """What an account may do."""
 
     ADMIN = "admin"
@@ -76,7 +86,7 @@ class Role(StrEnum):
     BENEFICIARY = "beneficiary"
 
 
-class WorkshopKind(StrEnum):
+class WorkshopKind(Vocabulary):
     """The kind of a workshop (course)."""
 
     VOCATIONAL = "vocational"
@@ -84,7 +94,7 @@ class WorkshopKind(StrEnum):
     PARENTING = "parenting"
 
 
-class AttendanceStatus(StrEnum):
+class AttendanceStatus(Vocabulary):
     """One person at one session."""
 
     PRESENT = "present"
@@ -92,14 +102,14 @@ class AttendanceStatus(StrEnum):
     EXCUSED = "excused"
 
 
-class PayPeriodStatus(StrEnum):
+class PayPeriodStatus(Vocabulary):
     """A pay period is open until it is closed, once."""
 
     OPEN = "open"
     CLOSED = "closed"
 
 
-class PayslipLineKind(StrEnum):
+class PayslipLineKind(Vocabulary):
     """What a payslip line pays for."""
 
     PIECE = "piece"
@@ -108,7 +118,7 @@ class PayslipLineKind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
-class OrderStatus(StrEnum):
+class OrderStatus(Vocabulary):
     """An online order's state."""
 
     PENDING = "pending"
@@ -119,14 +129,14 @@ class OrderStatus(StrEnum):
     REFUNDED = "refunded"
 
 
-class ShipmentStatus(StrEnum):
+class ShipmentStatus(Vocabulary):
     """A shipment travels until it is received."""
 
     IN_TRANSIT = "in_transit"
     RECEIVED = "received"
 
 
-class ShipmentLineState(StrEnum):
+class ShipmentLineState(Vocabulary):
     """A piece on a shipment."""
 
     SENT = "sent"
@@ -135,7 +145,7 @@ class ShipmentLineState(StrEnum):
     UNEXPECTED = "unexpected"
 
 
-class Gender(StrEnum):
+class Gender(Vocabulary):
     """A maker's gender, as she gives it."""
 
     FEMALE = "female"

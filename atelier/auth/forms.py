@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from atelier.auth.models import ROLES
+from atelier.enums import Role, choices
 
 
 class SignInForm(FlaskForm):
@@ -20,6 +20,6 @@ class UserForm(FlaskForm):
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
-    role = SelectField(_l("Role"), choices={r: r for r in ROLES})
+    role = SelectField(_l("Role"), choices=choices(Role))
     sites = SelectMultipleField(_l("Sites"), choices={}, validators=[Optional()])
     beneficiary = StringField(_l("Maker code (beneficiary accounts)"), validators=[Optional()])

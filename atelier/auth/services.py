@@ -12,9 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from atelier import audit
 from atelier.auth import rules
-from atelier.auth.models import ROLES, ApiToken, User
+from atelier.auth.models import ApiToken, User
 from atelier.auth.passwords import burn_time, hash_password, verify_password
 from atelier.db import utcnow
+from atelier.enums import Role
 from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
@@ -45,8 +46,8 @@ def create_user(
     errors: dict[str, str] = {}
     if not username:
         errors["username"] = "required"
-    if role not in ROLES:
-        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if role not in Role.values():
+        errors["role"] = f"must be one of {', '.join(Role.values())}"
     if problem := rules.password_problem(password):
         errors["password"] = problem
     site_codes = site_codes or []

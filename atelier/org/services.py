@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
+from atelier.enums import SiteKind
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
-from atelier.org.models import SITE_KINDS, Programme, Site
+from atelier.org.models import Programme, Site
 from atelier.timeutil import zone
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,16}$")
@@ -26,8 +27,8 @@ def create_site(code, name, kind, currency, timezone, city="", *, actor=None) ->
     _check_code(code, errors)
     if not (name or "").strip():
         errors["name"] = "required"
-    if kind not in SITE_KINDS:
-        errors["kind"] = f"must be one of {', '.join(SITE_KINDS)}"
+    if kind not in SiteKind.values():
+        errors["kind"] = f"must be one of {', '.join(SiteKind.values())}"
     if not re.fullmatch(r"[A-Z]{3}", currency or ""):
         errors["currency"] = "an ISO 4217 code such as EUR"
     try:
