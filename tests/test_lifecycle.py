@@ -153,3 +153,17 @@ def test_a_move_returns_only_the_pieces_that_moved_and_writes_their_events(world
     elsewhere = lifecycle.move([first.id], St.RESERVED, St.IN_SHOP, site_id=world.sites["AMS"].id)
     assert elsewhere == set()
     assert db.session.get(Item, first.id).status == St.RESERVED
+
+
+def test_a_late_payment_for_released_pieces_records_their_reservation_again(world, db):
+    """A payment after the sweeper let go: the claim (in_shop → reserved, then sold) used
+    to write no "reserved" event, so the history jumped from the shelf to sold."""
+    [piece] = _web_pieces(world, 1)
+    order = make_order(world, items=[piece])
+    fulfilment.release(order, "expired", utcnow())
+    order.status = "pending"
+    assert fulfilment.fulfil(order, None, utcnow()) == "sold"
+    db.session.expire_all()
+    assert db.session.get(Item, piece.id).status == St.SOLD
+    assert _history(piece.id)[-3:] == ["received", "reserved", "sold"]
+    assert replay(_history(piece.id)) == St.SOLD
