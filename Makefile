@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets translations lint clean
+.PHONY: run test install assets translations lint clean soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,8 @@ bench: install translations
 	$(BIN)/python -m bench.run && \
 	$(BIN)/python -m bench.load && \
 	BENCH_ELAPSED=$$(( $$(date +%s) - $$start )) $(BIN)/python -m bench.report
+
+# The model-based test of the whole chain, longer and from a fresh random seed each time
+# (`make test` runs 200 fixed examples). CHAIN_EXAMPLES=N for more or fewer.
+soak: install translations
+	CHAIN_EXAMPLES=$${CHAIN_EXAMPLES:-2000} CHAIN_SEED=random $(BIN)/pytest -q tests/test_chain_state_machine.py

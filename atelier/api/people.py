@@ -1,11 +1,10 @@
 """API calls for the people area (see API.md): register and list beneficiaries."""
 
-from typing import Literal
-
 from flask import jsonify, request
 from flask_login import current_user
 
 from atelier.api import Body, api_route, parse, sized
+from atelier.enums import Gender, literal
 from atelier.extensions import db
 from atelier.people import services
 from atelier.people.models import Beneficiary
@@ -18,7 +17,7 @@ class BeneficiaryRequest(Body):
     site: str
     programme: str
     birth_year: int | None = None
-    gender: Literal["female", "male", "other", "undisclosed"] = "undisclosed"
+    gender: literal(Gender) = "undisclosed"
     public_name_consent: bool = False
 
 

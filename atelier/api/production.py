@@ -1,7 +1,6 @@
 """API calls for production, pieces and label sheets (see API.md)."""
 
 from datetime import date
-from typing import Literal
 
 from flask import current_app, jsonify
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from flask_login import current_user
 
 from atelier import audit
 from atelier.api import Body, api_route, parse
+from atelier.enums import QC, literal
 from atelier.errors import Invalid
 from atelier.extensions import db
 from atelier.production import items as item_services
@@ -23,7 +23,7 @@ class ProductionRequest(Body):
     product_type: str
     quantity: int
     made_on: date | None = None
-    qc: Literal["passed", "rejected"] = "passed"
+    qc: literal(QC) = "passed"
     client_id: str | None = None
 
 

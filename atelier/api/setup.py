@@ -1,7 +1,5 @@
 """API: setting up sites, programmes and users (admin)."""
 
-from typing import Literal
-
 from flask import jsonify
 from flask_login import current_user
 from pydantic import Field
@@ -9,6 +7,7 @@ from pydantic import Field
 from atelier.api import Body, api_route, parse, sized
 from atelier.auth import services as auth_services
 from atelier.auth.models import User
+from atelier.enums import Role, SiteKind, literal
 from atelier.extensions import db
 from atelier.org import services
 from atelier.org.models import Programme, Site
@@ -19,7 +18,7 @@ class SiteRequest(Body):
 
     code: str
     name: str = sized(Site.name)
-    kind: Literal["atelier", "shop", "webshop"]
+    kind: literal(SiteKind)
     currency: str
     timezone: str
     city: str = sized(Site.city, "")
@@ -37,7 +36,7 @@ class UserRequest(Body):
 
     username: str = sized(User.username)
     password: str = Field(max_length=200)
-    role: Literal["admin", "supervisor", "shop", "beneficiary"]
+    role: literal(Role)
     sites: list[str] = []
     beneficiary: str | None = None
 

@@ -1,11 +1,10 @@
 """API calls for the till area (see API.md): sales and returns."""
 
-from typing import Literal
-
 from flask import jsonify
 from flask_login import current_user
 
 from atelier.api import Body, api_route, parse, sized
+from atelier.enums import TILL_PAYMENT_METHODS, literal
 from atelier.extensions import db
 from atelier.till import returns, services
 from atelier.till.models import Return, SaleLine
@@ -23,7 +22,7 @@ class SaleBody(Body):
     """``POST /sales``."""
 
     shop: str
-    payment_method: Literal["cash", "card"]
+    payment_method: literal(TILL_PAYMENT_METHODS)
     lines: list[SaleLineBody]
     client_id: str | None = None
 

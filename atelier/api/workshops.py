@@ -1,12 +1,12 @@
 """API calls for workshops, sessions and attendance (see API.md)."""
 
 import datetime
-from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
 
 from atelier.api import Body, api_route, parse, sized
+from atelier.enums import AttendanceStatus, WorkshopKind, literal
 from atelier.extensions import db
 from atelier.workshops import attendance, rules, services
 from atelier.workshops.models import Workshop
@@ -16,7 +16,7 @@ class WorkshopRequest(Body):
     """A new workshop."""
 
     title: str = sized(Workshop.title)
-    kind: Literal["vocational", "life_skills", "parenting"]
+    kind: literal(WorkshopKind)
     site: str
     programme: str
     stipend_per_hour_cents: int = 0
@@ -34,7 +34,7 @@ class AttendanceRecord(Body):
     """One person's status."""
 
     beneficiary: str
-    status: Literal["present", "absent", "excused"]
+    status: literal(AttendanceStatus)
 
 
 class AttendanceRequest(Body):

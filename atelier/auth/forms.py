@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from atelier.auth.models import ROLES
+from atelier.enums import Role, choices
 from atelier.labels import ROLE_LABELS
 
 
@@ -21,10 +21,11 @@ class UserForm(FlaskForm):
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
-    role = SelectField(_l("Role"), choices={r: r for r in ROLES})
+    role = SelectField(_l("Role"), choices=choices(Role))
     sites = SelectMultipleField(_l("Sites"), choices={}, validators=[Optional()])
     beneficiary = StringField(_l("Maker code (beneficiary accounts)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = {role: str(ROLE_LABELS[role]) for role in ROLES}  # in her language
+        # the role names in the reader's language
+        self.role.choices = {role: str(ROLE_LABELS[role]) for role in Role.values()}

@@ -8,10 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import Role, check_in
 from atelier.extensions import db
 from atelier.org.models import Site
-
-ROLES = ("admin", "supervisor", "shop", "beneficiary")
 
 user_sites = sa.Table(
     "user_sites",
@@ -25,9 +24,7 @@ class User(UserMixin, db.Model):
     """Someone who signs in. One role; supervisors and shop staff have sites."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'supervisor', 'shop', 'beneficiary')", name="role"),
-    )
+    __table_args__ = (sa.CheckConstraint(check_in("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)

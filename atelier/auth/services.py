@@ -12,9 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from atelier import audit
 from atelier.auth import rules, sessions
-from atelier.auth.models import ROLES, ApiToken, User
+from atelier.auth.models import ApiToken, User
 from atelier.auth.passwords import burn_time, hash_password, verify_password
 from atelier.db import utcnow
+from atelier.enums import Role
 from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
@@ -60,8 +61,8 @@ def create_user(
         errors["username"] = "required"
     elif problem := bidi_problem(username):
         errors["username"] = problem
-    if role not in ROLES:
-        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if role not in Role.values():
+        errors["role"] = f"must be one of {', '.join(Role.values())}"
     if problem := password_problem(password, [username]):
         errors["password"] = problem
     site_codes = site_codes or []

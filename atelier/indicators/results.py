@@ -129,7 +129,7 @@ def _produced(year: int, site_ids) -> sa.Select:
         sa.select(Item.origin_site_id, Beneficiary.programme_id, sa.func.count(Item.id))
         .join(Beneficiary, Beneficiary.id == Item.beneficiary_id)
         .where(
-            Item.status.not_in(("rejected", "voided")),
+            Item.counts_as_made,
             Item.made_on >= first,
             Item.made_on < nxt,
             _in_sites(Item.origin_site_id, site_ids),

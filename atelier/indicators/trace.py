@@ -135,7 +135,7 @@ def _pieces(key, year, site_ids, site, programme, tz_name):
         return (
             base(Item.made_on, "1")
             .where(
-                Item.status.not_in(("rejected", "voided")),
+                Item.counts_as_made,
                 Item.made_on >= first,
                 Item.made_on < nxt,
                 *limits,

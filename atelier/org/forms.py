@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from atelier.org.models import SITE_KINDS
+from atelier.enums import SiteKind, choices
 
 
 class SiteForm(FlaskForm):
@@ -13,7 +13,7 @@ class SiteForm(FlaskForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices={k: k for k in SITE_KINDS})
+    kind = SelectField(_l("Kind"), choices=choices(SiteKind))
     currency = StringField(_l("Currency"), default="EUR", validators=[DataRequired()])
     timezone = StringField(_l("Timezone"), default="Europe/Amsterdam", validators=[DataRequired()])
     city = StringField(_l("City"), validators=[Length(max=80)])

@@ -6,16 +6,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import SiteKind, check_in
 from atelier.extensions import db
-
-SITE_KINDS = ("atelier", "shop", "webshop")
 
 
 class Site(db.Model):
     """A place: the atelier, a Reshare shop, or the webshop's stock."""
 
     __tablename__ = "sites"
-    __table_args__ = (sa.CheckConstraint("kind IN ('atelier', 'shop', 'webshop')", name="kind"),)
+    __table_args__ = (sa.CheckConstraint(check_in("kind", SiteKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
+from atelier.enums import SiteKind
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
-from atelier.org.models import SITE_KINDS, Programme, Site
+from atelier.org.models import Programme, Site
 from atelier.text import bidi_problem
 from atelier.timeutil import zone
 
@@ -31,8 +32,8 @@ def create_site(code, name, kind, currency, timezone, city="", *, actor=None) ->
         errors["name"] = problem
     if problem := bidi_problem(city):
         errors["city"] = problem
-    if kind not in SITE_KINDS:
-        errors["kind"] = f"must be one of {', '.join(SITE_KINDS)}"
+    if kind not in SiteKind.values():
+        errors["kind"] = f"must be one of {', '.join(SiteKind.values())}"
     if not re.fullmatch(r"[A-Z]{3}", currency or ""):
         errors["currency"] = "an ISO 4217 code such as EUR"
     try:

@@ -9,8 +9,6 @@ from atelier.db import UTCDateTime, utcnow
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
 
-GENDERS = ("female", "male", "other", "undisclosed")
-
 
 class Beneficiary(db.Model):
     """A person in the programme; a maker when she sews."""

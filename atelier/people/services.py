@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from atelier import audit
 from atelier.authz import require_site, visible_site_ids
 from atelier.db import utcnow
+from atelier.enums import Gender
 from atelier.errors import Conflict, Forbidden, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
 from atelier.org.services import programme_by_code, site_by_code
 from atelier.people import rules
-from atelier.people.models import GENDERS, Beneficiary
+from atelier.people.models import Beneficiary
 from atelier.text import bidi_problem
 from atelier.timeutil import local_date
 
@@ -50,8 +51,8 @@ def _check_fields(display_name, site, birth_year, gender, errors: dict) -> str:
         problem = rules.birth_year_problem(birth_year, _today(site))
         if problem:
             errors["birth_year"] = problem
-    if gender not in GENDERS:
-        errors["gender"] = f"one of {', '.join(GENDERS)}"
+    if gender not in Gender.values():
+        errors["gender"] = f"one of {', '.join(Gender.values())}"
     return name
 
 

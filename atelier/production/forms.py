@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from atelier.enums import QC, choices
 from atelier.production.rules import MAX_QUANTITY
 
 
@@ -18,8 +19,6 @@ class ProductionForm(FlaskForm):
         _l("Product"), validators=[InputRequired(_l("Choose a product."))], choices={}
     )
     quantity = IntegerField(_l("How many"), default=1, validators=[NumberRange(1, MAX_QUANTITY)])
-    qc = RadioField(
-        _l("Quality check"), default="passed", choices={"passed": "passed", "rejected": "rejected"}
-    )
+    qc = RadioField(_l("Quality check"), default="passed", choices=choices(QC))
     made_on = DateField(_l("Made on"), validators=[DataRequired()])
     client_id = HiddenField()

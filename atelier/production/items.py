@@ -192,7 +192,7 @@ def items_for_labels(user, codes: list[str]) -> list[Item]:
 
 def items_of_entry(entry) -> list[Item]:
     """The QC-passed, live pieces of an entry."""
-    return [i for i in entry.items if i.status not in ("voided", "rejected")]
+    return [i for i in entry.items if i.counts_as_made]
 
 
 def items_of_day(site, day: date) -> list[Item]:
@@ -203,7 +203,7 @@ def items_of_day(site, day: date) -> list[Item]:
             .where(
                 Item.origin_site_id == site.id,
                 Item.made_on == day,
-                Item.status.not_in(("voided", "rejected")),
+                Item.counts_as_made,
             )
             .order_by(Item.code)
         )

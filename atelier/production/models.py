@@ -3,24 +3,18 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.catalog.models import ProductType
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import QC, ItemStatus, check_in
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.models import Beneficiary
 
-ITEM_STATUSES = (
-    "in_atelier",
-    "in_transit",
-    "in_shop",
-    "reserved",
-    "sold",
-    "written_off",
-    "rejected",
-    "voided",
-)
+#: statuses of pieces that do not count as made: not paid as a piece, not an indicator's piece
+NOT_MADE = (ItemStatus.REJECTED, ItemStatus.VOIDED)
 
 
 class ProductionEntry(db.Model):
@@ -29,7 +23,7 @@ class ProductionEntry(db.Model):
     __tablename__ = "production_entries"
     __table_args__ = (
         sa.CheckConstraint("quantity BETWEEN 1 AND 200", name="quantity_range"),
-        sa.CheckConstraint("qc IN ('passed', 'rejected')", name="qc"),
+        sa.CheckConstraint(check_in("qc", QC), name="qc"),
         sa.Index("ix_production_entries_site_id_made_on", "site_id", "made_on"),
     )
 
@@ -61,11 +55,7 @@ class Item(db.Model):
 
     __tablename__ = "items"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('in_atelier', 'in_transit', 'in_shop', 'reserved', 'sold', "
-            "'written_off', 'rejected', 'voided')",
-            name="status",
-        ),
+        sa.CheckConstraint(check_in("status", ItemStatus), name="status"),
         sa.Index("ix_items_site_id_status", "site_id", "status"),
     )
 
@@ -101,10 +91,16 @@ class Item(db.Model):
         back_populates="items", lazy="select"
     )
 
-    @property
-    def qc_passed(self) -> bool:
-        """False for pieces rejected at quality control."""
-        return self.status != "rejected"
+    @hybrid_property
+    def counts_as_made(self) -> bool:
+        """True for a piece that counts as made (paid as a piece, counted by the indicators):
+        neither rejected at quality control nor voided as a mistake."""
+        return self.status not in NOT_MADE
+
+    @counts_as_made.inplace.expression
+    @classmethod
+    def _counts_as_made(cls):
+        return cls.status.not_in([str(s) for s in NOT_MADE])
 
 
 class ItemEvent(db.Model):
@@ -115,7 +111,7 @@ class ItemEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: made, rejected, voided, shipped, received, sold, returned, written_off, reserved, released
+    #: an :class:`atelier.enums.ItemEventKind`; the kinds are those of the lifecycle's table
     kind: Mapped[str] = mapped_column(sa.String(16))
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sites.id"))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

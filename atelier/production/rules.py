@@ -1,8 +1,12 @@
-"""Pure rules for pieces: reading what a scanner typed, and item codes."""
+"""Pure rules for pieces: their lifecycle's table, reading what a scanner typed, item codes."""
 
 import base64
 import secrets
+from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+from atelier.enums import ItemEventKind as Ev
+from atelier.enums import ItemStatus as St
 
 ITEM_CODE_DIGITS = 6
 TAG_BYTES = 10  # 80 bits
@@ -40,8 +44,6 @@ def parse_scan(text: str) -> tuple[str, str]:
 
 
 MAX_QUANTITY = 200
-#: statuses in which a piece has not left the atelier, so its entry may still be voided
-VOIDABLE = ("in_atelier", "rejected")
 
 
 def codes_for(site_code: str, last_number: int, quantity: int) -> list[str]:
@@ -87,3 +89,49 @@ def is_client_id(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: (from, to) → the event written. ``None`` is "not yet made": a piece is born in_atelier
+#: (QC passed) or rejected. A piece returned and restocked goes back on the shelf.
+TRANSITIONS: dict[tuple[St | None, St], Ev] = {
+    (None, St.IN_ATELIER): Ev.MADE,
+    (None, St.REJECTED): Ev.REJECTED,
+    (St.IN_ATELIER, St.VOIDED): Ev.VOIDED,
+    (St.REJECTED, St.VOIDED): Ev.VOIDED,
+    (St.IN_ATELIER, St.IN_TRANSIT): Ev.SHIPPED,
+    (St.IN_TRANSIT, St.IN_SHOP): Ev.RECEIVED,
+    (St.IN_SHOP, St.RESERVED): Ev.RESERVED,
+    (St.RESERVED, St.IN_SHOP): Ev.RELEASED,
+    (St.IN_SHOP, St.SOLD): Ev.SOLD,
+    (St.RESERVED, St.SOLD): Ev.SOLD,
+    (St.SOLD, St.IN_SHOP): Ev.RETURNED,
+    (St.SOLD, St.WRITTEN_OFF): Ev.WRITTEN_OFF,
+}
+#: an event kind → the status it leaves a piece in (each kind leads to one status)
+STATUS_AFTER: dict[Ev, St] = {kind: to for (_from, to), kind in TRANSITIONS.items()}
+#: statuses in which a piece has not left the atelier, so its entry may still be voided
+VOIDABLE = tuple(f for (f, to) in TRANSITIONS if to == St.VOIDED)
+
+
+class IllegalMove(ValueError):
+    """A move that is not in the table: a programming error, never a user's."""
+
+
+def event_for(from_: St | None, to: St) -> Ev:
+    """The event kind of a move, or :class:`IllegalMove`."""
+    try:
+        return TRANSITIONS[(from_, to)]
+    except KeyError:
+        raise IllegalMove(f"{from_} → {to} is not a move of a piece") from None
+
+
+def replay(kinds: Iterable[str]) -> St | None:
+    """The status a piece's events lead to, checking each step against the table; None for
+    no events. Raises :class:`IllegalMove` for a history the table does not allow."""
+    status: St | None = None
+    for kind in kinds:
+        to = STATUS_AFTER[Ev(kind)]
+        if TRANSITIONS.get((status, to)) != Ev(kind):
+            raise IllegalMove(f"{kind} after {status}")
+        status = to
+    return status

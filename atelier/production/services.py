@@ -14,13 +14,14 @@ from atelier.authz import get_of_site, require_site, visible_site_ids
 from atelier.catalog.rules import rule_on
 from atelier.catalog.services import product_by_sku
 from atelier.db import utcnow
+from atelier.enums import QC, ItemStatus
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.models import Beneficiary
 from atelier.people.rules import normal_code
-from atelier.production import rules
-from atelier.production.models import Item, ItemEvent, ProductionEntry
+from atelier.production import lifecycle, rules
+from atelier.production.models import Item, ProductionEntry
 from atelier.timeutil import local_date
 
 
@@ -99,7 +100,7 @@ def log_production(
     require_site(user, maker.site_id)
     site = maker.site
     product = product_by_sku(sku, field="product_type")
-    if qc not in ("passed", "rejected"):
+    if qc not in tuple(QC):
         raise Invalid(_("Choose passed or rejected."), {"qc": "passed or rejected"})
     made_on = made_on or site_today(site)
     errors = rules.check_entry(quantity, made_on, site_today(site))
@@ -164,7 +165,7 @@ def _create_items(entry: ProductionEntry, site: Site, user) -> None:
         .returning(sites.c.item_seq)
     ).scalar_one()
     db.session.expire(site, ["item_seq"])
-    status = "in_atelier" if entry.qc == "passed" else "rejected"
+    status = ItemStatus.IN_ATELIER if entry.qc == QC.PASSED else ItemStatus.REJECTED
     now = utcnow()
     # one INSERT for all the pieces and one for all their events, whatever the quantity
     items = db.session.scalars(
@@ -187,20 +188,12 @@ def _create_items(entry: ProductionEntry, site: Site, user) -> None:
         ],
     ).all()
     items.sort(key=lambda item: item.id)
-    kind = "made" if status == "in_atelier" else "rejected"
-    db.session.execute(
-        sa.insert(ItemEvent.__table__),
-        [
-            dict(
-                item_id=item.id,
-                at=now,
-                kind=kind,
-                site_id=site.id,
-                user_id=getattr(user, "id", None),
-                note="",
-            )
-            for item in items
-        ],
+    lifecycle.born(
+        [item.id for item in items],
+        status,
+        at=now,
+        site_id=site.id,
+        user_id=getattr(user, "id", None),
     )
     set_committed_value(entry, "items", items)
     for item in items:
@@ -239,24 +232,18 @@ def void_entry(user, entry_id: int) -> ProductionEntry:
         raise ProductionConflict(_("This entry is already voided."))
     if _paid_on_a_closed_payslip(entry):
         raise ProductionConflict(_("These pieces are on a closed payslip; the entry stays."))
-    items = Item.__table__
-    moved = db.session.execute(
-        items.update()
-        .where(items.c.production_entry_id == entry.id, items.c.status.in_(rules.VOIDABLE))
-        .values(status="voided", updated_at=utcnow())
-    ).rowcount
-    if moved != entry.quantity:
+    voided_by_id = getattr(user, "id", None)
+    moved = lifecycle.move(
+        [i.id for i in entry.items],
+        lifecycle.VOIDABLE,
+        ItemStatus.VOIDED,
+        site_id=entry.site_id,
+        actor=user,
+    )
+    if len(moved) != entry.quantity:
         raise ProductionConflict(_("Some pieces have left the atelier; the entry stays."))
     entry.voided_at = utcnow()
-    entry.voided_by_id = getattr(user, "id", None)
-    db.session.add_all(
-        [
-            ItemEvent(
-                item_id=i.id, kind="voided", site_id=entry.site_id, user_id=entry.voided_by_id
-            )
-            for i in entry.items
-        ]
-    )
+    entry.voided_by_id = voided_by_id
     db.session.flush()
     db.session.expire(entry, ["items"])
     audit.record(

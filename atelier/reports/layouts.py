@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from atelier import audit
+from atelier.enums import WorkshopKind
 from atelier.errors import Invalid
 from atelier.extensions import db
 from atelier.indicators import rules as indicator_rules
@@ -92,7 +93,7 @@ def _row(fields: dict, where: str, entry: dict, codes: _Codes, keys: set, builti
         if row.measure not in rules.MEASURES:
             fields[f"{where}.source.measure"] = _("participants, hours or sessions")
         row.workshop_kind = source.get("workshop_kind") or None
-        if row.workshop_kind not in (None, *rules.WORKSHOP_KINDS):
+        if row.workshop_kind not in (None, *WorkshopKind.values()):
             fields[f"{where}.source.workshop_kind"] = _("vocational, life_skills or parenting")
         row.site = codes.site(fields, f"{where}.source.site", source.get("site"))
         row.programme = codes.programme(

@@ -9,7 +9,6 @@ from atelier.indicators import rules as indicator_rules
 MANUAL = "manual"
 MEASURE = "measure"
 MEASURES = ("participants", "hours", "sessions")
-WORKSHOP_KINDS = ("vocational", "life_skills", "parenting")
 #: the first year a layout defined "for every year" applies to
 EVERY_YEAR = 2000
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")

@@ -6,21 +6,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import ShipmentLineState, ShipmentStatus, check_in
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import Item
 
-SHIPMENT_STATUSES = ("in_transit", "received")
 #: sent: on its way; received: arrived; missing: not there when receiving finished;
 #: unexpected: scanned at the shop but not on this shipment (listed, never accepted)
-LINE_STATES = ("sent", "received", "missing", "unexpected")
 
 
 class Shipment(db.Model):
     """Pieces sent together from an atelier to a shop."""
 
     __tablename__ = "shipments"
-    __table_args__ = (sa.CheckConstraint("status IN ('in_transit', 'received')", name="status"),)
+    __table_args__ = (sa.CheckConstraint(check_in("status", ShipmentStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     from_site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
@@ -44,7 +43,7 @@ class ShipmentItem(db.Model):
     __tablename__ = "shipment_items"
     __table_args__ = (
         sa.UniqueConstraint("shipment_id", "item_id"),
-        sa.CheckConstraint("state IN ('sent', 'received', 'missing', 'unexpected')", name="state"),
+        sa.CheckConstraint(check_in("state", ShipmentLineState), name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

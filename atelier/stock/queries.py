@@ -56,9 +56,7 @@ def shop_stock(site: Site, now: datetime | None = None) -> list[dict]:
             sa.select(Item.product_type_id, sa.func.count(SaleLine.id))
             .join(SaleLine, SaleLine.item_id == Item.id)
             .join(Sale, Sale.id == SaleLine.sale_id)
-            .where(
-                Sale.site_id == site.id, Sale.sold_at >= week_from, SaleLine.is_returned.is_(False)
-            )
+            .where(Sale.site_id == site.id, Sale.sold_at >= week_from, SaleLine.is_active)
             .group_by(Item.product_type_id)
         ).all()
     )

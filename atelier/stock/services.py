@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from atelier import audit
 from atelier.authz import can_access_site, require_site, visible_site_ids
 from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.errors import Conflict, Forbidden, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
 from atelier.stock import rules
 from atelier.stock.lookup import find_items, parse_scans, scan_label
 from atelier.stock.models import Shipment, ShipmentItem
@@ -48,19 +49,6 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
         )
     now = utcnow()
     ids = [item.id for item in items]
-    moved = db.session.scalars(
-        sa.update(Item)
-        .where(Item.id.in_(ids), Item.status == "in_atelier", Item.site_id == from_site.id)
-        .values(status="in_transit", site_id=to_site.id, updated_at=now)
-        .returning(Item.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if len(set(moved)) != len(ids):
-        gone = [item.code for item in items if item.id not in set(moved)]
-        raise ShipmentConflict(
-            _("Not in stock at %(site)s: %(codes)s", site=from_site.code, codes=", ".join(gone)),
-            {c: "moved meanwhile" for c in gone},
-        )
     shipment = Shipment(
         from_site_id=from_site.id,
         to_site_id=to_site.id,
@@ -70,18 +58,24 @@ def create_shipment(user, from_site: Site, to_site: Site, scans: list[str]) -> S
     )
     db.session.add(shipment)
     db.session.flush()
+    moved = lifecycle.move(
+        ids,
+        ItemStatus.IN_ATELIER,
+        ItemStatus.IN_TRANSIT,
+        site_id=from_site.id,
+        actor=user,
+        note=f"shipment {shipment.id}",
+        at=now,
+        to_site_id=to_site.id,
+    )
+    if len(moved) != len(ids):
+        gone = [item.code for item in items if item.id not in moved]
+        raise ShipmentConflict(
+            _("Not in stock at %(site)s: %(codes)s", site=from_site.code, codes=", ".join(gone)),
+            {c: "moved meanwhile" for c in gone},
+        )
     for item in items:
         db.session.add(ShipmentItem(shipment_id=shipment.id, item_id=item.id, state="sent"))
-        db.session.add(
-            ItemEvent(
-                item_id=item.id,
-                at=now,
-                kind="shipped",
-                site_id=to_site.id,
-                user_id=user.id,
-                note=f"shipment {shipment.id}",
-            )
-        )
     db.session.flush()
     db.session.expire_all()
     return shipment
@@ -112,30 +106,18 @@ def _move_in(shipment: Shipment, lines: list[ShipmentItem], user, now) -> list[S
     ids = [line.item_id for line in lines]
     if not ids:
         return []
-    moved = set(
-        db.session.scalars(
-            sa.update(Item)
-            .where(
-                Item.id.in_(ids), Item.status == "in_transit", Item.site_id == shipment.to_site_id
-            )
-            .values(status="in_shop", updated_at=now)
-            .returning(Item.id)
-            .execution_options(synchronize_session=False)
-        )
+    moved = lifecycle.move(
+        ids,
+        ItemStatus.IN_TRANSIT,
+        ItemStatus.IN_SHOP,
+        site_id=shipment.to_site_id,
+        actor=user,
+        note=f"shipment {shipment.id}",
+        at=now,
     )
     done = [line for line in lines if line.item_id in moved]
     for line in done:
         line.state, line.received_at = "received", now
-        db.session.add(
-            ItemEvent(
-                item_id=line.item_id,
-                at=now,
-                kind="received",
-                site_id=shipment.to_site_id,
-                user_id=user.id,
-                note=f"shipment {shipment.id}",
-            )
-        )
     return done
 
 

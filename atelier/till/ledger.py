@@ -19,40 +19,30 @@ from sqlalchemy.exc import IntegrityError
 from atelier import audit
 from atelier.audit import AuditEntry
 from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.errors import Conflict
 from atelier.extensions import db
 from atelier.org.models import Site
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
+from atelier.production.models import Item
 from atelier.till.models import Sale, SaleLine
 
-ITEMS, SALES, LINES = Item.__table__, Sale.__table__, SaleLine.__table__
+SALES, LINES = Sale.__table__, SaleLine.__table__
 #: the statements of a sale, built once per process (building them costs more than SQLite
-#: takes to run them); the guarantee is MOVE: only pieces still ``from_status`` at the site
-MOVE = (
-    ITEMS.update()
-    .where(
-        ITEMS.c.id.in_(sa.bindparam("b_ids", expanding=True)),
-        ITEMS.c.status == sa.bindparam("b_status"),
-        ITEMS.c.site_id == sa.bindparam("b_site"),
-    )
-    .values(status="sold", updated_at=sa.bindparam("b_now", type_=ITEMS.c.updated_at.type))
-    .returning(ITEMS.c.id)
-)
+#: takes to run them); the guarantee is the lifecycle's move: only pieces still
+#: ``from_status`` at the site become sold
 ADD_SALE = SALES.insert().returning(SALES.c.id)
 ADD_LINES = LINES.insert()
-ADD_EVENTS = ItemEvent.__table__.insert()
 #: the same writes as one PostgreSQL statement (data-modifying CTEs), one round trip instead
-#: of four or five. ``moved`` is MOVE; the sale is inserted only if every piece moved, and
-#: the lines, events and audit entry only with the sale. Every piece moved comes back with
-#: the sale's id (NULL when nothing was inserted), so the refusal names the same pieces as
-#: elsewhere. All CTEs run to completion on one snapshot; the partial unique index and the
-#: foreign keys are checked at the end of the statement.
+#: of four or five. ``moved`` and ``events`` are the lifecycle's move (generated from its
+#: table); the sale is inserted only if every piece moved, and the lines, events and audit
+#: entry only with the sale. Every piece moved comes back with the sale's id (NULL when
+#: nothing was inserted), so the refusal names the same pieces as elsewhere. All CTEs run
+#: to completion on one snapshot; the partial unique index and the foreign keys are checked
+#: at the end of the statement.
 _PG_WRITES = """
 WITH moved AS (
-    UPDATE items SET status = 'sold', updated_at = :sold_at
-    WHERE id = ANY(CAST(:item_ids AS integer[])) AND status = :from_status
-      AND site_id = :site_id
-    RETURNING id
+    {moved}
 ), sale AS (
     INSERT INTO sales (site_id, channel, payment_method, currency, total_cents, sold_at,
                        client_id, order_id, created_by_id)
@@ -71,8 +61,7 @@ WITH moved AS (
          AS line(item_id, beneficiary_id, list_price_cents, price_cents, discount_reason, n)
     ORDER BY line.n
 ), events AS (
-    INSERT INTO item_events (item_id, at, kind, site_id, user_id, note)
-    SELECT moved.id, :sold_at, 'sold', :site_id, :created_by_id, :channel FROM moved, sale
+    {events}, sale
 ){audited}
 SELECT moved.id AS item_id, (SELECT id FROM sale) AS sale_id FROM moved
 UNION ALL
@@ -85,11 +74,29 @@ _PG_AUDITED = """, audited AS (
            :audit_details, :audit_remote_addr
     FROM sale
 )"""
-_TYPES = (sa.bindparam("sold_at", type_=ITEMS.c.updated_at.type),)
-PG_SELL = sa.text(_PG_WRITES.format(audited="")).bindparams(*_TYPES)
-PG_SELL_AUDITED = sa.text(_PG_WRITES.format(audited=_PG_AUDITED)).bindparams(
-    *_TYPES, sa.bindparam("audit_at", type_=AuditEntry.__table__.c.at.type)
-)
+_TYPES = (sa.bindparam("sold_at", type_=Item.__table__.c.updated_at.type),)
+_PG_SELL: dict[tuple[str, bool], sa.TextClause] = {}
+
+
+def pg_sell(from_status: str, audited: bool) -> sa.TextClause:
+    """The one-statement sale of pieces in ``from_status`` (built once per process)."""
+    key = (from_status, audited)
+    if key not in _PG_SELL:
+        moved, events = lifecycle.pg_move_sql(
+            ItemStatus(from_status),
+            ItemStatus.SOLD,
+            ids="CAST(:item_ids AS integer[])",
+            site_id=":site_id",
+            at=":sold_at",
+            user_id=":created_by_id",
+            note=":channel",
+        )
+        text = _PG_WRITES.format(moved=moved, events=events, audited=_PG_AUDITED if audited else "")
+        types = _TYPES
+        if audited:
+            types += (sa.bindparam("audit_at", type_=AuditEntry.__table__.c.at.type),)
+        _PG_SELL[key] = sa.text(text).bindparams(*types)
+    return _PG_SELL[key]
 
 
 class SaleConflict(Conflict):
@@ -160,7 +167,7 @@ def sell(
 
     The writes are the conditional UPDATE of the pieces, then the sale, its lines, the
     pieces' events and ``audited`` (an :func:`atelier.audit.entry`) as the sale's audit
-    entry. They are Core statements, one round trip on PostgreSQL (:data:`PG_SELL`), one
+    entry. They are Core statements, one round trip on PostgreSQL (:func:`pg_sell`), one
     each elsewhere, and the result is a plain record (:class:`Sold`): on the till's hottest
     path the ORM's unit of work and loading cost more than the SQL."""
     if len({spec.item.id for spec in lines}) < len(lines):
@@ -212,16 +219,15 @@ def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audite
     one INSERT each for the sale, its lines, the events and the audit entry. Returns
     (moved ids, sale id or None)."""
     ids = [row["item_id"] for row in rows]
-    moved = set(
-        conn.execute(
-            MOVE,
-            {
-                "b_ids": ids,
-                "b_status": from_status,
-                "b_site": sale["site_id"],
-                "b_now": sale["sold_at"],
-            },
-        ).scalars()
+    moved = lifecycle.run_prepared(
+        conn,
+        ids,
+        ItemStatus(from_status),
+        ItemStatus.SOLD,
+        site_id=sale["site_id"],
+        at=sale["sold_at"],
+        user_id=sale["created_by_id"],
+        note=sale["channel"],
     )
     if len(moved) < len(ids):
         return moved, None
@@ -231,28 +237,14 @@ def _write_portable(conn, sale: dict, rows: list[dict], from_status: str, audite
     if not rows:
         return moved, sale_id
     conn.execute(ADD_LINES, [dict(row, sale_id=sale_id) for row in rows])
-    conn.execute(
-        ADD_EVENTS,
-        [
-            dict(
-                item_id=item_id,
-                at=sale["sold_at"],
-                kind="sold",
-                site_id=sale["site_id"],
-                user_id=sale["created_by_id"],
-                note=sale["channel"],
-            )
-            for item_id in ids
-        ],
-    )
     return moved, sale_id
 
 
 def _write_postgresql(conn, sale: dict, rows: list[dict], from_status: str, audited):
-    """The same writes as :func:`_write_portable` in one round trip (:data:`PG_SELL`)."""
+    """The same writes as :func:`_write_portable` in one round trip (:func:`pg_sell`)."""
     extra = {f"audit_{key}": value for key, value in (audited or {}).items()}
     result = conn.execute(
-        PG_SELL_AUDITED if audited else PG_SELL,
+        pg_sell(from_status, bool(audited)),
         dict(
             sale,
             **extra,

@@ -3,9 +3,11 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import SaleChannel, check_in
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import Item
@@ -16,7 +18,7 @@ class Sale(db.Model):
 
     __tablename__ = "sales"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('till', 'online')", name="channel"),
+        sa.CheckConstraint(check_in("channel", SaleChannel), name="channel"),
         sa.Index("ix_sales_site_id_sold_at", "site_id", "sold_at"),
     )
 
@@ -70,6 +72,17 @@ class SaleLine(db.Model):
 
     sale: Mapped[Sale] = relationship(back_populates="lines", lazy="joined")
     item: Mapped[Item] = relationship(lazy="joined")
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        """True for the line that stands (not returned): at most one per piece; what pays
+        a sales share and counts as sold."""
+        return not self.is_returned
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active(cls):
+        return cls.is_returned.is_(False)
 
 
 class Return(db.Model):

@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from atelier import audit
 from atelier.authz import require_site
 from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
+from atelier.production.models import Item
 from atelier.stock.lookup import find_items, parse_scans
 from atelier.till.models import Return, Sale, SaleLine
 
@@ -30,9 +32,9 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
     line = db.session.scalar(
         sa.select(SaleLine)
         .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.item_id == item.id, SaleLine.is_returned.is_(False))
+        .where(SaleLine.item_id == item.id, SaleLine.is_active)
     )
-    if line is None or item.status != "sold":
+    if line is None or item.status != ItemStatus.SOLD:
         raise NotReturnable(
             _("%(code)s is not sold, so it cannot be returned.", code=item.code),
             {"scan": "not sold"},
@@ -44,20 +46,22 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
             {"scan": "sold elsewhere"},
         )
     now = utcnow()
-    status = "in_shop" if restock else "written_off"
     flipped = db.session.execute(
         sa.update(SaleLine)
-        .where(SaleLine.id == line.id, SaleLine.is_returned.is_(False))
+        .where(SaleLine.id == line.id, SaleLine.is_active)
         .values(is_returned=True)
         .execution_options(synchronize_session=False)
     ).rowcount
-    moved = db.session.execute(
-        sa.update(Item)
-        .where(Item.id == item.id, Item.status == "sold")
-        .values(status=status, site_id=line.sale.site_id, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if flipped != 1 or moved != 1:
+    moved = lifecycle.move(
+        [item.id],
+        ItemStatus.SOLD,
+        ItemStatus.IN_SHOP if restock else ItemStatus.WRITTEN_OFF,
+        site_id=line.sale.site_id,
+        actor=user,
+        note=reason,
+        at=now,
+    )
+    if flipped != 1 or not moved:
         raise NotReturnable(_("%(code)s was returned at the same moment.", code=item.code))
     returned = Return(
         sale_line_id=line.id,
@@ -70,16 +74,6 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
         created_by_id=user.id,
     )
     db.session.add(returned)
-    db.session.add(
-        ItemEvent(
-            item_id=item.id,
-            at=now,
-            kind="returned" if restock else "written_off",
-            site_id=line.sale.site_id,
-            user_id=user.id,
-            note=reason[:200],
-        )
-    )
     db.session.flush()
     refund_id = None
     if line.sale.channel == "online":

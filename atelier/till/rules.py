@@ -1,6 +1,8 @@
 """Pure rules for the till: why a piece cannot be sold here, and prices charged."""
 
-PAYMENT_METHODS = ("cash", "card")
+from atelier.enums import TILL_PAYMENT_METHODS
+
+PAYMENT_METHODS = tuple(str(m) for m in TILL_PAYMENT_METHODS)
 #: where pieces are taken back: the shops, and the online shop (its pieces come back by post)
 RETURN_SITE_KINDS = ("shop", "webshop")
 

@@ -144,7 +144,7 @@ def lookup(shop: Site, scan: str) -> dict:
     column = Item.code if kind == "code" else Item.tag
     row = db.session.execute(
         sa.select(Item, Sale.sold_at)
-        .outerjoin(SaleLine, sa.and_(SaleLine.item_id == Item.id, SaleLine.is_returned.is_(False)))
+        .outerjoin(SaleLine, sa.and_(SaleLine.item_id == Item.id, SaleLine.is_active))
         .outerjoin(Sale, Sale.id == SaleLine.sale_id)
         .where(column == value)
     ).first()

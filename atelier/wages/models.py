@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import PayPeriodStatus, PayslipLineKind, check_in
 from atelier.extensions import db
 
 
@@ -13,7 +14,7 @@ class PayPeriod(db.Model):
     """A month, ``open`` (a live preview) or ``closed`` (frozen payslips)."""
 
     __tablename__ = "pay_periods"
-    __table_args__ = (sa.CheckConstraint("status IN ('open', 'closed')", name="status"),)
+    __table_args__ = (sa.CheckConstraint(check_in("status", PayPeriodStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: YYYY-MM
@@ -70,9 +71,7 @@ class PayslipLine(db.Model):
     __tablename__ = "payslip_lines"
     __table_args__ = (
         sa.UniqueConstraint("kind", "source_type", "source_id"),
-        sa.CheckConstraint(
-            "kind IN ('piece', 'sales_share', 'stipend', 'adjustment')", name="kind"
-        ),
+        sa.CheckConstraint(check_in("kind", PayslipLineKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

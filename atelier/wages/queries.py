@@ -21,9 +21,6 @@ from atelier.wages.rules import Piece, Presence, Refund, Rule, SoldLine
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 from atelier.workshops.rules import format_hours
 
-#: pieces that earn nothing: failed quality control, or logged by mistake
-UNPAID_ITEM_STATUSES = ("rejected", "voided")
-
 
 @dataclass
 class Sources:
@@ -115,7 +112,7 @@ def _load_pieces(out: Sources, start, end, beneficiary_id) -> None:
         .where(
             Item.made_on >= start,
             Item.made_on < end,
-            Item.status.not_in(UNPAID_ITEM_STATUSES),
+            Item.counts_as_made,
             _mine(Item.beneficiary_id, beneficiary_id),
             _unpaid("piece", "item", Item.id),
         )

@@ -11,10 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from atelier.catalog.rules import rule_on
+from atelier.enums import PayslipLineKind
 from atelier.money import convert, round_half_up, share_of
 from atelier.timeutil import local_date, month_bounds, next_period, parse_period, period_of
 
-KINDS = ("piece", "sales_share", "stipend", "adjustment")
+#: the kinds of payslip line, in the order a payslip lists them
+KINDS = PayslipLineKind.values()
 #: the years a pay period may fall in: the calendar's own edges (9999-12 has no next month)
 #: are far away, and no payroll of this programme predates 2000
 FIRST_YEAR, LAST_YEAR = 2000, 2999

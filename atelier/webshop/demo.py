@@ -2,10 +2,11 @@
 
 import sqlalchemy as sa
 
-from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.extensions import db
 from atelier.org.models import Site
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
+from atelier.production.models import Item
 
 DEMO_PIECES = 6
 
@@ -20,12 +21,18 @@ def seed() -> None:
     pieces = db.session.scalars(
         sa.select(Item).where(Item.status == "in_atelier").order_by(Item.id).limit(DEMO_PIECES)
     ).all()
-    now = utcnow()
+    by_site: dict[int, list[int]] = {}
     for item in pieces:
-        item.site_id, item.status = web.id, "in_shop"
-        db.session.add(
-            ItemEvent(
-                item_id=item.id, at=now, kind="received", site_id=web.id, note="demo: webshop stock"
-            )
+        by_site.setdefault(item.site_id, []).append(item.id)
+    for site_id, ids in by_site.items():  # ship and receive at once, as a shop would
+        lifecycle.move(
+            ids, ItemStatus.IN_ATELIER, ItemStatus.IN_TRANSIT, site_id=site_id, to_site_id=web.id
+        )
+        lifecycle.move(
+            ids,
+            ItemStatus.IN_TRANSIT,
+            ItemStatus.IN_SHOP,
+            site_id=web.id,
+            note="demo: webshop stock",
         )
     db.session.flush()

@@ -9,9 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from atelier import audit
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.errors import Invalid
 from atelier.extensions import db
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
+from atelier.production.models import Item
 from atelier.till.ledger import LineSpec, sell
 from atelier.timeutil import local_date
 from atelier.webshop import gateway, rules
@@ -74,25 +76,17 @@ def _order_for(session: rules.SessionEvent) -> Order | None:
 def _claim(order: Order, now: datetime) -> set[int]:
     """Take the order's pieces: its own reservation, else pieces back on sale unsold."""
     ids = [line.item_id for line in order.lines]
-    mine = set(
-        db.session.scalars(
-            sa.update(Item)
-            .where(Item.id.in_(ids), Item.status == "reserved", Item.reserved_order_id == order.id)
-            .values(reserved_order_id=None, updated_at=now)
-            .returning(Item.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    mine = lifecycle.take_reserved(ids, order.id, at=now)
     rest = [i for i in ids if i not in mine]
     if rest:  # released by the sweeper before a late payment: still here, still theirs
-        mine |= set(
-            db.session.scalars(
-                sa.update(Item)
-                .where(Item.id.in_(rest), Item.status == "in_shop", Item.site_id == order.site_id)
-                .values(status="reserved", reserved_order_id=None, updated_at=now)
-                .returning(Item.id)
-                .execution_options(synchronize_session=False)
-            )
+        mine |= lifecycle.move(
+            rest,
+            ItemStatus.IN_SHOP,
+            ItemStatus.RESERVED,
+            site_id=order.site_id,
+            note=order.reference,
+            at=now,
+            reserved_order_id=None,
         )
     return mine
 
@@ -148,13 +142,15 @@ def _list_price(item: Item, day, fallback: int) -> int:
 
 def _put_back(item_ids: set[int], order: Order, now: datetime) -> None:
     """Return pieces claimed for an order that cannot be fulfilled to the shelf."""
-    if item_ids:
-        db.session.execute(
-            sa.update(Item)
-            .where(Item.id.in_(item_ids), Item.status == "reserved")
-            .values(status="in_shop", reserved_order_id=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    lifecycle.move(
+        item_ids,
+        ItemStatus.RESERVED,
+        ItemStatus.IN_SHOP,
+        site_id=order.site_id,
+        note=order.reference,
+        at=now,
+        reserved_order_id=None,
+    )
 
 
 def _flag_and_refund(order: Order, now: datetime) -> str:
@@ -184,25 +180,16 @@ def release(order: Order, status: str, now: datetime) -> str:
     """Let go of a pending order's pieces (expired or payment failed); paid orders stay."""
     if order.status != "pending":
         return "unchanged"
-    released = list(
-        db.session.scalars(
-            sa.update(Item)
-            .where(Item.reserved_order_id == order.id, Item.status == "reserved")
-            .values(status="in_shop", reserved_order_id=None, updated_at=now)
-            .returning(Item.id)
-            .execution_options(synchronize_session=False)
-        )
+    lifecycle.move(
+        None,
+        ItemStatus.RESERVED,
+        ItemStatus.IN_SHOP,
+        site_id=order.site_id,
+        where=[Item.reserved_order_id == order.id],
+        note=order.reference,
+        at=now,
+        reserved_order_id=None,
     )
-    for item_id in released:
-        db.session.add(
-            ItemEvent(
-                item_id=item_id,
-                at=now,
-                kind="released",
-                site_id=order.site_id,
-                note=order.reference,
-            )
-        )
     order.status = status
     db.session.flush()
     return status

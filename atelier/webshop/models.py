@@ -6,22 +6,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import OrderStatus, check_in
 from atelier.extensions import db
 from atelier.production.models import Item
-
-ORDER_STATUSES = ("pending", "paid", "expired", "failed", "flagged", "refunded")
 
 
 class Order(db.Model):
     """An online checkout: reserved pieces, a Stripe Checkout Session, an expiry."""
 
     __tablename__ = "orders"
-    __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('pending', 'paid', 'expired', 'failed', 'flagged', 'refunded')",
-            name="status",
-        ),
-    )
+    __table_args__ = (sa.CheckConstraint(check_in("status", OrderStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: public reference shown to the buyer (random, not the id)

@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 from atelier.catalog.models import ProductType
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
+from atelier.enums import ItemStatus
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
-from atelier.production.models import Item, ItemEvent
+from atelier.production import lifecycle
+from atelier.production.models import Item
 from atelier.production.rules import parse_scan
 from atelier.timeutil import local_date
 from atelier.webshop import gateway, rules
@@ -187,15 +189,14 @@ def checkout_with_urls(scans: list[str], email: str, urls, now: datetime | None 
 
 def _reserve(order: Order, items: list[Item], now: datetime) -> None:
     """Move every piece in_shop → reserved in one conditional UPDATE, or refuse them all."""
-    ids = [i.id for i in items]
-    moved = set(
-        db.session.scalars(
-            sa.update(Item)
-            .where(Item.id.in_(ids), Item.status == "in_shop", Item.site_id == order.site_id)
-            .values(status="reserved", reserved_order_id=order.id, updated_at=now)
-            .returning(Item.id)
-            .execution_options(synchronize_session=False)
-        )
+    moved = lifecycle.move(
+        [i.id for i in items],
+        ItemStatus.IN_SHOP,
+        ItemStatus.RESERVED,
+        site_id=order.site_id,
+        note=order.reference,
+        at=now,
+        reserved_order_id=order.id,
     )
     taken = [i.code for i in items if i.id not in moved]
     if taken:
@@ -203,17 +204,6 @@ def _reserve(order: Order, items: list[Item], now: datetime) -> None:
             _("Sorry, this was just taken: %(codes)s", codes=", ".join(taken)),
             {c: _("not available") for c in taken},
         )
-    for item in items:
-        db.session.add(
-            ItemEvent(
-                item_id=item.id,
-                at=now,
-                kind="reserved",
-                site_id=order.site_id,
-                note=order.reference,
-            )
-        )
-        db.session.expire(item, ["status", "reserved_order_id", "updated_at"])
 
 
 def _session_params(order: Order, priced, success_url: str, cancel_url: str) -> dict:

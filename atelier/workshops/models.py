@@ -6,12 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atelier.db import UTCDateTime, utcnow
+from atelier.enums import AttendanceStatus, WorkshopKind, check_in
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
 from atelier.people.models import Beneficiary
-
-WORKSHOP_KINDS = ("vocational", "life_skills", "parenting")
-ATTENDANCE_STATUSES = ("present", "absent", "excused")
 
 workshop_participants = sa.Table(
     "workshop_participants",
@@ -26,7 +24,7 @@ class Workshop(db.Model):
 
     __tablename__ = "workshops"
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('vocational', 'life_skills', 'parenting')", name="kind"),
+        sa.CheckConstraint(check_in("kind", WorkshopKind), name="kind"),
         sa.CheckConstraint("stipend_per_hour_cents >= 0", name="stipend_not_negative"),
     )
 
@@ -75,7 +73,7 @@ class Attendance(db.Model):
     __tablename__ = "attendances"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "beneficiary_id"),
-        sa.CheckConstraint("status IN ('present', 'absent', 'excused')", name="status"),
+        sa.CheckConstraint(check_in("status", AttendanceStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from atelier.enums import AttendanceStatus
 from atelier.money import round_half_up
 
 MAX_CENTIHOURS = 1200
 #: sessions may be planned a few weeks ahead, not years (a typo such as 2062)
 MAX_DAYS_AHEAD = 60
 EARLIEST_SESSION = date(2000, 1, 1)
-STATUSES = ("present", "absent", "excused")
+STATUSES = AttendanceStatus.values()
 
 
 class RuleError(ValueError):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from atelier import audit
 from atelier.authz import get_of_site, require_site, visible_site_ids
 from atelier.db import utcnow
+from atelier.enums import WorkshopKind
 from atelier.errors import Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
@@ -18,7 +19,6 @@ from atelier.people.rules import normal_code
 from atelier.timeutil import local_date
 from atelier.workshops import rules
 from atelier.workshops.models import (
-    WORKSHOP_KINDS,
     Attendance,
     Workshop,
     WorkshopSession,
@@ -79,8 +79,8 @@ def create_workshop(
         errors["title"] = "required"
     elif len(title) > 120:
         errors["title"] = "at most 120 characters"
-    if kind not in WORKSHOP_KINDS:
-        errors["kind"] = f"one of {', '.join(WORKSHOP_KINDS)}"
+    if kind not in WorkshopKind.values():
+        errors["kind"] = f"one of {', '.join(WorkshopKind.values())}"
     if site.kind != "atelier":
         errors["site"] = "workshops take place at an atelier site"
     if not isinstance(stipend_per_hour_cents, int) or stipend_per_hour_cents < 0:
