@@ -1,7 +1,7 @@
 """A maker's earnings add up: every amount she sees is a sum of lines she can also see."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +23,11 @@ def _line(sale):
 
 @pytest.fixture
 def full_month(world, db, app):
+    """This month for Elena with all four kinds and two returns (see :func:`make_full_month`)."""
+    return make_full_month(world, db, app)
+
+
+def make_full_month(world, db, app) -> str:
     """This month for Elena: 3 pieces, 2 sales in EUR (one brought back the same day),
     2.5 h of training at 5.00/h, and a piece sold last month (paid, month closed) that came
     back this month. Last month's rate is set; this month's rate is set unless told not to."""
@@ -132,3 +137,23 @@ def test_money_keeps_its_space_in_romanian(client, world, db, full_month):
     sign_in(client, world.users["beneficiary"])
     page = client.get("/me/earnings").get_data(as_text=True)
     assert "50,00\xa0lei" in page and not re.search(r"RON\d", page)
+
+
+def test_the_payslip_is_a_short_summary_with_the_lines_on_request(client, world, db, app):
+    """March: two pieces and a sale. Her payslip shows one line per kind, summing to the
+    total; the lines themselves are inside a closed <details>."""
+    f.make_sale(world.sites["AMS"], [world.item_shop], prices=[1500])
+    db.session.commit()
+    with app.test_request_context():
+        services.close_period(
+            "2026-03", {"EUR": "4.9770"}, world.users["admin"], on=date(2026, 4, 2)
+        )
+    db.session.commit()
+    sign_in(client, world.users["beneficiary"])
+    page = client.get("/me/payslips/2026-03").get_data(as_text=True)
+    summary = page.split('class="wages-lines wages-kinds"', 1)[1].split("</ul>", 1)[0]
+    parts = dict(re.findall(r'data-kind="(\w+)" data-amount-cents="(-?\d+)"', summary))
+    assert parts == {"piece": "2000", "sales_share": "1493"}
+    assert 'data-total-cents="3493"' in page
+    detail = page.split('<details class="wages-detail">', 1)[1].split("</details>", 1)[0]
+    assert "Show all 3 lines" in detail and world.item_shop.code in detail

@@ -31,6 +31,23 @@ def sums_by_kind(lines: Iterable[Line]) -> dict[str, int]:
     return sums
 
 
+@dataclass(frozen=True)
+class KindTotal:
+    """One kind of pay on a payslip's short summary: how many lines and how much."""
+
+    kind: str
+    count: int
+    amount_cents: int
+
+
+def kind_totals(lines: Iterable[Line]) -> list[KindTotal]:
+    """The kinds a payslip has, in the usual order, each with its count and known amount."""
+    lines = list(lines)
+    sums = sums_by_kind(lines)
+    counts = {kind: sum(1 for x in lines if x.kind == kind) for kind in KINDS}
+    return [KindTotal(kind, counts[kind], sums[kind]) for kind in KINDS if counts[kind]]
+
+
 def maker_rows(slips, paid_by_bank: set[int]) -> list[MakerRow]:
     """A row per slip, in the slips' order (by name)."""
     return [

@@ -37,6 +37,9 @@ def wages_helpers():
     return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
 
 
+bp.add_app_template_filter(groups.kind_totals, "kind_totals")
+
+
 def _back(period: str) -> str:
     """The period page's address."""
     return url_for("wages.period", period=period)
