@@ -103,6 +103,12 @@ MATRIX: dict[str, Row] = {
         scoped=True,
         form={"held_on": "2026-03-09", "hours": "3"},
     ),
+    "workshops.set_usual_hours": Row(
+        lambda w: f"/workshops/{w.workshop.id}/usual-hours",
+        SUP,
+        scoped=True,
+        form={"default_hours": "2.5"},
+    ),
     "workshops.add_participants": Row(
         lambda w: f"/workshops/{w.workshop.id}/participants", SUP, scoped=True
     ),

@@ -128,3 +128,28 @@ def test_bad_hours_at_the_roll_change_nothing(client, world, db):
     ).status_code in (403, 404)
     db.session.expire_all()
     assert db.session.get(WorkshopSession, other.id).centihours == 300
+
+
+def test_the_supervisor_sets_the_usual_length_on_the_workshop_page(client, world, db):
+    """2,5 typed in Romanian style becomes the usual 2.5 h, which the session form then
+    ticks; a blank clears it; 13 h is refused and changes nothing."""
+    sign_in(client, world.users["supervisor"])
+    url = f"/workshops/{world.workshop.id}/usual-hours"
+    assert client.post(url, data={"default_hours": "2,5"}).status_code == 302
+    db.session.expire_all()
+    assert world.workshop.default_centihours == 250
+    page = client.get(f"/workshops/{world.workshop.id}").get_data(as_text=True)
+    assert 'name="default_hours"' in page and 'value="2.5"' in page
+    ticked = [t for t in re.findall(r'<input [^>]*name="hours"[^>]*>', page) if "checked" in t]
+    assert len(ticked) == 1 and 'value="2.5"' in ticked[0]
+    refused = client.post(url, data={"default_hours": "13"}, follow_redirects=True)
+    assert "The workshop could not be saved." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert world.workshop.default_centihours == 250
+    client.post(url, data={"default_hours": ""})
+    db.session.expire_all()
+    assert world.workshop.default_centihours is None
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.action == "workshops.usual_hours")
+    ).all()
+    assert len(actions) == 2

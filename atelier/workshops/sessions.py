@@ -29,6 +29,32 @@ def usual_centihours(workshop: Workshop) -> int | None:
     return rules.session_centihours(workshop.default_centihours, latest)
 
 
+def set_usual_hours(user, workshop_id: int, hours: str | None) -> Workshop:
+    """Set (or, blank, clear) the usual length of a workshop's sessions; 400 naming
+    ``default_hours``."""
+    workshop = get_workshop(user, workshop_id)
+    centihours = None
+    if hours not in (None, ""):
+        try:
+            centihours = rules.parse_hours(hours)
+        except rules.RuleError as exc:
+            raise Invalid(
+                _("The workshop could not be saved."), {"default_hours": str(exc)}
+            ) from None
+    if centihours != workshop.default_centihours:
+        before = workshop.default_centihours
+        workshop.default_centihours = centihours
+        db.session.flush()
+        audit.record(
+            "workshops.usual_hours",
+            workshop,
+            user=user,
+            before=None if before is None else rules.format_hours(before),
+            hours=None if centihours is None else rules.format_hours(centihours),
+        )
+    return workshop
+
+
 def create_session(user, workshop_id: int, held_on: date, hours: str | None) -> WorkshopSession:
     """A new session of a workshop: not far in the future, 0 < hours ≤ 12. Without hours,
     the workshop's usual length or its latest session's; else 400 naming ``hours``."""

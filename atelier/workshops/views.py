@@ -18,7 +18,7 @@ from atelier import formatting, nav
 from atelier.authz import roles_required
 from atelier.errors import DomainError, Invalid, json_error
 from atelier.extensions import db
-from atelier.forms import submit
+from atelier.forms import attempt, submit
 from atelier.money import parse_cents
 from atelier.people.forms import BeneficiaryForm
 from atelier.workshops import attendance, rules, services, sessions
@@ -110,6 +110,27 @@ def create_session(workshop_id: int):
     db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("workshops.roll", session_id=session.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/usual-hours", methods=["POST"])
+@roles_required("supervisor")
+def set_usual_hours(workshop_id: int):
+    """Set the usual length of the workshop's sessions (new sessions take it)."""
+    services.get_workshop(current_user, workshop_id)  # 403/404 as such, not as a message
+    back = url_for("workshops.show", workshop_id=workshop_id) + "#new-session"
+    return attempt(
+        lambda: sessions.set_usual_hours(
+            current_user, workshop_id, request.form.get("default_hours", "").strip()
+        ),
+        _("Saved."),
+        back,
+        _flash_fields,
+    ) or redirect(back)
+
+
+def _flash_fields(exc: DomainError) -> None:
+    """Say why it was refused, with the field's reason."""
+    flash(" ".join([exc.message, *exc.fields.values()]), "error")
 
 
 @bp.route("/workshops/<int:workshop_id>/participants", methods=["POST"])
