@@ -15,13 +15,45 @@ from atelier.timeutil import parse_period, zone
 
 #: what a missing amount or date shows
 MISSING = "—"
+#: the word a language's readers use for their own currency, where it is not the ISO code
+#: babel gives (CLDR's narrow symbol): a Romanian maker reads ``232,50 lei``, not ``RON``
+LOCAL_SYMBOLS = {("ro", "RON"): "lei"}
+#: a space that keeps the amount and its currency on one line
+NBSP = "\xa0"
 
 
 def money(cents: int | None, currency: str) -> str:
-    """Minor units in the reader's language: 1500 EUR → ``€15.00`` (en), ``€ 15,00`` (nl)."""
+    """Minor units in the reader's language: 1500 EUR → ``€15.00`` (en), ``€ 15,00`` (nl);
+    23250 RON → ``RON 232.50`` (en), ``232,50 lei`` (ro)."""
     if cents is None:
         return MISSING
-    return numbers.format_currency(Decimal(cents).scaleb(-2), currency, locale=get_locale())
+    locale = get_locale()
+    text = numbers.format_currency(Decimal(cents).scaleb(-2), currency, locale=locale)
+    symbol = numbers.get_currency_symbol(currency, locale=locale)
+    local = LOCAL_SYMBOLS.get((locale.language, currency))
+    if local and symbol in text:
+        text, symbol = text.replace(symbol, local, 1), local
+    return spaced(text, symbol)
+
+
+def spaced(text: str, symbol: str) -> str:
+    """A currency written in letters never touches the digits (CLDR's currency spacing,
+    which babel leaves out): ``RON232.50`` → ``RON 232.50``; ``€15.00`` stays as it is."""
+    at = text.find(symbol)
+    if at < 0 or not symbol:
+        return text
+    before, after = text[:at], text[at + len(symbol) :]
+    if symbol[-1].isalpha() and after[:1].isdigit():
+        after = NBSP + after
+    if symbol[0].isalpha() and before[-1:].isdigit():
+        before += NBSP
+    return before + symbol + after
+
+
+def currency_name(code: str) -> str:
+    """A currency as a word in the reader's language, counted more than once: ``euros`` (en),
+    ``euro`` (ro), ``євро`` (uk)."""
+    return numbers.get_currency_name(code, count=2, locale=get_locale())
 
 
 def _aware(instant: datetime) -> datetime:
@@ -72,6 +104,7 @@ def percent(bp: int | None) -> str:
 
 FILTERS = {
     "money": money,
+    "currency_name": currency_name,
     "local_time": local_time,
     "local_day": local_day,
     "month": month,

@@ -103,6 +103,12 @@ MATRIX: dict[str, Row] = {
         scoped=True,
         form={"held_on": "2026-03-09", "hours": "3"},
     ),
+    "workshops.set_usual_hours": Row(
+        lambda w: f"/workshops/{w.workshop.id}/usual-hours",
+        SUP,
+        scoped=True,
+        form={"default_hours": "2.5"},
+    ),
     "workshops.add_participants": Row(
         lambda w: f"/workshops/{w.workshop.id}/participants", SUP, scoped=True
     ),
@@ -284,6 +290,18 @@ MATRIX: dict[str, Row] = {
         "/api/v1/pay-periods/2026-03/close", ADMIN, body={"exchange_rates": {"EUR": "4.9770"}}
     ),
     "api.my_earnings": Row("/api/v1/me/earnings", MAKER),
+    "api.get_bank_transfers": Row(
+        lambda w: (
+            _closed_march(w, "").replace("/admin/wages/", "/api/v1/pay-periods/")
+            + "/bank-transfers.csv?skip_missing=1"
+        ),
+        ADMIN,
+    ),
+    "api.put_payee": Row(
+        lambda w: f"/api/v1/beneficiaries/{w.elena.maker_code}/payee",
+        ADMIN,
+        body={"account_holder": "Elena", "iban": "NL91ABNA0417164300"},
+    ),
     # --- indicators ---------------------------------------------------------------------
     "indicators.dashboard": Row("/indicators?year=2026", SUP),
     "indicators.export_csv": Row("/indicators/export.csv?year=2026", SUP),

@@ -36,10 +36,26 @@ def test_money_in_each_language(in_language, locale, text):
     assert in_language(locale, formatting.money, 1500, "EUR") == text
 
 
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", f"RON{NBSP}232.50"),
+        ("ro", f"232,50{NBSP}lei"),
+        ("uk", f"232,50{NBSP}RON"),
+        ("nl", f"RON{NBSP}232,50"),
+    ],
+)
+def test_money_in_letters_keeps_its_space(in_language, locale, text):
+    """A maker's lei read as she says them, and a currency in letters never touches the
+    digits: never ``RON232.50``."""
+    assert in_language(locale, formatting.money, 23250, "RON") == text
+    assert in_language(locale, formatting.money, -23250, "RON").count(NBSP) == 1
+
+
 def test_money_stays_exact_and_shows_a_dash_when_missing(in_language):
     """Large and negative amounts keep every cent (no float); a missing amount is a dash."""
-    assert in_language("en", formatting.money, 123456789, "RON") == "RON1,234,567.89"
-    assert in_language("ro", formatting.money, -1, "RON") == f"-0,01{NBSP}RON"
+    assert in_language("en", formatting.money, 123456789, "RON") == f"RON{NBSP}1,234,567.89"
+    assert in_language("ro", formatting.money, -1, "RON") == f"-0,01{NBSP}lei"
     assert in_language("nl", formatting.money, 10**17 + 1, "EUR").endswith(",01")
     assert in_language("uk", formatting.money, None, "EUR") == "—"
 

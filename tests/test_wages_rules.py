@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,6 +185,23 @@ def test_iban_check_digits():
     assert rules.normalise_iban("nl91 abna 0417 1643 00") == "NL91ABNA0417164300"
     assert rules.normalise_iban("NL92ABNA0417164300") is None
     assert rules.normalise_iban("") is None
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91ABNA041716430",  # a digit short for a Dutch IBAN
+        "RO49AAAA1B3100759384000012",  # too long for a Romanian one
+        "XX89370400440532013000",  # no such country
+        "NL91ABNA04171643OO",  # letters where the Dutch account number has digits
+        "DE89 3704 0044 0532 0130 01",  # a wrong check digit
+    ],
+)
+def test_iban_country_length_and_structure(iban):
+    """An IBAN with the right check sum but the wrong length or shape for its country is
+    refused: it would bounce at the bank."""
+    assert rules.normalise_iban(iban) is None
+    assert rules.normalise_iban("RO49 AAAA 1B31 0075 9384 0000") == "RO49AAAA1B31007593840000"
 
 
 def test_many_random_months_stay_consistent():

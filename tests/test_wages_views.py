@@ -38,6 +38,10 @@ def test_period_page_shows_preview_lines_and_rates_form(client, world, db):
 def test_close_from_the_page_and_refusal_message(client, world, db):
     """Closing asks for the missing rate first, then closes and offers the exports."""
     f.make_sale(world.sites["AMS"], [world.item_shop])
+    db.session.add(
+        Payee(beneficiary_id=world.elena.id, account_holder="Elena", iban="NL91ABNA0417164300")
+    )
+    db.session.commit()
     sign_in(client, world.users["admin"])
     refused = client.post("/admin/wages/2026-03/close", follow_redirects=True)
     assert "Exchange rates missing: EUR" in refused.get_data(as_text=True)

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from atelier.errors import Conflict, Forbidden, Invalid
-from atelier.workshops import attendance, services
+from atelier.workshops import attendance, services, sessions
 from atelier.workshops.models import Attendance
 from tests.factories import make_attendance, make_beneficiary, make_people, make_session
 
@@ -59,10 +59,10 @@ def test_sessions_check_hours_and_dates(db, world):
     """Hours are stored as centihours; 13 hours or a date decades ahead are refused."""
     sup = world.users["supervisor"]
     today = services.site_today(world.sites["ORA"])
-    session = services.create_session(sup, world.workshop.id, today, "2.5")
+    session = sessions.create_session(sup, world.workshop.id, today, "2.5")
     assert session.centihours == 250
     with pytest.raises(Invalid) as caught:
-        services.create_session(sup, world.workshop.id, today + timedelta(days=3650), "13")
+        sessions.create_session(sup, world.workshop.id, today + timedelta(days=3650), "13")
     assert set(caught.value.fields) == {"hours", "date"}
 
 

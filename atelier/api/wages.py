@@ -1,18 +1,26 @@
 """API calls for the wages area (see API.md)."""
 
-from flask import jsonify
+from flask import Response, jsonify, request
 from flask_login import current_user
 from pydantic import ConfigDict, RootModel
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
-from atelier.wages import earnings, services
+from atelier.people.rules import normal_code
+from atelier.wages import earnings, payouts, services
 
 
 class Rates(RootModel[dict[str, str]]):
     """``{"EUR": "4.9770"}``: units of payroll currency per unit of each sale currency."""
 
     model_config = ConfigDict(strict=True)
+
+
+class PayeeBody(Body):
+    """Where a maker's pay goes."""
+
+    account_holder: str
+    iban: str
 
 
 class CloseBody(Body):
@@ -29,6 +37,7 @@ def period_json(view: services.PeriodView) -> dict:
         "currency": view.currency,
         "exchange_rates": view.rates,
         "missing_rates": view.missing_rates,
+        "missing_bank_details": view.missing_bank_details,
         "total_cents": view.total_cents,
         "payslips": [
             {
@@ -71,7 +80,7 @@ def put_exchange_rates(period):
 @api_route("/pay-periods/<period>", "GET", "A month's payslips, or its live preview")
 def get_pay_period(period):
     """A closed month as frozen, an open month as a live preview."""
-    view = services.view_period(period)
+    view = services.check_bank_details(services.view_period(period))
     services.audit_read(view)
     db.session.commit()
     return jsonify(period_json(view))
@@ -84,7 +93,9 @@ def close_pay_period(period):
     """Close the month: 409 if closed or not over, 400 naming a missing rate."""
     services.check_period(period)
     body = parse(CloseBody)
-    view = services.close_period(period, body.exchange_rates, current_user)
+    view = services.check_bank_details(
+        services.close_period(period, body.exchange_rates, current_user)
+    )
     db.session.commit()
     return jsonify(period_json(view))
 
@@ -103,6 +114,44 @@ def my_earnings():
             "current": {
                 "period": summary.current.period,
                 "accrued_cents": summary.current.total_cents,
+                "lines": [
+                    {"kind": x.kind, "description": x.description, "amount_cents": x.amount_cents}
+                    for x in summary.lines
+                ],
             },
+        }
+    )
+
+
+@api_route(
+    "/pay-periods/<period>/bank-transfers.csv",
+    "GET",
+    "A closed month's bank transfers (CSV); 409 while makers with money due lack bank details",
+)
+def get_bank_transfers(period):
+    """One row per maker with a positive total; ``?skip_missing=1`` leaves out those without
+    bank details (paid by hand), else 409 naming them; 409 for an open month."""
+    body, _left_out = payouts.bank_transfers(period, request.args.get("skip_missing") == "1")
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'},
+    )
+
+
+@api_route(
+    "/beneficiaries/<maker_code>/payee", "PUT", "Set where a maker's pay goes", body=PayeeBody
+)
+def put_payee(maker_code):
+    """Store (or replace) a maker's bank details; 400 ``fields.iban`` for a bad IBAN."""
+    body = parse(PayeeBody)
+    payee = services.set_payee(maker_code, body.account_holder, body.iban)
+    db.session.commit()
+    return jsonify(
+        {
+            "beneficiary": normal_code(maker_code),
+            "account_holder": payee.account_holder,
+            "iban": payee.iban,
         }
     )

@@ -8,7 +8,7 @@ from flask_login import current_user
 from atelier.api import Body, api_route, parse, sized
 from atelier.enums import AttendanceStatus, WorkshopKind, literal
 from atelier.extensions import db
-from atelier.workshops import attendance, rules, services
+from atelier.workshops import attendance, rules, services, sessions
 from atelier.workshops.models import Workshop
 
 
@@ -21,13 +21,16 @@ class WorkshopRequest(Body):
     programme: str
     stipend_per_hour_cents: int = 0
     participants: list[str] = []
+    #: the usual length of a session, a decimal string such as "2.5"
+    default_hours: str | None = None
 
 
 class SessionRequest(Body):
-    """A new session: a date and hours as a decimal string."""
+    """A new session: a date and hours as a decimal string (without them, the workshop's
+    usual length, else its latest session's, else 400 naming ``hours``)."""
 
     date: datetime.date
-    hours: str
+    hours: str | None = None
 
 
 class AttendanceRecord(Body):
@@ -52,6 +55,11 @@ def workshop_json(workshop) -> dict:
         "site": workshop.site.code,
         "programme": workshop.programme.code,
         "stipend_per_hour_cents": workshop.stipend_per_hour_cents,
+        "default_hours": (
+            None
+            if workshop.default_centihours is None
+            else rules.format_hours(workshop.default_centihours)
+        ),
         "participants": [p.maker_code for p in workshop.participants],
     }
 
@@ -78,6 +86,7 @@ def create_workshop():
         data.stipend_per_hour_cents,
         data.participants,
         actor=current_user,
+        default_hours=data.default_hours,
     )
     db.session.commit()
     return jsonify(workshop_json(workshop)), 201
@@ -94,7 +103,7 @@ def create_session(workshop_id: int):
     """201 with the session."""
     workshop = services.get_workshop(current_user, workshop_id)  # noqa: F841 (403/404 first)
     data = parse(SessionRequest)
-    session = services.create_session(current_user, workshop_id, data.date, data.hours)
+    session = sessions.create_session(current_user, workshop_id, data.date, data.hours)
     db.session.commit()
     return jsonify(session_json(session)), 201
 

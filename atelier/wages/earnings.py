@@ -1,4 +1,4 @@
-"""A maker's own earnings: this month so far, her pieces, where they sold, her past months."""
+"""A maker's own earnings: this month so far in groups that add up, and her past months."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from atelier.errors import NotFound
 from atelier.extensions import db
 from atelier.timeutil import parse_period, period_of
-from atelier.wages import services
+from atelier.wages import groups as grouping
+from atelier.wages import rules, services
 from atelier.wages.models import PayPeriod, Payslip
 
 
@@ -24,30 +25,23 @@ class Month:
 
 @dataclass
 class Earnings:
-    """Everything her earnings page shows."""
+    """Everything her earnings page shows: every amount a sum of lines she can see."""
 
     currency: str
     current: Month
     periods: list[Month]
-    pieces: list[dict] = field(default_factory=list)
-    sold: list[dict] = field(default_factory=list)
-    pending_rates: bool = False
+    #: every line of this month's live preview (as the coordinator sees them)
+    lines: list[rules.Line] = field(default_factory=list)
+    #: the lines as pieces, sales, training and take-backs; their amounts add up to the total
+    groups: list[grouping.Group] = field(
+        default_factory=lambda: [grouping.Group(kind) for kind in rules.KINDS]
+    )
+    #: sales (and returns) whose amount comes when the month's exchange rate is set
+    waiting: list[grouping.Waiting] = field(default_factory=list)
 
-    @property
-    def piece_groups(self) -> list[dict]:
-        """Her pieces this month by product: one line per product with how many and how much,
-        so a busy month stays a short page on her phone."""
-        return group_by_product(self.pieces)
-
-
-def group_by_product(pieces: list[dict]) -> list[dict]:
-    """Pieces grouped by product (first made first), with ``count`` and summed ``amount_cents``."""
-    groups: dict[str, dict] = {}
-    for piece in pieces:
-        group = groups.setdefault(piece["sku"], {**piece, "count": 0, "amount_cents": 0})
-        group["count"] += 1
-        group["amount_cents"] += piece["amount_cents"] or 0
-    return list(groups.values())
+    def group(self, kind: str) -> grouping.Group:
+        """This month's group of one kind."""
+        return next((g for g in self.groups if g.kind == kind), grouping.Group(kind))
 
 
 def own_beneficiary_id(user) -> int:
@@ -99,15 +93,6 @@ def summary(beneficiary_id: int, on: date | None = None) -> Earnings:
 
 
 def _fill_this_month(result: Earnings, view: services.PeriodView) -> None:
-    """Her pieces this month and her pieces sold this month (with the city only)."""
-    amounts = {
-        (x.source_type, x.source_id): x.amount_cents for slip in view.slips for x in slip.lines
-    }
-    details = view.sources.details
-    for piece in view.sources.pieces:
-        key = ("item", piece.id)
-        result.pieces.append({**details[key], "amount_cents": amounts.get(key)})
-    for sale in view.sources.sales:
-        key = ("sale_line", sale.id)
-        result.sold.append({**details[key], "amount_cents": amounts.get(key)})
-    result.pending_rates = bool(view.missing_rates)
+    """Her lines this month, and the same lines grouped for her to read."""
+    result.lines = [line for slip in view.slips for line in slip.lines]
+    result.groups, result.waiting = grouping.month_groups(result.lines, view.sources.details)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Collection
 from decimal import Decimal
 
 import xlsxwriter
@@ -25,14 +26,16 @@ def amount(cents: int) -> str:
     return format_cents(cents, "").strip()
 
 
-def bank_csv(view: PeriodView, payees: dict[int, tuple[str, str]]) -> str:
-    """One transfer per maker with a positive total; ``payees`` gives holder and IBAN
-    (left empty, for the coordinator to see, where none is kept)."""
+def bank_csv(
+    view: PeriodView, payees: dict[int, tuple[str, str]], leave_out: Collection[str] = ()
+) -> str:
+    """One transfer per maker with a positive total; ``payees`` gives holder and IBAN.
+    The makers in ``leave_out`` (maker codes: no bank details, paid by hand) are left out."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["maker_code", "account_holder", "iban", "amount", "currency", "reference"])
     for slip in view.slips:
-        if slip.total_cents <= 0:
+        if slip.total_cents <= 0 or slip.maker_code in leave_out:
             continue
         holder, iban = payees.get(slip.beneficiary_id, ("", ""))
         writer.writerow(

@@ -15,7 +15,7 @@ from atelier.wages.views import bp
 @roles_required()
 def payees():
     """List bank details and add or replace one."""
-    errors, values = {}, {}
+    errors, values = {}, {"maker_code": request.args.get("maker_code", "")[:32]}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in ("maker_code", "account_holder", "iban")}
         try:

@@ -35,6 +35,30 @@ def payee_map(ids) -> dict[int, tuple[str, str]]:
     return {r.beneficiary_id: (r.account_holder, r.iban) for r in rows}
 
 
+def with_bank_details(ids) -> set[int]:
+    """Which of these beneficiaries have bank details kept (one select)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(sa.select(Payee.beneficiary_id).where(Payee.beneficiary_id.in_(ids)))
+    )
+
+
+def missing_bank_details(slips, paid_by_bank: set[int]) -> list[str]:
+    """Maker codes of the slips with money due (a positive total) and no bank details."""
+    return sorted(
+        s.maker_code for s in slips if s.total_cents > 0 and s.beneficiary_id not in paid_by_bank
+    )
+
+
+def check_bank_details(view):
+    """Mark on a month's view who can be paid by bank and who cannot (one select)."""
+    view.paid_by_bank = with_bank_details(s.beneficiary_id for s in view.slips)
+    view.missing_bank_details = missing_bank_details(view.slips, view.paid_by_bank)
+    return view
+
+
 def set_payee(maker_code: str, account_holder: str, iban: str) -> Payee:
     """Store (or replace) where a maker's pay goes; 400 naming a bad field."""
     maker = beneficiary_by_code(maker_code)

@@ -229,6 +229,12 @@ def _load_presences(out: Sources, start, end, beneficiary_id) -> None:
                 r.id, r.beneficiary_id, r.held_on, r.centihours, r.stipend_per_hour_cents, label
             )
         )
+        out.details[("attendance", r.id)] = {
+            "title": r.title,
+            "centihours": r.centihours,
+            "rate_cents": r.stipend_per_hour_cents,
+            "on": r.held_on,
+        }
 
 
 def _load_refunds(out: Sources, lo, hi, beneficiary_id) -> None:
@@ -265,6 +271,16 @@ def _load_refunds(out: Sources, lo, hi, beneficiary_id) -> None:
         sale = _sold(r)
         label = f"↩ {sale.label} · {local_date(r.returned_at, r.timezone).isoformat()}"
         out.refunds.append(Refund(r.return_id, sale, r.paid_cents, label, r.returned_at))
+        out.details[("return", r.return_id)] = {
+            "product_type_id": r.product_type_id,
+            "code": r.code,
+            "city": r.city,
+            "sku": r.sku,
+            "photo_version": r.photo_version,
+            "name": r.name,
+            "on": r.returned_at,
+            "sale_line_id": r.line_id,
+        }
 
 
 def makers(ids) -> dict[int, tuple[str, str]]:

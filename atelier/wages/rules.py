@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
 from atelier.catalog.rules import rule_on
 from atelier.enums import PayslipLineKind
 from atelier.money import convert, round_half_up, share_of
@@ -266,9 +269,11 @@ def has_ended(period: str, today: date) -> bool:
 
 
 def normalise_iban(text: str) -> str | None:
-    """The IBAN without spaces, upper case, if its check digits are right; else None."""
-    iban = "".join((text or "").split()).upper()
-    if not 15 <= len(iban) <= 34 or not iban.isalnum() or not iban[:2].isalpha():
+    """The IBAN without spaces, upper case, if its country, length, structure and check
+    digits are right (checked by ``schwifty``, which follows the SWIFT registry); else None."""
+    if not isinstance(text, str) or len(text) > 64:
         return None
-    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
-    return iban if int(digits) % 97 == 1 else None
+    try:
+        return IBAN(text).compact
+    except SchwiftyException:
+        return None

@@ -57,6 +57,10 @@ class PeriodView:
     missing_rates: list[str]
     slips: list[Slip]
     sources: queries.Sources = field(default_factory=queries.Sources)
+    #: beneficiary ids with bank details kept; set by :func:`payees.check_bank_details`
+    paid_by_bank: set[int] = field(default_factory=set)
+    #: maker codes with money due and no bank details (sorted), set likewise
+    missing_bank_details: list[str] = field(default_factory=list)
 
     @property
     def total_cents(self) -> int:
@@ -448,4 +452,9 @@ def audit_read(view: PeriodView, beneficiary_id: int | None = None) -> None:
 
 
 # Bank details live in payees.py; the lead's anonymisation calls forget_payee from here.
-from atelier.wages.payees import forget_payee, payee_map, set_payee  # noqa: E402, F401
+from atelier.wages.payees import (  # noqa: E402, F401
+    check_bank_details,
+    forget_payee,
+    payee_map,
+    set_payee,
+)

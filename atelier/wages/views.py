@@ -17,11 +17,11 @@ from flask_login import current_user
 from atelier import nav
 from atelier.auth.services import maker_locale
 from atelier.authz import roles_required
-from atelier.errors import Conflict, DomainError
+from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import attempt
 from atelier.people.services import beneficiary_by_code
-from atelier.wages import exports, rules, services
+from atelier.wages import exports, groups, payouts, rules, services
 from atelier.wages import payslip_pdf as pdf_doc
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
 
@@ -35,6 +35,9 @@ nav.register("wages.my_earnings", _l("My earnings"), ["beneficiary"], order=10, 
 def wages_helpers():
     """The labels and icons of the kinds of pay line."""
     return {"kind_labels": KIND_LABELS, "kind_icons": KIND_ICONS}
+
+
+bp.add_app_template_filter(groups.kind_totals, "kind_totals")
 
 
 def _back(period: str) -> str:
@@ -54,7 +57,7 @@ def periods():
 def period(period):
     """A month: its live preview or frozen payslips, rates, close and exports."""
     row = services.find_period(period)
-    view = services.view_period(period, row=row)
+    view = services.check_bank_details(services.view_period(period, row=row))
     services.audit_read(view)
     db.session.commit()
     currencies = sorted(set(view.missing_rates) | set(view.rates))
@@ -64,6 +67,8 @@ def period(period):
         row=row,
         currencies=currencies,
         has_ended=rules.has_ended(period, services.today()),
+        summary=groups.maker_rows(view.slips, view.paid_by_bank),
+        by_hand=request.args.get("skip_missing") == "1",
     )
 
 
@@ -101,21 +106,12 @@ def close(period):
     ) or redirect(_back(period))
 
 
-def _closed_view(period: str) -> services.PeriodView:
-    """A closed month's payslips, or 409 for an open one."""
-    view = services.view_period(period)
-    if view.status != "closed":
-        raise Conflict(_("Close the month first."))
-    services.audit_read(view)
-    return view
-
-
 @bp.route("/admin/wages/<period>/bank-transfers.csv")
 @roles_required()
 def bank_csv(period):
-    """The bank transfers of a closed month, as CSV."""
-    view = _closed_view(period)
-    body = exports.bank_csv(view, services.payee_map(s.beneficiary_id for s in view.slips))
+    """The bank transfers of a closed month, as CSV; refused (409) while makers with money
+    due have no bank details, unless the coordinator leaves them out (``skip_missing=1``)."""
+    body, _left_out = payouts.bank_transfers(period, request.args.get("skip_missing") == "1")
     db.session.commit()
     return Response(
         body,
@@ -128,7 +124,7 @@ def bank_csv(period):
 @roles_required()
 def summary_xlsx(period):
     """The payroll summary of a closed month for the accountant, as XLSX."""
-    view = _closed_view(period)
+    view = payouts.closed_view(period)
     body = exports.summary_xlsx(view)
     db.session.commit()
     return Response(

@@ -77,6 +77,7 @@ def seed() -> None:
             site=sites[site],
             programme=programmes[prog],
             stipend_per_hour_cents=stipend,
+            default_centihours=centi,
             participants=members,
         )
         db.session.add(workshop)

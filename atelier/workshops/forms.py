@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from atelier.forms import amount
+from atelier.workshops.rules import format_hours
 
 KIND_LABELS = {
     "vocational": _l("Vocational"),
@@ -37,13 +38,31 @@ class WorkshopForm(FlaskForm):
     stipend = StringField(
         _l("Stipend per hour present"), default="0", validators=[Optional(), Length(max=12), amount]
     )
+    default_hours = StringField(
+        _l("Usual length of a session (hours)"), validators=[Optional(), Length(max=8)]
+    )
 
 
 class SessionForm(FlaskForm):
-    """A new session: the day and how long."""
+    """A new session: the day and how long (preselected: the workshop's usual length, else
+    its latest session's; nothing preselected when neither is known)."""
 
     held_on = DateField(_l("Date"), validators=[DataRequired()])
-    hours = RadioField(_l("Hours"), choices=HOUR_CHOICES, default="3")
+    #: any length the service accepts (0 < hours ≤ 12); blank: the workshop's usual length
+    hours = RadioField(
+        _l("Hours"), choices=HOUR_CHOICES, validate_choice=False, validators=[Optional()]
+    )
+
+    def preselect(self, centihours: int | None) -> None:
+        """Tick the usual length, adding it to the choices if it is not one of them."""
+        if centihours is None:
+            return
+        value = format_hours(centihours)
+        if value not in dict(self.hours.choices):
+            self.hours.choices = sorted(
+                [*dict(self.hours.choices).items(), (value, value)], key=lambda c: float(c[0])
+            )
+        self.hours.data = value
 
 
 class ParticipantsForm(FlaskForm):

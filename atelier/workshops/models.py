@@ -26,6 +26,10 @@ class Workshop(db.Model):
     __table_args__ = (
         sa.CheckConstraint(check_in("kind", WorkshopKind), name="kind"),
         sa.CheckConstraint("stipend_per_hour_cents >= 0", name="stipend_not_negative"),
+        sa.CheckConstraint(
+            "default_centihours IS NULL OR (default_centihours > 0 AND default_centihours <= 1200)",
+            name="default_hours_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +39,9 @@ class Workshop(db.Model):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     #: paid per hour present, in the payroll currency; 0 for none
     stipend_per_hour_cents: Mapped[int] = mapped_column(default=0)
+    #: the usual length of a session (hours × 100), which a new session takes; None: the
+    #: length of its latest session, else the supervisor says (never a made-up constant)
+    default_centihours: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")

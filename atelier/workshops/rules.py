@@ -45,6 +45,12 @@ def format_hours(centihours: int) -> str:
     return f"{whole}.{part:02d}".rstrip("0")
 
 
+def session_centihours(usual: int | None, latest: int | None) -> int | None:
+    """The hours a new session takes when none are given: the workshop's usual length, else
+    its latest session's, else None (ask; a constant would overpay and inflate hours)."""
+    return usual if usual is not None else latest
+
+
 def session_date_problem(day: date, today: date) -> str | None:
     """Why a session date cannot be used, or None: not far in the future, not absurdly old."""
     if day > today + timedelta(days=MAX_DAYS_AHEAD):

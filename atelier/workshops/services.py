@@ -68,8 +68,10 @@ def create_workshop(
     participants: list[str] | None = None,
     *,
     actor,
+    default_hours: str | None = None,
 ) -> Workshop:
-    """A new workshop at a site the actor works at, with participants of that site."""
+    """A new workshop at a site the actor works at, with participants of that site, and
+    (optionally) the usual length of its sessions."""
     site = site_by_code(site) if isinstance(site, str) else site
     programme = programme_by_code(programme) if isinstance(programme, str) else programme
     require_site(actor, site.id)
@@ -85,6 +87,12 @@ def create_workshop(
         errors["site"] = "workshops take place at an atelier site"
     if not isinstance(stipend_per_hour_cents, int) or stipend_per_hour_cents < 0:
         errors["stipend_per_hour_cents"] = "a whole number of cents, 0 or more"
+    default_centihours = None
+    if default_hours not in (None, ""):
+        try:
+            default_centihours = rules.parse_hours(default_hours)
+        except rules.RuleError as exc:
+            errors["default_hours"] = str(exc)
     if errors:
         raise Invalid(_("The workshop could not be saved."), errors)
     people = _people_by_code(list(participants or []), site, "participants")
@@ -94,6 +102,7 @@ def create_workshop(
         site=site,
         programme=programme,
         stipend_per_hour_cents=stipend_per_hour_cents,
+        default_centihours=default_centihours,
         participants=people,
     )
     db.session.add(workshop)
@@ -135,34 +144,6 @@ def remove_participant(user, workshop_id: int, beneficiary_id: int) -> Workshop:
     db.session.flush()
     audit.record("workshops.participants", workshop, user=user, removed=[gone[0].maker_code])
     return workshop
-
-
-def create_session(user, workshop_id: int, held_on: date, hours: str) -> WorkshopSession:
-    """A new session of a workshop: not far in the future, 0 < hours ≤ 12."""
-    workshop = get_workshop(user, workshop_id)
-    errors: dict[str, str] = {}
-    centihours = None
-    try:
-        centihours = rules.parse_hours(hours)
-    except rules.RuleError as exc:
-        errors["hours"] = str(exc)
-    problem = rules.session_date_problem(held_on, site_today(workshop.site))
-    if problem:
-        errors["date"] = problem
-    if errors:
-        raise Invalid(_("The session could not be saved."), errors)
-    session = WorkshopSession(workshop=workshop, held_on=held_on, centihours=centihours)
-    db.session.add(session)
-    db.session.flush()
-    audit.record(
-        "workshops.session_create",
-        session,
-        user=user,
-        workshop=workshop.id,
-        held_on=held_on,
-        hours=rules.format_hours(centihours),
-    )
-    return session
 
 
 @dataclass

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from atelier import nav
+from atelier import formatting, nav
 from atelier.authz import roles_required
 from atelier.errors import DomainError, Invalid, json_error
 from atelier.extensions import db
-from atelier.forms import submit
+from atelier.forms import attempt, submit
 from atelier.money import parse_cents
 from atelier.people.forms import BeneficiaryForm
-from atelier.workshops import attendance, rules, services
+from atelier.workshops import attendance, rules, services, sessions
 from atelier.workshops.forms import KIND_LABELS, ParticipantsForm, SessionForm, WorkshopForm
 
 bp = Blueprint("workshops", __name__)
@@ -48,6 +48,7 @@ def index():
             form.programme.data,
             parse_cents(form.stipend.data or "0"),
             actor=current_user,
+            default_hours=form.default_hours.data or None,
         ),
         _("Workshop saved. Add its people and sessions."),
         lambda workshop: url_for("workshops.show", workshop_id=workshop.id),
@@ -74,8 +75,9 @@ def today():
 @roles_required("supervisor")
 def show(workshop_id: int):
     """A workshop: its sessions, each person's attendance rate, and forms to add more."""
-    workshop, sessions, people = services.workshop_overview(current_user, workshop_id)
+    workshop, session_rows, people = services.workshop_overview(current_user, workshop_id)
     session_form = SessionForm(held_on=services.site_today(workshop.site))
+    session_form.preselect(sessions.usual_centihours(workshop))
     add_form = ParticipantsForm()
     add_form.people.choices = {
         p.maker_code: p.display_name for p in services.site_people_not_in(workshop)
@@ -83,7 +85,7 @@ def show(workshop_id: int):
     page = render_template(
         "workshops/show.html",
         workshop=workshop,
-        sessions=sessions,
+        sessions=session_rows,
         people=people,
         session_form=session_form,
         add_form=add_form,
@@ -102,10 +104,33 @@ def create_session(workshop_id: int):
     form = SessionForm()
     if not form.validate():
         raise Invalid(_("Choose a date and the hours."), {k: v[0] for k, v in form.errors.items()})
-    session = services.create_session(current_user, workshop_id, form.held_on.data, form.hours.data)
+    session = sessions.create_session(
+        current_user, workshop_id, form.held_on.data, form.hours.data or None
+    )
     db.session.commit()
     flash(_("Session added."), "success")
     return redirect(url_for("workshops.roll", session_id=session.id))
+
+
+@bp.route("/workshops/<int:workshop_id>/usual-hours", methods=["POST"])
+@roles_required("supervisor")
+def set_usual_hours(workshop_id: int):
+    """Set the usual length of the workshop's sessions (new sessions take it)."""
+    services.get_workshop(current_user, workshop_id)  # 403/404 as such, not as a message
+    back = url_for("workshops.show", workshop_id=workshop_id) + "#new-session"
+    return attempt(
+        lambda: sessions.set_usual_hours(
+            current_user, workshop_id, request.form.get("default_hours", "").strip()
+        ),
+        _("Saved."),
+        back,
+        _flash_fields,
+    ) or redirect(back)
+
+
+def _flash_fields(exc: DomainError) -> None:
+    """Say why it was refused, with the field's reason."""
+    flash(" ".join([exc.message, *exc.fields.values()]), "error")
 
 
 @bp.route("/workshops/<int:workshop_id>/participants", methods=["POST"])
@@ -143,10 +168,11 @@ def roll(session_id: int):
 @bp.route("/sessions/<int:session_id>/roll", methods=["POST"])
 @roles_required("supervisor")
 def save_roll(session_id: int):
-    """Save the roll sent by the roll-call screen as JSON; answers JSON, errors included."""
+    """Save the roll sent by the roll-call screen as JSON (with the session's hours if the
+    supervisor changed them); answers JSON, errors included."""
     try:
         # keep a reference: the identity map is weak, and the service loads it again
-        session = attendance.load_session(current_user, session_id)  # noqa: F841
+        session = attendance.load_session(current_user, session_id)
         body = request.get_json(silent=True)
         records = body.get("records") if isinstance(body, dict) else None
         if not isinstance(records, list) or not all(
@@ -156,14 +182,23 @@ def save_roll(session_id: int):
             for r in records
         ):
             raise Invalid(_("The roll could not be read."), {"records": "a list of marks"})
-        counts = attendance.set_attendance(
-            current_user, session_id, [(r["beneficiary"], r["status"]) for r in records]
-        )
+        hours = body.get("hours")
+        if hours is not None:
+            if not isinstance(hours, str):
+                raise Invalid(_("The roll could not be read."), {"hours": "a decimal string"})
+            session = sessions.set_session_hours(current_user, session_id, hours)
+        if records or hours is None:
+            counts = attendance.set_attendance(
+                current_user, session_id, [(r["beneficiary"], r["status"]) for r in records]
+            )
+        else:
+            counts = attendance.roll_counts(session_id)
     except DomainError as exc:
         return json_error(exc)
     message = _("Saved.")  # before commit, which would reload the user for her language
+    shown_hours = formatting.hours(session.centihours)
     db.session.commit()
-    return jsonify(counts=counts, message=message)
+    return jsonify(counts=counts, message=message, hours=shown_hours)
 
 
 @bp.route("/me/training")

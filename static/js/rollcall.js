@@ -15,6 +15,7 @@
   var errorEl = root.querySelector("[data-role=error]");
   var noticeEl = root.querySelector("[data-role=notice]");
   var saveBtn = root.querySelector("[data-action=save]");
+  var hoursEl = root.querySelector("[data-role=hours]");
   var canTake = root.dataset.canTake === "true";
   var RETRY_MS = 20000;
   var retrying = false;  // the last Save found no connection: send again when it is back
@@ -61,6 +62,22 @@
   }
 
   function show(el, text) { el.textContent = text || ""; el.hidden = !text; }
+
+  // The hours the save records: shown big, changed with − / + (half hours) or typed.
+  function hoursChanged() {
+    return !!hoursEl && !hoursEl.readOnly && hoursEl.value.trim() !== hoursEl.dataset.saved;
+  }
+  function stepHours(delta) {
+    var value = parseFloat(hoursEl.value.replace(",", ".")) || 0;
+    value = Math.min(12, Math.max(0.5, Math.round((value + delta) * 4) / 4));
+    hoursEl.value = String(value).replace(".", hoursEl.dataset.decimal || ".");
+    hoursEl.classList.toggle("is-changed", hoursChanged());
+  }
+  if (hoursEl) {
+    hoursEl.addEventListener("input", function () {
+      hoursEl.classList.toggle("is-changed", hoursChanged());
+    });
+  }
 
   function addTile(code, name) {
     var existing = grid.querySelector('.roll-tile[data-code="' + code + '"]');
@@ -127,6 +144,8 @@
       remember();
       return;
     }
+    if (event.target.closest("[data-action=hours-down]")) { stepHours(-0.5); return; }
+    if (event.target.closest("[data-action=hours-up]")) { stepHours(0.5); return; }
     if (event.target.closest("[data-action=all-present]")) {
       tiles().forEach(function (t) {
         if (t.dataset.status === "unmarked") { t.dataset.status = "present"; paint(t); }
@@ -148,7 +167,13 @@
     var pending = changes();
     var codes = Object.keys(pending);
     show(errorEl, "");
-    if (!codes.length) { show(noticeEl, root.dataset.msgNothing); return; }
+    var hours = hoursChanged() ? hoursEl.value.trim() : undefined;
+    if (hours !== undefined && !/^\d{1,2}([.,]\d{1,2})?$/.test(hours)) {
+      show(errorEl, root.dataset.msgBadHours);
+      hoursEl.focus();
+      return;
+    }
+    if (!codes.length && hours === undefined) { show(noticeEl, root.dataset.msgNothing); return; }
     saveBtn.setAttribute("aria-busy", "true");
     saveBtn.disabled = true;
     show(noticeEl, root.dataset.msgSaving);
@@ -159,7 +184,7 @@
       redirect: "manual",
       headers: { "Content-Type": "application/json", "Accept": "application/json",
                  "X-CSRFToken": root.dataset.csrf },
-      body: JSON.stringify({ records: records })
+      body: JSON.stringify({ records: records, hours: hours })
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401) {
         return fail(root.dataset.msgSignedout);
@@ -177,6 +202,11 @@
           if (pending[t.dataset.code]) { t.dataset.saved = pending[t.dataset.code]; paint(t); }
         });
         remember();
+        if (hoursEl && body.hours) {
+          hoursEl.value = body.hours;
+          hoursEl.dataset.saved = body.hours;
+          hoursEl.classList.remove("is-changed");
+        }
         saveBtn.removeAttribute("aria-busy");
         saveBtn.disabled = false;
         show(noticeEl, body.message || root.dataset.msgSaved);
@@ -185,14 +215,14 @@
   }
 
   function retry() {
-    if (retrying && saveBtn && !saveBtn.disabled && Object.keys(changes()).length) { save(); }
+    if (retrying && saveBtn && !saveBtn.disabled && (Object.keys(changes()).length || hoursChanged())) { save(); }
   }
 
   if (saveBtn) { saveBtn.addEventListener("click", save); }
   window.addEventListener("online", retry);
   setInterval(retry, RETRY_MS);
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(changes()).length) {
+    if (Object.keys(changes()).length || hoursChanged()) {
       event.preventDefault();
       event.returnValue = root.dataset.msgLeave;
     }

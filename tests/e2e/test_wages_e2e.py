@@ -59,8 +59,9 @@ def test_maker_sees_her_month_matching_the_coordinators_preview(phone, laptop, w
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, "the page must not scroll sideways on a small phone"
     screenshot(phone, "wages-maker-phone")
-    phone.get_by_role("button", name="UK").click()
-    phone.wait_for_load_state()
+    phone.locator(".langswitch summary").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Українська").click()
     assert phone.url.endswith("/me/earnings")
     assert phone.locator(".wages-accrued").get_attribute("data-total-cents") == coordinator[0]
     screenshot(phone, "wages-maker-phone-uk")

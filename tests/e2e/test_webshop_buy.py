@@ -61,7 +61,9 @@ def test_buy_a_piece_on_a_phone_then_the_webhook_sells_it(phone, app, world, fak
     )
     assert rates.status_code == 200
     earnings = client.get("/api/v1/me/earnings", headers=bearer(world.users["beneficiary"]))
-    assert earnings.get_json()["current"] == {"period": period, "accrued_cents": 1493}
+    current = earnings.get_json()["current"]
+    assert (current["period"], current["accrued_cents"]) == (period, 1493)
+    assert [(x["kind"], x["amount_cents"]) for x in current["lines"]] == [("sales_share", 1493)]
 
 
 def test_admin_sees_the_order_on_a_laptop(laptop, world):
