@@ -7,14 +7,15 @@ and call the same services as the pages.
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError, PydanticUndefined
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from atelier.db import INT_MAX, INT_MIN
-from atelier.errors import Forbidden, Invalid, NotAuthenticated
+from atelier.errors import DomainError, Forbidden, Invalid, NotAuthenticated
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -94,7 +95,11 @@ def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), publ
 
 def parse(model: type[BaseModel]):
     """Validate the JSON body against a model: malformed, mistyped or unknown → 400."""
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # sent without a length, and longer than the limit
+        limit = current_app.config["API_MAX_CONTENT_LENGTH"]
+        raise TooLarge(_("The request is too large: at most %(n)s bytes.", n=limit)) from None
     if request.mimetype != "application/json" and raw:
         raise Invalid(_("Send JSON with Content-Type: application/json."), code="malformed")
     try:
@@ -118,6 +123,23 @@ def bearer_secret() -> str | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     return secret.strip()
+
+
+class TooLarge(DomainError):
+    """A body over the API's size limit (413); photo uploads on the pages keep their own."""
+
+    status = 413
+    code = "too_large"
+
+
+@bp.before_request
+def limit_body_size():
+    """Refuse an oversized body before anything reads it: by its declared length, and for a
+    body sent without one, by what is read (``request.max_content_length``)."""
+    limit = current_app.config["API_MAX_CONTENT_LENGTH"]
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(_("The request is too large: at most %(n)s bytes.", n=limit))
 
 
 @bp.before_request

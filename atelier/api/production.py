@@ -6,6 +6,7 @@ from typing import Literal
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import Field
 
 from atelier import audit
 from atelier.api import Body, api_route, parse
@@ -14,6 +15,8 @@ from atelier.extensions import db
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.views import pdf_response
+
+MAX_LABELS = 500  # pieces on one label sheet request
 
 
 class ProductionRequest(Body):
@@ -30,7 +33,7 @@ class ProductionRequest(Body):
 class LabelsRequest(Body):
     """Pieces to print labels for, and optionally the grid."""
 
-    items: list[str]
+    items: list[str] = Field(min_length=1, max_length=MAX_LABELS)
     columns: int = 3
     rows: int = 8
 

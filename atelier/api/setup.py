@@ -38,7 +38,7 @@ class UserRequest(Body):
     username: str = sized(User.username)
     password: str = Field(max_length=200)
     role: Literal["admin", "supervisor", "shop", "beneficiary"]
-    sites: list[str] = []
+    sites: list[str] = Field([], max_length=100)
     beneficiary: str | None = None
 
 

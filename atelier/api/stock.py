@@ -9,19 +9,21 @@ from atelier.extensions import db
 from atelier.org.services import site_by_code
 from atelier.stock import services
 
+MAX_SHIPMENT_ITEMS = 1000
+
 
 class ShipmentBody(Body):
     """``POST /shipments``: from an atelier to a shop, the pieces scanned."""
 
     from_: str = Field(alias="from")
     to: str
-    items: list[str]
+    items: list[str] = Field(max_length=MAX_SHIPMENT_ITEMS)
 
 
 class ReceiveBody(Body):
     """``POST /shipments/{id}/receive``: the pieces that arrived (omit = all)."""
 
-    items: list[str] | None = None
+    items: list[str] | None = Field(None, max_length=MAX_SHIPMENT_ITEMS)
 
 
 @api_route(

@@ -4,11 +4,14 @@ from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
+from pydantic import Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
 from atelier.till import returns, services
 from atelier.till.models import Return, SaleLine
+
+MAX_SALE_LINES = 500
 
 
 class SaleLineBody(Body):
@@ -24,7 +27,7 @@ class SaleBody(Body):
 
     shop: str
     payment_method: Literal["cash", "card"]
-    lines: list[SaleLineBody]
+    lines: list[SaleLineBody] = Field(min_length=1, max_length=MAX_SALE_LINES)
     client_id: str | None = None
 
 

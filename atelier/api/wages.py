@@ -1,15 +1,19 @@
 """API calls for the wages area (see API.md)."""
 
+from typing import Annotated
+
 from flask import jsonify
 from flask_login import current_user
-from pydantic import ConfigDict, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
 from atelier.wages import earnings, services
 
+MAX_CURRENCIES = 50  # sale currencies in one month
 
-class Rates(RootModel[dict[str, str]]):
+
+class Rates(RootModel[Annotated[dict[str, str], Field(max_length=MAX_CURRENCIES)]]):
     """``{"EUR": "4.9770"}``: units of payroll currency per unit of each sale currency."""
 
     model_config = ConfigDict(strict=True)
@@ -18,7 +22,7 @@ class Rates(RootModel[dict[str, str]]):
 class CloseBody(Body):
     """Optional rates to set while closing."""
 
-    exchange_rates: dict[str, str] | None = None
+    exchange_rates: dict[str, str] | None = Field(None, max_length=MAX_CURRENCIES)
 
 
 def period_json(view: services.PeriodView) -> dict:

@@ -5,11 +5,14 @@ from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
+from pydantic import Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
 from atelier.workshops import attendance, rules, services
 from atelier.workshops.models import Workshop
+
+MAX_PEOPLE = 500  # participants of a workshop, records of one roll
 
 
 class WorkshopRequest(Body):
@@ -20,7 +23,7 @@ class WorkshopRequest(Body):
     site: str
     programme: str
     stipend_per_hour_cents: int = 0
-    participants: list[str] = []
+    participants: list[str] = Field([], max_length=MAX_PEOPLE)
 
 
 class SessionRequest(Body):
@@ -40,7 +43,7 @@ class AttendanceRecord(Body):
 class AttendanceRequest(Body):
     """The roll, or part of it."""
 
-    records: list[AttendanceRecord]
+    records: list[AttendanceRecord] = Field(max_length=MAX_PEOPLE)
 
 
 def workshop_json(workshop) -> dict:

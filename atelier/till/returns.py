@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
-from atelier.authz import require_site
+from atelier.authz import can_access_site
 from atelier.db import utcnow
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
@@ -25,23 +25,28 @@ def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Ret
     if not reason:
         raise Invalid(_("Say why the piece came back."), {"reason": "required"})
     [item] = find_items(parse_scans([scan], field="scan"))
-    if item is None:
-        raise NotFound(_("Unknown piece."), {"scan": "unknown"})
-    line = db.session.scalar(
-        sa.select(SaleLine)
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.item_id == item.id, SaleLine.is_returned.is_(False))
+    line = (
+        db.session.scalar(
+            sa.select(SaleLine)
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(SaleLine.item_id == item.id, SaleLine.is_returned.is_(False))
+        )
+        if item is not None
+        else None
     )
-    if line is None or item.status != "sold":
+    sold = line is not None and item.status == "sold"
+
+    def ours(site_id: int) -> bool:  # a shop of hers (this one, on its page)
+        return can_access_site(user, site_id) and (shop is None or site_id == shop.id)
+
+    # the site first: a piece that is not this shop's (unknown, sold or stocked elsewhere)
+    # gets one and the same answer, so a shop learns nothing about other sites' pieces
+    if item is None or not ours(line.sale.site_id if sold else item.site_id):
+        raise NotFound(_("Not a piece of this shop."), {"scan": "not found"})
+    if not sold:
         raise NotReturnable(
             _("%(code)s is not sold, so it cannot be returned.", code=item.code),
             {"scan": "not sold"},
-        )
-    require_site(user, line.sale.site_id)
-    if shop is not None and line.sale.site_id != shop.id:
-        raise NotReturnable(
-            _("%(code)s was sold at %(site)s.", code=item.code, site=line.sale.site.name),
-            {"scan": "sold elsewhere"},
         )
     now = utcnow()
     status = "in_shop" if restock else "written_off"
