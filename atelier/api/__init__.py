@@ -55,9 +55,17 @@ def sized(column, default=PydanticUndefined, **kwargs):
     return Field(default, max_length=column.type.length, **kwargs)
 
 
+JSON = "application/json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
 @dataclass(frozen=True)
 class RouteDoc:
-    """What the OpenAPI document says about one call."""
+    """What the OpenAPI document says about one call: its body, its success answer (status,
+    media type, and the model of a JSON answer), the error statuses it may give besides the
+    ones every call of its kind gives, and its query parameters (name → JSON schema)."""
 
     rule: str
     method: str
@@ -65,14 +73,33 @@ class RouteDoc:
     body: type[BaseModel] | None
     roles: tuple[str, ...]
     public: bool
+    response: object = None
+    status: int | tuple[int, ...] = 200
+    media: str = JSON
+    errors: tuple[int, ...] = ()
+    query: tuple[tuple[str, dict], ...] = ()
 
 
 ROUTES: list[RouteDoc] = []
 PUBLIC_ENDPOINTS: set[str] = set()
 
 
-def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), public=False):
-    """Register an API call: its method, body model, roles (admin always passes) and doc."""
+def api_route(
+    rule: str,
+    method: str,
+    summary: str,
+    *,
+    body=None,
+    roles=(),
+    public=False,
+    response=None,
+    status=200,
+    media=JSON,
+    errors=(),
+    query=None,
+):
+    """Register an API call: its method, body model, roles (admin always passes) and doc
+    (``response``: the pydantic model or type of its success body, see openapi.py)."""
 
     def decorator(view):
         endpoint = f"api.{view.__name__}"
@@ -86,7 +113,21 @@ def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), publ
             return view(*args, **kwargs)
 
         if not any(r.rule == rule and r.method == method for r in ROUTES):
-            ROUTES.append(RouteDoc(rule, method, summary, body, tuple(roles), public))
+            ROUTES.append(
+                RouteDoc(
+                    rule,
+                    method,
+                    summary,
+                    body,
+                    tuple(roles),
+                    public,
+                    response,
+                    status,
+                    media,
+                    tuple(errors),
+                    tuple((query or {}).items()),
+                )
+            )
         bp.add_url_rule(rule, view.__name__, wrapped, methods=[method])
         return wrapped
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.extensions import db
@@ -39,7 +39,46 @@ class ReturnBody(Body):
     restock: bool = True
 
 
-@api_route("/sales", "POST", "Sell pieces at a shop's till", body=SaleBody, roles=("shop",))
+class SaleLineOut(BaseModel):
+    """One piece sold, at the price paid."""
+
+    item: str
+    price_cents: int
+    list_price_cents: int
+
+
+class SaleOut(BaseModel):
+    """A sale as the API shows it."""
+
+    id: int
+    shop: str
+    total_cents: int
+    currency: str
+    sold_at: str
+    payment_method: str
+    lines: list[SaleLineOut]
+
+
+class ReturnOut(BaseModel):
+    """A return: the refund and where the piece went."""
+
+    item: str
+    refund_cents: int
+    currency: str
+    status: Literal["in_shop", "written_off"]
+    reason: str
+
+
+@api_route(
+    "/sales",
+    "POST",
+    "Sell pieces at a shop's till (200: a replayed client_id's first sale)",
+    body=SaleBody,
+    roles=("shop",),
+    response=SaleOut,
+    status=(201, 200),
+    errors=(404, 409),
+)
 def create_sale():
     """All or nothing; a replayed client_id returns the first sale with 200."""
     body = parse(SaleBody)
@@ -56,7 +95,16 @@ def create_sale():
     return jsonify(payload), 201 if created else 200
 
 
-@api_route("/returns", "POST", "Take back a sold piece", body=ReturnBody, roles=("shop",))
+@api_route(
+    "/returns",
+    "POST",
+    "Take back a sold piece",
+    body=ReturnBody,
+    roles=("shop",),
+    response=ReturnOut,
+    status=201,
+    errors=(404, 409),
+)
 def create_return():
     """Refund the price paid; the piece goes back in stock or is written off."""
     body = parse(ReturnBody)
