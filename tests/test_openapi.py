@@ -110,7 +110,7 @@ def test_path_parameters_are_typed(client):
     [param] = paths["/sessions/{session_id}/attendance"]["put"]["parameters"]
     assert param["schema"]["type"] == "integer"
     [period] = paths["/pay-periods/{period}"]["get"]["parameters"]
-    assert period["schema"]["pattern"] == r"^[0-9]{4}-[0-9]{2}$"
+    assert period["schema"]["pattern"] == r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
     [ref] = paths["/items/{ref}"]["get"]["parameters"]
     assert ref["schema"]["type"] == "string"
 

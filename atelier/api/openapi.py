@@ -15,6 +15,7 @@ from atelier.db import INT_MAX, INT_MIN
 from atelier.errors import error_body
 
 REF = "#/components/schemas/{model}"
+PERIOD = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # a pay period, YYYY-MM (years 2000-2999)
 
 ERRORS = {
     400: "Malformed or invalid input; `fields` names what is wrong.",
@@ -61,7 +62,7 @@ def _path_parameters(rule: str) -> list[dict]:
         if converter == "int":
             schema = {"type": "integer", "minimum": 0, "maximum": INT_MAX}
         elif name == "period":
-            schema = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"}
+            schema = {"type": "string", "pattern": PERIOD}
         else:
             schema = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})

@@ -180,6 +180,7 @@ def close_pay_period(period):
     "The signed-in maker's own earnings",
     roles=("beneficiary",),
     response=EarningsOut,
+    errors=(404,),
 )
 def my_earnings():
     """Her months and this month so far; only ever her own."""

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from flask import current_app, jsonify, request, url_for
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
@@ -16,6 +16,17 @@ class CheckoutRequest(Body):
 
     items: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=20)
     email: str = Field(max_length=254)
+
+
+class StripeEvent(BaseModel):
+    """What Stripe posts (documentation only: the raw body is checked against its
+    ``Stripe-Signature`` header before it is read)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: str
+    data: dict
 
 
 class CheckoutOut(BaseModel):
@@ -73,6 +84,7 @@ def checkout():
     "POST",
     "Stripe events: payment done, expired, failed (signed by Stripe).",
     public=True,
+    body=StripeEvent,
     response=WebhookOut,
     errors=(400,),
 )
