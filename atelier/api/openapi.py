@@ -6,7 +6,7 @@ document's root. Each operation documents its success answer (status, media type
 and the error statuses it may give, all with the Error schema.
 """
 
-from flask import jsonify
+from flask import current_app, jsonify
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
@@ -191,7 +191,14 @@ def build_document() -> dict:
         )
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Atelier API", "version": "1"},
+        "info": {
+            "title": "Atelier API",
+            "version": "1",
+            "description": (
+                "See API.md. Each list in a body has a maxItems; a body over "
+                f"{current_app.config['API_MAX_CONTENT_LENGTH']} bytes is refused with 413."
+            ),
+        },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
