@@ -89,6 +89,17 @@
     panel.hidden = !message;
   }
 
+  // what the server said of an entry sent from this page ("3 pieces saved."), where she is
+  function saved(message) {
+    var main = document.getElementById("main");
+    if (!main) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash-success";
+    p.setAttribute("role", "status");
+    p.textContent = message;
+    main.insertBefore(p, main.firstChild);
+  }
+
   function csrf() {
     var token = document.querySelector("input[name=csrf_token]");
     return token ? token.value : "";
@@ -156,7 +167,10 @@
     return attempt.then(function (outcome) {
       sending = false;
       if (outcome.kind === "retry") { return false; }
-      if (entry && outcome.kind === "saved") { drop(entry.client_id); }
+      if (entry && outcome.kind === "saved") {
+        drop(entry.client_id);
+        if (outcome.answer.message) { saved(outcome.answer.message); }
+      }
       if (entry && outcome.kind === "held") { setHeld(entry.client_id, outcome.why); }
       if (roll && outcome.kind === "saved") { write(roll.key, null, true); }
       if (roll && outcome.kind === "held") {

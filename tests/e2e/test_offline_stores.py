@@ -175,6 +175,8 @@ def test_a_waiting_production_entry_is_sent_from_any_page(tablet, world, db):
         tablet.wait_for_timeout(200)
     entry = db.session.scalar(sa.select(ProductionEntry))
     assert entry is not None and entry.created_by_id == world.users["supervisor"].id
+    expect(tablet.get_by_role("status").filter(has_text="3 pieces saved.")).to_be_visible()
+    screenshot(tablet, "offline-entry-sent-from-home-tablet")
     assert tablet.evaluate("Object.keys(localStorage).length") == 0
 
 
