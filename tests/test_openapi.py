@@ -124,3 +124,25 @@ def test_the_limits_are_documented_as_max_items(client):
     assert schemas["AttendanceRequest"]["properties"]["records"]["maxItems"] == 500
     assert schemas["WorkshopRequest"]["properties"]["participants"]["maxItems"] == 500
     assert schemas["LabelsRequest"]["properties"]["items"]["maxItems"] == 500
+
+
+def test_two_models_of_one_name_get_two_components(app):
+    """Areas may each call a model ``Entry``: both are in the document, each $ref true."""
+    from pydantic import BaseModel
+
+    from atelier.api import RouteDoc
+    from atelier.api.openapi import _Components
+
+    def entry(field):
+        return type("Entry", (BaseModel,), {"__annotations__": {field: int}, "__module__": field})
+
+    first, second = entry("a"), entry("b")
+    routes = [
+        RouteDoc("/a", "POST", "a", first, (), False),
+        RouteDoc("/b", "POST", "b", second, (), False),
+    ]
+    components = _Components(routes)
+    refs = {components.schema_of(m, "validation")["$ref"] for m in (first, second)}
+    assert len(refs) == 2
+    for ref in refs:
+        assert ref.removeprefix("#/components/schemas/") in components.schemas

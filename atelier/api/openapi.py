@@ -6,9 +6,11 @@ document's root. Each operation documents its success answer (status, media type
 and the error statuses it may give, all with the Error schema.
 """
 
+from typing import get_args, get_origin
+
 from flask import current_app, jsonify
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from atelier.api import JSON, ROUTES, api_route
 from atelier.db import INT_MAX, INT_MIN
@@ -69,28 +71,39 @@ def _path_parameters(rule: str) -> list[dict]:
     return params
 
 
+def _model_in(kind):
+    """The model a body or answer is made of: itself, or the items of ``list[Model]``."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind
+    args = get_args(kind)
+    if get_origin(kind) is list and args and isinstance(args[0], type):
+        if issubclass(args[0], BaseModel):
+            return args[0]
+    return None
+
+
 class _Components:
-    """The document's schemas, collected as the operations name them."""
+    """Every model of every operation, named once for the whole document: pydantic gives
+    two different models of one name distinct component names, so no ``$ref`` lies."""
 
-    def __init__(self) -> None:
-        self.schemas: dict[str, dict] = {}
-
-    def _add(self, name: str, schema: dict) -> None:
-        known = self.schemas.setdefault(name, schema)
-        if known != schema:  # two different models of one name would make one $ref lie
-            raise RuntimeError(f"two different schemas are called {name}")
+    def __init__(self, routes) -> None:
+        wanted = set()
+        for route in routes:
+            if _model_in(route.body) is not None:
+                wanted.add((_model_in(route.body), "validation"))
+            if _model_in(route.response) is not None:
+                wanted.add((_model_in(route.response), "serialization"))
+        ordered = sorted(wanted, key=lambda m: (m[0].__module__, m[0].__qualname__, m[1]))
+        self.refs, top = models_json_schema(ordered, ref_template=REF, schema_generator=_Schema)
+        self.schemas: dict[str, dict] = dict(top.get("$defs", {}))
 
     def schema_of(self, kind, mode: str) -> dict:
-        """A ``$ref`` to a model's component (or an inline schema for a list, a dict…),
-        with the models it uses added as components too."""
-        adapter = TypeAdapter(kind)
-        schema = adapter.json_schema(ref_template=REF, mode=mode, schema_generator=_Schema)
-        for name, nested in schema.pop("$defs", {}).items():
-            self._add(name, nested)
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            self._add(kind.__name__, schema)
-            return {"$ref": REF.format(model=kind.__name__)}
-        return schema
+        """A ``$ref`` to a model's component, an array of them, or an inline schema."""
+        model = _model_in(kind)
+        if model is None:
+            return TypeAdapter(kind).json_schema(mode=mode, schema_generator=_Schema)
+        ref = self.refs[(model, mode)]
+        return ref if model is kind else {"type": "array", "items": ref}
 
 
 def _accepts_no_body(model) -> bool:
@@ -182,7 +195,7 @@ def _error_schema() -> dict:
 
 def build_document() -> dict:
     """The OpenAPI 3.1 document for every registered call."""
-    components = _Components()
+    components = _Components(ROUTES)
     components.schemas["Error"] = _error_schema()
     paths: dict = {}
     for route in sorted(ROUTES, key=lambda r: (r.rule, r.method)):
