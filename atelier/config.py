@@ -68,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "atelier" / "translations"),
         "LANGUAGES": LANGUAGES,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # an API body is JSON with lists of at most a few hundred entries: far less than this
+        "API_MAX_CONTENT_LENGTH": int(os.environ.get("API_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "WTF_CSRF_TIME_LIMIT": None,
         "ARGON2_PARAMS": {},
     }

@@ -7,14 +7,15 @@ and call the same services as the pages.
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError, PydanticUndefined
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from atelier.db import INT_MAX, INT_MIN
-from atelier.errors import Forbidden, Invalid, NotAuthenticated
+from atelier.errors import DomainError, Forbidden, Invalid, NotAuthenticated
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -54,9 +55,17 @@ def sized(column, default=PydanticUndefined, **kwargs):
     return Field(default, max_length=column.type.length, **kwargs)
 
 
+JSON = "application/json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
 @dataclass(frozen=True)
 class RouteDoc:
-    """What the OpenAPI document says about one call."""
+    """What the OpenAPI document says about one call: its body, its success answer (status,
+    media type, and the model of a JSON answer), the error statuses it may give besides the
+    ones every call of its kind gives, and its query parameters (name → JSON schema)."""
 
     rule: str
     method: str
@@ -64,14 +73,33 @@ class RouteDoc:
     body: type[BaseModel] | None
     roles: tuple[str, ...]
     public: bool
+    response: object = None
+    status: int | tuple[int, ...] = 200
+    media: str = JSON
+    errors: tuple[int, ...] = ()
+    query: tuple[tuple[str, dict], ...] = ()
 
 
 ROUTES: list[RouteDoc] = []
 PUBLIC_ENDPOINTS: set[str] = set()
 
 
-def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), public=False):
-    """Register an API call: its method, body model, roles (admin always passes) and doc."""
+def api_route(
+    rule: str,
+    method: str,
+    summary: str,
+    *,
+    body=None,
+    roles=(),
+    public=False,
+    response=None,
+    status=200,
+    media=JSON,
+    errors=(),
+    query=None,
+):
+    """Register an API call: its method, body model, roles (admin always passes) and doc
+    (``response``: the pydantic model or type of its success body, see openapi.py)."""
 
     def decorator(view):
         endpoint = f"api.{view.__name__}"
@@ -85,7 +113,21 @@ def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), publ
             return view(*args, **kwargs)
 
         if not any(r.rule == rule and r.method == method for r in ROUTES):
-            ROUTES.append(RouteDoc(rule, method, summary, body, tuple(roles), public))
+            ROUTES.append(
+                RouteDoc(
+                    rule,
+                    method,
+                    summary,
+                    body,
+                    tuple(roles),
+                    public,
+                    response,
+                    status,
+                    media,
+                    tuple(errors),
+                    tuple((query or {}).items()),
+                )
+            )
         bp.add_url_rule(rule, view.__name__, wrapped, methods=[method])
         return wrapped
 
@@ -94,7 +136,11 @@ def api_route(rule: str, method: str, summary: str, *, body=None, roles=(), publ
 
 def parse(model: type[BaseModel]):
     """Validate the JSON body against a model: malformed, mistyped or unknown → 400."""
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # sent without a length, and longer than the limit
+        limit = current_app.config["API_MAX_CONTENT_LENGTH"]
+        raise TooLarge(_("The request is too large: at most %(n)s bytes.", n=limit)) from None
     if request.mimetype != "application/json" and raw:
         raise Invalid(_("Send JSON with Content-Type: application/json."), code="malformed")
     try:
@@ -118,6 +164,23 @@ def bearer_secret() -> str | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     return secret.strip()
+
+
+class TooLarge(DomainError):
+    """A body over the API's size limit (413); photo uploads on the pages keep their own."""
+
+    status = 413
+    code = "too_large"
+
+
+@bp.before_request
+def limit_body_size():
+    """Refuse an oversized body before anything reads it: by its declared length, and for a
+    body sent without one, by what is read (``request.max_content_length``)."""
+    limit = current_app.config["API_MAX_CONTENT_LENGTH"]
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(_("The request is too large: at most %(n)s bytes.", n=limit))
 
 
 @bp.before_request

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import current_app, jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.catalog import services
@@ -35,6 +35,31 @@ class RuleChangeRequest(Body):
     piece_rate_cents: int | None = None
     maker_share_bp: int | None = None
     effective_from: date
+
+
+class RuleOut(BaseModel):
+    """A product type's price and wage rule from a date on."""
+
+    effective_from: str
+    price_cents: int
+    price_currency: str
+    piece_rate_cents: int
+    maker_share_bp: int
+
+
+class ProductTypeOut(BaseModel):
+    """A product type, the rule in force today, and its history."""
+
+    sku: str
+    name: str
+    description: str
+    is_active: bool
+    rules: list[RuleOut]
+    piece_rate_currency: str
+    price_cents: int | None = None
+    price_currency: str | None = None
+    piece_rate_cents: int | None = None
+    maker_share_bp: int | None = None
 
 
 def _today() -> date:
@@ -73,7 +98,15 @@ def product_json(product) -> dict:
     return body
 
 
-@api_route("/product-types", "POST", "Create a product type.", body=ProductTypeRequest)
+@api_route(
+    "/product-types",
+    "POST",
+    "Create a product type.",
+    body=ProductTypeRequest,
+    response=ProductTypeOut,
+    status=201,
+    errors=(409,),
+)
 def create_product_type():
     """201 with the product type."""
     data = parse(ProductTypeRequest)
@@ -97,6 +130,8 @@ def create_product_type():
     "PATCH",
     "Change price or wage rule from a date.",
     body=RuleChangeRequest,
+    response=ProductTypeOut,
+    errors=(409,),
 )
 def change_product_type(sku):
     """200 with the product type and its new rule."""

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api import CSV, XLSX, Body, api_route, parse
 from atelier.extensions import db
 from atelier.indicators import rules, services, web
 
@@ -24,6 +24,50 @@ class TargetsRequest(Body):
 
     year: int
     targets: list[TargetEntry] = Field(max_length=500)
+
+
+YEAR = {"year": {"type": "integer", "minimum": 2000, "maximum": 2100}}
+DOWNLOAD = {**YEAR, "suppress": {"type": "string", "enum": ["0", "1"]}}
+
+
+class TargetOut(BaseModel):
+    """A target: an indicator key, in total or for a site and/or programme."""
+
+    key: str
+    site: str | None
+    programme: str | None
+    target: int
+    remarks: str
+
+
+class TargetsOut(BaseModel):
+    """Every target of the year."""
+
+    year: int
+    targets: list[TargetOut]
+
+
+class IndicatorRowOut(BaseModel):
+    """Target against result for one key, in total or for a site and/or programme."""
+
+    key: str
+    label: str
+    pillar: str | None = None
+    site: str | None
+    programme: str | None
+    target: int | None
+    result: int | str | None
+    remarks: str | None
+
+
+class IndicatorsOut(BaseModel):
+    """The year's table, with the disaggregated results alongside."""
+
+    year: int
+    rows: list[IndicatorRowOut]
+    breakdown: list[dict]
+    by_gender: dict
+    by_age_band: dict
 
 
 def target_json(t) -> dict:
@@ -77,7 +121,14 @@ def report_json(report) -> dict:
     }
 
 
-@api_route("/indicator-targets", "PUT", "Set indicator targets for a year.", body=TargetsRequest)
+@api_route(
+    "/indicator-targets",
+    "PUT",
+    "Set indicator targets for a year.",
+    body=TargetsRequest,
+    response=TargetsOut,
+    errors=(404,),
+)
 def put_indicator_targets():
     """200 with every target of the year."""
     data = parse(TargetsRequest)
@@ -86,7 +137,14 @@ def put_indicator_targets():
     return jsonify({"year": data.year, "targets": [target_json(t) for t in saved]})
 
 
-@api_route("/indicators", "GET", "Targets against results for a year.", roles=("supervisor",))
+@api_route(
+    "/indicators",
+    "GET",
+    "Targets against results for a year.",
+    roles=("supervisor",),
+    response=IndicatorsOut,
+    query=YEAR,
+)
 def get_indicators():
     """200 with a row per target set plus a total row per key."""
     return jsonify(report_json(services.report(web.year_arg(), current_user)))
@@ -97,6 +155,8 @@ def get_indicators():
     "GET",
     "The indicators table as CSV (suppress=1 hides <5).",
     roles=("supervisor",),
+    media=CSV,
+    query=DOWNLOAD,
 )
 def get_indicators_csv():
     """The funders' table as CSV."""
@@ -108,6 +168,8 @@ def get_indicators_csv():
     "GET",
     "The indicators table as XLSX (suppress=1 hides <5).",
     roles=("supervisor",),
+    media=XLSX,
+    query=DOWNLOAD,
 )
 def get_indicators_xlsx():
     """The funders' table as an XLSX workbook."""

@@ -2,6 +2,7 @@
 
 from flask import jsonify, request
 from flask_login import current_user
+from pydantic import BaseModel
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.enums import Gender, literal
@@ -19,6 +20,21 @@ class BeneficiaryRequest(Body):
     birth_year: int | None = None
     gender: literal(Gender) = "undisclosed"
     public_name_consent: bool = False
+
+
+class BeneficiaryOut(BaseModel):
+    """A person as staff of her site see her."""
+
+    id: int
+    display_name: str
+    maker_code: str
+    site: str
+    programme: str
+    birth_year: int | None
+    gender: str
+    public_name_consent: bool
+    is_exited: bool
+    exited_on: str | None
 
 
 def beneficiary_json(person) -> dict:
@@ -43,6 +59,9 @@ def beneficiary_json(person) -> dict:
     "Register a beneficiary; she gets a random maker code.",
     body=BeneficiaryRequest,
     roles=("supervisor",),
+    response=BeneficiaryOut,
+    status=201,
+    errors=(404,),
 )
 def create_beneficiary():
     """201 with the person and her maker code."""
@@ -65,6 +84,9 @@ def create_beneficiary():
     "GET",
     "List the beneficiaries of your sites (?site=ORA).",
     roles=("supervisor",),
+    response=list[BeneficiaryOut],
+    query={"site": {"type": "string"}},
+    errors=(404,),
 )
 def list_beneficiaries():
     """200 with a list of people; the read is audited."""

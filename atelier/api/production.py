@@ -5,15 +5,18 @@ from datetime import date
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import BaseModel, Field
 
 from atelier import audit
-from atelier.api import Body, api_route, parse
+from atelier.api import PDF, Body, api_route, parse
 from atelier.enums import QC, literal
 from atelier.errors import Invalid
 from atelier.extensions import db
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.views import pdf_response
+
+MAX_LABELS = 500  # pieces on one label sheet request
 
 
 class ProductionRequest(Body):
@@ -30,9 +33,42 @@ class ProductionRequest(Body):
 class LabelsRequest(Body):
     """Pieces to print labels for, and optionally the grid."""
 
-    items: list[str]
+    items: list[str] = Field(min_length=1, max_length=MAX_LABELS)
     columns: int = 3
     rows: int = 8
+
+
+class NewItemOut(BaseModel):
+    """A piece just logged: its code, tag, what its QR code carries, and its status."""
+
+    code: str
+    tag: str
+    qr_url: str
+    status: str
+
+
+class ProductionOut(BaseModel):
+    """The entry logged and its pieces."""
+
+    id: int
+    client_id: str | None
+    items: list[NewItemOut]
+
+
+class ItemOut(BaseModel):
+    """A piece; ``maker_code`` only for supervisors and admins."""
+
+    code: str
+    tag: str
+    qr_url: str
+    product_type: str
+    product_name: str
+    status: str
+    site: str
+    made_on: str
+    price_cents: int | None
+    currency: str | None
+    maker_code: str | None = None
 
 
 def _qr_url(item) -> str:
@@ -66,6 +102,9 @@ def item_json(item, with_maker: bool) -> dict:
     "Log pieces made; one item per piece.",
     body=ProductionRequest,
     roles=("supervisor",),
+    response=ProductionOut,
+    status=(201, 200),
+    errors=(404, 409),
 )
 def log_production():
     """201 with the new items; 200 with the first result for a replayed client_id."""
@@ -88,7 +127,13 @@ def log_production():
     return jsonify(payload), 201 if created else 200
 
 
-@api_route("/items/<ref>", "GET", "A piece by code or tag.", roles=("supervisor", "shop"))
+@api_route(
+    "/items/<ref>",
+    "GET",
+    "A piece by code or tag.",
+    roles=("supervisor", "shop"),
+    response=ItemOut,
+)
 def get_item(ref):
     """200 with the piece; 404 for unknown pieces and for pieces of other sites alike."""
     item = item_services.find_item(current_user, ref)
@@ -100,7 +145,13 @@ def get_item(ref):
 
 
 @api_route(
-    "/labels", "POST", "A4 label sheet (PDF) for pieces.", body=LabelsRequest, roles=("supervisor",)
+    "/labels",
+    "POST",
+    "A4 label sheet (PDF) for pieces.",
+    body=LabelsRequest,
+    roles=("supervisor",),
+    media=PDF,
+    errors=(404,),
 )
 def print_labels():
     """200 application/pdf; never names the maker."""

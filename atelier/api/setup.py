@@ -2,7 +2,7 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.auth import services as auth_services
@@ -37,8 +37,37 @@ class UserRequest(Body):
     username: str = sized(User.username)
     password: str = Field(max_length=200)
     role: literal(Role)
-    sites: list[str] = []
+    sites: list[str] = Field([], max_length=100)
     beneficiary: str | None = None
+
+
+class SiteOut(BaseModel):
+    """A site."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    currency: str
+    timezone: str
+    city: str
+
+
+class ProgrammeOut(BaseModel):
+    """A programme."""
+
+    id: int
+    code: str
+    name: str
+
+
+class UserOut(BaseModel):
+    """An account (never its password)."""
+
+    id: int
+    username: str
+    role: str
+    sites: list[str]
 
 
 def site_json(site) -> dict:
@@ -54,7 +83,15 @@ def site_json(site) -> dict:
     }
 
 
-@api_route("/sites", "POST", "Create a site.", body=SiteRequest)
+@api_route(
+    "/sites",
+    "POST",
+    "Create a site.",
+    body=SiteRequest,
+    response=SiteOut,
+    status=201,
+    errors=(409,),
+)
 def create_site():
     """201 with the site."""
     data = parse(SiteRequest)
@@ -65,7 +102,15 @@ def create_site():
     return jsonify(site_json(site)), 201
 
 
-@api_route("/programmes", "POST", "Create a programme.", body=ProgrammeRequest)
+@api_route(
+    "/programmes",
+    "POST",
+    "Create a programme.",
+    body=ProgrammeRequest,
+    response=ProgrammeOut,
+    status=201,
+    errors=(409,),
+)
 def create_programme():
     """201 with the programme."""
     data = parse(ProgrammeRequest)
@@ -74,7 +119,15 @@ def create_programme():
     return jsonify(id=programme.id, code=programme.code, name=programme.name), 201
 
 
-@api_route("/users", "POST", "Create a user account.", body=UserRequest)
+@api_route(
+    "/users",
+    "POST",
+    "Create a user account.",
+    body=UserRequest,
+    response=UserOut,
+    status=201,
+    errors=(404, 409),
+)
 def create_user():
     """201 with the account (never its password)."""
     data = parse(UserRequest)

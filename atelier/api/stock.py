@@ -2,12 +2,14 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
 from atelier.org.services import site_by_code
 from atelier.stock import services
+
+MAX_SHIPMENT_ITEMS = 1000
 
 
 class ShipmentBody(Body):
@@ -15,13 +17,36 @@ class ShipmentBody(Body):
 
     from_: str = Field(alias="from")
     to: str
-    items: list[str]
+    items: list[str] = Field(max_length=MAX_SHIPMENT_ITEMS)
 
 
 class ReceiveBody(Body):
     """``POST /shipments/{id}/receive``: the pieces that arrived (omit = all)."""
 
-    items: list[str] | None = None
+    items: list[str] | None = Field(None, max_length=MAX_SHIPMENT_ITEMS)
+
+
+class ShipmentOut(BaseModel):
+    """A shipment sent: the codes of its pieces."""
+
+    id: int
+    status: str
+    from_: str = Field(alias="from")
+    to: str
+    items: list[str]
+
+
+class ReceiveOut(BaseModel):
+    """What arrived, what is missing, and the progress counts."""
+
+    id: int
+    status: str
+    received: list[str]
+    missing: list[str]
+    unexpected: list[str]
+    waiting: list[str]
+    received_count: int
+    expected_count: int
 
 
 @api_route(
@@ -30,6 +55,9 @@ class ReceiveBody(Body):
     "Send pieces from an atelier to a shop",
     body=ShipmentBody,
     roles=("supervisor",),
+    response=ShipmentOut,
+    status=201,
+    errors=(404, 409),
 )
 def create_shipment():
     """Every piece must be in_atelier at ``from``, else 409 naming them and nothing moves."""
@@ -55,6 +83,8 @@ def create_shipment():
     "Receive a shipment at the shop",
     body=ReceiveBody,
     roles=("shop",),
+    response=ReceiveOut,
+    errors=(409,),
 )
 def receive_shipment(shipment_id: int):
     """Received pieces go in_shop at the destination; the others are reported missing."""

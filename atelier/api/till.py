@@ -2,12 +2,15 @@
 
 from flask import jsonify
 from flask_login import current_user
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse, sized
-from atelier.enums import TILL_PAYMENT_METHODS, literal
+from atelier.enums import TILL_PAYMENT_METHODS, ItemStatus, literal
 from atelier.extensions import db
 from atelier.till import returns, services
 from atelier.till.models import Return, SaleLine
+
+MAX_SALE_LINES = 500
 
 
 class SaleLineBody(Body):
@@ -23,7 +26,7 @@ class SaleBody(Body):
 
     shop: str
     payment_method: literal(TILL_PAYMENT_METHODS)
-    lines: list[SaleLineBody]
+    lines: list[SaleLineBody] = Field(min_length=1, max_length=MAX_SALE_LINES)
     client_id: str | None = None
 
 
@@ -35,7 +38,46 @@ class ReturnBody(Body):
     restock: bool = True
 
 
-@api_route("/sales", "POST", "Sell pieces at a shop's till", body=SaleBody, roles=("shop",))
+class SaleLineOut(BaseModel):
+    """One piece sold, at the price paid."""
+
+    item: str
+    price_cents: int
+    list_price_cents: int
+
+
+class SaleOut(BaseModel):
+    """A sale as the API shows it."""
+
+    id: int
+    shop: str
+    total_cents: int
+    currency: str
+    sold_at: str
+    payment_method: str
+    lines: list[SaleLineOut]
+
+
+class ReturnOut(BaseModel):
+    """A return: the refund and where the piece went."""
+
+    item: str
+    refund_cents: int
+    currency: str
+    status: literal((ItemStatus.IN_SHOP, ItemStatus.WRITTEN_OFF))
+    reason: str
+
+
+@api_route(
+    "/sales",
+    "POST",
+    "Sell pieces at a shop's till (200: a replayed client_id's first sale)",
+    body=SaleBody,
+    roles=("shop",),
+    response=SaleOut,
+    status=(201, 200),
+    errors=(404, 409),
+)
 def create_sale():
     """All or nothing; a replayed client_id returns the first sale with 200."""
     body = parse(SaleBody)
@@ -52,7 +94,16 @@ def create_sale():
     return jsonify(payload), 201 if created else 200
 
 
-@api_route("/returns", "POST", "Take back a sold piece", body=ReturnBody, roles=("shop",))
+@api_route(
+    "/returns",
+    "POST",
+    "Take back a sold piece",
+    body=ReturnBody,
+    roles=("shop",),
+    response=ReturnOut,
+    status=201,
+    errors=(404, 409),
+)
 def create_return():
     """Refund the price paid; the piece goes back in stock or is written off."""
     body = parse(ReturnBody)

@@ -1,6 +1,7 @@
 """API: issue and revoke bearer tokens."""
 
 from flask import current_app, g, jsonify
+from pydantic import BaseModel
 
 from atelier.api import Body, api_route, parse
 from atelier.auth import services
@@ -15,12 +16,23 @@ class TokenRequest(Body):
     password: str
 
 
+class TokenOut(BaseModel):
+    """A new bearer token, its role and when it expires."""
+
+    token: str
+    role: str
+    expires_at: str
+
+
 @api_route(
     "/tokens",
     "POST",
     "Exchange a username and password for a bearer token.",
     body=TokenRequest,
     public=True,
+    response=TokenOut,
+    status=201,
+    errors=(401, 429),
 )
 @login_limits
 def create_token():
@@ -43,6 +55,7 @@ def create_token():
     "DELETE",
     "Revoke the token used for this call.",
     roles=("supervisor", "shop", "beneficiary"),
+    status=204,
 )
 def revoke_current_token():
     """204: the token no longer works."""

@@ -1,16 +1,21 @@
 """API calls for the wages area (see API.md)."""
 
+from typing import Annotated
+
 from flask import Response, jsonify, request
 from flask_login import current_user
-from pydantic import ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from atelier.api import Body, api_route, parse
+from atelier.enums import PayPeriodStatus, literal
 from atelier.extensions import db
 from atelier.people.rules import normal_code
 from atelier.wages import earnings, payouts, services
 
+MAX_CURRENCIES = 50  # sale currencies in one month
 
-class Rates(RootModel[dict[str, str]]):
+
+class Rates(RootModel[Annotated[dict[str, str], Field(max_length=MAX_CURRENCIES)]]):
     """``{"EUR": "4.9770"}``: units of payroll currency per unit of each sale currency."""
 
     model_config = ConfigDict(strict=True)
@@ -26,7 +31,70 @@ class PayeeBody(Body):
 class CloseBody(Body):
     """Optional rates to set while closing."""
 
-    exchange_rates: dict[str, str] | None = None
+    exchange_rates: dict[str, str] | None = Field(None, max_length=MAX_CURRENCIES)
+
+
+class RatesOut(BaseModel):
+    """A month's exchange rates into the payroll currency."""
+
+    period: str
+    status: literal(PayPeriodStatus)
+    currency: str
+    exchange_rates: dict[str, str]
+
+
+class PayslipLineOut(BaseModel):
+    """One line of a payslip; ``amount_cents`` is null while its rate is not set."""
+
+    kind: str
+    description: str
+    amount_cents: int | None
+    source_type: str | None
+    source_id: int | None
+
+
+class PayslipOut(BaseModel):
+    """One maker's pay for the month."""
+
+    beneficiary: str
+    display_name: str
+    lines: list[PayslipLineOut]
+    total_cents: int
+
+
+class PeriodOut(BaseModel):
+    """A month's payslips: frozen once closed, a live preview while open."""
+
+    period: str
+    status: literal(PayPeriodStatus)
+    currency: str
+    exchange_rates: dict[str, str]
+    missing_rates: list[str]
+    total_cents: int
+    payslips: list[PayslipOut]
+
+
+class MonthOut(BaseModel):
+    """One month's total for her."""
+
+    period: str
+    status: literal(PayPeriodStatus)
+    total_cents: int
+
+
+class CurrentOut(BaseModel):
+    """This month so far."""
+
+    period: str
+    accrued_cents: int
+
+
+class EarningsOut(BaseModel):
+    """Her months and this month so far."""
+
+    currency: str
+    periods: list[MonthOut]
+    current: CurrentOut
 
 
 def period_json(view: services.PeriodView) -> dict:
@@ -60,7 +128,14 @@ def period_json(view: services.PeriodView) -> dict:
     }
 
 
-@api_route("/exchange-rates/<period>", "PUT", "Set a month's exchange rates", body=Rates)
+@api_route(
+    "/exchange-rates/<period>",
+    "PUT",
+    "Set a month's exchange rates",
+    body=Rates,
+    response=RatesOut,
+    errors=(409,),
+)
 def put_exchange_rates(period):
     """Store the month's rates into the payroll currency; 409 once it is closed."""
     services.check_period(period)
@@ -77,7 +152,13 @@ def put_exchange_rates(period):
     )
 
 
-@api_route("/pay-periods/<period>", "GET", "A month's payslips, or its live preview")
+@api_route(
+    "/pay-periods/<period>",
+    "GET",
+    "A month's payslips, or its live preview",
+    response=PeriodOut,
+    errors=(400,),
+)
 def get_pay_period(period):
     """A closed month as frozen, an open month as a live preview."""
     view = services.check_bank_details(services.view_period(period))
@@ -87,7 +168,12 @@ def get_pay_period(period):
 
 
 @api_route(
-    "/pay-periods/<period>/close", "POST", "Close a month and freeze its payslips", body=CloseBody
+    "/pay-periods/<period>/close",
+    "POST",
+    "Close a month and freeze its payslips",
+    body=CloseBody,
+    response=PeriodOut,
+    errors=(409,),
 )
 def close_pay_period(period):
     """Close the month: 409 if closed or not over, 400 naming a missing rate."""
@@ -100,7 +186,14 @@ def close_pay_period(period):
     return jsonify(period_json(view))
 
 
-@api_route("/me/earnings", "GET", "The signed-in maker's own earnings", roles=("beneficiary",))
+@api_route(
+    "/me/earnings",
+    "GET",
+    "The signed-in maker's own earnings",
+    roles=("beneficiary",),
+    response=EarningsOut,
+    errors=(404,),
+)
 def my_earnings():
     """Her months and this month so far; only ever her own."""
     summary = earnings.summary(earnings.own_beneficiary_id(current_user))

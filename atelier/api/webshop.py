@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from flask import current_app, jsonify, request, url_for
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from atelier.api import Body, api_route, parse
 from atelier.extensions import db
@@ -16,6 +16,34 @@ class CheckoutRequest(Body):
 
     items: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=20)
     email: str = Field(max_length=254)
+
+
+class StripeEvent(BaseModel):
+    """What Stripe posts (documentation only: the raw body is checked against its
+    ``Stripe-Signature`` header before it is read)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: str
+    data: dict
+
+
+class CheckoutOut(BaseModel):
+    """The order, where to pay, and when the reservation ends."""
+
+    order_id: str
+    checkout_url: str
+    expires_at: str
+    total_cents: int
+    currency: str
+
+
+class WebhookOut(BaseModel):
+    """The event was applied (or had been already)."""
+
+    received: bool
+    result: str
 
 
 def return_urls(reference: str) -> tuple[str, str]:
@@ -32,6 +60,9 @@ def return_urls(reference: str) -> tuple[str, str]:
     "Reserve pieces and open a Stripe Checkout Session.",
     body=CheckoutRequest,
     public=True,
+    response=CheckoutOut,
+    status=201,
+    errors=(404, 409, 429),
 )
 @public_limits
 def checkout():
@@ -48,7 +79,15 @@ def checkout():
     ), 201
 
 
-@api_route("/stripe/webhook", "POST", "Stripe events: payment done, expired, failed.", public=True)
+@api_route(
+    "/stripe/webhook",
+    "POST",
+    "Stripe events: payment done, expired, failed (signed by Stripe).",
+    public=True,
+    body=StripeEvent,
+    response=WebhookOut,
+    errors=(400,),
+)
 def stripe_webhook():
     """200 once the event is applied (or was already); 400 for a bad signature."""
     event = gateway.verified_event(

@@ -4,12 +4,15 @@ import datetime
 
 from flask import jsonify
 from flask_login import current_user
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse, sized
 from atelier.enums import AttendanceStatus, WorkshopKind, literal
 from atelier.extensions import db
 from atelier.workshops import attendance, rules, services, sessions
 from atelier.workshops.models import Workshop
+
+MAX_PEOPLE = 500  # participants of a workshop, records of one roll
 
 
 class WorkshopRequest(Body):
@@ -20,7 +23,7 @@ class WorkshopRequest(Body):
     site: str
     programme: str
     stipend_per_hour_cents: int = 0
-    participants: list[str] = []
+    participants: list[str] = Field([], max_length=MAX_PEOPLE)
     #: the usual length of a session, a decimal string such as "2.5"
     default_hours: str | None = None
 
@@ -43,6 +46,43 @@ class AttendanceRecord(Body):
 class AttendanceRequest(Body):
     """The roll, or part of it."""
 
+    records: list[AttendanceRecord] = Field(max_length=MAX_PEOPLE)
+
+
+class WorkshopOut(BaseModel):
+    """A workshop as the API shows it."""
+
+    id: int
+    title: str
+    kind: str
+    site: str
+    programme: str
+    stipend_per_hour_cents: int
+    participants: list[str]
+
+
+class SessionOut(BaseModel):
+    """A session: its date and hours (a decimal string)."""
+
+    id: int
+    workshop: int
+    date: str
+    hours: str
+
+
+class RollCounts(BaseModel):
+    """How many are present, absent, excused."""
+
+    present: int
+    absent: int
+    excused: int
+
+
+class AttendanceOut(BaseModel):
+    """The session's counts after the roll, and the records taken."""
+
+    session: int
+    counts: RollCounts
     records: list[AttendanceRecord]
 
 
@@ -74,7 +114,16 @@ def session_json(session) -> dict:
     }
 
 
-@api_route("/workshops", "POST", "Create a workshop.", body=WorkshopRequest, roles=("supervisor",))
+@api_route(
+    "/workshops",
+    "POST",
+    "Create a workshop.",
+    body=WorkshopRequest,
+    roles=("supervisor",),
+    response=WorkshopOut,
+    status=201,
+    errors=(404,),
+)
 def create_workshop():
     """201 with the workshop."""
     data = parse(WorkshopRequest)
@@ -98,6 +147,8 @@ def create_workshop():
     "Add a session (0 < hours ≤ 12).",
     body=SessionRequest,
     roles=("supervisor",),
+    response=SessionOut,
+    status=201,
 )
 def create_session(workshop_id: int):
     """201 with the session."""
@@ -114,6 +165,8 @@ def create_session(workshop_id: int):
     "Set the roll for the people listed (repeatable).",
     body=AttendanceRequest,
     roles=("supervisor",),
+    response=AttendanceOut,
+    errors=(409,),
 )
 def put_attendance(session_id: int):
     """200 with the session's counts."""

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
-from atelier.authz import require_site
+from atelier.authz import can_access_site
 from atelier.db import utcnow
 from atelier.enums import ItemStatus
 from atelier.errors import Conflict, Invalid, NotFound
@@ -21,30 +21,44 @@ class NotReturnable(Conflict):
     code = "not_sold"
 
 
+def find_returnable(user, scan: str, shop=None) -> tuple[Item, SaleLine]:
+    """The piece behind ``scan`` and its active sale line, if it was sold at a shop of
+    ``user``'s (at ``shop``, on that shop's page) and not yet returned.
+
+    The site first: a piece that is not this shop's (unknown, sold or stocked elsewhere)
+    gets one and the same 404, so a shop learns nothing about other sites' pieces; this
+    shop's piece that is not sold is a 409."""
+    [item] = find_items(parse_scans([scan], field="scan"))
+    line = (
+        db.session.scalar(
+            sa.select(SaleLine)
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(SaleLine.item_id == item.id, SaleLine.is_active)
+        )
+        if item is not None
+        else None
+    )
+    sold = line is not None and item.status == ItemStatus.SOLD
+
+    def ours(site_id: int) -> bool:  # a shop of hers (this one, on its page)
+        return can_access_site(user, site_id) and (shop is None or site_id == shop.id)
+
+    if item is None or not ours(line.sale.site_id if sold else item.site_id):
+        raise NotFound(_("Not a piece of this shop."), {"scan": "not found"})
+    if not sold:
+        raise NotReturnable(
+            _("%(code)s is not sold, so it cannot be returned.", code=item.code),
+            {"scan": "not sold"},
+        )
+    return item, line
+
+
 def record_return(user, scan: str, reason: str, restock: bool, shop=None) -> Return:
     """Take a sold piece back at the shop that sold it; refund what was paid."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("Say why the piece came back."), {"reason": "required"})
-    [item] = find_items(parse_scans([scan], field="scan"))
-    if item is None:
-        raise NotFound(_("Unknown piece."), {"scan": "unknown"})
-    line = db.session.scalar(
-        sa.select(SaleLine)
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.item_id == item.id, SaleLine.is_active)
-    )
-    if line is None or item.status != ItemStatus.SOLD:
-        raise NotReturnable(
-            _("%(code)s is not sold, so it cannot be returned.", code=item.code),
-            {"scan": "not sold"},
-        )
-    require_site(user, line.sale.site_id)
-    if shop is not None and line.sale.site_id != shop.id:
-        raise NotReturnable(
-            _("%(code)s was sold at %(site)s.", code=item.code, site=line.sale.site.name),
-            {"scan": "sold elsewhere"},
-        )
+    item, line = find_returnable(user, scan, shop)
     now = utcnow()
     flipped = db.session.execute(
         sa.update(SaleLine)

@@ -152,7 +152,7 @@ def return_lookup_json(code: str):
     """JSON for the returns page: the scanned piece, what was paid and how to refund it."""
     try:
         shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
-        piece = return_lookup.returnable(request.args.get("q", ""), shop)
+        piece = return_lookup.returnable(current_user, request.args.get("q", ""), shop)
     except DomainError as exc:
         return json_error(exc)
     amount = money(piece.price_cents, piece.currency)

@@ -144,10 +144,8 @@ def set_attendance(user, session_id: int, records: list[tuple[str, str]]) -> dic
     errors = {}
     for i, code in enumerate(codes):
         person = people.get(code)
-        if person is None:
-            errors[f"records.{i}.beneficiary"] = f"unknown maker code {code}"
-        elif person.site_id != workshop.site_id and person.id not in members:
-            errors[f"records.{i}.beneficiary"] = f"{code} belongs to another site"
+        if person is None or (person.site_id != workshop.site_id and person.id not in members):
+            errors[f"records.{i}.beneficiary"] = rules.not_of_site(code)
         elif person.is_exited and person.id not in members and person.id not in existing:
             errors[f"records.{i}.beneficiary"] = f"{code} has left the programme"
     if errors:

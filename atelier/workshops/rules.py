@@ -111,3 +111,10 @@ def roll_summary(statuses: Iterable[str | None]) -> dict[str, int]:
     for status in statuses:
         counts[status if status in STATUSES else "unmarked"] += 1
     return counts
+
+
+def not_of_site(code: str) -> str:
+    """Why a maker code cannot join a workshop or roll: one and the same reason for an
+    unknown code and for someone of another site, so a supervisor learns nothing about the
+    people of sites that are not hers."""
+    return f"{code} is not a maker of this site"

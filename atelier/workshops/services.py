@@ -47,10 +47,8 @@ def _people_by_code(codes: list[str], site: Site, field: str) -> list[Beneficiar
     errors = {}
     for i, code in enumerate(codes):
         person = found.get(code)
-        if person is None:
-            errors[f"{field}.{i}"] = f"unknown maker code {code}"
-        elif person.site_id != site.id:
-            errors[f"{field}.{i}"] = f"{code} belongs to another site"
+        if person is None or person.site_id != site.id:
+            errors[f"{field}.{i}"] = rules.not_of_site(code)
         elif person.is_exited:
             errors[f"{field}.{i}"] = f"{code} has left the programme"
     if errors:

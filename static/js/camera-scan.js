@@ -13,7 +13,8 @@
 (function () {
   "use strict";
 
-  var RESUME_KEY = "atelier-camera-resume";
+  // which scan to resume after the form posts: this tab's, and the signed-in user's only
+  var RESUME_KEY = "atelier-camera-resume." + (document.body.dataset.user || "");
   var running = [];        // scanners whose camera is on (at most one in practice)
   var readers = {};        // one QR reader per page and polyfill address, built once
 

@@ -54,6 +54,13 @@
     store(load().filter(function (entry) { return entry.client_id !== clientId; }));
   }
 
+  function hold(clientId, why) {
+    store(load().map(function (entry) {
+      if (entry.client_id === clientId) { entry.held = why || "?"; }
+      return entry;
+    }));
+  }
+
   function uuid() {
     var b = new Uint8Array(16);
     crypto.getRandomValues(b);  // also where crypto.randomUUID is not (plain http)
@@ -67,7 +74,7 @@
   function show(el, text) { el.textContent = text || ""; el.hidden = !text; }
 
   function paint() {
-    var waiting = load().length;
+    var waiting = load().filter(function (e) { return !e.held; }).length;
     if (sending) {
       show(statusEl, form.dataset.msgSaving);
     } else if (waiting) {
@@ -98,7 +105,15 @@
       signal: abort ? abort.signal : undefined
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
-      if (type.indexOf("application/json") !== 0) { return { kind: "retry" }; }
+      if (type.indexOf("application/json") !== 0) {
+        // a refusal that is not ours to read (CSRF after a sign-out: 400, 403) will not
+        // change by itself: hold it for her; a sign-in page or a server error: try again
+        if (response.status >= 400 && response.status < 500 && response.status !== 408 &&
+            response.status !== 429) {
+          return { kind: "refused", answer: { error: { message: "HTTP " + response.status } } };
+        }
+        return { kind: "retry" };
+      }
       return response.json().then(function (answer) {
         if (response.ok) { return { kind: "saved", answer: answer }; }
         if (response.status >= 500 || response.status === 408 || response.status === 429) {
@@ -118,27 +133,32 @@
 
   function flush() {
     if (sending) { return; }
-    var entry = load()[0];
+    var entry = load().filter(function (e) { return !e.held; })[0];
     if (!entry) { paint(); return; }
     sending = true;
     paint();
     send(entry).then(function (outcome) {
       sending = false;
       if (outcome.kind === "retry") { paint(); return; }
-      remove(entry.client_id);
       if (outcome.kind === "refused") {
         if (entry.client_id === current && !touched) {
           // the form on screen was refused: let the page show its errors, as without script
+          remove(entry.client_id);
           form.dataset.plain = "true";
           HTMLFormElement.prototype.submit.call(form);
           return;
         }
+        // refused for a reason that will not change by itself: kept for her, shown, and
+        // never sent again by itself (she may discard it)
         var why = outcome.answer && outcome.answer.error ? outcome.answer.error.message : "";
+        hold(entry.client_id, why);
         show(errorEl, form.dataset.msgRefused.replace("{why}", why));
+        if (window.AtelierOffline) { window.AtelierOffline.showHeld(); }
       } else {
+        remove(entry.client_id);
         lastSaved = outcome.answer;
       }
-      if (load().length) { flush(); return; }
+      if (load().some(function (e) { return !e.held; })) { flush(); return; }
       paint();
       var saved = lastSaved;
       lastSaved = null;

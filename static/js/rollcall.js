@@ -2,14 +2,18 @@
 // the roll as JSON. Taps are kept in localStorage until a save succeeds, so a dropped
 // connection or a closed tab loses nothing; a Save that found no connection is sent again
 // by itself when the connection is back (the roll is a set of marks: sending it twice is
-// harmless).
+// harmless). The taps are kept for the signed-in user only ("atelier.roll.<user>.<session>",
+// with their owner inside): the next user of the tablet never sees them, nor sends them.
 (function () {
   "use strict";
   var root = document.getElementById("rollcall");
   if (!root) { return; }
   var NEXT = { unmarked: "present", present: "absent", absent: "excused", excused: "present" };
   var ICON = { unmarked: "?", present: "✓", absent: "✗", excused: "◑" };
-  var key = "atelier.roll." + root.dataset.session;
+  var user = document.body.dataset.user;
+  if (!user) { return; }
+  var key = "atelier.roll." + user + "." + root.dataset.session;
+  var leaving = false;  // she discarded what was kept, and signs out
   var grid = root.querySelector("[data-role=grid]");
   var countEl = root.querySelector("[data-role=count]");
   var errorEl = root.querySelector("[data-role=error]");
@@ -56,7 +60,10 @@
   function remember() {
     var pending = changes();
     try {
-      if (Object.keys(pending).length) { localStorage.setItem(key, JSON.stringify(pending)); }
+      if (Object.keys(pending).length) {
+        localStorage.setItem(key, JSON.stringify({ owner: user, url: root.dataset.saveUrl,
+                                                   marks: pending }));
+      }
       else { localStorage.removeItem(key); }
     } catch (e) { /* private mode: the taps still live on the page */ }
   }
@@ -109,7 +116,8 @@
   function restore() {
     var stored = null;
     try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
-    if (!stored || !canTake) { return; }
+    if (!stored || stored.owner !== user || !stored.marks || !canTake) { return; }
+    stored = stored.marks;
     var restored = 0;
     Object.keys(stored).forEach(function (code) {
       var tile = grid.querySelector('.roll-tile[data-code="' + code + '"]');
@@ -221,8 +229,9 @@
   if (saveBtn) { saveBtn.addEventListener("click", save); }
   window.addEventListener("online", retry);
   setInterval(retry, RETRY_MS);
+  window.addEventListener("atelier:discarded", function () { leaving = true; });
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(changes()).length || hoursChanged()) {
+    if (!leaving && (Object.keys(changes()).length || hoursChanged())) {
       event.preventDefault();
       event.returnValue = root.dataset.msgLeave;
     }
