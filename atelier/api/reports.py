@@ -6,9 +6,17 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api import PDF, XLSX, Body, api_route, parse
 from atelier.extensions import db
 from atelier.reports import figures, layouts, rules, services, web
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: the report's query: the year, hiding small counts, the year before beside it
+REPORT_QUERY = {
+    "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    "suppress": {"type": "string", "enum": ["0", "1"]},
+    "compare": {"type": "string", "enum": ["0", "1"]},
+}
 
 
 class MeasureSource(Body):
@@ -146,25 +154,47 @@ def put_indicator_figures():
     "GET",
     "The Results report of a year (suppress=1 hides <5, compare=1 adds the year before).",
     roles=("supervisor",),
+    query=REPORT_QUERY,
 )
 def get_results_report():
     """200 with the pillars and their lines in order."""
     return jsonify(web.report_arg(current_user).as_json())
 
 
-@api_route("/reports/results.pdf", "GET", "The Results report as PDF.", roles=("supervisor",))
+@api_route(
+    "/reports/results.pdf",
+    "GET",
+    "The Results report as PDF.",
+    roles=("supervisor",),
+    media=PDF,
+    query=REPORT_QUERY,
+)
 def get_results_pdf():
     """The report as an A4 PDF."""
     return web.download("pdf", current_user)
 
 
-@api_route("/reports/results.docx", "GET", "The Results report as DOCX.", roles=("supervisor",))
+@api_route(
+    "/reports/results.docx",
+    "GET",
+    "The Results report as DOCX.",
+    roles=("supervisor",),
+    media=DOCX,
+    query=REPORT_QUERY,
+)
 def get_results_docx():
     """The report as a Word document, a table per pillar."""
     return web.download("docx", current_user)
 
 
-@api_route("/reports/results.xlsx", "GET", "The Results report as XLSX.", roles=("supervisor",))
+@api_route(
+    "/reports/results.xlsx",
+    "GET",
+    "The Results report as XLSX.",
+    roles=("supervisor",),
+    media=XLSX,
+    query=REPORT_QUERY,
+)
 def get_results_xlsx():
     """The report as one spreadsheet."""
     return web.download("xlsx", current_user)

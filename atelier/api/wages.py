@@ -6,7 +6,7 @@ from flask import Response, jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from atelier.api import Body, api_route, parse
+from atelier.api import CSV, Body, api_route, parse
 from atelier.enums import PayPeriodStatus, literal
 from atelier.extensions import db
 from atelier.people.rules import normal_code
@@ -220,6 +220,9 @@ def my_earnings():
     "/pay-periods/<period>/bank-transfers.csv",
     "GET",
     "A closed month's bank transfers (CSV); 409 while makers with money due lack bank details",
+    media=CSV,
+    errors=(409,),
+    query={"skip_missing": {"type": "string", "enum": ["0", "1"]}},
 )
 def get_bank_transfers(period):
     """One row per maker with a positive total; ``?skip_missing=1`` leaves out those without
@@ -234,7 +237,11 @@ def get_bank_transfers(period):
 
 
 @api_route(
-    "/beneficiaries/<maker_code>/payee", "PUT", "Set where a maker's pay goes", body=PayeeBody
+    "/beneficiaries/<maker_code>/payee",
+    "PUT",
+    "Set where a maker's pay goes",
+    body=PayeeBody,
+    errors=(404,),
 )
 def put_payee(maker_code):
     """Store (or replace) a maker's bank details; 400 ``fields.iban`` for a bad IBAN."""
