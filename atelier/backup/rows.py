@@ -1,0 +1,115 @@
+"""The engine-neutral form of a row: one JSON array per line, each value by its column's kind.
+
+A value is written the same way whichever engine it came from, so a table's checksum (sha256
+of its lines, rows in primary-key order) is the same on SQLite and PostgreSQL:
+null; booleans as true/false; integers as numbers; text as strings; instants as ISO 8601 in
+UTC with ``+00:00``; dates as ``YYYY-MM-DD``; decimals as strings; bytes as base64.
+"""
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from atelier.db import UTCDateTime
+
+#: column kinds, and the PostgreSQL type COPY reads and writes them as
+PG_TYPES = {
+    "bool": "bool",
+    "int": "int8",
+    "text": "text",
+    "instant": "timestamptz",
+    "datetime": "timestamp",
+    "date": "date",
+    "decimal": "numeric",
+    "bytes": "bytea",
+}
+
+
+def kind(column: sa.Column) -> str:
+    """What a column holds, as far as the backup format is concerned."""
+    ctype = column.type
+    if isinstance(ctype, UTCDateTime) or (
+        isinstance(ctype, sa.DateTime) and getattr(ctype, "timezone", False)
+    ):
+        return "instant"
+    if isinstance(ctype, sa.DateTime):
+        return "datetime"
+    if isinstance(ctype, sa.Date):
+        return "date"
+    if isinstance(ctype, sa.Boolean):
+        return "bool"
+    if isinstance(ctype, sa.Integer):
+        return "int"
+    if isinstance(ctype, sa.Numeric):
+        return "decimal"
+    if isinstance(ctype, sa.LargeBinary):
+        return "bytes"
+    if isinstance(ctype, sa.String | sa.Enum):
+        return "text"
+    raise TypeError(f"no backup form for {column.table.name}.{column.name} ({ctype!r})")
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite keeps no offset: UTC by construction
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _decimal(value) -> str:
+    return str(Decimal(value))
+
+
+ENCODERS: dict[str, Callable] = {
+    "bool": bool,
+    "int": int,
+    "text": str,
+    "instant": _instant,
+    "datetime": lambda v: v.isoformat(),
+    "date": lambda v: v.isoformat(),
+    "decimal": _decimal,
+    "bytes": lambda v: base64.b64encode(bytes(v)).decode("ascii"),
+}
+
+DECODERS: dict[str, Callable] = {
+    "bool": bool,
+    "int": int,
+    "text": str,
+    "instant": lambda v: datetime.fromisoformat(v).astimezone(UTC),
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "decimal": Decimal,
+    "bytes": base64.b64decode,
+}
+
+
+def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
+    """A function turning one row (values in column order) into its canonical line."""
+    steps = [ENCODERS[k] for k in kinds]
+
+    def encode(row) -> bytes:
+        values = [None if v is None else f(v) for f, v in zip(steps, row, strict=True)]
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+    return encode
+
+
+def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
+    """A function turning one canonical line back into Python values in column order."""
+    steps = [DECODERS[k] for k in kinds]
+
+    def decode(line: bytes) -> tuple:
+        values = json.loads(line)
+        if len(values) != len(steps):
+            raise ValueError("a row with the wrong number of values")
+        return tuple(None if v is None else f(v) for f, v in zip(steps, values, strict=True))
+
+    return decode
+
+
+def order_by(table: sa.Table) -> list[sa.Column]:
+    """Rows are written in primary-key order (every table has one), so checksums agree."""
+    return list(table.primary_key.columns) or list(table.columns)
