@@ -117,7 +117,7 @@ def test_restore_drill_while_the_till_sells(app, runner, db, world, tmp_path):
         (tmp_path / engine).mkdir()
         with fresh_database(tmp_path / engine, app.config["BACKUP_DIR"], engine) as restored:
             restored.config["BACKUP_KEY"] = KEY
-            result = invoke(restored, "backup", "restore", made.output.strip())
+            result = invoke(restored, "backup", "restore", made.stdout.strip())
             assert result.exit_code == 0, result.output
             sales = _one_point_in_time(restored)
             assert 2 + sold_before <= sales <= 2 + len(sold)

@@ -54,7 +54,7 @@ def test_restoring_an_older_backup_keeps_a_later_erasure(runner, db, world, ledg
     db.session.commit()
     made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
     assert made.exit_code == 0, made.output
-    backup = made.output.strip()
+    backup = made.stdout.strip()
     elena = db.session.get(Beneficiary, world.elena.id)
     anonymise(elena, world.users["admin"])
     db.session.commit()
@@ -80,7 +80,7 @@ def test_a_ledger_entry_for_another_person_with_a_reused_id_is_not_applied(
     """Ids can be handed out again after a restore; an entry whose maker code does not match
     the person with that id erases no one."""
     made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
-    backup = made.output.strip()
+    backup = made.stdout.strip()
     ledger.write_text(
         json.dumps(
             {

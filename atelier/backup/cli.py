@@ -28,6 +28,8 @@ def create(out_dir):
         path = services.create_backup(out_dir)
     except BackupError as exc:
         raise _refused(exc) from None
+    if not path.name.endswith(".age"):
+        click.echo("warning: BACKUP_KEY is not set, so this backup is NOT encrypted", err=True)
     click.echo(str(path))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from atelier import audit
 from atelier.backup import archive, ledger, rules
 from atelier.backup.archive import BackupError
 from atelier.backup.restore import restore
@@ -30,7 +31,11 @@ def create_backup(out_dir: Path | None = None) -> Path:
     """A consistent, encrypted (when keyed) backup of every table; returns its path."""
     key = backup_key(required=True)
     folder = Path(out_dir or current_app.config["BACKUP_DIR"])
-    return archive.create(db.engine, db.metadata, folder, key, _log_n())
+    path = archive.create(db.engine, db.metadata, folder, key, _log_n())
+    # a copy of everyone's records was taken: that is a read of people, so it is audited
+    audit.record("backup.create", entity_type="backups", file=path.name, encrypted=bool(key))
+    db.session.commit()
+    return path
 
 
 def _log_n() -> int:
@@ -43,6 +48,13 @@ def restore_backup(path: Path) -> tuple[dict, int]:
     try:
         manifest = restore(db.session.connection(), db.metadata, path, backup_key(required=False))
         erased = ledger.reapply(ledger.read_file(ledger.ledger_path()))
+        audit.record(
+            "backup.restore",
+            entity_type="backups",
+            file=Path(path).name,
+            created_at=manifest["created_at"],
+            erasures_reapplied=erased,
+        )
     except BaseException:
         db.session.rollback()
         raise
