@@ -105,7 +105,7 @@ class Encryptor(io.RawIOBase):
 
     def close(self) -> None:
         """Seal the last chunk (possibly empty only if nothing at all was written)."""
-        if not self.closed:
+        if not self.closed and not self._out.closed:  # (not when collected after a failure)
             self._seal(bytes(self._buffer), last=True)
             self._buffer.clear()
         super().close()
