@@ -77,6 +77,8 @@ def bench_one(engine: str, scale: str, folder: Path, prefix: str = "atelier_benc
     ours = run([*FLASK, "backup", "create", "--out", str(folder)], _app_env(url))
     path = ours["out"].strip()
     result = {"engine": engine, "scale": scale, "rows": _rows(url)}
+    # what any console command pays before it starts: Python, imports, the app factory
+    result["startup_s"] = run([*FLASK, "backup", "--help"], _app_env(url))["s"]
     result["size_mib"] = round(Path(path).stat().st_size / 2**20, 2)
     dbutil.fresh_database(target)
     run([*FLASK, "db", "upgrade"], _app_env(target))

@@ -171,14 +171,15 @@ def load_table(load: dict) -> list[str]:
 def backup_table(backup: dict) -> list[str]:
     """``flask backup create``/``restore`` beside the engine's own tool, time and peak RSS."""
     out = [
-        "| engine | scale | rows | file MiB | backup s (RSS MiB) | engine's tool s (RSS) | "
-        "ratio | restore s (RSS MiB) | engine's tool s (RSS) | ratio |",
-        "|---" * 10 + "|",
+        "| engine | scale | rows | file MiB | start-up s | backup s (RSS MiB) | "
+        "engine's tool s (RSS) | ratio | restore s (RSS MiB) | engine's tool s (RSS) | ratio |",
+        "|---" * 11 + "|",
     ]
     for r in backup.get("runs", []):
         ours, tool = r["ours"], r["tool"]
         out.append(
             f"| {r['engine']} | {r['scale']} | {r['rows']} | {r['size_mib']} | "
+            f"{r.get('startup_s', '?')} | "
             f"{ours['backup']['s']} ({ours['backup']['rss_mib']}) | "
             f"{tool['backup']['s']} ({tool['backup']['rss_mib']}) | {r['backup_ratio']}× | "
             f"{ours['restore']['s']} ({ours['restore']['rss_mib']}) | "
@@ -245,7 +246,9 @@ def main() -> None:
             "into an empty migrated database) beside PostgreSQL's `pg_dump -Fc` / `pg_restore` "
             "and SQLite's `sqlite3 .backup` / `.restore` on the same database. Peak RSS per "
             "process from GNU time. Targets: backup ≤ 3× and restore ≤ 3× the engine's tool "
-            "at L; memory flat from S to L.",
+            "at L; memory flat from S to L. Start-up: `flask --app wsgi backup --help`, what "
+            "any console command pays before it begins (included in the backup and restore "
+            "times).",
             "",
             *backup_table(backup),
             "",
