@@ -86,13 +86,17 @@ DECODERS: dict[str, Callable] = {
 }
 
 
+#: one encoder for every row (``json.dumps`` with options builds a new one per call)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
     """A function turning one row (values in column order) into its canonical line."""
     steps = [ENCODERS[k] for k in kinds]
 
     def encode(row) -> bytes:
         values = [None if v is None else f(v) for f, v in zip(steps, row, strict=True)]
-        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        return (_JSON(values) + "\n").encode()
 
     return encode
 
