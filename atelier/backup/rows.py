@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
 
 from atelier.db import UTCDateTime
 
@@ -32,6 +33,8 @@ PG_TYPES = {
 def kind(column: sa.Column) -> str:
     """What a column holds, as far as the backup format is concerned."""
     ctype = column.type
+    if isinstance(ctype, TypeDecorator) and not isinstance(ctype, UTCDateTime):
+        ctype = ctype.impl_instance  # e.g. a status enum stored as an integer
     if isinstance(ctype, UTCDateTime) or (
         isinstance(ctype, sa.DateTime) and getattr(ctype, "timezone", False)
     ):
@@ -86,16 +89,30 @@ DECODERS: dict[str, Callable] = {
 }
 
 
-#: one encoder for every row (``json.dumps`` with options builds a new one per call)
+#: one encoder and one decoder for every row (``json.dumps`` with options, and
+#: ``json.loads`` of bytes, pay set-up costs on each call)
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_PARSE = json.JSONDecoder().decode
+#: kinds whose JSON value is the Python value already (nothing to convert, row by row)
+_AS_IS = {"int", "text"}
+
+
+def _conversions(kinds: list[str], table: dict[str, Callable]) -> list[tuple[int, Callable]]:
+    return [(i, table[k]) for i, k in enumerate(kinds) if k not in _AS_IS]
 
 
 def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
     """A function turning one row (values in column order) into its canonical line."""
-    steps = [ENCODERS[k] for k in kinds]
+    steps = _conversions(kinds, ENCODERS)
+    width = len(kinds)
 
     def encode(row) -> bytes:
-        values = [None if v is None else f(v) for f, v in zip(steps, row, strict=True)]
+        values = list(row)
+        if len(values) != width:
+            raise ValueError("a row with the wrong number of values")
+        for i, convert in steps:
+            if values[i] is not None:
+                values[i] = convert(values[i])
         return (_JSON(values) + "\n").encode()
 
     return encode
@@ -103,13 +120,17 @@ def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
 
 def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
     """A function turning one canonical line back into Python values in column order."""
-    steps = [DECODERS[k] for k in kinds]
+    steps = _conversions(kinds, DECODERS)
+    width = len(kinds)
 
     def decode(line: bytes) -> tuple:
-        values = json.loads(line)
-        if len(values) != len(steps):
+        values = _PARSE(line.decode())
+        if len(values) != width:
             raise ValueError("a row with the wrong number of values")
-        return tuple(None if v is None else f(v) for f, v in zip(steps, values, strict=True))
+        for i, convert in steps:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return tuple(values)
 
     return decode
 
