@@ -53,6 +53,7 @@ clean:
 bench: install translations
 	@start=$$(date +%s); \
 	$(BIN)/python -m bench.run && \
+	$(BIN)/python -m bench.backup && \
 	$(BIN)/python -m bench.load && \
 	BENCH_ELAPSED=$$(( $$(date +%s) - $$start )) $(BIN)/python -m bench.report
 

@@ -135,8 +135,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """CLI groups: users, seed, and each area's own."""
     from atelier import seed
+    from atelier.backup import cli as backup_cli
 
     app.cli.add_command(seed.seed_cli)
+    app.cli.add_command(backup_cli.cli)
     for module in area_modules("cli"):
         app.cli.add_command(module.cli)
 

@@ -168,6 +168,26 @@ def load_table(load: dict) -> list[str]:
     return out
 
 
+def backup_table(backup: dict) -> list[str]:
+    """``flask backup create``/``restore`` beside the engine's own tool, time and peak RSS."""
+    out = [
+        "| engine | scale | rows | file MiB | start-up s | backup s (RSS MiB) | "
+        "engine's tool s (RSS) | ratio | restore s (RSS MiB) | engine's tool s (RSS) | ratio |",
+        "|---" * 11 + "|",
+    ]
+    for r in backup.get("runs", []):
+        ours, tool = r["ours"], r["tool"]
+        out.append(
+            f"| {r['engine']} | {r['scale']} | {r['rows']} | {r['size_mib']} | "
+            f"{r.get('startup_s', '?')} | "
+            f"{ours['backup']['s']} ({ours['backup']['rss_mib']}) | "
+            f"{tool['backup']['s']} ({tool['backup']['rss_mib']}) | {r['backup_ratio']}× | "
+            f"{ours['restore']['s']} ({ours['restore']['rss_mib']}) | "
+            f"{tool['restore']['s']} ({tool['restore']['rss_mib']}) | {r['restore_ratio']}× |"
+        )
+    return out
+
+
 def main() -> None:
     """Write bench/RESULTS.md from the JSON the runner and the load test left."""
     run = json.loads((dbutil.DATA / "run.json").read_text())
@@ -215,6 +235,24 @@ def main() -> None:
         "database, or not on the acknowledged sale.",
         "",
     ]
+    backup_path = dbutil.DATA / "backup.json"
+    if backup_path.exists():
+        backup = json.loads(backup_path.read_text())
+        lines += [
+            "## Backup and restore (`bench/backup.py`)",
+            "",
+            f"Measured {backup['date']}. Whole commands (`flask --app wsgi backup create` with "
+            "`BACKUP_KEY`: Python start-up and age's scrypt key derivation included; restore "
+            "into an empty migrated database) beside PostgreSQL's `pg_dump -Fc` / `pg_restore` "
+            "and SQLite's `sqlite3 .backup` / `.restore` on the same database. Peak RSS per "
+            "process from GNU time. Targets: backup ≤ 3× and restore ≤ 3× the engine's tool "
+            "at L; memory flat from S to L. Start-up: `flask --app wsgi backup --help`, what "
+            "any console command pays before it begins (included in the backup and restore "
+            "times).",
+            "",
+            *backup_table(backup),
+            "",
+        ]
     notes = dbutil.ROOT / "bench" / "PROFILING.md"  # hand-written: what was slow and why
     if notes.exists():
         lines += [notes.read_text().rstrip(), ""]

@@ -48,6 +48,8 @@ TEST_SETTINGS = {
     "STRIPE_WEBHOOK_SECRET": "whsec_test_secret",
     "STRIPE_API_BASE": "",
     "SERVER_NAME": None,
+    "BACKUP_KEY": "",
+    "BACKUP_SCRYPT_LOG_N": 10,  # age's default (18) takes a second per file
 }
 
 
@@ -85,7 +87,10 @@ def app(tmp_path_factory):
 
     url = _database_url(tmp_path_factory.mktemp("db"))
     reset_schema(url)
-    application = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    backups = str(tmp_path_factory.mktemp("backups"))  # and the erasure ledger beside them
+    application = create_app(
+        {**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "BACKUP_DIR": backups}
+    )
     application.test_client_class = Client
     with application.app_context():
         upgrade()

@@ -1,0 +1,155 @@
+"""The engine-neutral form of a row: one JSON array per line, each value by its column's kind.
+
+A value is written the same way whichever engine it came from, so a table's checksum (sha256
+of its lines, rows in primary-key order) is the same on SQLite and PostgreSQL:
+null; booleans as true/false; integers as numbers; text as strings; instants as ISO 8601 in
+UTC with ``+00:00``; dates as ``YYYY-MM-DD``; decimals as strings; bytes as base64; JSON
+documents as their canonical text (keys sorted, no spaces), so the checksum cannot depend on
+how an engine keeps them.
+"""
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+from atelier.db import UTCDateTime
+
+#: column kinds, and the PostgreSQL type COPY reads and writes them as
+PG_TYPES = {
+    "bool": "bool",
+    "int": "int8",
+    "text": "text",
+    "instant": "timestamptz",
+    "datetime": "timestamp",
+    "date": "date",
+    "decimal": "numeric",
+    "bytes": "bytea",
+    "json": "text",  # read and written as its text; the column parses it
+}
+
+
+def kind(column: sa.Column) -> str:
+    """What a column holds, as far as the backup format is concerned."""
+    ctype = column.type
+    if isinstance(ctype, TypeDecorator) and not isinstance(ctype, UTCDateTime):
+        ctype = ctype.impl_instance  # e.g. a status enum stored as an integer
+    if isinstance(ctype, UTCDateTime) or (
+        isinstance(ctype, sa.DateTime) and getattr(ctype, "timezone", False)
+    ):
+        return "instant"
+    if isinstance(ctype, sa.DateTime):
+        return "datetime"
+    if isinstance(ctype, sa.Date):
+        return "date"
+    if isinstance(ctype, sa.Boolean):
+        return "bool"
+    if isinstance(ctype, sa.Integer):
+        return "int"
+    if isinstance(ctype, sa.Numeric):
+        return "decimal"
+    if isinstance(ctype, sa.LargeBinary):
+        return "bytes"
+    if isinstance(ctype, sa.JSON):
+        return "json"
+    if isinstance(ctype, sa.String | sa.Enum):
+        return "text"
+    raise TypeError(f"no backup form for {column.table.name}.{column.name} ({ctype!r})")
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite keeps no offset: UTC by construction
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _decimal(value) -> str:
+    return str(Decimal(value))
+
+
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def _json(value) -> str:
+    """A JSON document (parsed, or as PostgreSQL's COPY gives its text) in canonical text."""
+    return _CANONICAL_JSON(json.loads(value) if isinstance(value, str) else value)
+
+
+ENCODERS: dict[str, Callable] = {
+    "bool": bool,
+    "int": int,
+    "text": str,
+    "instant": _instant,
+    "datetime": lambda v: v.isoformat(),
+    "date": lambda v: v.isoformat(),
+    "decimal": _decimal,
+    "bytes": lambda v: base64.b64encode(bytes(v)).decode("ascii"),
+    "json": _json,
+}
+
+DECODERS: dict[str, Callable] = {
+    "bool": bool,
+    "int": int,
+    "text": str,
+    "instant": lambda v: datetime.fromisoformat(v).astimezone(UTC),
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "decimal": Decimal,
+    "bytes": base64.b64decode,
+    "json": json.loads,
+}
+
+
+#: one encoder and one decoder for every row (``json.dumps`` with options, and
+#: ``json.loads`` of bytes, pay set-up costs on each call)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_PARSE = json.JSONDecoder().decode
+#: kinds whose JSON value is the Python value already (nothing to convert, row by row)
+_AS_IS = {"int", "text"}
+
+
+def _conversions(kinds: list[str], table: dict[str, Callable]) -> list[tuple[int, Callable]]:
+    return [(i, table[k]) for i, k in enumerate(kinds) if k not in _AS_IS]
+
+
+def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
+    """A function turning one row (values in column order) into its canonical line."""
+    steps = _conversions(kinds, ENCODERS)
+    width = len(kinds)
+
+    def encode(row) -> bytes:
+        values = list(row)
+        if len(values) != width:
+            raise ValueError("a row with the wrong number of values")
+        for i, convert in steps:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return (_JSON(values) + "\n").encode()
+
+    return encode
+
+
+def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
+    """A function turning one canonical line back into Python values in column order."""
+    steps = _conversions(kinds, DECODERS)
+    width = len(kinds)
+
+    def decode(line: bytes) -> tuple:
+        values = _PARSE(line.decode())
+        if len(values) != width:
+            raise ValueError("a row with the wrong number of values")
+        for i, convert in steps:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return tuple(values)
+
+    return decode
+
+
+def order_by(table: sa.Table) -> list[sa.Column]:
+    """Rows are written in primary-key order (every table has one), so checksums agree."""
+    return list(table.primary_key.columns) or list(table.columns)

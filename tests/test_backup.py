@@ -1,0 +1,185 @@
+"""Backups from the console: encrypted files that hold no name in clear, restore into an empty
+database only, verify, and the refusals that write nothing."""
+
+import gzip
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pyrage import passphrase
+
+from atelier.audit import AuditEntry
+from atelier.catalog.models import ProductType
+from atelier.extensions import db as _db
+from atelier.people.models import Beneficiary
+from atelier.production.models import ItemEvent
+from atelier.wages.models import Payee
+from atelier.wages.payees import set_payee
+from tests import factories as f
+from tests.backup_helpers import fresh_database, invoke, row_counts
+from tests.conftest import on_postgres
+
+KEY = "a long enough backup passphrase"
+IBAN = "RO49AAAA1B31007593840000"
+NOTE = "left the shelter on Tuesday"
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def keyed(app):
+    """BACKUP_KEY set for the test."""
+    app.config["BACKUP_KEY"] = KEY
+    yield KEY
+    app.config["BACKUP_KEY"] = ""
+
+
+@pytest.fixture
+def data(world, db):
+    """The world, with a sale, Elena's bank details, a photo and a supervisor's note."""
+    f.make_sale(world.sites["AMS"], [world.item_shop])
+    set_payee(world.elena.maker_code, "Elena Popescu", IBAN)
+    f.give_photo(world.tote)
+    db.session.add(ItemEvent(item_id=world.item_atelier.id, kind="made", note=NOTE))
+    db.session.commit()
+    return world
+
+
+def _create(runner, out) -> str:
+    result = runner.invoke(args=["backup", "create", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def test_a_backup_is_an_age_file_with_no_name_iban_or_note_in_clear(runner, data, keyed, tmp_path):
+    """The file is encrypted (a standard age file that pyrage opens with the key); its bytes
+    hold no maker name, IBAN or note; decrypted, it is a tar with the manifest first."""
+    path = _create(runner, tmp_path)
+    assert path.endswith(".tar.age") and path.startswith(str(tmp_path))
+    raw = Path(path).read_bytes()
+    for secret in (b"Elena", IBAN.encode(), NOTE.encode(), b"Popescu", b"manifest"):
+        assert secret not in raw
+    with tarfile.open(fileobj=io.BytesIO(passphrase.decrypt(raw, KEY))) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("manifest.json"))
+        people = gzip.decompress(tar.extractfile("tables/beneficiaries.jsonl.gz").read())
+    assert names[0] == "manifest.json"
+    assert b"Elena" in people  # the data is all there, only encrypted
+    tables = {t["name"]: t for t in manifest["tables"]}
+    assert tables["payees"]["rows"] == 1 and tables["sales"]["rows"] == 1
+    assert manifest["revision"] and manifest["format_version"] == 1
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_restore_into_an_empty_database_brings_back_every_row(
+    runner, data, keyed, tmp_path, app, engine
+):
+    """Restored into a new database (SQLite, or PostgreSQL), every table has the same rows:
+    bank details, the photo's bytes, aware instants; and ``backup verify`` says it is good."""
+    path = _create(runner, tmp_path)
+    source_counts = row_counts(app)
+    photo = _db.session.get(ProductType, data.tote.id).photo
+    # ids read now: touching the test's objects inside the other app would load them there
+    tote_id, elena_id = data.tote.id, data.elena.id
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], engine) as restored:
+        restored.config["BACKUP_KEY"] = KEY
+        result = invoke(restored, "backup", "restore", path)
+        assert result.exit_code == 0, result.output
+        assert "Restored" in result.output
+        counts = row_counts(restored)
+        assert counts.pop("audit_entries") == source_counts.pop("audit_entries")
+        assert counts == source_counts
+        with restored.app_context():
+            # the backup (taken by the first) and the restore (last) are audited
+            actions = _db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id))
+            assert list(actions)[-1:] == ["backup.restore"]
+            assert _db.session.scalar(sa.select(Payee.iban)) == IBAN
+            assert _db.session.get(ProductType, tote_id).photo == photo
+            elena = _db.session.get(Beneficiary, elena_id)
+            assert elena.display_name == "Elena" and elena.created_at.tzinfo is not None
+    verified = runner.invoke(args=["backup", "verify", path])
+    assert verified.exit_code == 0, verified.output
+    assert "every table matches" in verified.output
+
+
+def test_restore_refuses_a_database_that_is_not_empty(runner, data, keyed, tmp_path, app):
+    """Restoring into the live database: exit status 1, a clear reason, nothing written."""
+    path = _create(runner, tmp_path)
+    before = row_counts(app)
+    result = runner.invoke(args=["backup", "restore", path])
+    assert result.exit_code == 1
+    assert "not empty" in result.output
+    assert row_counts(app) == before
+
+
+def test_restore_refuses_another_migration_revision(runner, data, keyed, tmp_path, app):
+    """A database at an older revision: exit status 1 naming both revisions; it stays empty."""
+    path = _create(runner, tmp_path)
+    engine = "postgresql" if on_postgres() else "sqlite"
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], engine, "c3d5e7f90a12") as older:
+        older.config["BACKUP_KEY"] = KEY
+        result = invoke(older, "backup", "restore", path)
+        assert result.exit_code == 1
+        assert "revision" in result.output and "c3d5e7f90a12" in result.output
+        assert set(row_counts(older).values()) == {0}
+
+
+def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(
+    runner, data, keyed, tmp_path, app
+):
+    """The wrong BACKUP_KEY and a flipped byte are both refused with exit status 1; verify
+    says the damaged file is damaged."""
+    path = _create(runner, tmp_path)
+    damaged = tmp_path / "damaged.tar.age"
+    raw = bytearray(Path(path).read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], "sqlite") as restored:
+        restored.config["BACKUP_KEY"] = "not the key, but long enough"
+        wrong = invoke(restored, "backup", "restore", path)
+        assert wrong.exit_code == 1 and "wrong BACKUP_KEY" in wrong.output
+        restored.config["BACKUP_KEY"] = KEY
+        broken = invoke(restored, "backup", "restore", str(damaged))
+        assert broken.exit_code == 1 and "damaged" in broken.output
+        assert set(row_counts(restored).values()) == {0}
+    verified = runner.invoke(args=["backup", "verify", str(damaged)])
+    assert verified.exit_code == 1 and "damaged" in verified.output
+
+
+def test_a_tampered_table_fails_restore_and_verify(runner, data, tmp_path, app):
+    """An unencrypted (development) backup whose member no longer matches the manifest's
+    checksum is refused: verify exits 1 and restore writes nothing."""
+    made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
+    path = made.stdout.strip()
+    assert path.endswith(".tar") and "NOT encrypted" in made.stderr
+    tampered = tmp_path / "tampered.tar"
+    with tarfile.open(path) as src, tarfile.open(tampered, "w") as out:
+        for member in src.getmembers():
+            content = src.extractfile(member).read()
+            if member.name == "tables/payees.jsonl.gz":
+                content = gzip.compress(gzip.decompress(content).replace(b"Elena", b"Elenb"))
+                member.size = len(content)
+            out.addfile(member, io.BytesIO(content))
+    verified = runner.invoke(args=["backup", "verify", str(tampered)])
+    assert verified.exit_code == 1 and "payees" in verified.output
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], "sqlite") as restored:
+        result = invoke(restored, "backup", "restore", str(tampered))
+        assert result.exit_code == 1 and "payees" in result.output
+        assert set(row_counts(restored).values()) == {0}
+
+
+def test_production_refuses_a_backup_without_a_key(runner, data, tmp_path, app):
+    """Outside development, no BACKUP_KEY means no backup (exit 1, no file); a short key is
+    refused everywhere."""
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
+        assert result.exit_code == 1 and "BACKUP_KEY" in result.output
+        app.config["BACKUP_KEY"] = "too short"
+        short = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
+        assert short.exit_code == 1 and "16 characters" in short.output
+    finally:
+        app.config["ENV_NAME"], app.config["BACKUP_KEY"] = "development", ""
+    assert list(tmp_path.iterdir()) == []
