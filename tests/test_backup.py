@@ -42,6 +42,7 @@ def data(world, db):
     f.make_sale(world.sites["AMS"], [world.item_shop])
     set_payee(world.elena.maker_code, "Elena Popescu", IBAN)
     f.give_photo(world.tote)
+    world.tote.translations = {"nl": {"name": "Draagtas", "description": "Een stevige tas."}}
     db.session.add(ItemEvent(item_id=world.item_atelier.id, kind="made", note=NOTE))
     db.session.commit()
     return world
@@ -77,7 +78,7 @@ def test_restore_into_an_empty_database_brings_back_every_row(
     runner, data, keyed, tmp_path, app, engine
 ):
     """Restored into a new database (SQLite, or PostgreSQL), every table has the same rows:
-    bank details, the photo's bytes, aware instants; and ``backup verify`` says it is good."""
+    bank details, the photo's bytes, a product's names per language, aware instants; and ``backup verify`` says it is good."""
     path = _create(runner, tmp_path)
     source_counts = row_counts(app)
     photo = _db.session.get(ProductType, data.tote.id).photo
@@ -97,6 +98,7 @@ def test_restore_into_an_empty_database_brings_back_every_row(
             assert list(actions)[-1:] == ["backup.restore"]
             assert _db.session.scalar(sa.select(Payee.iban)) == IBAN
             assert _db.session.get(ProductType, tote_id).photo == photo
+            assert _db.session.get(ProductType, tote_id).name_in("nl") == "Draagtas"
             elena = _db.session.get(Beneficiary, elena_id)
             assert elena.display_name == "Elena" and elena.created_at.tzinfo is not None
     verified = runner.invoke(args=["backup", "verify", path])
