@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.instance_path and _ensure_instance_folder(app)
+    register_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -60,6 +61,14 @@ def _ensure_instance_folder(app: Flask) -> None:
     from pathlib import Path
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def register_logging(app: Flask) -> None:
+    """One JSON line per request on standard error, with its request id echoed; first, so
+    every other step's hooks already run inside a request that has its id."""
+    from atelier import requestlog
+
+    requestlog.register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -102,7 +111,7 @@ def register_url_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every area's pages, and the JSON API (CSRF-exempt: it uses bearer tokens)."""
-    from atelier import api
+    from atelier import api, health
     from atelier.extensions import csrf
 
     for area in AREAS:
@@ -110,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     api.load_area_modules()
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
