@@ -140,11 +140,12 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """The template filters every area shares: money, times, days, months, hours, shares;
-    and the camera scanner's reader for scan fields."""
-    from atelier import camera, formatting
+    the camera scanner's reader for scan fields; versioned static URLs."""
+    from atelier import camera, formatting, staticfiles
 
     formatting.register(app)
     camera.register(app)
+    staticfiles.register(app)
 
 
 def register_security(app: Flask) -> None:
