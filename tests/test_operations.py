@@ -1,118 +1,25 @@
 """Operations: /healthz and /readyz, and a database outage answered 503, never 500.
 
-The outage is real, not mocked: a second app reaches the test database through a path we
-control. On SQLite that is a symbolic link to the database's folder (no link: the file cannot
-be opened); on PostgreSQL a small TCP relay (down: it hangs up on every connection). Taking it
-away and putting it back breaks nothing else: the suite's own app never goes through it.
+The outage is real, not mocked: a second app reaches the test database through a way the
+test takes away and puts back (tests/outage.py).
 """
-
-import socket
-import threading
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from atelier import create_app
 from atelier.till.models import Sale
-from tests.conftest import TEST_SETTINGS, Client, bearer, on_postgres, sign_in
+from tests.conftest import TEST_SETTINGS, bearer, sign_in
 from tests.factories import PASSWORD
+from tests.outage import app_behind, close_app, database_switch
 
 OUTAGE_TEXT = "your work on this tablet is kept and will be sent again"
-
-
-class Relay:
-    """A TCP relay to PostgreSQL on a port of its own; ``up`` forwards, down hangs up."""
-
-    def __init__(self, url: sa.engine.URL):
-        self.target = (url.host or "127.0.0.1", url.port or 5432)
-        self.is_up = False
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        port = self.listener.getsockname()[1]
-        self.url = url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
-        self.open: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed at the end of the test
-            if not self.is_up:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target)
-            with self.lock:
-                self.open += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def up(self):
-        """Forward new connections."""
-        self.is_up = True
-
-    def down(self):
-        """Cut every open connection and hang up on new ones."""
-        self.is_up = False
-        with self.lock:
-            for s in self.open:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-            self.open.clear()
-
-    def close(self):
-        """Stop listening."""
-        self.down()
-        self.listener.close()
-
-
-class Link:
-    """A symbolic link to the SQLite database's folder: removed, the file cannot be opened."""
-
-    def __init__(self, database: Path, where: Path):
-        self.folder, self.link = database.parent, where / "db"
-        self.url = f"sqlite:///{self.link / database.name}"
-
-    def up(self):
-        """Put the link back."""
-        self.link.symlink_to(self.folder, target_is_directory=True)
-
-    def down(self):
-        """Take the link away."""
-        self.link.unlink(missing_ok=True)
-
-    def close(self):
-        """Leave nothing behind."""
-        self.down()
 
 
 @pytest.fixture
 def switch(app, tmp_path):
     """The way to the test database that a test can take away (starts down)."""
-    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if on_postgres():
-        way = Relay(url)
-    else:
-        way = Link(Path(url.database), tmp_path)
+    way = database_switch(app, tmp_path)
     yield way
     way.close()
 
@@ -120,12 +27,9 @@ def switch(app, tmp_path):
 @pytest.fixture
 def outage_app(app, db, switch):
     """An app like the suite's, reaching the database only through ``switch``."""
-    other = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": switch.url})
-    other.test_client_class = Client
+    other = app_behind(switch)
     yield other
-    with other.app_context():
-        db.engine.dispose()
-    assert not other.extensions.get("unexpected_errors"), "a request answered 500"
+    assert not close_app(other, db), "a request answered 500"
 
 
 def test_healthz_answers_without_the_database(outage_app, switch):
