@@ -68,9 +68,12 @@ def unit_values(path: Path, key: str) -> list[str]:
 def test_env_example_lists_every_setting():
     """Every environment variable the app and gunicorn's settings read is in .env.example."""
     sources = [*ROOT.joinpath("atelier").rglob("*.py"), DEPLOY / "gunicorn.conf.py"]
-    pattern = re.compile(r"""os\.environ(?:\.get)?[\(\[]\s*["']([A-Z][A-Z0-9_]*)["']""")
+    pattern = re.compile(
+        r"""(?:os\.environ(?:\.get)?[\(\[]|os\.getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
+    )
     read = {name for path in sources for name in pattern.findall(path.read_text())}
     read |= set(re.findall(r"\$\{([A-Z_]+)\}", UNIT.read_text()))
+    assert {"DATABASE_URL", "SECRET_KEY", "GUNICORN_WORKERS", "ATELIER_LISTEN_ADDRESS"} <= read
     missing = sorted(read - env_example().keys())
     assert not missing, f"settings missing from deploy/.env.example: {missing}"
 
