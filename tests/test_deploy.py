@@ -9,6 +9,7 @@ instance mid-run, and checks in the database that no sale was lost or made twice
 """
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -250,8 +251,16 @@ def test_the_recipe_on_loopback_loses_no_sale_when_an_instance_dies(scratch_data
         ]
         assert served[0] >= 1 and served[1] >= 1, f"sales were not spread: {served}"
         assert served[1] >= SALES - served[0]
-        upstreams = (tmp_path / "access.log").read_text()
-        assert f":{ports['app1']}" in upstreams and f":{ports['app2']}" in upstreams
+        access = (tmp_path / "access.log").read_text()
+        assert f":{ports['app1']}" in access and f":{ports['app2']}" in access
+        # nginx's id is the app's id for the same request; neither log has a path or a tag
+        nginx_ids = {json.loads(line)["request_id"] for line in access.splitlines()}
+        app_ids = {line["request_id"] for app in apps for line in app.request_lines()}
+        assert len(nginx_ids & app_ids) >= SALES
+        assert "/t/" not in access and "/api/" not in access
+        for text in (access, *(app.log.read_text() for app in apps)):
+            assert tag not in text
+            assert codes[0] not in text
 
         # /readyz drives the upstream: the check script marks the dead one down...
         check_env = {**os.environ, "ATELIER_NGINX_RELOAD": nginx.reload_command()}
