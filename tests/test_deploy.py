@@ -18,6 +18,7 @@ import subprocess
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
@@ -88,6 +89,40 @@ def test_nginx_takes_bodies_as_large_as_the_app_does():
     size = re.search(r"client_max_body_size (\d+)m;", SITE_TEMPLATE.read_text())
     app_limit = config.from_environment(str(ROOT / "instance"))["MAX_CONTENT_LENGTH"]
     assert size and int(size.group(1)) * 1024 * 1024 == app_limit
+
+
+class _Ready(BaseHTTPRequestHandler):
+    """An app server whose /readyz says ready."""
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        self.send_response(200 if self.path == "/readyz" else 404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        """Quiet."""
+
+
+@pytest.mark.skipif(not shutil.which("curl"), reason="curl is not installed")
+def test_the_upstream_check_takes_out_a_server_that_is_not_ready(tmp_path):
+    """The /readyz check marks a server that does not answer "down" and reloads nginx; when
+    no server is ready (the shared database is away) it leaves them all in."""
+    ready = ThreadingHTTPServer(("127.0.0.1", 0), _Ready)
+    threading.Thread(target=ready.serve_forever, daemon=True).start()
+    alive, dead = f"127.0.0.1:{ready.server_port}", f"127.0.0.1:{free_port()}"
+    site = tmp_path / "atelier.conf"
+    template = SITE_TEMPLATE.read_text().replace("${ATELIER_APP_1}", dead)
+    site.write_text(template.replace("${ATELIER_APP_2}", alive))
+    env = {**os.environ, "ATELIER_NGINX_RELOAD": f"touch {tmp_path / 'reloaded'}"}
+
+    subprocess.run([str(CHECK_SCRIPT), str(site)], env=env, check=True, timeout=30)
+    assert f"server {dead} down max_fails" in site.read_text()
+    assert f"server {alive} max_fails" in site.read_text()
+    assert (tmp_path / "reloaded").exists()
+
+    ready.shutdown()
+    ready.server_close()
+    subprocess.run([str(CHECK_SCRIPT), str(site)], env=env, check=True, timeout=30)
+    assert " down " not in site.read_text()
 
 
 # --- the recipe run on loopback ----------------------------------------------------------------
