@@ -47,7 +47,8 @@ def test_admin_adds_a_product_with_a_photo(client, world, db):
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, world, db):
-    """A text file named .jpg is refused with a message, and nothing changes."""
+    """A text file named .jpg is refused with a message and a 400 status, and nothing
+    changes."""
     sign_in(client, world.users["admin"])
     response = client.post(
         f"/admin/products/{world.tote.sku}",
@@ -58,7 +59,7 @@ def test_a_file_that_is_not_an_image_is_refused(client, world, db):
             "photo": (io.BytesIO(b"GIF89a not really"), "evil.jpg"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "could not be used" in response.text
     db.session.refresh(world.tote)
     assert world.tote.photo_version == 0
@@ -107,6 +108,6 @@ def test_a_missing_price_is_marked_on_its_field(client, world, db):
             "effective_from": "2026-01-01",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="field has-error"' in response.text and "required" in response.text
     assert db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON")) is None

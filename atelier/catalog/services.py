@@ -14,6 +14,7 @@ from atelier.catalog.models import ProductRule, ProductType
 from atelier.catalog.rules import SKU_PATTERN, check_rule_values, next_rule_values, rule_on
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
+from atelier.text import bidi_problem
 
 
 class CatalogConflict(Conflict):
@@ -61,6 +62,8 @@ def create_product_type(
         errors["sku"] = "2–32 capital letters, digits, - or _"
     if not (name or "").strip():
         errors["name"] = "required"
+    elif problem := bidi_problem(name):
+        errors["name"] = problem
     if errors:
         raise Invalid(_("The product type could not be saved."), errors)
     if db.session.scalar(sa.select(ProductType.id).where(ProductType.sku == sku)):
@@ -138,8 +141,8 @@ def update_details(
     product: ProductType, name: str, description: str, is_active: bool, *, actor=None
 ) -> None:
     """Rename, describe, or retire a product type."""
-    if not (name or "").strip():
-        raise Invalid(_("The product type could not be saved."), {"name": "required"})
+    if problem := "required" if not (name or "").strip() else bidi_problem(name):
+        raise Invalid(_("The product type could not be saved."), {"name": problem})
     product.name = name.strip()
     product.description = (description or "").strip()
     product.is_active = is_active

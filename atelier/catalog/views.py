@@ -11,7 +11,7 @@ from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
 from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
-from atelier.forms import apply_errors, attempt, submit
+from atelier.forms import apply_errors, attempt, shown_again_status, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -59,7 +59,8 @@ def products():
     if done:
         return done
     rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
-    return render_template("catalog/products.html", rows=rows, form=form)
+    page = render_template("catalog/products.html", rows=rows, form=form)
+    return page, shown_again_status()
 
 
 @bp.route("/admin/products/<sku>", methods=["GET", "POST"])
@@ -77,9 +78,12 @@ def product(sku):
         url_for("catalog.product", sku=item.sku),
         on_error=_show,
     )
-    return done or render_template(
+    if done:
+        return done
+    page = render_template(
         "catalog/product.html", product=item, form=form, rule_form=rule_form, today=_today()
     )
+    return page, shown_again_status()
 
 
 def _create(form):

@@ -92,6 +92,10 @@ class Story:
     product: object
     first_name: str | None
     share_bp: int | None
+    #: for sale in the online shop right now: its price there (else None)
+    online_price_cents: int | None = None
+    currency: str = ""
+    tag: str = ""
 
 
 def story(tag: str) -> Story:
@@ -111,7 +115,21 @@ def story(tag: str) -> Story:
             maker.display_name, maker.public_name_consent, maker.anonymised_at is not None
         ),
         share_bp=rule.maker_share_bp if rule else None,
+        **_online_offer(item, rule),
     )
+
+
+def _online_offer(item: Item, rule) -> dict:
+    """The piece's online price, when it is in stock at the online shop and priced in that
+    shop's currency (else nothing: the page then points to the store and the shops)."""
+    on_sale = item.status == "in_shop" and item.site.kind == "webshop"
+    if not (on_sale and rule and rule.price_currency == item.site.currency):
+        return {"tag": item.tag}
+    return {
+        "online_price_cents": rule.price_cents,
+        "currency": rule.price_currency,
+        "tag": item.tag,
+    }
 
 
 @dataclass(frozen=True)
