@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
     app.instance_path and _ensure_instance_folder(app)
     trust_proxies(app)
+    register_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -73,6 +74,14 @@ def trust_proxies(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def register_logging(app: Flask) -> None:
+    """One JSON line per request on standard error, with its request id echoed; first, so
+    every other step's hooks already run inside a request that has its id."""
+    from atelier import requestlog
+
+    requestlog.register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -115,7 +124,7 @@ def register_url_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every area's pages, and the JSON API (CSRF-exempt: it uses bearer tokens)."""
-    from atelier import api
+    from atelier import api, health
     from atelier.extensions import csrf
 
     for area in AREAS:
@@ -123,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     api.load_area_modules()
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -145,11 +155,12 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """The template filters every area shares: money, times, days, months, hours, shares;
-    and the camera scanner's reader for scan fields."""
-    from atelier import camera, formatting
+    the camera scanner's reader for scan fields; versioned static URLs."""
+    from atelier import camera, formatting, staticfiles
 
     formatting.register(app)
     camera.register(app)
+    staticfiles.register(app)
 
 
 def register_security(app: Flask) -> None:

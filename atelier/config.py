@@ -35,7 +35,9 @@ def from_environment(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret or "dev-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: an error's text (and so a logged traceback) never shows a statement's
+        # values, which may be personal data
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PROGRAMME_NAME": os.environ.get("PROGRAMME_NAME", "Next Steps"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),

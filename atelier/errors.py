@@ -1,9 +1,13 @@
 """Domain errors, and the handlers that turn them (and HTTP errors) into pages or JSON."""
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+#: seconds a client should wait before sending again when the database is away
+RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -52,6 +56,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """True for an error that says the database cannot be reached or used right now (refused
+    or dropped connection, pool exhausted, locked, a transient failure): the request may be
+    sent again later, so it is a 503, not a defect. Integrity or programming errors are not."""
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, sa_exc.TimeoutError | sa_exc.DisconnectionError)
+
+
 def wants_json() -> bool:
     """API requests get JSON errors; pages get HTML."""
     return request.path.startswith("/api/")
@@ -88,7 +103,7 @@ def _http_code(exc: HTTPException) -> str:
 def register_errorhandlers(app) -> None:
     """Map domain and HTTP errors to the JSON shape (API) or an error page."""
 
-    from atelier.extensions import db
+    from atelier.extensions import db, login_manager
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
@@ -121,6 +136,37 @@ def register_errorhandlers(app) -> None:
         if wants_json():
             return jsonify(error_body("invalid", message)), 400
         return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    @app.errorhandler(sa_exc.DisconnectionError)
+    def handle_database_error(exc: Exception):
+        """The database is away: 503 ``unavailable``, never 500, so a load balancer and the
+        tablet's outbox (which sends again on 5xx) can tell an outage from a defect."""
+        if not database_unavailable(exc):
+            return handle_unexpected(exc)
+        # who is signed in cannot be looked up now: answer as for a visitor, so neither the
+        # language choice nor the page's navigation asks the database again
+        g._login_user = login_manager.anonymous_user()
+        try:
+            db.session.rollback()
+        except sa_exc.SQLAlchemyError:  # the connection is gone; the pool discards it
+            pass
+        # the class and the driver's first line only: a statement's parameters may hold
+        # personal data and never go to the log
+        reason = str(getattr(exc, "orig", None) or exc).strip().split("\n", 1)[0]
+        app.logger.warning("database unavailable: %s: %s", type(exc).__name__, reason)
+        message = _(
+            "Atelier can't reach its database; your work on this tablet is kept and will be "
+            "sent again."
+        )
+        if wants_json() or script_wants_json():
+            response = jsonify(error_body("unavailable", message))
+        else:
+            response = app.make_response(render_template("error.html", status=503, message=message))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -54,6 +54,8 @@ _TARGET_YEARS = itertools.count(2000)  # each call makes a new target, so no dup
 MATRIX: dict[str, Row] = {
     # --- foundation ---------------------------------------------------------------------
     "static": Row("/static/css/app.css", PUBLIC),
+    "health.healthz": Row("/healthz", PUBLIC),
+    "health.readyz": Row("/readyz", PUBLIC),
     "auth.index": Row("/", PUBLIC),
     "auth.sign_in": Row("/sign-in", PUBLIC),
     "auth.sign_out": Row("/sign-out", SIGNED_IN),
