@@ -78,7 +78,8 @@ def test_restore_into_an_empty_database_brings_back_every_row(
     runner, data, keyed, tmp_path, app, engine
 ):
     """Restored into a new database (SQLite, or PostgreSQL), every table has the same rows:
-    bank details, the photo's bytes, a product's names per language, aware instants; and ``backup verify`` says it is good."""
+    bank details, the photo's bytes, a product's names per language, aware instants; and
+    ``backup verify`` says it is good."""
     path = _create(runner, tmp_path)
     source_counts = row_counts(app)
     photo = _db.session.get(ProductType, data.tote.id).photo
