@@ -126,8 +126,8 @@ def test_sales_waiting_for_the_rate_are_named_not_dotted(client, world, db, full
     assert total == sum(groups.values()) == 5000 + 1250 - 1493
     assert groups["sales_share"] == 0 and groups == entries
     assert "1 sale in euros: the amount comes when the rate is set." in page
-    shown = re.sub(r"<[^>]*>", " ", page.split("<main", 1)[1])  # the text, not attributes
-    assert "…" not in shown
+    text = re.sub(r"<[^>]*>", " ", page.split("<main", 1)[1])  # the text, not attributes
+    assert "…" not in text
 
 
 def test_money_keeps_its_space_in_romanian(client, world, db, full_month):
