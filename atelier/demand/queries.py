@@ -1,0 +1,276 @@
+"""The demand figures as a few set-based queries (GROUP BY): the query count does not grow
+with the data, and no Python loop runs per piece, only per group."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from atelier.catalog.models import ProductType
+from atelier.db import UTCDateTime
+from atelier.demand import rules
+from atelier.demand.sql import local_day
+from atelier.extensions import db
+from atelier.org.models import Site
+from atelier.production.models import Item, ItemEvent
+from atelier.till.models import Return, Sale, SaleLine
+
+#: where a piece counts as on hand in a shop (reserved online pieces are still there)
+ON_HAND = ("in_shop", "reserved")
+SHOP_KINDS = ("shop", "webshop")
+
+
+def received_at():
+    """Each piece's latest receipt at each site: (item_id, site_id, at)."""
+    return (
+        sa.select(
+            ItemEvent.item_id,
+            ItemEvent.site_id,
+            sa.func.max(ItemEvent.at).label("at"),
+        )
+        .where(ItemEvent.kind == "received")
+        .group_by(ItemEvent.item_id, ItemEvent.site_id)
+        .subquery("receipts")
+    )
+
+
+@dataclass
+class Row:
+    """One shop × product type."""
+
+    shop: str
+    shop_id: int
+    product_type: str
+    product_type_id: int
+    product_name: str
+    received: int = 0
+    sold: int = 0
+    returned: int = 0
+    on_hand: int = 0
+    in_transit: int = 0
+    #: whole days on the shelf of the pieces sold in the window: {days: how many}
+    shelf_days: dict = field(default_factory=dict)
+    aged: dict = field(default_factory=lambda: dict.fromkeys(rules.AGE_BUCKETS, 0))
+
+    @property
+    def sell_through_bp(self) -> int:
+        """Sold less returned, over that plus what is still on hand (API.md)."""
+        return rules.sell_through_bp(self.sold, self.returned, self.on_hand)
+
+    @property
+    def median_days_on_shelf(self):
+        """The median whole days from received to sold, None if nothing sold."""
+        return rules.median_of_counts(self.shelf_days)
+
+    @property
+    def has_any(self) -> bool:
+        """Stock or movement in the window."""
+        return any((self.received, self.sold, self.returned, self.on_hand, self.in_transit))
+
+    def as_json(self) -> dict:
+        """The API shape (API.md)."""
+        return {
+            "shop": self.shop,
+            "product_type": self.product_type,
+            "received": self.received,
+            "sold": self.sold,
+            "returned": self.returned,
+            "on_hand": self.on_hand,
+            "in_transit": self.in_transit,
+            "sell_through_bp": self.sell_through_bp,
+            "median_days_on_shelf": self.median_days_on_shelf,
+            "aged": dict(self.aged),
+        }
+
+
+@dataclass
+class Demand:
+    """The figures for a window, a row per shop × product type with anything to show."""
+
+    start: datetime
+    end: datetime
+    weeks: int
+    rows: list[Row]
+
+
+def shops(site_ids: set[int] | None) -> list[Site]:
+    """The shops (and the webshop) among ``site_ids`` (None: all), by code."""
+    query = sa.select(Site).where(Site.kind.in_(SHOP_KINDS)).order_by(Site.code)
+    if site_ids is not None:
+        query = query.where(Site.id.in_(site_ids))
+    return list(db.session.scalars(query))
+
+
+def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
+    """The demand figures of these shops over the last ``weeks`` weeks up to ``now``."""
+    start, end = rules.window(now, weeks)
+    ids = [shop.id for shop in shop_list]
+    products = {p.id: p for p in db.session.scalars(sa.select(ProductType))}
+    by_shop = {shop.id: shop for shop in shop_list}
+    table: dict[tuple[int, int], Row] = {}
+
+    def row(shop_id: int, product_id: int) -> Row:
+        key = (shop_id, product_id)
+        if key not in table:
+            product = products[product_id]
+            table[key] = Row(by_shop[shop_id].code, shop_id, product.sku, product_id, product.name)
+        return table[key]
+
+    if ids:
+        for shop_id, product_id, count in _received(ids, start, end):
+            row(shop_id, product_id).received = count
+        for shop_id, product_id, days, count in _sold(ids, start, end):
+            target = row(shop_id, product_id)
+            target.sold += count
+            if days is not None:
+                target.shelf_days[days] = target.shelf_days.get(days, 0) + count
+        for shop_id, product_id, count in _returned(ids, start, end):
+            row(shop_id, product_id).returned = count
+        for shop_id, product_id, status, bucket, count in _stock(ids, now):
+            target = row(shop_id, product_id)
+            if status == "in_transit":
+                target.in_transit += count
+            else:
+                target.on_hand += count
+                target.aged[bucket] += count
+    rows = sorted(
+        (r for r in table.values() if r.has_any),
+        key=lambda r: (r.shop, r.product_name, r.product_type),
+    )
+    return Demand(start, end, weeks, rows)
+
+
+def _in_window(column, start, end):
+    return sa.and_(column >= start, column < end)
+
+
+def _received(ids, start, end):
+    """(shop, product, pieces received) in the window."""
+    return db.session.execute(
+        sa.select(ItemEvent.site_id, Item.product_type_id, sa.func.count())
+        .join(Item, Item.id == ItemEvent.item_id)
+        .where(
+            ItemEvent.kind == "received",
+            ItemEvent.site_id.in_(ids),
+            _in_window(ItemEvent.at, start, end),
+        )
+        .group_by(ItemEvent.site_id, Item.product_type_id)
+    ).all()
+
+
+def _sold(ids, start, end):
+    """(shop, product, whole days on the shelf or None, lines) sold in the window."""
+    receipts = received_at()
+    days = local_day(Sale.sold_at, Site.timezone) - local_day(receipts.c.at, Site.timezone)
+    return db.session.execute(
+        sa.select(Sale.site_id, Item.product_type_id, days.label("days"), sa.func.count())
+        .select_from(SaleLine)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Site, Site.id == Sale.site_id)
+        .join(Item, Item.id == SaleLine.item_id)
+        .outerjoin(
+            receipts,
+            sa.and_(receipts.c.item_id == SaleLine.item_id, receipts.c.site_id == Sale.site_id),
+        )
+        .where(Sale.site_id.in_(ids), _in_window(Sale.sold_at, start, end))
+        .group_by(Sale.site_id, Item.product_type_id, sa.literal_column("days"))
+    ).all()
+
+
+def _returned(ids, start, end):
+    """(shop, product, returns) in the window of pieces sold at the shop."""
+    return db.session.execute(
+        sa.select(Sale.site_id, Item.product_type_id, sa.func.count())
+        .select_from(Return)
+        .join(SaleLine, SaleLine.id == Return.sale_line_id)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Item, Item.id == Return.item_id)
+        .where(Sale.site_id.in_(ids), _in_window(Return.returned_at, start, end))
+        .group_by(Sale.site_id, Item.product_type_id)
+    ).all()
+
+
+def age_bucket_sql(weeks):
+    """The SQL twin of :func:`atelier.demand.rules.age_bucket` (NULL weeks: just arrived)."""
+    return sa.case(
+        (weeks >= 12, "12_plus"),
+        (weeks >= 8, "8_12"),
+        (weeks >= 4, "4_8"),
+        else_="0_4",
+    )
+
+
+def _stock(ids, now):
+    """(shop, product, status, age bucket, pieces) on hand or on the way now."""
+    receipts = received_at()
+    today = local_day(sa.bindparam("now", now, type_=UTCDateTime), Site.timezone)
+    # whole weeks since received: integer division on both engines
+    weeks = (today - local_day(receipts.c.at, Site.timezone)) / 7
+    bucket = age_bucket_sql(weeks).label("bucket")
+    status = sa.case((Item.status == "in_transit", "in_transit"), else_="on_hand").label("state")
+    return db.session.execute(
+        sa.select(Item.site_id, Item.product_type_id, status, bucket, sa.func.count())
+        .join(Site, Site.id == Item.site_id)
+        .outerjoin(
+            receipts, sa.and_(receipts.c.item_id == Item.id, receipts.c.site_id == Item.site_id)
+        )
+        .where(Item.site_id.in_(ids), Item.status.in_((*ON_HAND, "in_transit")))
+        .group_by(
+            Item.site_id,
+            Item.product_type_id,
+            sa.literal_column("state"),
+            sa.literal_column("bucket"),
+        )
+    ).all()
+
+
+def pieces_by_place(site_id: int) -> dict[int, dict[str, int]]:
+    """Pieces per product type now: in this atelier, in transit, in the shops (the plan).
+    Returns {product_type_id: {"in_atelier": n, "in_transit": n, "in_shops": n}}."""
+    place = sa.case(
+        (Item.status == "in_atelier", "in_atelier"),
+        (Item.status == "in_transit", "in_transit"),
+        else_="in_shops",
+    ).label("place")
+    rows = db.session.execute(
+        sa.select(Item.product_type_id, place, sa.func.count())
+        .where(
+            sa.or_(
+                sa.and_(Item.status == "in_atelier", Item.site_id == site_id),
+                Item.status.in_(("in_transit", *ON_HAND)),
+            )
+        )
+        .group_by(Item.product_type_id, sa.literal_column("place"))
+    ).all()
+    out: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"in_atelier": 0, "in_transit": 0, "in_shops": 0}
+    )
+    for product_id, where, count in rows:
+        out[product_id][where] += count
+    return out
+
+
+def net_sold(start, end):
+    """{product_type_id: sale lines in the window less returns in it}, at all shops."""
+    sold = db.session.execute(
+        sa.select(Item.product_type_id, sa.func.count())
+        .select_from(SaleLine)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Item, Item.id == SaleLine.item_id)
+        .where(_in_window(Sale.sold_at, start, end))
+        .group_by(Item.product_type_id)
+    ).all()
+    returned = db.session.execute(
+        sa.select(Item.product_type_id, sa.func.count())
+        .select_from(Return)
+        .join(Item, Item.id == Return.item_id)
+        .where(_in_window(Return.returned_at, start, end))
+        .group_by(Item.product_type_id)
+    ).all()
+    out: dict[int, int] = defaultdict(int)
+    for product_id, count in sold:
+        out[product_id] += count
+    for product_id, count in returned:
+        out[product_id] -= count
+    return out
