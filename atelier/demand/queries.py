@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from atelier.catalog.models import ProductType
 from atelier.db import UTCDateTime
@@ -106,7 +107,10 @@ def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
     """The demand figures of these shops over the last ``weeks`` weeks up to ``now``."""
     start, end = rules.window(now, weeks)
     ids = [shop.id for shop in shop_list]
-    products = {p.id: p for p in db.session.scalars(sa.select(ProductType))}
+    products = {
+        p.id: p
+        for p in db.session.scalars(sa.select(ProductType).options(lazyload(ProductType.rules)))
+    }
     by_shop = {shop.id: shop for shop in shop_list}
     table: dict[tuple[int, int], Row] = {}
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from atelier import audit
 from atelier.authz import require_site
@@ -228,7 +229,10 @@ def production_plan(site: Site, weeks=None, cover_weeks=None, now=None) -> list[
     saved = this_weeks_plan(site, now)
     planned = {line.product_type_id: line.planned for line in saved.lines} if saved else {}
     products = db.session.scalars(
-        sa.select(ProductType).where(ProductType.is_active.is_(True)).order_by(ProductType.name)
+        sa.select(ProductType)
+        .options(lazyload(ProductType.rules))
+        .where(ProductType.is_active.is_(True))
+        .order_by(ProductType.name)
     )
     rows = []
     for product in products:
