@@ -19,6 +19,7 @@ AREAS = (
     "webshop",
     "wages",
     "indicators",
+    "demand",
 )
 
 

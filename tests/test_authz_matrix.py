@@ -322,6 +322,19 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/api/v1/requests/{_shop_request(w).id}", SUP, body={"status": "planned"}
     ),
     "api.get_production_plan": Row("/api/v1/production-plan?site=ORA", SUP, scoped=True),
+    "demand.page": Row("/demand?weeks=4", SUP),
+    "demand.export_csv": Row("/demand/export.csv", SUP),
+    "demand.export_xlsx": Row("/demand/export.xlsx", SUP),
+    "demand.shop_page": Row("/demand/shop", SHOP),
+    "demand.requests": Row("/requests", SUP | SHOP),
+    "demand.ask": Row("/requests/new", SHOP),
+    "demand.decide": Row(
+        lambda w: f"/requests/{_shop_request(w).id}/status", SUP, form={"status": "planned"}
+    ),
+    "demand.request_photo": Row(
+        lambda w: f"/requests/{_shop_request(w).id}/photo", SUP | SHOP, scoped=True
+    ),
+    "demand.plan": Row("/atelier/plan?site=ORA", SUP, scoped=True),
     "api.put_markdowns": Row(
         "/api/v1/shops/AMS/markdowns",
         ADMIN,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import lazyload
 from atelier.catalog.models import ProductType
 from atelier.db import UTCDateTime
 from atelier.demand import rules
-from atelier.demand.sql import local_day
+from atelier.demand.sql import EPOCH, local_day
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import Item, ItemEvent
@@ -45,6 +45,7 @@ class Row:
     product_type: str
     product_type_id: int
     product_name: str
+    shop_name: str = ""
     received: int = 0
     sold: int = 0
     returned: int = 0
@@ -118,7 +119,14 @@ def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
         key = (shop_id, product_id)
         if key not in table:
             product = products[product_id]
-            table[key] = Row(by_shop[shop_id].code, shop_id, product.sku, product_id, product.name)
+            table[key] = Row(
+                by_shop[shop_id].code,
+                shop_id,
+                product.sku,
+                product_id,
+                product.name,
+                by_shop[shop_id].name,
+            )
         return table[key]
 
     if ids:
@@ -210,7 +218,7 @@ def _stock(ids, now):
     receipts = received_at()
     today = local_day(sa.bindparam("now", now, type_=UTCDateTime), Site.timezone)
     # whole weeks since received: integer division on both engines
-    weeks = (today - local_day(receipts.c.at, Site.timezone)) / 7
+    weeks = (today - local_day(receipts.c.at, Site.timezone)) // 7
     bucket = age_bucket_sql(weeks).label("bucket")
     status = sa.case((Item.status == "in_transit", "in_transit"), else_="on_hand").label("state")
     return db.session.execute(
@@ -278,3 +286,58 @@ def net_sold(start, end):
     for product_id, count in returned:
         out[product_id] -= count
     return out
+
+
+#: the weekly sales chart spans this many weeks
+CHART_WEEKS = 26
+
+
+def weekly_sales(shop_ids: list[int], now: datetime) -> dict[int, list[int]]:
+    """{product_type_id: sale lines per week}, oldest week first, over the last 26 weeks
+    at these shops: one GROUP BY on the shops' local days."""
+    if not shop_ids:
+        return {}
+    start, _end = rules.window(now, CHART_WEEKS)
+    first_day = (now.date() - EPOCH).days - 7 * CHART_WEEKS + 1
+    week = ((local_day(Sale.sold_at, Site.timezone) - first_day) // 7).label("week")
+    rows = db.session.execute(
+        sa.select(Item.product_type_id, week, sa.func.count())
+        .select_from(SaleLine)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Site, Site.id == Sale.site_id)
+        .join(Item, Item.id == SaleLine.item_id)
+        .where(Sale.site_id.in_(shop_ids), Sale.sold_at >= start, Sale.sold_at < now)
+        .group_by(Item.product_type_id, sa.literal_column("week"))
+    ).all()
+    out: dict[int, list[int]] = {}
+    for product_id, index, count in rows:
+        if index is not None and 0 <= index < CHART_WEEKS:
+            out.setdefault(product_id, [0] * CHART_WEEKS)[index] += count
+    return out
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece on a shop's shelf, as "What sells here" lists it (never its maker)."""
+
+    id: int
+    code: str
+    product_type_id: int
+    product_name: str
+    received_at: datetime | None
+
+
+def pieces_on_hand(shop: Site, limit: int = 200) -> list[Piece]:
+    """A shop's pieces on hand, longest on the shelf first (never received last)."""
+    receipts = received_at()
+    rows = db.session.execute(
+        sa.select(Item.id, Item.code, Item.product_type_id, ProductType.name, receipts.c.at)
+        .join(ProductType, ProductType.id == Item.product_type_id)
+        .outerjoin(
+            receipts, sa.and_(receipts.c.item_id == Item.id, receipts.c.site_id == Item.site_id)
+        )
+        .where(Item.site_id == shop.id, Item.status.in_(ON_HAND))
+        .order_by(receipts.c.at.is_(None), receipts.c.at, Item.code)
+        .limit(limit)
+    ).all()
+    return [Piece(*row) for row in rows]

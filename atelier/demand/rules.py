@@ -134,3 +134,22 @@ def week_days(day: date) -> tuple[date, date]:
 def may_move(current: str, new: str) -> bool:
     """True if a request may go from ``current`` to ``new``."""
     return new in NEXT_STATUSES.get(current, ())
+
+
+def quantile_of_counts(counts: dict[int, int], q: float) -> int | None:
+    """The nearest-rank ``q`` quantile (0..1) of values given as {value: how many}."""
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    rank = max(1, -(-int(q * 1000) * n // 1000))  # ⌈q × n⌉ without floats drifting
+    seen = 0
+    for value, count in sorted(counts.items()):
+        seen += count
+        if seen >= rank:
+            return value
+    return max(counts)
+
+
+def heat_class(bp: int) -> int:
+    """The colour step (0..10) of a sell-through in basis points."""
+    return max(0, min(10, bp // 1000))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, undefer
 
 from atelier import audit
 from atelier.authz import require_site
@@ -20,6 +20,7 @@ from atelier.errors import Conflict, Forbidden, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import ProductionEntry
+from atelier.till.services import price_on
 from atelier.timeutil import local_date
 
 
@@ -112,9 +113,10 @@ def list_requests(user, status: str | None = None) -> list[ShopRequest]:
     return list(db.session.scalars(query))
 
 
-def get_request(user, request_id: int) -> ShopRequest:
+def get_request(user, request_id: int, with_photo: bool = False) -> ShopRequest:
     """A request the user may see (its shop's staff, supervisors, admins)."""
-    request = db.session.get(ShopRequest, request_id)
+    options = [undefer(ShopRequest.photo)] if with_photo else []
+    request = db.session.get(ShopRequest, request_id, options=options)
     if request is None:
         raise NotFound(_("No such request."))
     if user.role == "shop":
@@ -304,6 +306,7 @@ class Progress:
     product_name: str
     made: int
     planned: int
+    sku: str = ""
 
 
 def progress(site: Site, product_type_id: int, today: date) -> Progress | None:
@@ -331,7 +334,7 @@ def progress(site: Site, product_type_id: int, today: date) -> Progress | None:
             ProductionEntry.made_on < next_monday,
         )
     )
-    return Progress(plan.product_type.name, int(made), plan.planned)
+    return Progress(plan.product_type.name, int(made), plan.planned, plan.product_type.sku)
 
 
 # --- markdowns ------------------------------------------------------------------------------
@@ -359,3 +362,76 @@ def set_markdowns(user, code: str, steps: list[tuple[int, int]]):
         rules=[{"after_days": a, "discount_bp": d} for a, d in steps],
     )
     return shop, added
+
+
+# --- what the pages need besides ------------------------------------------------------------
+def product_names(ids: set[int]) -> dict[int, str]:
+    """{product_type_id: name} for these products."""
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(ProductType.id, ProductType.name).where(ProductType.id.in_(ids))
+        ).all()
+    )
+
+
+def active_products() -> list[ProductType]:
+    """The product types still made, by name (what a shop may ask for)."""
+    return list(
+        db.session.scalars(
+            sa.select(ProductType)
+            .options(lazyload(ProductType.rules))
+            .where(ProductType.is_active.is_(True))
+            .order_by(ProductType.name)
+        )
+    )
+
+
+def list_prices(shop: Site, product_ids: set[int], now: datetime) -> dict[int, int]:
+    """{product_type_id: list price today at the shop} (products without one left out)."""
+    if not product_ids:
+        return {}
+    products = db.session.scalars(sa.select(ProductType).where(ProductType.id.in_(product_ids)))
+    prices = {p.id: price_on(p.rules, shop, now) for p in products}
+    return {pid: price for pid, price in prices.items() if price is not None}
+
+
+def week_progress(site: Site, today: date) -> list[Progress]:
+    """Every line of this ISO week's plan at the site, with the pieces made so far (two
+    queries)."""
+    week = rules.iso_week(today)
+    lines = db.session.scalars(
+        sa.select(PlanLine)
+        .join(Plan, Plan.id == PlanLine.plan_id)
+        .where(Plan.site_id == site.id, Plan.week == week)
+    ).all()
+    if not lines:
+        return []
+    monday, next_monday = rules.week_days(today)
+    made = dict(
+        db.session.execute(
+            sa.select(ProductionEntry.product_type_id, sa.func.sum(ProductionEntry.quantity))
+            .where(
+                ProductionEntry.site_id == site.id,
+                ProductionEntry.qc == "passed",
+                ProductionEntry.voided_at.is_(None),
+                ProductionEntry.made_on >= monday,
+                ProductionEntry.made_on < next_monday,
+            )
+            .group_by(ProductionEntry.product_type_id)
+        ).all()
+    )
+    return sorted(
+        (
+            Progress(
+                line.product_type.name,
+                int(made.get(line.product_type_id) or 0),
+                line.planned,
+                line.product_type.sku,
+            )
+            for line in lines
+            if line.planned
+        ),
+        key=lambda p: p.product_name,
+    )
