@@ -143,3 +143,35 @@ def test_a_bad_planned_quantity_is_refused(client, world):
     response = client.post("/atelier/plan?site=ORA", data={"planned-TOTE": "-3"})
     assert response.status_code == 200
     assert _db.session.query(Plan).count() == 0
+
+
+def test_the_stock_page_and_the_receipt_show_the_markdown(client, world):
+    """The stock page lists the old piece at its marked-down price, the list price struck
+    through; sold at the till, its receipt shows the list price struck and the reason."""
+    from atelier.demand.markdowns import replace_rules
+    from atelier.demand.rules import Markdown
+
+    old = _sold_and_on_shelf(world)
+    replace_rules(world.sites["AMS"], [Markdown(56, 2500)])
+    _db.session.commit()
+    sign_in(client, world.users["shop"])
+    stock = client.get("/stock").get_data(as_text=True)
+    row = stock[stock.index(old.code) :]
+    assert '<s class="price-was"' in row[:400] and "Markdown −25 %" in row[:600]
+    scanned = client.get(f"/till/AMS/scan?q={old.code}").get_json()
+    assert (scanned["price_cents"], scanned["list_price_cents"], scanned["price_reason"]) == (
+        1125,
+        1500,
+        "markdown",
+    )
+    sold = client.post(
+        "/till/AMS/sales",
+        json={
+            "payment_method": "cash",
+            "lines": [{"scan": old.code, "price_cents": 1125, "discount_reason": ""}],
+        },
+        headers={"Accept": "application/json"},
+    )
+    assert sold.status_code == 201, sold.get_json()
+    receipt = client.get(sold.get_json()["receipt_url"]).get_data(as_text=True)
+    assert "<s>" in receipt and "Markdown" in receipt and "11.25" in receipt.replace(",", ".")

@@ -13,7 +13,7 @@ from atelier.authz import require_site
 from atelier.catalog.models import ProductType
 from atelier.catalog.photos import PhotoError, reencode
 from atelier.db import utcnow
-from atelier.demand import queries, rules
+from atelier.demand import markdowns, queries, rules
 from atelier.demand.markdowns import replace_rules
 from atelier.demand.models import Plan, PlanLine, ShopRequest
 from atelier.errors import Conflict, Forbidden, Invalid, NotFound
@@ -435,3 +435,25 @@ def week_progress(site: Site, today: date) -> list[Progress]:
         ),
         key=lambda p: p.product_name,
     )
+
+
+def shelf(shop: Site, now: datetime, limit: int = 200) -> list[tuple]:
+    """A shop's pieces on hand, longest on the shelf first: (piece, whole days on the shelf
+    or None, its :class:`~atelier.demand.markdowns.Price` now or None). Four queries."""
+    pieces = queries.pieces_on_hand(shop, limit)
+    found = markdowns.discounts(shop, [p.id for p in pieces], now)
+    prices = list_prices(shop, {p.product_type_id for p in pieces}, now)
+    today = local_date(now, shop.timezone)
+    listed = []
+    for piece in pieces:
+        list_price = prices.get(piece.product_type_id)
+        price = (
+            None if list_price is None else markdowns.price_in_shop(list_price, found.get(piece.id))
+        )
+        days = (
+            None
+            if piece.received_at is None
+            else rules.days_on_shelf(local_date(piece.received_at, shop.timezone), today)
+        )
+        listed.append((piece, days, price))
+    return listed

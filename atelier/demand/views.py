@@ -9,7 +9,7 @@ from flask_login import current_user
 from atelier import nav
 from atelier.authz import roles_required
 from atelier.db import db_int, utcnow
-from atelier.demand import charts, exports, markdowns, queries, rules, services
+from atelier.demand import charts, exports, queries, rules, services
 from atelier.demand.forms import DecisionForm, RequestForm
 from atelier.errors import DomainError
 from atelier.forms import attempt, submit
@@ -109,22 +109,7 @@ def shop_page():
         return render_template("demand/shop.html", shop=None, shops=[], rows=[], pieces=[])
     shop, weeks, now = shops[0], _weeks(), utcnow()
     figures = services.demand(current_user, weeks, shop.code, now=now)
-    pieces = queries.pieces_on_hand(shop)
-    found = markdowns.discounts(shop, [p.id for p in pieces], now)
-    prices = services.list_prices(shop, {p.product_type_id for p in pieces}, now)
-    today = local_date(now, shop.timezone)
-    listed = []
-    for piece in pieces:
-        list_price = prices.get(piece.product_type_id)
-        price = (
-            None if list_price is None else markdowns.price_in_shop(list_price, found.get(piece.id))
-        )
-        days = (
-            None
-            if piece.received_at is None
-            else rules.days_on_shelf(local_date(piece.received_at, shop.timezone), today)
-        )
-        listed.append((piece, days, price))
+    listed = services.shelf(shop, now)
     return render_template(
         "demand/shop.html",
         shop=shop,
@@ -265,6 +250,12 @@ def plan():
 def plan_progress(site, day):
     """This week's plan lines at an atelier with pieces made so far (the production screen)."""
     return services.week_progress(site, day)
+
+
+@bp.app_template_global("shelf_prices")
+def shelf_prices(shop):
+    """A shop's pieces on hand, longest first, with their price now (the stock page)."""
+    return services.shelf(shop, utcnow())
 
 
 @bp.app_template_global("open_shop_requests")
