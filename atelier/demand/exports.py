@@ -32,9 +32,9 @@ def headings() -> list[str]:
 
 
 def percent(bp: int) -> str:
-    """Basis points as a percentage with one decimal: 3333 → 33.3."""
-    whole, rest = divmod(bp, 100)
-    return f"{whole}.{rest // 10}"
+    """Basis points as a percentage with one decimal, half-up: 3333 → 33.3, 6667 → 66.7."""
+    whole, tenths = divmod((bp + 5) // 10, 10)
+    return f"{whole}.{tenths}"
 
 
 def cells(row) -> list:
