@@ -30,6 +30,8 @@ PATHS = [
     ("close", "close a month: POST /api/v1/pay-periods/{YYYY-MM}/close", "bounded"),
     ("indicators", "a year's indicators: GET /api/v1/indicators?year=", "bounded"),
     ("store", "storefront list: GET /store", ""),
+    ("demand", "demand figures: GET /api/v1/demand?weeks=12", "bounded"),
+    ("plan", "production plan: GET /api/v1/production-plan?site=ORA", "bounded"),
 ]
 
 
@@ -213,6 +215,8 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
         ),
         "indicators": lambda i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
         "store": lambda i: ("GET", "/store", {}),
+        "demand": lambda i: ("GET", "/api/v1/demand?weeks=12", auth(ADMIN)),
+        "plan": lambda i: ("GET", "/api/v1/production-plan?site=ORA&weeks=12", auth(SUP)),
     }
     out = {}
     for name, _, _ in PATHS:
