@@ -172,3 +172,11 @@ def test_bad_rules_are_refused_and_change_nothing(client, world):
         (56, 2500),
         (112, 5000),
     ]
+
+
+def test_markdowns_are_for_shops_only(client, world):
+    """The webshop has no rail: setting markdowns for it is a 404, nothing stored."""
+    response = _set_rules(client, world, shop="WEB")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+    assert markdowns.shop_rules(world.sites["WEB"]) == []

@@ -344,6 +344,8 @@ def set_markdowns(user, code: str, steps: list[tuple[int, int]]):
     if user.role != "admin":
         raise Forbidden(_("Your role may not do this."))
     shop = _shop(code, "code")
+    if shop.kind != "shop":  # the online shop charges its list price: no rail, no markdown
+        raise NotFound(_("No such shop."), {"code": "not a shop"})
     errors = {}
     seen = set()
     for index, (after_days, discount_bp) in enumerate(steps):
