@@ -9,6 +9,7 @@ from atelier.catalog.models import ProductType
 from atelier.db import UTCDateTime, utcnow
 from atelier.extensions import db
 from atelier.org.models import Site
+from atelier.production.models import ItemEvent
 
 REQUEST_STATUSES = ("open", "planned", "done", "declined")
 
@@ -94,3 +95,24 @@ class MarkdownRule(db.Model):
     shop_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
     after_days: Mapped[int]
     discount_bp: Mapped[int]
+
+
+#: receipts are how long a piece has been on the shelf: found per piece (demand figures,
+#: markdowns) and by time (received in a window). Partial indexes hold only the receipts,
+#: so both are index lookups however long the history grows. Declared here, with the
+#: demand that needs them, on the item_events table.
+RECEIVED = sa.text("kind = 'received'")
+sa.Index(
+    "ix_item_events_received_item",
+    ItemEvent.item_id,
+    ItemEvent.site_id,
+    ItemEvent.at,
+    sqlite_where=RECEIVED,
+    postgresql_where=RECEIVED,
+)
+sa.Index(
+    "ix_item_events_received_at",
+    ItemEvent.at,
+    sqlite_where=RECEIVED,
+    postgresql_where=RECEIVED,
+)

@@ -98,6 +98,14 @@ class Demand:
     rows: list[Row]
 
 
+def no_jit() -> None:
+    """PostgreSQL: no JIT compiling for the rest of this (read) transaction. These GROUP BY
+    queries look costly to the planner, which then spends seconds compiling what runs in
+    milliseconds; one statement, whatever the data."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
 def shops(site_ids: set[int] | None) -> list[Site]:
     """The shops (and the webshop) among ``site_ids`` (None: all), by code."""
     query = sa.select(Site).where(Site.kind.in_(SHOP_KINDS)).order_by(Site.code)
@@ -110,6 +118,7 @@ def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
     """The demand figures of these shops over the last ``weeks`` weeks up to ``now``."""
     start, end = rules.window(now, weeks)
     ids = [shop.id for shop in shop_list]
+    no_jit()
     products = {
         p.id: p
         for p in db.session.scalars(sa.select(ProductType).options(lazyload(ProductType.rules)))
@@ -141,13 +150,13 @@ def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
                 target.shelf_days[days] = target.shelf_days.get(days, 0) + count
         for shop_id, product_id, count in _returned(ids, start, end):
             row(shop_id, product_id).returned = count
-        for shop_id, product_id, status, bucket, count in _stock(ids, now):
+        for shop_id, product_id, status, weeks, count in _stock(ids, now):
             target = row(shop_id, product_id)
             if status == "in_transit":
                 target.in_transit += count
             else:
                 target.on_hand += count
-                target.aged[bucket] += count
+                target.aged[rules.age_bucket_of_weeks(weeks)] += count
     rows = sorted(
         (r for r in table.values() if r.has_any),
         key=lambda r: (r.shop, r.product_name, r.product_type),
@@ -206,38 +215,25 @@ def _returned(ids, start, end):
     ).all()
 
 
-def age_bucket_sql(weeks):
-    """The SQL twin of :func:`atelier.demand.rules.age_bucket` (NULL weeks: just arrived)."""
-    return sa.case(
-        (weeks >= 12, "12_plus"),
-        (weeks >= 8, "8_12"),
-        (weeks >= 4, "4_8"),
-        else_="0_4",
-    )
-
-
 def _stock(ids, now):
-    """(shop, product, state, age bucket, pieces) on hand or on the way now."""
+    """(shop, product, state, whole weeks since received or None, pieces) on hand or on
+    the way now; grouped by week, so the buckets are made in Python per group."""
     today = local_day(sa.bindparam("now", now, type_=UTCDateTime), Site.timezone)
     receipt = received_at(Item.id, Item.site_id)
     state = sa.case((Item.status == "in_transit", "in_transit"), else_="on_hand")
-    pieces = (
+    # whole weeks since received: integer division on both engines
+    weeks = (today - local_day(receipt, Site.timezone)) // 7
+    return db.session.execute(
         sa.select(
             Item.site_id,
             Item.product_type_id,
             state.label("state"),
-            # whole weeks since received: integer division on both engines
-            ((today - local_day(receipt, Site.timezone)) // 7).label("weeks"),
+            weeks.label("weeks"),
+            sa.func.count(),
         )
         .join(Site, Site.id == Item.site_id)
         .where(Item.site_id.in_(ids), Item.status.in_((*ON_HAND, "in_transit")))
-        .subquery("pieces")
-    )
-    bucket = age_bucket_sql(pieces.c.weeks)
-    return db.session.execute(
-        sa.select(
-            pieces.c.site_id, pieces.c.product_type_id, pieces.c.state, bucket, sa.func.count()
-        ).group_by(pieces.c.site_id, pieces.c.product_type_id, pieces.c.state, bucket)
+        .group_by(Item.site_id, Item.product_type_id, sa.text("3"), sa.text("4"))
     ).all()
 
 

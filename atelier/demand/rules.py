@@ -70,6 +70,12 @@ def age_bucket(days: int) -> str:
     return "12_plus"
 
 
+def age_bucket_of_weeks(weeks: int | None) -> str:
+    """The bucket of a piece on hand for ``weeks`` whole weeks (None: no receipt recorded,
+    counted as just arrived)."""
+    return age_bucket(7 * (weeks or 0))
+
+
 def days_on_shelf(received_on: date, today: date) -> int:
     """Whole days on the shelf: local calendar days from the receipt to ``today``."""
     return (today - received_on).days

@@ -219,6 +219,7 @@ def production_plan(site: Site, weeks=None, cover_weeks=None, now=None) -> list[
     cover_weeks = check_weeks(cover_weeks, "cover_weeks", rules.DEFAULT_COVER_WEEKS)
     now = now or utcnow()
     start, end = rules.window(now, weeks)
+    queries.no_jit()
     net = queries.net_sold(start, end)
     places = queries.pieces_by_place(site.id)
     requested = dict(

@@ -21,7 +21,7 @@ bp = Blueprint("demand", __name__)
 nav.register("demand.page", _l("Demand"), ["admin", "supervisor"], order=66, icon="indicators")
 nav.register("demand.plan", _l("Production plan"), ["supervisor"], order=25, icon="production")
 nav.register("demand.shop_page", _l("What sells here"), ["shop"], order=35, icon="stock")
-nav.register("demand.requests", _l("Requests"), ["supervisor", "shop"], order=36, icon="shop")
+nav.register("demand.requests", _l("Requests"), ["shop"], order=36, icon="shop")
 
 
 def _weeks() -> int:

@@ -1,4 +1,4 @@
-"""add shop_requests, plans, plan_lines, markdown_rules
+"""add shop_requests, plans, plan_lines, markdown_rules and receipt indexes
 
 Revision ID: 5d3e8a61c0b7
 Revises: c3d5e7f90a12
@@ -83,8 +83,20 @@ def upgrade():
     with op.batch_alter_table('markdown_rules', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_markdown_rules_shop_id'), ['shop_id'], unique=False)
 
+    # receipts only: how long a piece has been on the shelf, per piece and by time
+    with op.batch_alter_table('item_events', schema=None) as batch_op:
+        batch_op.create_index('ix_item_events_received_item', ['item_id', 'site_id', 'at'],
+                              unique=False, sqlite_where=sa.text("kind = 'received'"),
+                              postgresql_where=sa.text("kind = 'received'"))
+        batch_op.create_index('ix_item_events_received_at', ['at'], unique=False,
+                              sqlite_where=sa.text("kind = 'received'"),
+                              postgresql_where=sa.text("kind = 'received'"))
+
 
 def downgrade():
+    with op.batch_alter_table('item_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_events_received_at')
+        batch_op.drop_index('ix_item_events_received_item')
     with op.batch_alter_table('markdown_rules', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_markdown_rules_shop_id'))
     op.drop_table('markdown_rules')
