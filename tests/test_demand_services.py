@@ -32,7 +32,8 @@ def test_demand_runs_the_same_few_queries_as_data_grows(world, count_queries):
             plan = services.production_plan(world.sites["ORA"], 12, 6, now=NOW)
         assert figures.rows and plan
         counts.append(q.count)
-    assert counts[0] == counts[1] <= 15, q.report()
+    # (PostgreSQL adds one SET LOCAL jit = off to each)
+    assert counts[0] == counts[1] <= 17, q.report()
 
 
 def test_the_saved_plan_and_this_weeks_progress(world):
