@@ -85,6 +85,9 @@ def test_a_request_from_a_phone_is_planned_on_the_tablet(sized, world):
     phone = sized(PHONE)
     sign_in_page(phone, world.users["shop"])
     phone.goto("/demand/shop")
+    expect(phone.locator("#shelf-pieces")).to_contain_text(world.item_shop.code)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    screenshot(phone, "demand-what-sells-here-phone")
     phone.get_by_role("link", name="Ask the atelier for a product").click()
     phone.get_by_label("Product").select_option("TOTE")
     phone.get_by_label("How many").fill("12")
