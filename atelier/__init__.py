@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.instance_path and _ensure_instance_folder(app)
+    trust_proxies(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -61,6 +62,17 @@ def _ensure_instance_folder(app: Flask) -> None:
     from pathlib import Path
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` proxies, take the client's address and scheme from their
+    ``X-Forwarded-For``/``-Proto``: rate limits, audit addresses and Secure cookies then see
+    the real client, not the proxy (which every client would share)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

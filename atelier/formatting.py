@@ -29,11 +29,17 @@ def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
-def local_time(instant: datetime | None, tz_name: str, fmt: str = "short") -> str:
-    """An instant as a date and time in a site's timezone: ``3/29/26, 4:30 AM`` (en, short)."""
+def local_time(instant: datetime | None, tz_name: str, fmt: str | None = None) -> str:
+    """An instant as a date and time in a site's timezone, in the reader's way of writing them:
+    ``Mar 29, 2026, 4:30 AM`` (en), ``29 mar. 2026, 04:30`` (ro); ``fmt``: a Babel pattern."""
     if instant is None:
         return MISSING
-    return dates.format_datetime(_aware(instant), fmt, tzinfo=zone(tz_name), locale=get_locale())
+    instant, tzinfo, locale = _aware(instant), zone(tz_name), get_locale()
+    if fmt:
+        return dates.format_datetime(instant, fmt, tzinfo=tzinfo, locale=locale)
+    day = dates.format_date(instant.astimezone(tzinfo).date(), "medium", locale=locale)
+    clock = dates.format_time(instant, "short", tzinfo=tzinfo, locale=locale)
+    return dates.get_datetime_format("medium", locale=locale).replace("'", "").format(clock, day)
 
 
 def local_day(value: date | datetime | None, tz_name: str | None = None, fmt: str = "d MMM") -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from flask import flash, jsonify, redirect
+from flask import flash, jsonify, redirect, request
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
@@ -42,6 +42,12 @@ def submit(form, action: Callable, success_message, redirect_to, on_error=apply_
     if not form.validate_on_submit():
         return None
     return attempt(action, success_message, redirect_to, lambda exc: on_error(form, exc))
+
+
+def shown_again_status() -> int:
+    """The status of a page shown again after its form was posted: 400 (the form was
+    refused, its messages are on it), or 200 for a plain GET."""
+    return 400 if request.method == "POST" else 200
 
 
 def flash_error(exc: DomainError) -> None:

@@ -4,6 +4,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from atelier import labels
+
 LANGUAGE_NAMES = {"en": "English", "ro": "Română", "uk": "Українська", "nl": "Nederlands"}
 
 
@@ -25,6 +27,8 @@ def select_locale() -> str:
 
 def register(app) -> None:
     """Expose the language list and current language to templates."""
+
+    labels.register(app)
 
     @app.context_processor
     def languages():

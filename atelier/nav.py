@@ -56,6 +56,7 @@ ICONS = {
     "training": "📅",
     "indicators": "📊",
     "shop": "🛍️",
+    "find": "🔍",
 }
 
 

@@ -1,7 +1,7 @@
 """Throttling rules shared by the sign-in page and the token call."""
 
 from flask import current_app, g, request
-from flask_limiter.util import get_qualified_name, get_remote_address
+from flask_limiter.util import get_remote_address
 
 from atelier.extensions import limiter
 
@@ -14,8 +14,14 @@ def _submitted_username() -> str:
 
 
 def _address_and_username() -> str:
-    """Throttle per client address and account, so one shop's NAT does not lock out others."""
+    """One client guessing at one account."""
     return f"{get_remote_address()}|{_submitted_username()}"
+
+
+def _username() -> str:
+    """One account, whatever address the guesses come from (shared by the sign-in page and
+    the token call: both use this key and scope)."""
+    return _submitted_username()
 
 
 def _failed(response) -> bool:
@@ -23,35 +29,50 @@ def _failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
+#: set on a view by this module's decorators: the view has a limit (every limit in the app
+#: is set through them, so this is known without reading the limiter's private records)
+THROTTLED = "atelier_throttled"
+
+
+def _throttled(view):
+    """Mark ``view`` as having a limit (see :func:`_no_limit_here`)."""
+    setattr(view, THROTTLED, True)
+    return view
+
+
 @limiter.request_filter
 def _no_limit_here() -> bool:
-    """True (skip the limiter's work) where no limit applies: none by default or for the
-    whole app, none on the view, none on its blueprint, as the limiter itself records them.
-    Otherwise it finds that out on every API call and page, at a cost the till feels."""
-    manager = limiter.limit_manager
-    if manager.default_limits or manager.application_limits:
+    """True (skip the limiter's work) where no limit applies: no limit for every route is
+    configured (``RATELIMIT_DEFAULT``/``RATELIMIT_APPLICATION``, none by default) and the
+    view was not given one by :func:`login_limits` or :func:`public_limits`. Otherwise the
+    limiter finds that out on every API call and page, at a cost the till feels."""
+    config = current_app.config
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or manager.decorated_limits(get_qualified_name(view)):
-        return False
-    return not (request.blueprint and manager.blueprint_limits(current_app, request.blueprint))
+    return not getattr(view, THROTTLED, False)
 
 
 def login_limits(view):
-    """Throttle failed sign-ins: per address and account, and per address overall."""
-    view = limiter.limit(
-        lambda: current_app.config["LOGIN_RATE_LIMIT"],
-        key_func=_address_and_username,
-        deduct_when=_failed,
-        scope="login-account",
-    )(view)
-    return limiter.limit(
-        lambda: current_app.config.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
-        deduct_when=_failed,
-        scope="login-address",
-    )(view)
+    """Throttle failed sign-ins, counted alike by the sign-in page and the token call: per
+    address and account, per account from any address, and per address over all accounts.
+    The address is the real client's (``TRUSTED_PROXIES``), so one client's failures never
+    block the others behind the same proxy."""
+    limits = (
+        ("LOGIN_RATE_LIMIT", _address_and_username, "login-account"),
+        ("LOGIN_RATE_LIMIT_PER_ACCOUNT", _username, "login-any-address"),
+        ("LOGIN_RATE_LIMIT_PER_ADDRESS", get_remote_address, "login-address"),
+    )
+    for setting, key_func, scope in limits:
+        view = limiter.shared_limit(  # shared: one counter for both views, not one each
+            lambda setting=setting: current_app.config[setting],
+            scope,
+            key_func=key_func,
+            deduct_when=_failed,
+        )(view)
+    return _throttled(view)
 
 
 def public_limits(view):
     """Throttle public pages (story page, storefront) per address."""
-    return limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)
+    return _throttled(limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view))

@@ -7,6 +7,7 @@ the order of :data:`atelier.AREAS`.
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from atelier.auth.models import User
@@ -96,9 +97,15 @@ def seed_foundation() -> dict:
 
 @seed_cli.command("demo")
 def demo():
-    """Load the demo data (safe to run again)."""
+    """Load the demo data (safe to run again); refused in production, where its well-known
+    passwords would be a way in."""
     from atelier import area_modules
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "Demo data is not loaded in production (ATELIER_ENV=production): "
+            "create accounts with `flask users create`."
+        )
     seed_foundation()
     for module in area_modules("demo"):
         module.seed()

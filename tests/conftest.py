@@ -13,6 +13,7 @@ from flask_login import FlaskLoginClient
 
 from atelier import create_app
 from atelier.auth.services import issue_token
+from atelier.auth.sessions import SESSION_KEY, open_session
 from atelier.config import normalise_database_url
 from atelier.extensions import db as _db
 from atelier.extensions import limiter
@@ -129,10 +130,14 @@ def runner(app, db):
 
 
 def sign_in(client, user) -> None:
-    """Make the client's session belong to ``user`` (as the sign-in page would)."""
+    """Make the client's session belong to ``user`` (as the sign-in page would: a browser
+    session opened on the server, its secret in the cookie)."""
+    secret = open_session(user)
+    _db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[SESSION_KEY] = secret
 
 
 def bearer(user) -> dict:

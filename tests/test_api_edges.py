@@ -153,7 +153,7 @@ def test_the_product_page_refuses_an_amount_too_large(client, world, db, form, f
             **form,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="field has-error"' in response.text
     assert _count(db, ProductType) == before
 

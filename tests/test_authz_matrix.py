@@ -209,6 +209,9 @@ MATRIX: dict[str, Row] = {
     "till.sell": Row("/till/AMS/sales", SHOP, scoped=True),
     "till.receipt": Row(lambda w: f"/till/AMS/receipts/{_sale(w).id}", SHOP, scoped=True),
     "till.take_return": Row("/till/AMS/returns", SHOP, scoped=True),
+    "till.return_lookup_json": Row(
+        lambda w: f"/till/AMS/returns/lookup?q={_sale(w).lines[0].item.code}", SHOP, scoped=True
+    ),
     "api.create_shipment": Row(
         "/api/v1/shipments",
         SUP,

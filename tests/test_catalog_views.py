@@ -47,7 +47,8 @@ def test_admin_adds_a_product_with_a_photo(client, world, db):
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, world, db):
-    """A text file named .jpg is refused with a message, and nothing changes."""
+    """A text file named .jpg is refused with a message and a 400 status, and nothing
+    changes."""
     sign_in(client, world.users["admin"])
     response = client.post(
         f"/admin/products/{world.tote.sku}",
@@ -58,7 +59,7 @@ def test_a_file_that_is_not_an_image_is_refused(client, world, db):
             "photo": (io.BytesIO(b"GIF89a not really"), "evil.jpg"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "could not be used" in response.text
     db.session.refresh(world.tote)
     assert world.tote.photo_version == 0
@@ -107,6 +108,45 @@ def test_a_missing_price_is_marked_on_its_field(client, world, db):
             "effective_from": "2026-01-01",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="field has-error"' in response.text and "required" in response.text
     assert db.session.scalar(sa.select(ProductType).where(ProductType.sku == "APRON")) is None
+
+
+def test_product_names_and_descriptions_per_language(client, world, db):
+    """The coordinator gives the tote a Dutch and a Romanian name: Dutch shoppers read the
+    Dutch one in the store and on the story page, a supervisor the Romanian one on the
+    production screen, and a language left blank falls back to the default name."""
+    from tests.factories import make_web_item
+
+    sign_in(client, world.users["admin"])
+    response = client.post(
+        f"/admin/products/{world.tote.sku}",
+        data={
+            "name": "Tote bag",
+            "description": "A sturdy tote.",
+            "name_nl": "Draagtas",
+            "description_nl": "Een stevige tas.",
+            "name_ro": "Sacoșă",
+            "is_active": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert world.tote.translations == {
+        "nl": {"name": "Draagtas", "description": "Een stevige tas."},
+        "ro": {"name": "Sacoșă", "description": ""},
+    }
+    piece = make_web_item(world)
+    db.session.commit()
+    shopper = client.application.test_client()
+    shopper.post("/language", data={"lang": "nl"})
+    store = shopper.get("/store").get_data(as_text=True)
+    assert "Draagtas" in store and "Tote bag" not in store
+    assert "Een stevige tas." in shopper.get(f"/t/{piece.tag}").get_data(as_text=True)
+    shopper.post("/language", data={"lang": "uk"})
+    assert "Tote bag" in shopper.get("/store").get_data(as_text=True)  # no Ukrainian name
+    supervisor = client.application.test_client()
+    sign_in(supervisor, world.users["supervisor"])
+    supervisor.post("/language", data={"lang": "ro"})
+    assert "Sacoșă" in supervisor.get("/atelier/production").get_data(as_text=True)

@@ -52,14 +52,15 @@ AFTER_DST = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("locale", "before", "after"),
     [
-        ("en", "3/29/26, 2:30\u202fAM", "3/29/26, 4:30\u202fAM"),
-        ("ro", "29.03.2026, 02:30", "29.03.2026, 04:30"),
-        ("uk", "29.03.26, 02:30", "29.03.26, 04:30"),
-        ("nl", "29-03-2026, 02:30", "29-03-2026, 04:30"),
+        ("en", "Mar 29, 2026, 2:30\u202fAM", "Mar 29, 2026, 4:30\u202fAM"),
+        ("ro", "29 mar. 2026, 02:30", "29 mar. 2026, 04:30"),
+        ("uk", "29 бер. 2026\u202fр., 02:30", "29 бер. 2026\u202fр., 04:30"),
+        ("nl", "29 mrt 2026, 02:30", "29 mrt 2026, 04:30"),
     ],
 )
 def test_local_time_across_a_dst_change(in_language, locale, before, after):
-    """An hour of UTC apart is two hours apart on the Bucharest clock that night."""
+    """An hour of UTC apart is two hours apart on the Bucharest clock that night; the month
+    is written out as each language does (never the ambiguous ``3/29/26``)."""
     assert in_language(locale, formatting.local_time, BEFORE_DST, "Europe/Bucharest") == before
     assert in_language(locale, formatting.local_time, AFTER_DST, "Europe/Bucharest") == after
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from atelier.extensions import limiter
 from atelier.ratelimits import _no_limit_here
 
 THROTTLED = [
@@ -37,8 +36,7 @@ def test_the_limiter_is_skipped_where_no_limit_is_set(app, endpoint):
 
 def test_a_limit_on_every_route_is_never_skipped(app, monkeypatch):
     """With a default limit for every route, no route is skipped, not even the till's."""
-    manager = type(limiter.limit_manager)
-    monkeypatch.setattr(manager, "default_limits", property(lambda self: ["100 per minute"]))
+    monkeypatch.setitem(app.config, "RATELIMIT_DEFAULT", "100 per minute")
     assert not _skipped(app, "api.create_sale")
 
 

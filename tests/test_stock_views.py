@@ -160,3 +160,37 @@ def test_shop_stock_query_budget(client, world, count_queries):
             assert client.get("/stock").status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1], q.report()
+
+
+def test_shipment_picker_lists_newest_first_says_what_is_not_shown_and_filters(
+    client, world, count_queries
+):
+    """With more waiting pieces than fit, the newest are shown first, the page says how many
+    there are and which of them it shows, the rest are on the next pages, and filters by
+    product and day made narrow the list; a fixed number of queries however many there are."""
+    from datetime import date
+
+    from tests.factories import make_product_type
+
+    apron = make_product_type("APRON", name="Apron")
+    old = [make_item(world.tote, world.elena, made_on=date(2026, 1, 5)) for _ in range(70)]
+    new = [make_item(apron, world.elena, made_on=date(2026, 3, 2)) for _ in range(5)]
+    _db.session.commit()
+    sign_in(client, world.users["supervisor"])
+    with count_queries() as q:
+        page = client.get("/shipments/new").get_data(as_text=True)
+    total = 70 + 5 + 1  # and the world's own waiting piece
+    assert f"{total} pieces are waiting." in page
+    assert "Showing 1–60, newest first." in page and "Page 1 of 2" in page
+    assert all(p.code in page for p in new)  # the five newest are on the first page
+    assert old[0].code not in page  # the oldest is on page 2
+    assert "hold Ctrl or Shift" not in page
+    second = client.get("/shipments/new?page=2").get_data(as_text=True)
+    assert old[0].code in second and "Page 2 of 2" in second
+    only_aprons = client.get("/shipments/new?product=APRON").get_data(as_text=True)
+    assert "5 pieces are waiting." in only_aprons and old[-1].code not in only_aprons
+    that_day = client.get("/shipments/new?made_on=2026-01-05").get_data(as_text=True)
+    assert "70 pieces are waiting." in that_day and new[0].code not in that_day
+    with count_queries() as q2:
+        client.get("/shipments/new?page=2")
+    assert q2.count == q.count

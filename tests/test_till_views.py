@@ -3,6 +3,8 @@
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+
 from atelier.extensions import db as _db
 from atelier.production.models import Item
 from tests.conftest import sign_in
@@ -188,3 +190,44 @@ def test_returns_page_says_why_an_unsold_piece_cannot_come_back(client, world):
     )
     assert "is not sold" in response.get_data(as_text=True)
     assert _db.session.get(Item, world.item_shop.id).status == "in_shop"
+
+
+@pytest.mark.parametrize(
+    ("method", "how"),
+    [
+        ("cash", "Paid in cash: give €15.00 back in cash."),
+        ("card", "Paid by card: refund €15.00 to the card on the shop's card terminal."),
+    ],
+)
+def test_returns_say_how_to_refund_as_the_sale_was_paid(client, world, method, how):
+    """The lookup a scan triggers, and the confirmation after the return, both say how to pay
+    the buyer back: cash for cash, the card terminal for a card sale."""
+    piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+    make_sale(world.sites["AMS"], [piece], price_cents=1500, payment_method=method)
+    c = _shop_client(client, world)
+    found = c.get(f"/till/AMS/returns/lookup?q={piece.code}").get_json()
+    assert found["code"] == piece.code and found["price"] == "€15.00"
+    assert found["refund"] == how
+    assert _db.session.get(Item, piece.id).status == "sold"  # looking up changes nothing
+    page = c.post(
+        "/till/AMS/returns",
+        data={"scan": piece.code, "reason": "Too small", "outcome": "restock"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "is back in stock." in page and how.replace("'", "&#39;") in page
+
+
+def test_return_lookup_tells_nothing_about_other_shops_pieces(client, world):
+    """A piece sold at another shop, stocked elsewhere, or unknown: one and the same 404."""
+    elsewhere = make_item(world.tote, world.elena, site=world.sites["RTM"], status="in_shop")
+    sold_elsewhere = make_item(world.tote, world.elena, site=world.sites["RTM"], status="in_shop")
+    make_sale(world.sites["RTM"], [sold_elsewhere])
+    c = _shop_client(client, world)
+    answers = [
+        c.get(f"/till/AMS/returns/lookup?q={code}")
+        for code in (elsewhere.code, sold_elsewhere.code, "ORA-999999")
+    ]
+    assert {r.status_code for r in answers} == {404}
+    assert len({r.get_json()["error"]["message"] for r in answers}) == 1
+    unsold_here = c.get(f"/till/AMS/returns/lookup?q={world.item_shop.code}")
+    assert unsold_here.status_code == 409

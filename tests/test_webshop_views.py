@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from atelier.production.models import Item
 from atelier.webshop.models import Order
+from tests import factories
 from tests.conftest import sign_in
 from tests.factories import make_order, make_web_item
 from tests.webshop_helpers import completed, deliver, serve_fake_stripe
@@ -173,3 +174,30 @@ def test_storefront_is_rate_limited(app, client, world, db):
     finally:
         app.config["PUBLIC_RATE_LIMIT"] = saved
     assert statuses == [200, 200, 429]
+
+
+def test_storefront_groups_identical_pieces_and_says_payment_is_off(client, world, db):
+    """Six identical totes are one card saying "6 available", not six identical cards; with
+    no payment configured the store says so before anyone fills a basket."""
+    for _ in range(6):
+        make_web_item(world)
+    page = client.get("/store").get_data(as_text=True)
+    assert page.count('class="shop-card"') == 1
+    assert "6 available" in page
+    assert "Online payment is not available right now" in page
+
+
+def test_story_page_of_a_piece_for_sale_online_shows_its_price_and_a_way_to_buy(client, world, db):
+    """The QR tag leads somewhere: the price and a link to buy this very piece, and whom a
+    purchase helps; a piece in a shop points to the store instead."""
+    online = make_web_item(world)
+    page = client.get(f"/t/{online.tag}").get_data(as_text=True)
+    assert "€15.00" in page
+    assert f'href="/store/p/{online.tag}"' in page
+    assert "Next Steps" in page
+    assert "Elena" not in page
+    in_shop = factories.make_item(
+        world.tote, world.elena, site=world.sites["AMS"], status="in_shop"
+    )
+    page = client.get(f"/t/{in_shop.tag}").get_data(as_text=True)
+    assert 'href="/store"' in page and "/store/p/" not in page

@@ -40,7 +40,7 @@ def _account(username: str) -> User:
 @click.option(
     "--role", required=True, type=click.Choice(["admin", "supervisor", "shop", "beneficiary"])
 )
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--password", required=True, help="At least 10 characters, hard to guess.")
 @click.option("--site", "sites", multiple=True, help="Site code (repeat for several).")
 @click.option("--beneficiary", default=None, help="Maker code, for beneficiary accounts.")
 def create(username, role, password, sites, beneficiary):
@@ -77,7 +77,7 @@ def enable(username):
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
-    help="At least 10 characters (asked for if not given).",
+    help="At least 10 characters, hard to guess (asked for if not given).",
 )
 def password(username, password):
     """Set a new password; the account's tokens and sessions end."""

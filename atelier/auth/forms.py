@@ -6,6 +6,7 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from atelier.auth.models import ROLES
+from atelier.labels import ROLE_LABELS
 
 
 class SignInForm(FlaskForm):
@@ -23,3 +24,7 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices={r: r for r in ROLES})
     sites = SelectMultipleField(_l("Sites"), choices={}, validators=[Optional()])
     beneficiary = StringField(_l("Maker code (beneficiary accounts)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = {role: str(ROLE_LABELS[role]) for role in ROLES}  # in her language

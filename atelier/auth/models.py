@@ -71,6 +71,11 @@ class User(UserMixin, db.Model):
         """Ids of the sites this user works at."""
         return {site.id for site in self.sites}
 
+    @property
+    def shown_name(self) -> str:
+        """How pages greet her: a maker by her display name, staff by their username."""
+        return self.beneficiary.display_name if self.beneficiary_id else self.username
+
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
 
@@ -88,3 +93,17 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(db.Model):
+    """A signed-in browser: the session cookie carries a random key whose SHA-256 is kept
+    here. Signing out deletes the row, so a copied cookie stops working with it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: moved on at most every few minutes (not on every page); the idle timeout counts from it
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

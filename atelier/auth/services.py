@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from atelier import audit
-from atelier.auth import rules
+from atelier.auth import rules, sessions
 from atelier.auth.models import ROLES, ApiToken, User
 from atelier.auth.passwords import burn_time, hash_password, verify_password
 from atelier.db import utcnow
@@ -19,8 +19,21 @@ from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.people.rules import normal_code
+from atelier.text import bidi_problem
 
 MIN_PASSWORD_LENGTH = rules.MIN_PASSWORD_LENGTH
+
+
+def password_problem(password: str | None, user_inputs: list[str]) -> str | None:
+    """Why a new password is refused, in the user's language, with zxcvbn's advice (its
+    sentences are in the catalogues), or None."""
+    found = rules.password_problem(password, user_inputs)
+    if found is None:
+        return None
+    kind, advice = found
+    if kind == "short":
+        return _("at least %(count)d characters", count=MIN_PASSWORD_LENGTH)
+    return " ".join([_("too easy to guess."), *(_(sentence) for sentence in advice)])
 
 
 class BadCredentials(NotAuthenticated):
@@ -45,9 +58,11 @@ def create_user(
     errors: dict[str, str] = {}
     if not username:
         errors["username"] = "required"
+    elif problem := bidi_problem(username):
+        errors["username"] = problem
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
-    if problem := rules.password_problem(password):
+    if problem := password_problem(password, [username]):
         errors["password"] = problem
     site_codes = site_codes or []
     sites = _sites_for(role, site_codes, errors) if rules.has_sites(role) else []
@@ -208,6 +223,7 @@ def disable_user(user: User, *, actor=None, reason: str = "coordinator") -> User
     user.is_enabled = False
     user.session_epoch = (user.session_epoch or 0) + 1
     revoked = revoke_all_tokens(user)
+    sessions.end_all_sessions(user)
     if was_enabled or revoked:
         audit.record("users.disable", user, user=actor, reason=reason, tokens_revoked=revoked)
     return user
@@ -246,10 +262,11 @@ def change_sites(user: User, site_codes: list[str], *, actor=None) -> User:
 def reset_password(user: User, password: str, *, actor=None) -> User:
     """Set a new password chosen by the coordinator; every token of the user stops working
     (whoever held one must sign in again with the new password)."""
-    if problem := rules.password_problem(password):
+    if problem := password_problem(password, [user.username]):
         raise Invalid(_("The password could not be changed."), {"password": problem})
     user.password_hash = hash_password(password)
     revoked = revoke_all_tokens(user)
+    sessions.end_all_sessions(user)
     # never the password or its hash
     audit.record("users.password_reset", user, user=actor, tokens_revoked=revoked)
     return user

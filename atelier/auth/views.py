@@ -1,6 +1,5 @@
 """Pages: sign in, sign out, language, and each role's home."""
 
-import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
@@ -9,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from atelier import nav
-from atelier.auth import services
+from atelier.auth import services, sessions
 from atelier.auth.forms import SignInForm
-from atelier.auth.models import User
 from atelier.authz import roles_required
 from atelier.extensions import db, login_manager
 from atelier.ratelimits import login_limits
@@ -33,14 +31,28 @@ HOMES = {
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """The signed-in user for a session cookie (``id:key``, see ``User.get_id``), or None:
-    a disabled account's session, or one opened before the password was reset, no longer
-    counts (the person is treated as signed out and sent to sign in)."""
-    raw_id, _sep, key = user_id.partition(":")
-    user = db.session.get(User, int(raw_id)) if raw_id.isdigit() else None
-    if user is None or not user.is_enabled:
+    """The signed-in user for a session cookie, or None (treated as signed out and sent to
+    sign in): the browser session must still be open on the server (not signed out, not
+    idle past its timeout), the account enabled, and the password the one it was opened
+    with (see ``User.get_id`` and :mod:`atelier.auth.sessions`)."""
+    found = sessions.user_for_session(user_id, session.get(sessions.SESSION_KEY))
+    if found is None:
         return None
-    return user if hmac.compare_digest(key, user.session_key) else None
+    user, session_id, needs_touch = found
+    if needs_touch:
+        g.stale_session_id = session_id
+    return user
+
+
+@bp.before_app_request
+def keep_session_alive():
+    """Check a page's browser session before its view runs, and every few minutes note that
+    it is in use (committed here, before the view has done anything of its own)."""
+    if request.endpoint == "static" or sessions.SESSION_KEY not in session:
+        return
+    if current_user.is_authenticated and (session_id := g.pop("stale_session_id", None)):
+        sessions.touch(session_id)
+        db.session.commit()
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -74,9 +86,11 @@ def sign_in():
             db.session.commit()
             flash(_("Unknown username or wrong password."), "error")
         else:
-            db.session.commit()
             session.clear()
+            secret = sessions.open_session(user)
+            db.session.commit()
             login_user(user)
+            session[sessions.SESSION_KEY] = secret
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for(HOMES[user.role]))
     return render_template("auth/sign_in.html", form=form)
@@ -85,7 +99,9 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
-    """End the session."""
+    """End the session, on the server too: a copy of this browser's cookie stops working."""
+    sessions.end_session(session.get(sessions.SESSION_KEY))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -47,13 +47,41 @@ class RuleForm(RuleFields, FlaskForm):
     """A change of price or wage rule from a date on."""
 
 
+#: the languages a product's name and description can be given in, besides the default one
+TEXT_LANGUAGES = ("ro", "uk", "nl")
+
+
 class DetailsForm(FlaskForm):
-    """Name, description, photo and whether the product is still made."""
+    """Name, description (also per language), photo and whether the product is still made."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    name_ro = StringField(_l("Name in Romanian"), validators=[Length(max=120)])
+    description_ro = TextAreaField(_l("Description in Romanian"), validators=[Length(max=2000)])
+    name_uk = StringField(_l("Name in Ukrainian"), validators=[Length(max=120)])
+    description_uk = TextAreaField(_l("Description in Ukrainian"), validators=[Length(max=2000)])
+    name_nl = StringField(_l("Name in Dutch"), validators=[Length(max=120)])
+    description_nl = TextAreaField(_l("Description in Dutch"), validators=[Length(max=2000)])
     is_active = BooleanField(_l("Still made"))
     photo = FileField(_l("New photo"))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_submitted():
+            for lang in TEXT_LANGUAGES:
+                texts = (obj.translations or {}).get(lang, {})
+                getattr(self, f"name_{lang}").data = texts.get("name", "")
+                getattr(self, f"description_{lang}").data = texts.get("description", "")
+
+    def translations(self) -> dict:
+        """The per-language texts typed in the form."""
+        return {
+            lang: {
+                "name": getattr(self, f"name_{lang}").data or "",
+                "description": getattr(self, f"description_{lang}").data or "",
+            }
+            for lang in TEXT_LANGUAGES
+        }
 
 
 def rule_values(form) -> dict:

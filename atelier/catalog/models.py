@@ -25,10 +25,21 @@ class ProductType(db.Model):
     photo_version: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the name and description in other languages: ``{"ro": {"name": …, "description": …}}``;
+    #: a language without its own text reads the default ones (``name``, ``description``)
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     rules: Mapped[list["ProductRule"]] = relationship(
         back_populates="product_type", order_by="ProductRule.effective_from", lazy="selectin"
     )
+
+    def name_in(self, lang: str) -> str:
+        """The name a reader of ``lang`` sees (the default name where none is given)."""
+        return (self.translations or {}).get(lang, {}).get("name") or self.name
+
+    def description_in(self, lang: str) -> str:
+        """The description a reader of ``lang`` sees (the default one where none is given)."""
+        return (self.translations or {}).get(lang, {}).get("description") or self.description
 
 
 class ProductRule(db.Model):

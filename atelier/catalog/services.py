@@ -14,6 +14,7 @@ from atelier.catalog.models import ProductRule, ProductType
 from atelier.catalog.rules import SKU_PATTERN, check_rule_values, next_rule_values, rule_on
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
+from atelier.text import bidi_problem
 
 
 class CatalogConflict(Conflict):
@@ -61,6 +62,8 @@ def create_product_type(
         errors["sku"] = "2–32 capital letters, digits, - or _"
     if not (name or "").strip():
         errors["name"] = "required"
+    elif problem := bidi_problem(name):
+        errors["name"] = problem
     if errors:
         raise Invalid(_("The product type could not be saved."), errors)
     if db.session.scalar(sa.select(ProductType.id).where(ProductType.sku == sku)):
@@ -135,14 +138,30 @@ def change_rule(
 
 
 def update_details(
-    product: ProductType, name: str, description: str, is_active: bool, *, actor=None
+    product: ProductType,
+    name: str,
+    description: str,
+    is_active: bool,
+    *,
+    translations: dict | None = None,
+    actor=None,
 ) -> None:
-    """Rename, describe, or retire a product type."""
-    if not (name or "").strip():
-        raise Invalid(_("The product type could not be saved."), {"name": "required"})
+    """Rename, describe (also per language), or retire a product type."""
+    if problem := "required" if not (name or "").strip() else bidi_problem(name):
+        raise Invalid(_("The product type could not be saved."), {"name": problem})
+    texts = {}
+    for lang, given in (translations or {}).items():
+        given_name = (given.get("name") or "").strip()
+        if problem := bidi_problem(given_name):
+            raise Invalid(_("The product type could not be saved."), {f"name_{lang}": problem})
+        text = {"name": given_name, "description": (given.get("description") or "").strip()}
+        if any(text.values()):
+            texts[lang] = text
     product.name = name.strip()
     product.description = (description or "").strip()
     product.is_active = is_active
+    if translations is not None:
+        product.translations = texts
     db.session.flush()
     audit.record("catalog.update", product, user=actor, sku=product.sku)
 

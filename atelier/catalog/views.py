@@ -1,6 +1,7 @@
 """Pages for the catalogue: product types (admin) and their photos (public, cached)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +12,7 @@ from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
 from atelier.catalog.photos import photo_url
 from atelier.errors import DomainError
-from atelier.forms import apply_errors, attempt, submit
+from atelier.forms import apply_errors, attempt, shown_again_status, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -59,7 +60,8 @@ def products():
     if done:
         return done
     rows = [(p, services.current_rule(p, _today())) for p in services.list_product_types()]
-    return render_template("catalog/products.html", rows=rows, form=form)
+    page = render_template("catalog/products.html", rows=rows, form=form)
+    return page, shown_again_status()
 
 
 @bp.route("/admin/products/<sku>", methods=["GET", "POST"])
@@ -77,9 +79,12 @@ def product(sku):
         url_for("catalog.product", sku=item.sku),
         on_error=_show,
     )
-    return done or render_template(
+    if done:
+        return done
+    page = render_template(
         "catalog/product.html", product=item, form=form, rule_form=rule_form, today=_today()
     )
+    return page, shown_again_status()
 
 
 def _create(form):
@@ -100,7 +105,12 @@ def _create(form):
 def _update(item, form) -> None:
     """Save a product type's details and any new photo."""
     services.update_details(
-        item, form.name.data, form.description.data, form.is_active.data, actor=current_user
+        item,
+        form.name.data,
+        form.description.data,
+        form.is_active.data,
+        translations=form.translations(),
+        actor=current_user,
     )
     _set_photo(item, form)
 
@@ -159,3 +169,15 @@ def current_response(body: bytes, status: int, item, etag: str):
 
 
 bp.add_app_template_global(photo_url, "product_photo_url")
+
+
+@bp.app_template_filter("product_name")
+def product_name(product) -> str:
+    """A product type's name in the reader's language."""
+    return product.name_in(str(get_locale()))
+
+
+@bp.app_template_filter("product_description")
+def product_description(product) -> str:
+    """A product type's description in the reader's language."""
+    return product.description_in(str(get_locale()))

@@ -9,6 +9,7 @@ from atelier import audit
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.org.models import SITE_KINDS, Programme, Site
+from atelier.text import bidi_problem
 from atelier.timeutil import zone
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,16}$")
@@ -26,6 +27,10 @@ def create_site(code, name, kind, currency, timezone, city="", *, actor=None) ->
     _check_code(code, errors)
     if not (name or "").strip():
         errors["name"] = "required"
+    elif problem := bidi_problem(name):
+        errors["name"] = problem
+    if problem := bidi_problem(city):
+        errors["city"] = problem
     if kind not in SITE_KINDS:
         errors["kind"] = f"must be one of {', '.join(SITE_KINDS)}"
     if not re.fullmatch(r"[A-Z]{3}", currency or ""):
@@ -58,6 +63,8 @@ def create_programme(code, name, *, actor=None) -> Programme:
     _check_code(code, errors)
     if not (name or "").strip():
         errors["name"] = "required"
+    elif problem := bidi_problem(name):
+        errors["name"] = problem
     if errors:
         raise Invalid(_("The programme could not be created."), errors)
     if db.session.scalar(sa.select(Programme.id).where(Programme.code == code)):

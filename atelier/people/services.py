@@ -14,6 +14,7 @@ from atelier.org.models import Programme, Site
 from atelier.org.services import programme_by_code, site_by_code
 from atelier.people import rules
 from atelier.people.models import GENDERS, Beneficiary
+from atelier.text import bidi_problem
 from atelier.timeutil import local_date
 
 
@@ -40,7 +41,7 @@ def _unique_maker_code() -> str:
 def _check_fields(display_name, site, birth_year, gender, errors: dict) -> str:
     """Validate the editable fields into ``errors``; returns the cleaned display name."""
     name = rules.clean_display_name(display_name)
-    problem = rules.display_name_problem(name)
+    problem = rules.display_name_problem(name) or bidi_problem(name)
     if problem:
         errors["display_name"] = problem
     if site is not None and site.kind != "atelier":

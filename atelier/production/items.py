@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -92,6 +93,10 @@ class Story:
     product: object
     first_name: str | None
     share_bp: int | None
+    #: for sale in the online shop right now: its price there (else None)
+    online_price_cents: int | None = None
+    currency: str = ""
+    tag: str = ""
 
 
 def story(tag: str) -> Story:
@@ -103,15 +108,30 @@ def story(tag: str) -> Story:
         raise NotFound(_("Not found."))
     maker = item.beneficiary
     rule = price_of(item, item_today(item))
+    lang = str(get_locale())
     return Story(
-        product_name=item.product_type.name,
-        description=item.product_type.description,
+        product_name=item.product_type.name_in(lang),
+        description=item.product_type.description_in(lang),
         product=item.product_type,
         first_name=rules.public_first_name(
             maker.display_name, maker.public_name_consent, maker.anonymised_at is not None
         ),
         share_bp=rule.maker_share_bp if rule else None,
+        **_online_offer(item, rule),
     )
+
+
+def _online_offer(item: Item, rule) -> dict:
+    """The piece's online price, when it is in stock at the online shop and priced in that
+    shop's currency (else nothing: the page then points to the store and the shops)."""
+    on_sale = item.status == "in_shop" and item.site.kind == "webshop"
+    if not (on_sale and rule and rule.price_currency == item.site.currency):
+        return {"tag": item.tag}
+    return {
+        "online_price_cents": rule.price_cents,
+        "currency": rule.price_currency,
+        "tag": item.tag,
+    }
 
 
 @dataclass(frozen=True)

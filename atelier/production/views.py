@@ -1,5 +1,6 @@
 """Pages for production: the tablet screen, voiding, label PDFs, item pages, story pages."""
 
+import re
 import uuid
 from datetime import date
 
@@ -34,7 +35,7 @@ bp = Blueprint("production", __name__)
 
 nav.register("production.production", _l("Production"), ["supervisor"], order=20, icon="production")
 nav.register(
-    "production.find_item", _l("Find a piece"), ["supervisor", "shop"], order=25, icon="labels"
+    "production.find_item", _l("Find a piece"), ["supervisor", "shop"], order=25, icon="find"
 )
 
 
@@ -264,3 +265,18 @@ def status_label(status: str) -> str:
 def event_label(kind: str) -> str:
     """An item event in words."""
     return str(EVENT_LABELS.get(kind, kind))
+
+
+NOTE_LABELS = {"till": _l("at the till"), "online": _l("online")}
+_SHIPMENT_NOTE = re.compile(r"shipment (\d+)")
+
+
+@bp.app_template_global("event_note")
+def event_note(note: str | None) -> str:
+    """An item event's note in words: the notes the app writes itself are translated, what a
+    person typed (a return's reason) is shown as typed."""
+    if not note:
+        return ""
+    if shipment := _SHIPMENT_NOTE.fullmatch(note):
+        return _("Shipment %(number)s", number=shipment.group(1))
+    return str(NOTE_LABELS.get(note, note))

@@ -1,8 +1,10 @@
 """Read-only views of stock: what a shop holds by product, what an atelier can send."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from atelier.authz import visible_site_ids
 from atelier.catalog.models import ProductType
@@ -98,15 +100,46 @@ def shop_stock(site: Site, now: datetime | None = None) -> list[dict]:
     return sorted(result, key=lambda e: e["name"])
 
 
-def atelier_items(site_ids: list[int], limit: int = 500) -> list[Item]:
-    """Pieces ready to ship (in_atelier) at these ateliers, oldest first."""
+@dataclass(frozen=True)
+class WaitingPieces:
+    """One page of the pieces waiting at the ateliers, and how many there are in all."""
+
+    items: list[Item]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the filtered pieces fill (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def atelier_items(
+    site_ids: list[int],
+    *,
+    sku: str | None = None,
+    made_on: date | None = None,
+    page: int = 1,
+    per_page: int = 60,
+) -> WaitingPieces:
+    """Pieces ready to ship (in_atelier) at these ateliers, newest first, optionally of one
+    product and made on one day; one page of them and the count of all (two queries)."""
     if not site_ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(Item)
-            .where(Item.site_id.in_(site_ids), Item.status == "in_atelier")
-            .order_by(Item.made_on, Item.id)
-            .limit(limit)
-        )
+        return WaitingPieces([], 0, 1, per_page)
+    where = [Item.site_id.in_(site_ids), Item.status == "in_atelier"]
+    if sku:
+        where.append(Item.product_type.has(ProductType.sku == sku))
+    if made_on:
+        where.append(Item.made_on == made_on)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(*where))
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    items = db.session.scalars(
+        sa.select(Item)
+        .options(joinedload(Item.product_type))
+        .where(*where)
+        .order_by(Item.made_on.desc(), Item.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
+    return WaitingPieces(list(items), total, page, per_page)

@@ -1,6 +1,8 @@
 """Pages for stock: build and send shipments, receive them at the shop, shop stock."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -8,6 +10,7 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
+from atelier.catalog.services import list_product_types
 from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import submit
@@ -41,8 +44,7 @@ def new_shipment():
     form.to_site.choices = {
         s.code: s.name for s in queries.sites_of_kind(None, ("shop", "webshop"))
     }
-    items = queries.atelier_items([s.id for s in ateliers])
-    form.items.choices = {i.code: f"{i.code} · {i.product_type.name}" for i in items}
+    picker = _picker(ateliers)
     done = submit(
         form,
         lambda: _send(form),
@@ -53,7 +55,29 @@ def new_shipment():
         ),
         lambda shipment: url_for("stock.shipment", shipment_id=shipment.id),
     )
-    return done or render_template("stock/new.html", form=form, has_items=bool(items))
+    return done or render_template("stock/new.html", form=form, **picker)
+
+
+def _picker(ateliers) -> dict:
+    """The waiting pieces to tick, newest first, filtered by product and day made (GET)."""
+    sku = request.args.get("product") or None
+    made_on = _date_arg("made_on")
+    waiting = queries.atelier_items(
+        [s.id for s in ateliers], sku=sku, made_on=made_on, page=request.args.get("page", 1, int)
+    )
+    return {
+        "waiting": waiting,
+        "products": list_product_types(),
+        "chosen": {"product": sku or "", "made_on": made_on.isoformat() if made_on else ""},
+    }
+
+
+def _date_arg(name: str) -> date | None:
+    """A ``YYYY-MM-DD`` query argument, or None when absent or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 def _send(form):

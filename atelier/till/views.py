@@ -20,7 +20,7 @@ from atelier.extensions import db
 from atelier.formatting import money
 from atelier.forms import submit
 from atelier.stock.queries import sites_of_kind
-from atelier.till import returns, rules, services
+from atelier.till import return_lookup, returns, rules, services
 from atelier.till.forms import ReturnForm
 
 bp = Blueprint("till", __name__, url_prefix="/till")
@@ -146,6 +146,38 @@ def take_return(code: str):
     return done or render_template("till/returns.html", shop=shop, form=form)
 
 
+@bp.route("/<code>/returns/lookup")
+@roles_required("shop")
+def return_lookup_json(code: str):
+    """JSON for the returns page: the scanned piece, what was paid and how to refund it."""
+    try:
+        shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
+        piece = return_lookup.returnable(request.args.get("q", ""), shop)
+    except DomainError as exc:
+        return json_error(exc)
+    amount = money(piece.price_cents, piece.currency)
+    return jsonify(
+        {
+            "code": piece.code,
+            "product": piece.product,
+            "price": amount,
+            "refund": refund_how(piece.payment_method, amount),
+        }
+    )
+
+
+def refund_how(payment_method: str, amount: str) -> str:
+    """How the shop pays a buyer back: as the sale was paid."""
+    if payment_method == "cash":
+        return _("Paid in cash: give %(amount)s back in cash.", amount=amount)
+    if payment_method == "card":
+        return _(
+            "Paid by card: refund %(amount)s to the card on the shop's card terminal.",
+            amount=amount,
+        )
+    return _("Paid online: %(amount)s goes back to the buyer through Stripe.", amount=amount)
+
+
 def _returned_message(returned) -> str:
     """What the shop is told after a return: where the piece went and the refund."""
     done = returns.return_json(returned)
@@ -159,6 +191,7 @@ def _returned_message(returned) -> str:
             ),
             "warning",
         )
+    how = refund_how(returned.sale_line.sale.payment_method, amount)
     if done["status"] == "in_shop":
-        return _("%(code)s is back in stock. Refund %(amount)s.", code=done["item"], amount=amount)
-    return _("%(code)s is written off. Refund %(amount)s.", code=done["item"], amount=amount)
+        return _("%(code)s is back in stock.", code=done["item"]) + " " + how
+    return _("%(code)s is written off.", code=done["item"]) + " " + how

@@ -147,3 +147,20 @@ def session_event(event: dict) -> SessionEvent:
         _text(obj.get("payment_status"), "payment_status"),
         _text(obj.get("payment_intent"), "payment_intent"),
     )
+
+
+@dataclass(frozen=True)
+class StoreCard:
+    """One card of the storefront: identical pieces (same design, same price) shown once."""
+
+    piece: object
+    count: int
+
+
+def group_identical(pieces: list) -> list[StoreCard]:
+    """Group pieces that a buyer cannot tell apart (same SKU and price), in first-seen order;
+    each card shows its first piece and how many are available."""
+    cards: dict[tuple, list] = {}
+    for piece in pieces:
+        cards.setdefault((piece.sku, piece.price_cents, piece.currency), []).append(piece)
+    return [StoreCard(group[0], len(group)) for group in cards.values()]

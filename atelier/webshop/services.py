@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -51,12 +52,12 @@ def _price(item: Item, site: Site, now: datetime) -> int | None:
 
 def _piece(item: Item, now: datetime) -> Piece:
     """The public view of an item."""
-    product = item.product_type
+    product, lang = item.product_type, str(get_locale())
     return Piece(
         item.tag,
         item.code,
-        product.name,
-        product.description,
+        product.name_in(lang),
+        product.description_in(lang),
         product.sku,
         product.photo_version if product.photo_mime else 0,
         _price(item, item.site, now),

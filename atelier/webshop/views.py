@@ -48,7 +48,12 @@ STATUS_LABELS = {
 @public_limits
 def store():
     """The pieces for sale online right now."""
-    return render_template("webshop/store.html", pieces=services.available_pieces(), cart=_cart())
+    return render_template(
+        "webshop/store.html",
+        cards=rules.group_identical(services.available_pieces()),
+        payments_on=gateway.is_configured(),
+        cart=_cart(),
+    )
 
 
 @bp.route("/store/p/<tag>")

@@ -1,7 +1,7 @@
 """add shop_requests, plans, plan_lines, markdown_rules and receipt indexes
 
 Revision ID: 5d3e8a61c0b7
-Revises: c3d5e7f90a12
+Revises: 7d2f4a9c1e55
 Create Date: 2026-12-06 08:00:00
 
 The demand loop: shops ask for products, the atelier plans its week, and each shop's
@@ -15,7 +15,7 @@ from atelier.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '5d3e8a61c0b7'
-down_revision = 'c3d5e7f90a12'
+down_revision = '7d2f4a9c1e55'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 // Site-wide behaviour, no inline script anywhere (the CSP forbids it).
 // - forms or buttons with data-confirm ask before doing something destructive;
-// - a submit button shows it is busy, so nobody taps twice on a slow connection.
+// - a submit button shows it is busy, so nobody taps twice on a slow connection;
+// - a button with data-select-all="NAME" ticks every checkbox NAME in its form (again: none).
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -14,5 +15,13 @@
     if (submitter && !form.dataset.noBusy) {
       window.setTimeout(function () { submitter.setAttribute("aria-busy", "true"); }, 0);
     }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-select-all]");
+    if (!button || !button.form) { return; }
+    var boxes = button.form.querySelectorAll(
+      "input[type=checkbox][name='" + button.dataset.selectAll + "']");
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    boxes.forEach(function (box) { box.checked = !all; });
   });
 })();

@@ -47,7 +47,16 @@
     message.textContent = text;
   }
 
+  // On a phone the keyboard pops up whenever the scan field takes the focus: there it takes
+  // the focus back after a scan only, not after every tap on a line or a button.
+  var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+
+  function refocus() {
+    if (!coarse) { input.focus(); }
+  }
+
   function focusScan() {
+    if (coarse) { return; }
     var active = document.activeElement;
     if (active && active !== input && active.closest(".till-line, .camera-box") &&
         /INPUT|BUTTON|SELECT|TEXTAREA/.test(active.tagName)) { return; }
@@ -86,7 +95,7 @@
       el.remove();
       render();
       say("info", d.msgRemoved + " " + line.item);
-      input.focus();
+      refocus();
     });
     el.querySelector(".line-lower").addEventListener("click", function () {
       var box = el.querySelector(".line-lower-form");
@@ -107,11 +116,12 @@
         " · " + fmt(line.list_price_cents) + " → " + fmt(cents) + " (" + line.reason + ")" : "";
       el.querySelector(".line-lower-form").hidden = true;
       render();
-      input.focus();
+      refocus();
     });
     list.appendChild(el);
     lines.push(line);
     render();
+    el.scrollIntoView({ block: "nearest" });  // the newest line shows above the pay bar
     say("ok", d.msgAdded + ": " + data.product + " · " + fmt(data.price_cents));
   }
 
@@ -152,7 +162,7 @@
 
   function pay(method, button) {
     if (busy) { return; }
-    if (!lines.length) { say("warn", d.msgEmpty); input.focus(); return; }
+    if (!lines.length) { say("warn", d.msgEmpty); refocus(); return; }
     busy = true;
     button.setAttribute("aria-busy", "true");
     say("info", d.msgBusy);

@@ -21,14 +21,22 @@ def test_each_role_lands_on_its_home_on_a_tablet(tablet, world, role):
 
 
 def test_language_switch_on_a_phone(phone, world):
-    """A maker switches to Ukrainian on her phone and the page (and the next ones) follow."""
+    """A maker switches to Ukrainian on her phone and the page (and the next ones) follow.
+
+    Each language is offered by its own name (never "UK", which reads as United Kingdom).
+    """
     sign_in_page(phone, world.users["beneficiary"])
-    phone.get_by_role("button", name="UK").click()
+    phone.locator(".langswitch summary").click()
+    for name in ("Română", "Українська", "Nederlands", "English"):
+        expect(phone.get_by_role("button", name=name, exact=True)).to_be_visible()
+    screenshot(phone, "language-choice-phone")
+    phone.get_by_role("button", name="Українська").click()
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "uk"
     assert phone.url.endswith("/me")
     phone.goto("/me")
     assert phone.locator("html").get_attribute("lang") == "uk"
+    expect(phone.locator(".langswitch summary")).to_contain_text("Українська")
     screenshot(phone, "home-maker-phone-uk")
 
 

@@ -90,3 +90,45 @@ def test_production_screen_fits_a_phone(phone, world, db):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.js_errors == []
     screenshot(phone, "production-phone")
+
+
+def test_the_whole_production_form_fits_one_tablet_screen(browser, live_server, world, db):
+    """At 1024×768 with eight makers and six products: who, what, how many, QC and Save are
+    all on the first screen, before and after a save, and the offer to print the labels of
+    that save sits beside the form instead of pushing it down."""
+    from tests.factories import make_beneficiary, make_product_type
+
+    for n in range(7):
+        make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name=f"Maker {n}")
+    for n in range(5):
+        give_photo(make_product_type(name=f"Design {n}"))
+    give_photo(world.tote)
+    sync_item_seq(world.sites["ORA"])
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        sign_in_page(page, world.users["supervisor"])
+        for step in ("fresh", "after-save"):
+            if step == "fresh":
+                fill_three_totes(page)
+            save = page.get_by_role("button", name="Save pieces")
+            for control in (
+                page.locator("label.maker-tile", has_text="Elena"),
+                page.locator("label.product-tile", has_text="Tote bag"),
+                page.get_by_role("button", name="One more"),
+                page.locator("label.qc-passed"),
+                save,
+            ):
+                box = control.bounding_box()
+                assert box and box["y"] + box["height"] <= 768, f"{step}: below the fold at {box}"
+            screenshot(page, f"production-1024-{step}")
+            if step == "fresh":
+                save.click()
+                page.wait_for_load_state()
+                expect(page.get_by_role("link", name="Print the labels now")).to_be_visible()
+        offer = page.get_by_role("link", name="Print the labels now").bounding_box()
+        assert offer["y"] + offer["height"] <= 768, "the label offer is below the fold"
+    finally:
+        context.close()
