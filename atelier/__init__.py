@@ -20,6 +20,7 @@ AREAS = (
     "wages",
     "indicators",
     "reports",
+    "demand",
 )
 
 

@@ -4,6 +4,7 @@ from atelier.audit import AuditEntry  # noqa: F401
 from atelier.auth.models import ApiToken, User  # noqa: F401
 from atelier.backup.ledger import Erasure  # noqa: F401 (and its anonymisation hook)
 from atelier.catalog.models import ProductRule, ProductType  # noqa: F401
+from atelier.demand.models import MarkdownRule, Plan, PlanLine, ShopRequest  # noqa: F401
 from atelier.indicators.models import IndicatorTarget  # noqa: F401
 from atelier.org.models import Programme, Site  # noqa: F401
 from atelier.people.models import Beneficiary  # noqa: F401

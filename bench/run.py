@@ -31,6 +31,8 @@ PATHS = [
     ("indicators", "a year's indicators: GET /api/v1/indicators?year=", "bounded"),
     ("results", "the Results report: GET /api/v1/reports/results?year=", "flat"),
     ("store", "storefront list: GET /store", ""),
+    ("demand", "demand figures: GET /api/v1/demand?weeks=12", "bounded"),
+    ("plan", "production plan: GET /api/v1/production-plan?site=ORA", "bounded"),
 ]
 
 
@@ -257,6 +259,8 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
         "indicators": lambda i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
         "results": lambda i: ("GET", f"/api/v1/reports/results?year={year}", auth(ADMIN)),
         "store": lambda i: ("GET", "/store", {}),
+        "demand": lambda i: ("GET", "/api/v1/demand?weeks=12", auth(ADMIN)),
+        "plan": lambda i: ("GET", "/api/v1/production-plan?site=ORA&weeks=12", auth(SUP)),
     }
     if routed(app, "PUT", "/api/v1/indicator-definitions"):
         client.put("/api/v1/indicator-definitions", **auth(ADMIN, json=RESULTS_LAYOUT))

@@ -349,7 +349,54 @@ MATRIX: dict[str, Row] = {
     ),
     "reports.trace_page": Row("/reports/results/2026/trace/a", SUP),
     "reports.download": Row("/reports/results.pdf?year=2026", SUP),
+    # --- demand ---------------------------------------------------------------------------
+    # supervisors read every shop's demand; shop staff their own (another shop: 403, in
+    # test_api_demand.py)
+    "api.get_demand": Row("/api/v1/demand", SUP | SHOP),
+    "api.create_request": Row(
+        "/api/v1/requests",
+        SHOP,
+        scoped=True,
+        body=lambda w: {"shop": "AMS", "product_type": w.tote.sku, "quantity": 2},
+    ),
+    "api.list_requests": Row("/api/v1/requests", SUP | SHOP, methods=("GET",)),
+    "api.decide_request": Row(
+        lambda w: f"/api/v1/requests/{_shop_request(w).id}", SUP, body={"status": "planned"}
+    ),
+    "api.get_production_plan": Row("/api/v1/production-plan?site=ORA", SUP, scoped=True),
+    "demand.page": Row("/demand?weeks=4", SUP),
+    "demand.export_csv": Row("/demand/export.csv", SUP),
+    "demand.export_xlsx": Row("/demand/export.xlsx", SUP),
+    "demand.shop_page": Row("/demand/shop", SHOP),
+    "demand.requests": Row("/requests", SUP | SHOP),
+    "demand.ask": Row("/requests/new", SHOP),
+    "demand.decide": Row(
+        lambda w: f"/requests/{_shop_request(w).id}/status", SUP, form={"status": "planned"}
+    ),
+    "demand.request_photo": Row(
+        lambda w: f"/requests/{_shop_request(w).id}/photo", SUP | SHOP, scoped=True
+    ),
+    "demand.plan": Row("/atelier/plan?site=ORA", SUP, scoped=True),
+    "api.put_markdowns": Row(
+        "/api/v1/shops/AMS/markdowns",
+        ADMIN,
+        body={"rules": [{"after_days": 56, "discount_bp": 2500}]},
+    ),
 }
+
+
+# --- demand: helpers -----------------------------------------------------------------------
+def _shop_request(w):
+    """A fresh open request of AMS for totes (deciding it changes it for good)."""
+    from atelier.demand.models import ShopRequest
+    from atelier.extensions import db
+
+    request = ShopRequest(
+        shop_id=w.sites["AMS"].id, product_type_id=w.tote.id, quantity=2, status="open", note=""
+    )
+    db.session.add(request)
+    db.session.commit()
+    return request
 
 
 # --- accounts: helpers ---------------------------------------------------------------------

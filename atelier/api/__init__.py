@@ -208,6 +208,7 @@ def load_area_modules() -> None:
     """Import the area modules so their calls register on the blueprint."""
     from atelier.api import (  # noqa: F401
         catalog,
+        demand,
         indicators,
         openapi,
         people,

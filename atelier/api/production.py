@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from atelier import audit
 from atelier.api import PDF, Body, api_route, parse
+from atelier.db import utcnow
+from atelier.demand import markdowns
 from atelier.enums import QC, literal
 from atelier.errors import Invalid
 from atelier.extensions import db
@@ -89,8 +91,13 @@ def item_json(item, with_maker: bool) -> dict:
         "site": item.site.code,
         "made_on": item.made_on.isoformat(),
         "price_cents": rule.price_cents if rule else None,
+        "list_price_cents": rule.price_cents if rule else None,
+        "price_reason": "",
         "currency": rule.price_currency if rule else None,
     }
+    if rule and item.status in ("in_shop", "reserved"):
+        price = markdowns.price_of_piece(item, rule.price_cents, utcnow())
+        body["price_cents"], body["price_reason"] = price.price_cents, price.reason
     if with_maker:
         body["maker_code"] = item.beneficiary.maker_code
     return body

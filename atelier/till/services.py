@@ -12,6 +12,7 @@ from atelier.catalog.models import ProductRule
 from atelier.catalog.photos import photo_url
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
+from atelier.demand import markdowns
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.formatting import local_day
@@ -157,13 +158,16 @@ def lookup(shop: Site, scan: str) -> dict:
     if price is None:
         raise NotSellable(_("%(code)s has no price here.", code=item.code), {"scan": "no price"})
     product = item.product_type
+    offered = markdowns.price_of_piece(item, price, utcnow())
     return {
         "item": item.code,
         "tag": item.tag,
         "product": product.name,
         "sku": product.sku,
         "photo_url": photo_url(product),
-        "price_cents": price,
+        "price_cents": offered.price_cents,
+        "list_price_cents": price,
+        "price_reason": offered.reason,
         "currency": shop.currency,
     }
 
@@ -253,6 +257,7 @@ def _record_sale(
             {c: "not in stock" for c in refused},
         )
     specs = []
+    marked = markdowns.discounts(shop, [item.id for item in items], utcnow())
     for index, (line, item) in enumerate(zip(lines, items, strict=True)):
         listed = price_on(item.rules, shop)
         if listed is None:
@@ -260,6 +265,10 @@ def _record_sale(
                 _("%(code)s has no price here.", code=item.code), {item.code: "no price"}
             )
         reason = (line.get("discount_reason") or "").strip()[:200]
+        offered = markdowns.price_in_shop(listed, marked.get(item.id))
+        if markdowns.sells_at_markdown(offered, line.get("price_cents"), reason):
+            specs.append(LineSpec(item, offered.price_cents, listed, offered.reason))
+            continue
         problem = rules.price_problem(line.get("price_cents"), listed, reason, reason_required)
         if problem:
             raise Invalid(

@@ -71,12 +71,17 @@
 
   function addLine(data) {
     var el = template.content.firstElementChild.cloneNode(true);
+    // a marked-down piece comes with its list price and the reason (the shop's markdown)
     var line = { item: data.item, product: data.product, price_cents: data.price_cents,
-                 list_price_cents: data.price_cents, reason: "", el: el };
+                 list_price_cents: data.list_price_cents || data.price_cents, reason: "", el: el };
     el.dataset.item = data.item;
     el.querySelector(".line-name").textContent = data.product;
     el.querySelector(".line-code").textContent = data.item;
     el.querySelector(".line-price").textContent = fmt(data.price_cents);
+    if (data.price_reason === "markdown") {
+      el.querySelector(".line-discount").textContent = " · " + fmt(line.list_price_cents) +
+        " → " + fmt(data.price_cents) + " (" + d.labelMarkdown + ")";
+    }
     var img = el.querySelector(".line-photo");
     if (data.photo_url) {
       img.src = data.photo_url;

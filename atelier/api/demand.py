@@ -1,0 +1,124 @@
+"""API calls of the demand loop (API.md "Demand"): figures, shop requests, the production
+plan and markdowns."""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from pydantic import Field
+
+from atelier.api import Body, api_route, parse
+from atelier.db import db_int
+from atelier.demand import services
+from atelier.demand.models import ShopRequest
+from atelier.errors import Invalid
+from atelier.extensions import db
+
+
+def _int_arg(name: str) -> int | None:
+    """A whole-number query parameter, or None; 400 naming it if it is not one."""
+    text = request.args.get(name)
+    if text is None or text == "":
+        return None
+    try:
+        return db_int(text)
+    except ValueError:
+        raise Invalid(_("Some fields are missing or invalid."), {name: "a whole number"}) from None
+
+
+@api_route("/demand", "GET", "What sells where", roles=("supervisor", "shop"))
+def get_demand():
+    """A row per shop × product type with stock or movement in the window."""
+    figures = services.demand(current_user, _int_arg("weeks"), request.args.get("shop"))
+    return jsonify(
+        {
+            "from": figures.start.isoformat(),
+            "to": figures.end.isoformat(),
+            "weeks": figures.weeks,
+            "rows": [row.as_json() for row in figures.rows],
+        }
+    )
+
+
+class RequestBody(Body):
+    """``POST /requests``: a shop asks for more of a product."""
+
+    shop: str
+    product_type: str
+    quantity: int = Field(ge=1, le=500)
+    note: str = Field("", max_length=ShopRequest.note.type.length)
+
+
+class DecisionBody(Body):
+    """``PATCH /requests/{id}``: what the atelier decided."""
+
+    status: str = Field(pattern="^(planned|done|declined)$")
+
+
+@api_route("/requests", "POST", "Ask the atelier for a product", body=RequestBody, roles=("shop",))
+def create_request():
+    """201 with the open request."""
+    body = parse(RequestBody)
+    made = services.create_request(
+        current_user, body.shop, body.product_type, body.quantity, body.note
+    )
+    db.session.commit()
+    return jsonify(services.request_json(made)), 201
+
+
+@api_route("/requests", "GET", "Shop requests", roles=("supervisor", "shop"))
+def list_requests():
+    """Supervisors and admins see all, shop staff their shops'."""
+    found = services.list_requests(current_user, request.args.get("status") or None)
+    return jsonify([services.request_json(r) for r in found])
+
+
+@api_route(
+    "/requests/<int:request_id>",
+    "PATCH",
+    "Mark a request planned, done or declined",
+    body=DecisionBody,
+    roles=("supervisor",),
+)
+def decide_request(request_id: int):
+    """200 with the request; 409 if it cannot move to that status."""
+    body = parse(DecisionBody)
+    decided = services.decide_request(current_user, request_id, body.status)
+    db.session.commit()
+    return jsonify(services.request_json(decided))
+
+
+@api_route("/production-plan", "GET", "What to sew next", roles=("supervisor",))
+def get_production_plan():
+    """A row per active product type with the suggested quantity (API.md)."""
+    site = services.atelier(current_user, request.args.get("site", ""))
+    rows = services.production_plan(site, _int_arg("weeks"), _int_arg("cover_weeks"))
+    return jsonify({"site": site.code, "rows": [row.as_json() for row in rows]})
+
+
+class MarkdownStep(Body):
+    """One markdown step."""
+
+    after_days: int = Field(ge=0)
+    discount_bp: int = Field(gt=0, lt=10000)
+
+
+class MarkdownsBody(Body):
+    """``PUT /shops/{code}/markdowns``: the shop's steps (``[]`` clears)."""
+
+    rules: list[MarkdownStep] = Field(max_length=50)
+
+
+@api_route("/shops/<code>/markdowns", "PUT", "Set a shop's markdown rules", body=MarkdownsBody)
+def put_markdowns(code: str):
+    """200 with the rules now in force."""
+    body = parse(MarkdownsBody)
+    shop, added = services.set_markdowns(
+        current_user, code, [(s.after_days, s.discount_bp) for s in body.rules]
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "shop": shop.code,
+            "rules": [{"after_days": r.after_days, "discount_bp": r.discount_bp} for r in added],
+        }
+    )
