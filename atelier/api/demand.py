@@ -4,7 +4,7 @@ plan and markdowns."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from atelier.api import Body, api_route, parse
 from atelier.db import db_int
@@ -25,7 +25,29 @@ def _int_arg(name: str) -> int | None:
         raise Invalid(_("Some fields are missing or invalid."), {name: "a whole number"}) from None
 
 
-@api_route("/demand", "GET", "What sells where", roles=("supervisor", "shop"))
+WEEKS = {"type": "integer", "minimum": 1, "maximum": 520}
+
+
+class RequestOut(BaseModel):
+    """A shop's request for a product (API.md "Demand")."""
+
+    id: int
+    shop: str
+    product_type: str
+    quantity: int
+    note: str | None = None
+    status: str
+    created_at: str
+
+
+@api_route(
+    "/demand",
+    "GET",
+    "What sells where",
+    roles=("supervisor", "shop"),
+    errors=(404,),
+    query={"weeks": WEEKS, "shop": {"type": "string"}},
+)
 def get_demand():
     """A row per shop × product type with stock or movement in the window."""
     figures = services.demand(current_user, _int_arg("weeks"), request.args.get("shop"))
@@ -54,7 +76,16 @@ class DecisionBody(Body):
     status: str = Field(pattern="^(planned|done|declined)$")
 
 
-@api_route("/requests", "POST", "Ask the atelier for a product", body=RequestBody, roles=("shop",))
+@api_route(
+    "/requests",
+    "POST",
+    "Ask the atelier for a product",
+    body=RequestBody,
+    roles=("shop",),
+    response=RequestOut,
+    status=201,
+    errors=(404,),
+)
 def create_request():
     """201 with the open request."""
     body = parse(RequestBody)
@@ -65,7 +96,14 @@ def create_request():
     return jsonify(services.request_json(made)), 201
 
 
-@api_route("/requests", "GET", "Shop requests", roles=("supervisor", "shop"))
+@api_route(
+    "/requests",
+    "GET",
+    "Shop requests",
+    roles=("supervisor", "shop"),
+    response=list[RequestOut],
+    query={"status": {"type": "string", "enum": ["open", "planned", "done", "declined"]}},
+)
 def list_requests():
     """Supervisors and admins see all, shop staff their shops'."""
     found = services.list_requests(current_user, request.args.get("status") or None)
@@ -78,6 +116,8 @@ def list_requests():
     "Mark a request planned, done or declined",
     body=DecisionBody,
     roles=("supervisor",),
+    response=RequestOut,
+    errors=(404, 409),
 )
 def decide_request(request_id: int):
     """200 with the request; 409 if it cannot move to that status."""
@@ -87,7 +127,14 @@ def decide_request(request_id: int):
     return jsonify(services.request_json(decided))
 
 
-@api_route("/production-plan", "GET", "What to sew next", roles=("supervisor",))
+@api_route(
+    "/production-plan",
+    "GET",
+    "What to sew next",
+    roles=("supervisor",),
+    errors=(404,),
+    query={"site": {"type": "string"}, "weeks": WEEKS, "cover_weeks": WEEKS},
+)
 def get_production_plan():
     """A row per active product type with the suggested quantity (API.md)."""
     site = services.atelier(current_user, request.args.get("site", ""))
@@ -108,7 +155,13 @@ class MarkdownsBody(Body):
     rules: list[MarkdownStep] = Field(max_length=50)
 
 
-@api_route("/shops/<code>/markdowns", "PUT", "Set a shop's markdown rules", body=MarkdownsBody)
+@api_route(
+    "/shops/<code>/markdowns",
+    "PUT",
+    "Set a shop's markdown rules",
+    body=MarkdownsBody,
+    errors=(404,),
+)
 def put_markdowns(code: str):
     """200 with the rules now in force."""
     body = parse(MarkdownsBody)
