@@ -38,6 +38,15 @@ def _chart_text_fills() -> list[tuple[str, str]]:
     return found
 
 
+def test_menu_links_are_readable_on_the_brand_colour():
+    """The top menu's white links (a strip that scrolls sideways when it is long, where axe
+    cannot see every link) on the brand colour are at least 4.5:1."""
+    css = (CSS / "app.css").read_text()
+    brand = re.search(r"--brand:\s*(#[0-9a-fA-F]{6})", css).group(1)
+    ink = re.search(r"--brand-ink:\s*(#[0-9a-fA-F]{6})", css).group(1)
+    assert contrast(ink, brand) >= 4.5
+
+
 def test_contrast_formula():
     """Black on white is 21:1; the same colour is 1:1."""
     assert contrast("#000", "#fff") == pytest.approx(21)

@@ -38,13 +38,15 @@ def test_her_month_adds_up_on_her_phone(phone, world, db, app):
     expect(phone.locator(".wages-accrued")).to_have_text("RON\xa067.48")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "wages-earnings-phone-390")
-    phone.locator("button[name=lang][value=ro]").click()
-    phone.wait_for_load_state()
+    phone.locator(".langswitch summary").click()
+    with phone.expect_navigation():
+        phone.locator("button[name=lang][value=ro]").click()
     expect(phone.locator(".wages-accrued")).to_have_text("67,48\xa0lei")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "wages-earnings-phone-390-ro")
-    phone.locator("button[name=lang][value=uk]").click()
-    phone.wait_for_load_state()
+    phone.locator(".langswitch summary").click()
+    with phone.expect_navigation():
+        phone.locator("button[name=lang][value=uk]").click()
     expect(phone.locator(".wages-accrued")).to_have_text("67,48\xa0RON")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "wages-earnings-phone-390-uk")
