@@ -1,5 +1,6 @@
 """Bench plumbing: database URLs, empty databases, migrated schemas, chunked bulk inserts."""
 
+import json
 import os
 from pathlib import Path
 
@@ -131,7 +132,12 @@ def _copy(conn, table, rows: list[dict]) -> None:
             extra = [
                 c.default.arg if c.default.is_scalar else c.default.arg(None) for c in defaults
             ]
-            copy.write_row([row[n] for n in given] + extra)
+            copy.write_row([_copyable(v) for v in [row[n] for n in given] + extra])
+
+
+def _copyable(value):
+    """A value COPY can take as text: a JSON document (a dict or list) as its JSON."""
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 def reset_sequences(conn) -> None:
