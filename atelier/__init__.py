@@ -1,38 +1,41 @@
 """Atelier: the app factory."""
 
 from importlib import import_module
+from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
-from atelier import config
-
-#: areas with pages; each has ``views.py`` defining ``bp`` (and may have ``cli.py``)
-AREAS = (
-    "auth",
-    "org",
-    "people",
-    "workshops",
-    "catalog",
-    "production",
-    "stock",
-    "till",
-    "webshop",
-    "wages",
-    "indicators",
-    "reports",
-    "demand",
+from atelier import (
+    api,
+    camera,
+    config,
+    extensions,
+    formatting,
+    health,
+    i18n,
+    models,  # noqa: F401 (complete metadata)
+    nav,
+    requestlog,
+    security,
+    seed,
+    staticfiles,
 )
+from atelier.areas import AREAS, area_modules
+from atelier.backup import cli as backup_cli
+from atelier.db import INT_MAX
+from atelier.errors import register_errorhandlers as register_error_pages
+from atelier.extensions import (
+    babel,
+    csrf,
+    limiter,
+    login_manager,
+    migrate,
+)  # not `db`: that name is the module atelier.db
 
-
-def area_modules(kind: str):
-    """Each area's optional module ``atelier.<area>.<kind>`` (cli, demo) that exists."""
-    for area in AREAS:
-        name = f"atelier.{area}.{kind}"
-        try:
-            yield import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+__all__ = ["AREAS", "area_modules", "create_app"]
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -61,8 +64,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _ensure_instance_folder(app: Flask) -> None:
     """SQLite lives in instance/; create it on first start."""
-    from pathlib import Path
-
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
@@ -70,8 +71,6 @@ def trust_proxies(app: Flask) -> None:
     """Behind ``TRUSTED_PROXIES`` proxies, take the client's address and scheme from their
     ``X-Forwarded-For``/``-Proto``: rate limits, audit addresses and Secure cookies then see
     the real client, not the proxy (which every client would share)."""
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
     proxies = app.config.get("TRUSTED_PROXIES") or 0
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
@@ -80,19 +79,18 @@ def trust_proxies(app: Flask) -> None:
 def register_logging(app: Flask) -> None:
     """One JSON line per request on standard error, with its request id echoed; first, so
     every other step's hooks already run inside a request that has its id."""
-    from atelier import requestlog
-
     requestlog.register(app)
 
 
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, login, CSRF, languages and the limiter to the app."""
-    from atelier import i18n, models, nav  # noqa: F401 (models: complete metadata)
-    from atelier.extensions import babel, csrf, db, limiter, login_manager, migrate
-
-    db.init_app(app)
+    extensions.db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        extensions.db,
+        directory=str(config.ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -106,10 +104,6 @@ def register_url_converters(app: Flask) -> None:
     """``<int:...>`` in every route matches only ids the database can hold (else 404).
 
     Registered before the blueprints, so every rule, page or API, uses it."""
-    from werkzeug.exceptions import NotFound
-    from werkzeug.routing import IntegerConverter
-
-    from atelier.db import INT_MAX
 
     class DatabaseInt(IntegerConverter):
         """An id from 0 to 2^31 - 1. A larger one is no record: 404 straight away (werkzeug
@@ -125,9 +119,6 @@ def register_url_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every area's pages, and the JSON API (CSRF-exempt: it uses bearer tokens)."""
-    from atelier import api, health
-    from atelier.extensions import csrf
-
     for area in AREAS:
         app.register_blueprint(import_module(f"atelier.{area}.views").bp)
     api.load_area_modules()
@@ -138,16 +129,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Domain errors and HTTP errors become the JSON error shape or an error page."""
-    from atelier.errors import register_errorhandlers as register
-
-    register(app)
+    register_error_pages(app)
 
 
 def register_commands(app: Flask) -> None:
     """CLI groups: users, seed, and each area's own."""
-    from atelier import seed
-    from atelier.backup import cli as backup_cli
-
     app.cli.add_command(seed.seed_cli)
     app.cli.add_command(backup_cli.cli)
     for module in area_modules("cli"):
@@ -157,8 +143,6 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """The template filters every area shares: money, times, days, months, hours, shares;
     the camera scanner's reader for scan fields; versioned static URLs."""
-    from atelier import camera, formatting, staticfiles
-
     formatting.register(app)
     camera.register(app)
     staticfiles.register(app)
@@ -166,6 +150,4 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     """Response headers: CSP without inline script, no framing, nosniff, HSTS on https."""
-    from atelier import security
-
     security.register(app)

@@ -1,5 +1,6 @@
 """Shared database primitives: the naming convention and an always-aware UTC column type."""
 
+import sqlite3
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -66,8 +67,6 @@ def utcnow() -> datetime:
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks."""
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

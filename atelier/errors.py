@@ -1,10 +1,12 @@
 """Domain errors, and the handlers that turn them (and HTTP errors) into pages or JSON."""
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+from atelier.extensions import db, login_manager
 
 #: seconds a client should wait before sending again when the database is away
 RETRY_AFTER_SECONDS = 5
@@ -89,8 +91,6 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def json_error(exc: DomainError):
     """A refused JSON call (API or a page's script): nothing is kept; the documented shape."""
-    from atelier.extensions import db
-
     db.session.rollback()
     return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
 
@@ -102,78 +102,82 @@ def _http_code(exc: HTTPException) -> str:
 
 def register_errorhandlers(app) -> None:
     """Map domain and HTTP errors to the JSON shape (API) or an error page."""
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DataError, handle_data_error)
+    for outage in (sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError):
+        app.register_error_handler(outage, handle_database_error)
+    app.register_error_handler(Exception, handle_unexpected)
 
-    from atelier.extensions import db, login_manager
 
-    @app.errorhandler(DomainError)
-    def handle_domain_error(exc: DomainError):
-        # a script posting a page's form (the outbox) must tell "refused" (e.g. not her site
-        # any more: never retry) from "no answer" (retry), so a refusal is JSON for it too
-        if wants_json() or script_wants_json():
-            return json_error(exc)
-        db.session.rollback()  # a refused call changes nothing
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+def handle_domain_error(exc: DomainError):
+    """A refused use case: the JSON shape, or the error page with its message."""
+    # a script posting a page's form (the outbox) must tell "refused" (e.g. not her site
+    # any more: never retry) from "no answer" (retry), so a refusal is JSON for it too
+    if wants_json() or script_wants_json():
+        return json_error(exc)
+    db.session.rollback()  # a refused call changes nothing
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
-    @app.errorhandler(HTTPException)
-    def handle_http_error(exc: HTTPException):
-        if wants_json():
-            response = jsonify(error_body(_http_code(exc), exc.description or exc.name))
-            response.status_code = exc.code or 500
-            for key, value in exc.get_headers():
-                if key.lower() not in ("content-type", "content-length"):
-                    response.headers[key] = value
-            return response
-        response = render_template("error.html", status=exc.code, message=exc.description)
-        return response, exc.code
 
-    @app.errorhandler(DataError)
-    def handle_data_error(exc: DataError):
-        """The safety net under the request models and forms: a value the database refuses
-        (too long for its column, out of its range) is bad input, not a server error."""
-        db.session.rollback()
-        app.logger.warning("the database refused a value: %s", exc.orig)
-        message = _("A value is too long or out of range.")
-        if wants_json():
-            return jsonify(error_body("invalid", message)), 400
-        return render_template("error.html", status=400, message=message), 400
-
-    @app.errorhandler(sa_exc.DBAPIError)
-    @app.errorhandler(sa_exc.TimeoutError)
-    @app.errorhandler(sa_exc.DisconnectionError)
-    def handle_database_error(exc: Exception):
-        """The database is away: 503 ``unavailable``, never 500, so a load balancer and the
-        tablet's outbox (which sends again on 5xx) can tell an outage from a defect."""
-        if not database_unavailable(exc):
-            return handle_unexpected(exc)
-        # who is signed in cannot be looked up now: answer as for a visitor, so neither the
-        # language choice nor the page's navigation asks the database again
-        g._login_user = login_manager.anonymous_user()
-        try:
-            db.session.rollback()
-        except sa_exc.SQLAlchemyError:  # the connection is gone; the pool discards it
-            pass
-        # the class and the driver's first line only: a statement's parameters may hold
-        # personal data and never go to the log
-        reason = str(getattr(exc, "orig", None) or exc).strip().split("\n", 1)[0]
-        app.logger.warning("database unavailable: %s: %s", type(exc).__name__, reason)
-        message = _(
-            "Atelier can't reach its database; your work on this tablet is kept and will be "
-            "sent again."
-        )
-        if wants_json() or script_wants_json():
-            response = jsonify(error_body("unavailable", message))
-        else:
-            response = app.make_response(render_template("error.html", status=503, message=message))
-        response.status_code = 503
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+def handle_http_error(exc: HTTPException):
+    """An HTTP error (404, 405, 429...): the JSON shape with its headers, or the error page."""
+    if wants_json():
+        response = jsonify(error_body(_http_code(exc), exc.description or exc.name))
+        response.status_code = exc.code or 500
+        for key, value in exc.get_headers():
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
         return response
+    response = render_template("error.html", status=exc.code, message=exc.description)
+    return response, exc.code
 
-    @app.errorhandler(Exception)
-    def handle_unexpected(exc: Exception):
+
+def handle_data_error(exc: DataError):
+    """The safety net under the request models and forms: a value the database refuses
+    (too long for its column, out of its range) is bad input, not a server error."""
+    db.session.rollback()
+    current_app.logger.warning("the database refused a value: %s", exc.orig)
+    message = _("A value is too long or out of range.")
+    if wants_json():
+        return jsonify(error_body("invalid", message)), 400
+    return render_template("error.html", status=400, message=message), 400
+
+
+def handle_database_error(exc: Exception):
+    """The database is away: 503 ``unavailable``, never 500, so a load balancer and the
+    tablet's outbox (which sends again on 5xx) can tell an outage from a defect."""
+    if not database_unavailable(exc):
+        return handle_unexpected(exc)
+    # who is signed in cannot be looked up now: answer as for a visitor, so neither the
+    # language choice nor the page's navigation asks the database again
+    g._login_user = login_manager.anonymous_user()
+    try:
         db.session.rollback()
-        app.logger.exception("unhandled error")
-        if app.testing:  # the test suite fails any test during which a 500 happened
-            app.extensions.setdefault("unexpected_errors", []).append(repr(exc))
-        if wants_json():
-            return jsonify(error_body("server_error", "Something went wrong.")), 500
-        return render_template("error.html", status=500, message=None), 500
+    except sa_exc.SQLAlchemyError:  # the connection is gone; the pool discards it
+        pass
+    # the class and the driver's first line only: a statement's parameters may hold
+    # personal data and never go to the log
+    reason = str(getattr(exc, "orig", None) or exc).strip().split("\n", 1)[0]
+    current_app.logger.warning("database unavailable: %s: %s", type(exc).__name__, reason)
+    message = _(
+        "Atelier can't reach its database; your work on this tablet is kept and will be sent again."
+    )
+    if wants_json() or script_wants_json():
+        response = jsonify(error_body("unavailable", message))
+    else:
+        response = make_response(render_template("error.html", status=503, message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handle_unexpected(exc: Exception):
+    """Anything else: logged, rolled back, a 500 (noted for the test suite to fail on)."""
+    db.session.rollback()
+    current_app.logger.exception("unhandled error")
+    if current_app.testing:  # the test suite fails any test during which a 500 happened
+        current_app.extensions.setdefault("unexpected_errors", []).append(repr(exc))
+    if wants_json():
+        return jsonify(error_body("server_error", "Something went wrong.")), 500
+    return render_template("error.html", status=500, message=None), 500

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_login import current_user
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -62,7 +64,6 @@ ICONS = {
 
 def init_app(app) -> None:
     """Give every template the signed-in user's navigation and the icon table."""
-    from flask_login import current_user
 
     @app.context_processor
     def navigation():

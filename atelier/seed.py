@@ -2,7 +2,7 @@
 
 The foundation seeds sites, programmes, one maker and one account per role; each area
 adds its own demo data in ``atelier/<area>/demo.py`` (a ``seed()`` function), run in
-the order of :data:`atelier.AREAS`.
+the order of :data:`atelier.areas.AREAS`.
 """
 
 import click
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from atelier.areas import area_modules
 from atelier.auth.models import User
 from atelier.auth.passwords import hash_password
 from atelier.extensions import db
@@ -99,8 +100,6 @@ def seed_foundation() -> dict:
 def demo():
     """Load the demo data (safe to run again); refused in production, where its well-known
     passwords would be a way in."""
-    from atelier import area_modules
-
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException(
             "Demo data is not loaded in production (ATELIER_ENV=production): "

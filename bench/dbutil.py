@@ -5,6 +5,10 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from atelier import create_app
+from atelier.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -86,15 +90,11 @@ def fresh_database(url: str) -> None:
 
 def make_app(url: str, **overrides):
     """An Atelier app on ``url`` with bench settings."""
-    from atelier import create_app
-
     return create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": normalise(url), **overrides})
 
 
 def migrate(app) -> None:
     """Build the schema with the migrations (never create_all)."""
-    from flask_migrate import upgrade
-
     with app.app_context():
         upgrade()
 
@@ -144,7 +144,6 @@ def reset_sequences(conn) -> None:
     """PostgreSQL: move every id sequence past the ids the bulk insert chose."""
     if conn.dialect.name != "postgresql":
         return
-    from atelier.extensions import db
 
     for table in db.metadata.sorted_tables:
         if "id" not in table.c or not table.c.id.primary_key:

@@ -4,6 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from atelier.auth.models import User
+from atelier.auth.services import issue_token
+from atelier.extensions import db
 from atelier.production.rules import item_code, new_tag
 
 
@@ -12,8 +15,6 @@ def add_pieces(conn, origin: str, at_site: str, n: int, status: str) -> list[str
 
     Codes continue the atelier's gap-free sequence, bumped like the production service does.
     """
-    from atelier.extensions import db
-
     t = db.metadata.tables
     sites = {row.code: row for row in conn.execute(sa.select(t["sites"]))}
     first = (
@@ -56,8 +57,6 @@ def add_pieces(conn, origin: str, at_site: str, n: int, status: str) -> list[str
 def add_sessions(conn, site: str, n: int) -> tuple[list[int], list[str]]:
     """``n`` new sessions (no roll yet) of the site's latest workshop, and 30 maker codes
     of that site (its participants first)."""
-    from atelier.extensions import db
-
     t = db.metadata.tables
     site_id = conn.scalar(sa.select(t["sites"].c.id).where(t["sites"].c.code == site))
     workshop_id = conn.scalar(
@@ -90,10 +89,6 @@ def add_sessions(conn, site: str, n: int) -> tuple[list[int], list[str]]:
 
 def tokens(app, usernames: list[str]) -> dict[str, str]:
     """A fresh bearer token for each username (made in the database: no login throttle)."""
-    from atelier.auth.models import User
-    from atelier.auth.services import issue_token
-    from atelier.extensions import db
-
     out = {}
     with app.app_context():
         for name in usernames:
@@ -105,8 +100,6 @@ def tokens(app, usernames: list[str]) -> dict[str, str]:
 
 def first_maker_code(conn, site: str) -> str:
     """The maker code of the first maker of a site."""
-    from atelier.extensions import db
-
     t = db.metadata.tables
     return conn.scalar(
         sa.select(t["beneficiaries"].c.maker_code)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from atelier.catalog.rules import rule_on
+from atelier.extensions import db
 from atelier.people.rules import new_maker_code
 from atelier.production.rules import item_code, new_tag
 from bench import dbutil, payroll
@@ -521,8 +522,6 @@ class History:
 
 def load(conn, h: History) -> dict[str, int]:
     """Insert every row of ``h`` in foreign-key order; returns row counts per table."""
-    from atelier.extensions import db
-
     t = db.metadata.tables
     periods, rates, slips, slip_lines = h.pay
     plan = [
@@ -563,7 +562,6 @@ def generate(url: str, scale: str, seed: int = 2026, today: date | None = None) 
     today = today or date.today()  # noqa: DTZ011 - history is relative to the local day
     h = History(SCALES[scale], seed, today).build()
     built = clock.perf_counter()
-    from atelier.extensions import db
 
     with app.app_context():
         engine = db.engine

@@ -21,8 +21,10 @@ import time
 
 import sqlalchemy as sa
 
+from atelier.extensions import db
 from bench import dbutil, fixtures
 from bench.generate import generate
+from bench.run import routed
 
 SALES_PER_TILL = 600  #: count bound per till, on top of the time bound
 CONTESTED = 300  #: pieces the fighting tills all try to sell
@@ -185,8 +187,6 @@ def check(url: str, target: str, results) -> dict:
 
 def run(target: str, url: str, seconds: float, tills: int, fighters: int, workers: int) -> dict:
     """One load run against ``target`` ('api' or 'bare'); returns its figures."""
-    from atelier.extensions import db
-
     app = dbutil.make_app(url)
     with app.app_context(), db.engine.begin() as conn:
         jobs = plan(conn, tills, fighters, random.Random(7))  # noqa: S311
@@ -248,7 +248,6 @@ def main() -> None:
     parser.add_argument("--out", default=str(dbutil.DATA / "load.json"))
     args = parser.parse_args()
     url = dbutil.url_for("postgresql", "atelier_bench_load")
-    from bench.run import routed
 
     out = {}
     if dbutil.reachable("postgresql"):

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 from atelier.money import convert, round_half_up, share_of
 from atelier.timeutil import month_bounds
@@ -9,10 +10,19 @@ from atelier.timeutil import month_bounds
 
 def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
     """Pay periods, rates, payslips and lines for the ``closed`` months of history ``h``."""
-    from decimal import Decimal
-
     closed_set = set(closed)
     lines = defaultdict(list)  # (period, beneficiary_id) -> [(kind, desc, amount, type, id)]
+    _piece_lines(h, closed_set, lines)
+    earned = _sales_share_lines(h, closed_set, rates, lines)
+    _stipend_lines(h, closed_set, lines)
+    _return_lines(h, closed_set, earned, lines)
+    periods, rate_rows = _periods(closed, rates, admin_id)
+    slips, slip_lines = _slips(lines, {p["period"]: p["id"] for p in periods})
+    return periods, rate_rows, slips, slip_lines
+
+
+def _piece_lines(h, closed_set: set[str], lines) -> None:
+    """A piece-rate line for every piece made (not rejected) in a closed month."""
     for it in h.items:
         if it["status"] == "rejected":
             continue
@@ -28,6 +38,10 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
                     it["id"],
                 )
             )
+
+
+def _sales_share_lines(h, closed_set: set[str], rates: dict[str, str], lines) -> dict[int, int]:
+    """A sales-share line for every sale line of a closed month: {sale line id: amount}."""
     earned: dict[int, int] = {}
     for line in h.sale_lines:
         period = h.line_period[line["id"]]
@@ -47,11 +61,20 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
                 line["id"],
             )
         )
+    return earned
+
+
+def _stipend_lines(h, closed_set: set[str], lines) -> None:
+    """A stipend line for every paid workshop attendance of a closed month."""
     for beneficiary_id, attendance_id, period, amount in h.stipends:
         if period in closed_set:
             lines[period, beneficiary_id].append(
                 ("stipend", "workshop hours", amount, "attendance", attendance_id)
             )
+
+
+def _return_lines(h, closed_set: set[str], earned: dict[int, int], lines) -> None:
+    """A negative adjustment for every return (in a closed month) of a line already paid."""
     for ret in h.returns:
         period = h.return_period[ret["id"]]
         if period in closed_set and ret["sale_line_id"] in earned:
@@ -59,7 +82,11 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
             lines[period, line["beneficiary_id"]].append(
                 ("adjustment", "return", -earned[ret["sale_line_id"]], "return", ret["id"])
             )
-    periods, rate_rows, slips, slip_lines = [], [], [], []
+
+
+def _periods(closed: list[str], rates: dict[str, str], admin_id: int) -> tuple[list, list]:
+    """The closed pay periods, numbered in order, and their exchange rates."""
+    periods, rate_rows = [], []
     for number, period in enumerate(closed, start=1):
         _, nxt = month_bounds(period)
         closed_at = datetime.combine(nxt + timedelta(days=3), time(9), tzinfo=UTC)
@@ -76,7 +103,12 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
         rate_rows.append(
             {"id": number, "pay_period_id": number, "currency": "EUR", "rate": rates[period]}
         )
-    period_id = {p["period"]: p["id"] for p in periods}
+    return periods, rate_rows
+
+
+def _slips(lines, period_id: dict[str, int]) -> tuple[list, list]:
+    """One payslip per (period, maker) with its lines, ids numbered in order."""
+    slips, slip_lines = [], []
     for period, beneficiary_id in sorted(lines):
         entries = lines[period, beneficiary_id]
         slip_id = len(slips) + 1
@@ -101,4 +133,4 @@ def payslips(h, closed: list[str], rates: dict[str, str], admin_id: int):
                     "source_id": source_id,
                 }
             )
-    return periods, rate_rows, slips, slip_lines
+    return slips, slip_lines

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from atelier.extensions import db
 from bench import dbutil, fixtures
 from bench.bare import create_bare_app
 from bench.generate import generate
@@ -175,8 +176,6 @@ RESULTS_LAYOUT = {
 
 def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     """Every path on one generated database; the till sale in turn with the bare baseline."""
-    from atelier.extensions import db
-
     app = dbutil.make_app(url)
     tok = fixtures.tokens(app, [ADMIN, SUP, SHOP, MAKER])
     n, pairs = WARMUP + iterations, PAIR_WARMUP + PAIR_ITERATIONS

@@ -19,6 +19,7 @@ from atelier.enums import Role
 from atelier.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from atelier.extensions import db
 from atelier.org.models import Site
+from atelier.people.models import Beneficiary
 from atelier.people.rules import normal_code
 from atelier.text import bidi_problem
 
@@ -53,8 +54,6 @@ def create_user(
     actor=None,
 ) -> User:
     """Create an account. Supervisors and shop staff need sites; a beneficiary needs a maker."""
-    from atelier.people.models import Beneficiary
-
     username = (username or "").strip()
     errors: dict[str, str] = {}
     if not username:

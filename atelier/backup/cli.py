@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+import atelier  # its factory builds the scratch app for `verify` (looked up when run)
 from atelier.backup import services
 from atelier.backup.archive import BackupError
 
@@ -53,10 +54,8 @@ def restore(file):
 @click.argument("file", type=_FILE)
 def verify(file):
     """Restore FILE into a scratch SQLite database and compare every table with its manifest."""
-    from atelier import create_app  # the factory builds the scratch app (no cycle at import)
-
     try:
-        problems = services.verify_backup(file, create_app)
+        problems = services.verify_backup(file, atelier.create_app)
     except BackupError as exc:
         raise _refused(exc) from None
     if problems:

@@ -1,6 +1,7 @@
 """Pure rules for the catalogue: which price and wage rule is in force on a day."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 
 def rule_on(rules, day: date):
@@ -56,8 +57,6 @@ def next_rule_values(current, changes: dict) -> dict:
 
 def parse_percent_bp(text: str) -> int:
     """``"20"`` or ``"12.5"`` (per cent) → basis points; ValueError outside 0–100."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         value = Decimal((text or "").strip().replace(",", "."))
     except InvalidOperation:

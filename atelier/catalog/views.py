@@ -1,6 +1,16 @@
 """Pages for the catalogue: product types (admin) and their photos (public, cached)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +21,7 @@ from atelier.authz import roles_required
 from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
 from atelier.catalog.photos import photo_url
+from atelier.db import utcnow
 from atelier.errors import DomainError
 from atelier.forms import apply_errors, attempt, shown_again_status, submit
 from atelier.timeutil import local_date
@@ -36,10 +47,6 @@ nav.register("catalog.products", _l("Products"), ["admin"], order=30, icon="cata
 
 def _today():
     """Today in the payroll timezone (rules change at local midnight)."""
-    from flask import current_app
-
-    from atelier.db import utcnow
-
     return local_date(utcnow(), current_app.config["PAYROLL_TIMEZONE"])
 
 
@@ -159,8 +166,6 @@ def photo(sku, version):
 
 def current_response(body: bytes, status: int, item, etag: str):
     """The photo response with long-lived public caching."""
-    from flask import make_response
-
     response = make_response(body, status)
     response.headers["Content-Type"] = item.photo_mime or "image/jpeg"
     response.set_etag(etag)

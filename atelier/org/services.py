@@ -6,6 +6,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
+from atelier.audit import AuditEntry
+from atelier.auth.models import User
+from atelier.auth.rules import SITE_KINDS_FOR_ROLE
+from atelier.auth.services import get_user
 from atelier.enums import SiteKind
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
@@ -115,16 +119,12 @@ def list_programmes() -> list[Programme]:
 
 def list_users():
     """Every account, by role then username (their sites load with them)."""
-    from atelier.auth.models import User
-
     return list(db.session.scalars(sa.select(User).order_by(User.role, User.username)))
 
 
 def read_account(user_id: int, actor):
     """An account for the coordinator's account page; the read goes into the audit log (a
     maker's account leads to her)."""
-    from atelier.auth.services import get_user
-
     user = get_user(user_id)
     audit.record("users.view", user, user=actor)
     return user
@@ -132,8 +132,6 @@ def read_account(user_id: int, actor):
 
 def sites_for_role(role: str) -> list[Site]:
     """The sites an account of this role may work at, by code (none for admin, maker)."""
-    from atelier.auth.rules import SITE_KINDS_FOR_ROLE
-
     kinds = SITE_KINDS_FOR_ROLE.get(role)
     if not kinds:
         return []
@@ -144,9 +142,6 @@ def sites_for_role(role: str) -> list[Site]:
 
 def audit_page(page: int, size: int) -> list:
     """One page of the audit log, newest first: (entry, username or None) rows."""
-    from atelier.audit import AuditEntry
-    from atelier.auth.models import User
-
     return db.session.execute(
         sa.select(AuditEntry, User.username)
         .outerjoin(User, User.id == AuditEntry.user_id)

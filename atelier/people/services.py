@@ -1,11 +1,15 @@
 """Use cases for beneficiaries: register, list, read (audited), edit, exit and anonymise."""
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
+from atelier.audit import AuditEntry
+from atelier.auth.models import ApiToken, User
+from atelier.auth.services import disable_user
 from atelier.authz import require_site, visible_site_ids
 from atelier.db import utcnow
 from atelier.enums import Gender
@@ -215,9 +219,6 @@ def exit_beneficiary(user, beneficiary_id: int) -> Beneficiary:
 
 def _close_account(person: Beneficiary, actor) -> None:
     """She has left the programme: her account (if any) is disabled, her tokens revoked."""
-    from atelier.auth.models import User
-    from atelier.auth.services import disable_user
-
     account = db.session.scalar(sa.select(User).where(User.beneficiary_id == person.id))
     if account is not None:
         disable_user(account, actor=actor, reason="exit")
@@ -272,8 +273,6 @@ def anonymise(beneficiary: Beneficiary, actor) -> Beneficiary:
 
 def _anonymise_account(person: Beneficiary, removed: set[str]) -> None:
     """Her sign-in account: disabled, renamed, tokens revoked (its name may be her name)."""
-    from atelier.auth.models import ApiToken, User
-
     account = db.session.scalar(sa.select(User).where(User.beneficiary_id == person.id))
     if account is None:
         return
@@ -292,8 +291,6 @@ def _anonymise_account(person: Beneficiary, removed: set[str]) -> None:
 def _forget_whereabouts(user_id: int) -> None:
     """Blank the network address on every audit entry her account made: an address can
     locate her. What was done, and when, stays."""
-    from atelier.audit import AuditEntry
-
     db.session.execute(
         sa.update(AuditEntry)
         .where(AuditEntry.user_id == user_id, AuditEntry.remote_addr != "")
@@ -304,10 +301,6 @@ def _forget_whereabouts(user_id: int) -> None:
 
 def _scrub_audit(removed: set[str]) -> None:
     """Replace removed strings where the audit log kept them (e.g. a failed sign-in's name)."""
-    import json
-
-    from atelier.audit import AuditEntry
-
     forms = {form for text in removed for form in (text, json.dumps(text)[1:-1])}
     for text in sorted(forms, key=len, reverse=True):
         if len(text) < 2:

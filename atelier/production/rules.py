@@ -2,6 +2,7 @@
 
 import base64
 import secrets
+import uuid
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -80,8 +81,6 @@ def public_first_name(display_name: str, consent: bool, anonymised: bool = False
 
 def is_client_id(value) -> bool:
     """True for a UUID string, the shape of a device's ``client_id``."""
-    import uuid
-
     if not isinstance(value, str) or len(value) != 36:
         return False
     try:

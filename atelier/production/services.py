@@ -23,6 +23,7 @@ from atelier.people.rules import normal_code
 from atelier.production import lifecycle, rules
 from atelier.production.models import Item, ProductionEntry
 from atelier.timeutil import local_date
+from atelier.wages.models import PayslipLine
 
 
 class ProductionConflict(Conflict):
@@ -207,8 +208,6 @@ def get_entry(user, entry_id: int) -> ProductionEntry:
 
 def _paid_on_a_closed_payslip(entry: ProductionEntry) -> bool:
     """True if a piece of the entry was already paid: a closed month never changes."""
-    from atelier.wages.models import PayslipLine
-
     return (
         db.session.scalar(
             sa.select(

@@ -13,6 +13,8 @@ from atelier.production import lifecycle
 from atelier.production.models import Item
 from atelier.stock.lookup import find_items, parse_scans
 from atelier.till.models import Return, Sale, SaleLine
+from atelier.webshop import gateway
+from atelier.webshop.models import Order
 
 
 class NotReturnable(Conflict):
@@ -112,9 +114,6 @@ def _refund_online(line: SaleLine) -> tuple[str, str | None]:
     or ("failed", None) when Stripe cannot be reached or has no payment to refund. The
     piece is back either way, so the return is kept; a failed refund is done by hand. One
     refund per sale line, however often it is tried: the idempotency key is the line's."""
-    from atelier.webshop import gateway
-    from atelier.webshop.models import Order
-
     order = db.session.get(Order, line.sale.order_id) if line.sale.order_id else None
     if order is None or not order.stripe_payment_intent:
         return "failed", None
