@@ -30,6 +30,11 @@ def roles_required(*roles: str):
     return decorator
 
 
+def admin_required(view):
+    """Allow a view only to the coordinator (role ``admin``)."""
+    return roles_required()(view)
+
+
 def can_access_site(user, site_id: int) -> bool:
     """True if the user may act on records of this site."""
     if user.role == "admin":

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
-from atelier.authz import roles_required
+from atelier.authz import admin_required
 from atelier.catalog import services
 from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_values
 from atelier.catalog.photos import photo_url
@@ -51,7 +51,7 @@ def _today():
 
 
 @bp.route("/admin/products", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def products():
     """The catalogue, and a form to add a product type."""
     form = ProductForm()
@@ -72,7 +72,7 @@ def products():
 
 
 @bp.route("/admin/products/<sku>", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def product(sku):
     """One product type: details, photo, and its rule history."""
     item = services.product_by_sku(sku)
@@ -129,7 +129,7 @@ def _set_photo(product, form) -> None:
 
 
 @bp.route("/admin/products/<sku>/rules", methods=["POST"])
-@roles_required()
+@admin_required
 def product_rule(sku):
     """Change the price or wage rule from a date on."""
     item = services.product_by_sku(sku)

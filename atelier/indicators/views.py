@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
-from atelier.authz import roles_required, visible_site_ids
+from atelier.authz import admin_required, roles_required, visible_site_ids
 from atelier.extensions import db
 from atelier.forms import submit
 from atelier.indicators import charts, exports, keys, rules, services, trace, web
@@ -96,7 +96,7 @@ def _target_form(year: int) -> TargetForm:
 
 
 @bp.route("/targets", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def targets():
     """The coordinator sets a year's targets, each with remarks."""
     year = web.year_arg()
@@ -124,7 +124,7 @@ def targets():
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])
-@roles_required()
+@admin_required
 def delete_target(target_id):
     """Remove a target."""
     year = web.year_arg()

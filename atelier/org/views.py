@@ -8,7 +8,7 @@ from flask_login import current_user
 from atelier import nav
 from atelier.auth import services as auth_services
 from atelier.auth.forms import UserForm
-from atelier.authz import roles_required
+from atelier.authz import admin_required
 from atelier.db import db_int
 from atelier.extensions import db
 from atelier.forms import attempt, submit
@@ -24,7 +24,7 @@ nav.register("org.audit_log", _l("Audit log"), ["admin"], order=90, icon="audit"
 
 
 @bp.route("/")
-@roles_required()
+@admin_required
 def admin_home():
     """The coordinator's home."""
     return render_template(
@@ -33,7 +33,7 @@ def admin_home():
 
 
 @bp.route("/sites", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def sites():
     """List sites and add one."""
     form = SiteForm()
@@ -54,7 +54,7 @@ def sites():
 
 
 @bp.route("/programmes", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def programmes():
     """List programmes and add one."""
     form = ProgrammeForm()
@@ -70,7 +70,7 @@ def programmes():
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def users():
     """List accounts and add one."""
     form = UserForm()
@@ -108,7 +108,7 @@ def _account_page(user, sites_form=None, password_form=None):
 
 
 @bp.route("/users/<int:user_id>")
-@roles_required()
+@admin_required
 def user(user_id: int):
     """An account: enable or disable it, change its sites, set a new password."""
     account = services.read_account(user_id, current_user)
@@ -123,7 +123,7 @@ def _back(user_id: int) -> str:
 
 
 @bp.route("/users/<int:user_id>/disable", methods=["POST"])
-@roles_required()
+@admin_required
 def disable_user(user_id: int):
     """Disable an account: signed out everywhere, tokens revoked."""
     account = auth_services.get_user(user_id)
@@ -135,7 +135,7 @@ def disable_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/enable", methods=["POST"])
-@roles_required()
+@admin_required
 def enable_user(user_id: int):
     """Let a disabled account sign in again."""
     account = auth_services.get_user(user_id)
@@ -147,7 +147,7 @@ def enable_user(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/sites", methods=["POST"])
-@roles_required()
+@admin_required
 def user_sites(user_id: int):
     """Change the sites a supervisor or shop account works at."""
     account = auth_services.get_user(user_id)
@@ -163,7 +163,7 @@ def user_sites(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@roles_required()
+@admin_required
 def reset_password(user_id: int):
     """Set a new password for someone who forgot hers; her tokens stop working."""
     account = auth_services.get_user(user_id)
@@ -182,7 +182,7 @@ AUDIT_PAGE = 100
 
 
 @bp.route("/audit")
-@roles_required()
+@admin_required
 def audit_log():
     """The latest audit entries, newest first, 100 a page."""
     page = max(request.args.get("page", 1, type=db_int), 1)

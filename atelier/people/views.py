@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
-from atelier.authz import roles_required
+from atelier.authz import admin_required, roles_required
 from atelier.extensions import db
 from atelier.forms import submit
 from atelier.people import services
@@ -76,7 +76,7 @@ def edit(person_id: int):
 
 
 @bp.route("/people/<int:person_id>/exit", methods=["POST"], endpoint="exit")
-@roles_required()
+@admin_required
 def exit_(person_id: int):
     """Mark that she has left the programme."""
     services.exit_beneficiary(current_user, person_id)
@@ -86,7 +86,7 @@ def exit_(person_id: int):
 
 
 @bp.route("/people/<int:person_id>/anonymise", methods=["POST"])
-@roles_required()
+@admin_required
 def anonymise(person_id: int):
     """Erase her identity; pseudonymous payroll records stay."""
     person = services.get_beneficiary(current_user, person_id)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import audit, nav
-from atelier.authz import require_site, roles_required, visible_site_ids
+from atelier.authz import admin_required, require_site, roles_required, visible_site_ids
 from atelier.extensions import db
 from atelier.forms import submit
 from atelier.indicators import rules as indicator_rules
@@ -60,7 +60,7 @@ def _refused(form, exc) -> None:
 
 
 @bp.route("/results/<int:year>/figures", methods=["POST"])
-@roles_required()
+@admin_required
 def save_figures(year):
     """Save one line's target, result (manual lines) and remarks."""
     year = parse_year(year)

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atelier.authz import roles_required
+from atelier.authz import admin_required
 from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.wages import services
@@ -12,7 +12,7 @@ from atelier.wages.views import bp
 
 
 @bp.route("/admin/wages/payees", methods=["GET", "POST"])
-@roles_required()
+@admin_required
 def payees():
     """List bank details and add or replace one."""
     errors, values = {}, {"maker_code": request.args.get("maker_code", "")[:32]}

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.auth.services import maker_locale
-from atelier.authz import roles_required
+from atelier.authz import admin_required
 from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import attempt
@@ -46,14 +46,14 @@ def _back(period: str) -> str:
 
 
 @bp.route("/admin/wages")
-@roles_required()
+@admin_required
 def periods():
     """The last twelve months, open or closed."""
     return render_template("wages/periods.html", months=services.recent_periods())
 
 
 @bp.route("/admin/wages/<period>")
-@roles_required()
+@admin_required
 def period(period):
     """A month: its live preview or frozen payslips, rates, close and exports."""
     row = services.find_period(period)
@@ -73,7 +73,7 @@ def period(period):
 
 
 @bp.route("/admin/wages/<period>/rates", methods=["POST"])
-@roles_required()
+@admin_required
 def set_rates(period):
     """Save the month's exchange rates from the form (``rate-EUR`` fields)."""
     given = {
@@ -96,7 +96,7 @@ def _flash_with_fields(exc: DomainError) -> None:
 
 
 @bp.route("/admin/wages/<period>/close", methods=["POST"])
-@roles_required()
+@admin_required
 def close(period):
     """Close the month; the reason is shown if it is refused."""
     return attempt(
@@ -107,7 +107,7 @@ def close(period):
 
 
 @bp.route("/admin/wages/<period>/bank-transfers.csv")
-@roles_required()
+@admin_required
 def bank_csv(period):
     """The bank transfers of a closed month, as CSV; refused (409) while makers with money
     due have no bank details, unless the coordinator leaves them out (``skip_missing=1``)."""
@@ -121,7 +121,7 @@ def bank_csv(period):
 
 
 @bp.route("/admin/wages/<period>/summary.xlsx")
-@roles_required()
+@admin_required
 def summary_xlsx(period):
     """The payroll summary of a closed month for the accountant, as XLSX."""
     view = payouts.closed_view(period)
@@ -145,7 +145,7 @@ def _read_payslip(period: str, maker_code: str):
 
 
 @bp.route("/admin/wages/<period>/payslips/<maker_code>")
-@roles_required()
+@admin_required
 def payslip(period, maker_code):
     """One maker's frozen payslip, as a page."""
     row, slip = _read_payslip(period, maker_code)[1:]
@@ -159,7 +159,7 @@ def payslip(period, maker_code):
 
 
 @bp.route("/admin/wages/<period>/payslips/<maker_code>/pdf")
-@roles_required()
+@admin_required
 def payslip_pdf(period, maker_code):
     """One maker's payslip as a PDF, in her own language if she chose one."""
     maker, row, slip = _read_payslip(period, maker_code)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from atelier import nav
-from atelier.authz import roles_required
+from atelier.authz import admin_required
 from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.ratelimits import public_limits
@@ -136,7 +136,7 @@ def cancelled():
 
 
 @bp.route("/admin/orders")
-@roles_required()
+@admin_required
 def orders():
     """Online orders for the coordinator: status, pieces, amount, refunds."""
     return render_template(
