@@ -41,7 +41,11 @@ def submit(form, action: Callable, success_message, redirect_to, on_error=apply_
     """
     if not form.validate_on_submit():
         return None
-    return attempt(action, success_message, redirect_to, lambda exc: on_error(form, exc))
+
+    def refused(exc: DomainError) -> None:
+        on_error(form, exc)
+
+    return attempt(action, success_message, redirect_to, refused)
 
 
 def shown_again_status() -> int:
@@ -55,25 +59,62 @@ def flash_error(exc: DomainError) -> None:
     flash(exc.message, "error")
 
 
-def attempt(action: Callable, success_message, redirect_to, on_error=flash_error):
-    """Run a page's one service call: commit, flash success and redirect (as :func:`submit`);
-    on a domain error roll back, ``on_error(exc)`` and return None."""
+def attempt(
+    action: Callable,
+    success_message,
+    redirect_to,
+    on_error=flash_error,
+    *,
+    catch: type[DomainError] = DomainError,
+    code: int = 302,
+):
+    """Run a page's one service call: commit, flash success and redirect (as :func:`submit`).
+
+    ``success_message`` may also give ``(message, category)`` for a flash that is not a
+    success, or None for no flash; ``code`` is the redirect's status. On a domain error
+    (of the kind ``catch``; others go on to the app's handler) roll back and return
+    ``on_error(exc)``: None by default (the caller shows its page again), or a response.
+    """
     try:
         result = action()
-    except DomainError as exc:
+    except catch as exc:
         db.session.rollback()
-        on_error(exc)
-        return None
-    return redirect(_saved(result, success_message, redirect_to)[1])
+        return on_error(exc)
+    return redirect(_saved(result, success_message, redirect_to)[1], code=code)
 
 
 def _saved(result, success_message, redirect_to) -> tuple[str, str]:
     """Commit what a page's call did and flash its message: (message, where to go next)."""
     message = success_message(result) if callable(success_message) else success_message
+    category = "success"
+    if isinstance(message, tuple):
+        message, category = message
     target = redirect_to(result) if callable(redirect_to) else redirect_to
     db.session.commit()
-    flash(message, "success")
+    if message is not None:
+        flash(message, category)
     return message, target
+
+
+def or_default(default, call: Callable, *args, **kwargs):
+    """A read that may be refused: ``call(*args, **kwargs)``, or ``default`` when it raises a
+    domain error (a stale link, a filter that does not apply). Nothing was written."""
+    try:
+        return call(*args, **kwargs)
+    except DomainError:
+        return default
+
+
+def answer_json(action: Callable, status: int = 200, *, commit: bool = False):
+    """A page script's JSON call: ``action()`` gives the body, answered with ``status``
+    (after a commit if ``commit``); a refusal is the documented error shape, nothing kept."""
+    try:
+        body = action()
+    except DomainError as exc:
+        return json_error(exc)
+    if commit:
+        db.session.commit()
+    return jsonify(body), status
 
 
 def submit_json(form, action: Callable, success_message, redirect_to, invalid_message: str):

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from atelier.api import Body, api_route, parse
@@ -46,14 +46,6 @@ class WebhookOut(BaseModel):
     result: str
 
 
-def return_urls(reference: str) -> tuple[str, str]:
-    """Where Stripe sends the buyer back: our success and cancel pages."""
-    return (
-        url_for("webshop.thanks", order=reference, _external=True),
-        url_for("webshop.cancelled", order=reference, _external=True),
-    )
-
-
 @api_route(
     "/checkout",
     "POST",
@@ -68,7 +60,7 @@ def return_urls(reference: str) -> tuple[str, str]:
 def checkout():
     """201 with the order id, Stripe's checkout URL and when the reservation ends."""
     data = parse(CheckoutRequest)
-    order, url = services.checkout_with_urls(data.items, data.email, return_urls)
+    order, url = services.checkout_with_urls(data.items, data.email)
     db.session.commit()
     return jsonify(
         order_id=order.reference,

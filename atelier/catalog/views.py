@@ -23,7 +23,7 @@ from atelier.catalog.forms import DetailsForm, ProductForm, RuleForm, rule_value
 from atelier.catalog.photos import photo_url
 from atelier.db import utcnow
 from atelier.errors import DomainError
-from atelier.forms import apply_errors, attempt, shown_again_status, submit
+from atelier.forms import apply_errors, attempt, or_default, shown_again_status, submit
 from atelier.timeutil import local_date
 
 bp = Blueprint("catalog", __name__)
@@ -150,11 +150,8 @@ def product_rule(sku):
 @bp.route("/products/<sku>/photo-<int:version>.jpg")
 def photo(sku, version):
     """A product's photo; the URL changes with each upload, so it is cached for a year."""
-    try:
-        item = services.product_by_sku(sku, with_photo=True)
-    except DomainError:
-        abort(404)
-    if not item.photo or version != item.photo_version:
+    item = or_default(None, services.product_by_sku, sku, with_photo=True)
+    if item is None or not item.photo or version != item.photo_version:
         abort(404)
     etag = f"{item.sku}-{item.photo_version}"
     if request.if_none_match.contains(etag):

@@ -11,8 +11,7 @@ from atelier.authz import roles_required
 from atelier.db import db_int, utcnow
 from atelier.demand import charts, exports, queries, rules, services
 from atelier.demand.forms import DecisionForm, RequestForm
-from atelier.errors import DomainError
-from atelier.forms import attempt, submit
+from atelier.forms import attempt, or_default, submit
 from atelier.production import services as production_services
 from atelier.timeutil import local_date
 
@@ -128,9 +127,8 @@ def shop_page():
 def requests():
     """Shop staff: their requests and their status; supervisors: every request."""
     status = request.args.get("status") or None
-    try:
-        found = services.list_requests(current_user, status)
-    except DomainError:
+    found = or_default(None, services.list_requests, current_user, status)
+    if found is None:  # not a status: every request
         found = services.list_requests(current_user)
     return render_template(
         "demand/requests.html",

@@ -23,9 +23,9 @@ from atelier import audit, nav
 from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
 from atelier.db import db_int
-from atelier.errors import DomainError, Invalid, NotFound, script_wants_json
+from atelier.errors import Invalid, NotFound, script_wants_json
 from atelier.extensions import db
-from atelier.forms import submit, submit_json
+from atelier.forms import attempt, or_default, submit, submit_json
 from atelier.production import items as item_services
 from atelier.production import labels, services
 from atelier.production.forms import ProductionForm
@@ -121,28 +121,24 @@ def _saved_entry():
     entry_id = request.args.get("saved", type=db_int)
     if not entry_id:
         return None
-    try:
-        return services.get_entry(current_user, entry_id)
-    except DomainError:
-        return None
+    return or_default(None, services.get_entry, current_user, entry_id)
 
 
 @bp.route("/atelier/production/entries/<int:entry_id>/void", methods=["POST"])
 @roles_required("supervisor")
 def void_entry(entry_id):
     """Void a mistaken entry (asked to confirm first; audited)."""
-    try:
-        entry = services.void_entry(current_user, entry_id)
-    except services.ProductionConflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        entry = services.get_entry(current_user, entry_id)
-    else:
-        db.session.commit()
-        flash(_("The entry is voided."), "success")
-    return redirect(
-        url_for("production.production", site=entry.site.code, day=entry.made_on.isoformat())
-    )
+    return attempt(
+        lambda: services.void_entry(current_user, entry_id),
+        _("The entry is voided."),
+        _day_of,
+        catch=services.ProductionConflict,
+    ) or redirect(_day_of(services.get_entry(current_user, entry_id)))
+
+
+def _day_of(entry) -> str:
+    """The production page of the entry's site and day."""
+    return url_for("production.production", site=entry.site.code, day=entry.made_on.isoformat())
 
 
 @bp.route("/atelier/labels.pdf")

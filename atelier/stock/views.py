@@ -11,9 +11,8 @@ from flask_login import current_user
 from atelier import nav
 from atelier.authz import roles_required
 from atelier.catalog.services import list_product_types
-from atelier.errors import DomainError
 from atelier.extensions import db
-from atelier.forms import submit
+from atelier.forms import attempt, submit
 from atelier.org.models import Site
 from atelier.org.services import site_by_code
 from atelier.stock import queries, services
@@ -113,28 +112,28 @@ def shipment(shipment_id: int):
 def receive_scan(shipment_id: int):
     """Receive one scanned piece; unexpected pieces are listed, never accepted."""
     form = ReceiveForm()
-    if form.validate_on_submit():
-        try:
-            outcome, code = services.receive_scan(current_user, shipment_id, form.scan.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            messages = {
-                "received": (_("%(code)s received.", code=code), "success"),
-                "late": (_("%(code)s arrived late and is now in stock.", code=code), "success"),
-                "again": (_("%(code)s was already received.", code=code), "info"),
-                "unexpected": (
-                    _("%(code)s is not on this shipment: set it aside.", code=code),
-                    "error",
-                ),
-            }
-            flash(*messages[outcome])
-    else:
+    back = url_for("stock.shipment", shipment_id=shipment_id)
+    if not form.validate_on_submit():
         services.get_shipment(current_user, shipment_id)
         flash(_("Scan a piece first."), "error")
-    return redirect(url_for("stock.shipment", shipment_id=shipment_id))
+        return redirect(back)
+    return attempt(
+        lambda: services.receive_scan(current_user, shipment_id, form.scan.data),
+        _received_message,
+        back,
+    ) or redirect(back)
+
+
+def _received_message(received) -> tuple[str, str]:
+    """What a scan at receiving did: (message, flash category)."""
+    outcome, code = received
+    messages = {
+        "received": (_("%(code)s received.", code=code), "success"),
+        "late": (_("%(code)s arrived late and is now in stock.", code=code), "success"),
+        "again": (_("%(code)s was already received.", code=code), "info"),
+        "unexpected": (_("%(code)s is not on this shipment: set it aside.", code=code), "error"),
+    }
+    return messages[outcome]
 
 
 @bp.route("/shipments/<int:shipment_id>/accept-all", methods=["POST"])

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -15,10 +14,8 @@ from flask_login import current_user
 
 from atelier import nav
 from atelier.authz import roles_required
-from atelier.errors import DomainError, json_error
-from atelier.extensions import db
 from atelier.formatting import money
-from atelier.forms import submit
+from atelier.forms import answer_json, submit
 from atelier.stock.queries import sites_of_kind
 from atelier.till import return_lookup, returns, rules, services
 from atelier.till.forms import ReturnForm
@@ -63,45 +60,41 @@ def till(code: str):
 @roles_required("shop")
 def scan(code: str):
     """JSON: the line for one scanned piece, or why it cannot be sold (fixed query count)."""
-    try:
-        shop = services.shop_for(current_user, code)
-        return jsonify(services.lookup(shop, request.args.get("q", "")))
-    except DomainError as exc:
-        return json_error(exc)
+    return answer_json(
+        lambda: services.lookup(services.shop_for(current_user, code), request.args.get("q", ""))
+    )
 
 
 @bp.route("/<code>/sales", methods=["POST"])
 @roles_required("shop")
 def sell(code: str):
     """JSON from till.js: record the sale, answer with the receipt's address."""
-    data = request.get_json(silent=True)
-    try:
-        shop = services.shop_for(current_user, code)
-        if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
-            raise services.Invalid(_("The sale could not be read."), code="malformed")
-        lines = [
-            {
-                "scan": str(line.get("scan", "")),
-                "price_cents": _cents(line),
-                "discount_reason": str(line.get("discount_reason") or ""),
-            }
-            for line in data["lines"]
-            if isinstance(line, dict)
-        ]
-        sale, _created = services.record_sale(
-            current_user,
-            shop,
-            str(data.get("payment_method", "")),
-            lines,
-            client_id=data.get("client_id") or None,
-            reason_required=True,
-        )
-        db.session.commit()
-    except DomainError as exc:
-        return json_error(exc)
-    return jsonify(
-        {"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code, sale_id=sale.id)}
-    ), 201
+    return answer_json(lambda: _record_sale(code, request.get_json(silent=True)), 201, commit=True)
+
+
+def _record_sale(code: str, data) -> dict:
+    """Record the sale posted by the till page: the receipt's id and address."""
+    shop = services.shop_for(current_user, code)
+    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+        raise services.Invalid(_("The sale could not be read."), code="malformed")
+    lines = [
+        {
+            "scan": str(line.get("scan", "")),
+            "price_cents": _cents(line),
+            "discount_reason": str(line.get("discount_reason") or ""),
+        }
+        for line in data["lines"]
+        if isinstance(line, dict)
+    ]
+    sale, _created = services.record_sale(
+        current_user,
+        shop,
+        str(data.get("payment_method", "")),
+        lines,
+        client_id=data.get("client_id") or None,
+        reason_required=True,
+    )
+    return {"id": sale.id, "receipt_url": url_for("till.receipt", code=shop.code, sale_id=sale.id)}
 
 
 def _cents(line: dict) -> int | None:
@@ -150,20 +143,20 @@ def take_return(code: str):
 @roles_required("shop")
 def return_lookup_json(code: str):
     """JSON for the returns page: the scanned piece, what was paid and how to refund it."""
-    try:
-        shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
-        piece = return_lookup.returnable(current_user, request.args.get("q", ""), shop)
-    except DomainError as exc:
-        return json_error(exc)
+    return answer_json(lambda: _returnable(code, request.args.get("q", "")))
+
+
+def _returnable(code: str, scan: str) -> dict:
+    """The scanned piece as the returns page shows it, if this shop may take it back."""
+    shop = services.shop_for(current_user, code, rules.RETURN_SITE_KINDS)
+    piece = return_lookup.returnable(current_user, scan, shop)
     amount = money(piece.price_cents, piece.currency)
-    return jsonify(
-        {
-            "code": piece.code,
-            "product": piece.product,
-            "price": amount,
-            "refund": refund_how(piece.payment_method, amount),
-        }
-    )
+    return {
+        "code": piece.code,
+        "product": piece.product,
+        "price": amount,
+        "refund": refund_how(piece.payment_method, amount),
+    }
 
 
 def refund_how(payment_method: str, amount: str) -> str:

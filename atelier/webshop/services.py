@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -180,10 +181,18 @@ def checkout(
     return order, url
 
 
-def checkout_with_urls(scans: list[str], email: str, urls, now: datetime | None = None):
-    """:func:`checkout` with return URLs built from the order's reference by ``urls``."""
+def return_urls(reference: str) -> tuple[str, str]:
+    """Where Stripe sends the buyer back: the shop's thanks and cancelled pages."""
+    return (
+        url_for("webshop.thanks", order=reference, _external=True),
+        url_for("webshop.cancelled", order=reference, _external=True),
+    )
+
+
+def checkout_with_urls(scans: list[str], email: str, now: datetime | None = None):
+    """:func:`checkout` with Stripe's return URLs made from the order's reference."""
     reference = rules.new_reference()
-    success_url, cancel_url = urls(reference)
+    success_url, cancel_url = return_urls(reference)
     return checkout(scans, email, success_url, cancel_url, now, reference=reference)
 
 

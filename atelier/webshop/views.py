@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from atelier import nav
 from atelier.authz import admin_required
 from atelier.errors import DomainError
-from atelier.extensions import db
+from atelier.forms import attempt, flash_error
 from atelier.ratelimits import public_limits
 from atelier.security import extend_csp
 from atelier.webshop import gateway, rules, services
@@ -104,18 +104,22 @@ def _basket_page(**context):
 @public_limits
 def checkout():
     """Reserve the cart's pieces and send the buyer to Stripe's payment page."""
-    from atelier.api.webshop import return_urls
-
     email = request.form.get("email", "")
-    try:
-        order, url = services.checkout_with_urls(_cart(), email, return_urls)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+
+    def refused(exc: DomainError):
+        flash_error(exc)
         return _basket_page(email=email, errors=exc.fields), exc.status
-    db.session.commit()
+
+    return attempt(
+        lambda: services.checkout_with_urls(_cart(), email), None, _to_stripe, refused, code=303
+    )
+
+
+def _to_stripe(reserved) -> str:
+    """Stripe's payment page for the order just reserved (noted in the log)."""
+    order, url = reserved
     current_app.logger.info("order %s reserved", order.reference)
-    return redirect(url, code=303)
+    return url
 
 
 @bp.route("/store/thanks")

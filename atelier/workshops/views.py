@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -16,9 +15,9 @@ from flask_login import current_user
 
 from atelier import formatting, nav
 from atelier.authz import roles_required
-from atelier.errors import DomainError, Invalid, json_error
+from atelier.errors import DomainError, Invalid
 from atelier.extensions import db
-from atelier.forms import attempt, submit
+from atelier.forms import answer_json, attempt, submit
 from atelier.money import parse_cents
 from atelier.people.forms import BeneficiaryForm
 from atelier.workshops import attendance, rules, services, sessions
@@ -170,35 +169,34 @@ def roll(session_id: int):
 def save_roll(session_id: int):
     """Save the roll sent by the roll-call screen as JSON (with the session's hours if the
     supervisor changed them); answers JSON, errors included."""
-    try:
-        # keep a reference: the identity map is weak, and the service loads it again
-        session = attendance.load_session(current_user, session_id)
-        body = request.get_json(silent=True)
-        records = body.get("records") if isinstance(body, dict) else None
-        if not isinstance(records, list) or not all(
-            isinstance(r, dict)
-            and isinstance(r.get("beneficiary"), str)
-            and isinstance(r.get("status"), str)
-            for r in records
-        ):
-            raise Invalid(_("The roll could not be read."), {"records": "a list of marks"})
-        hours = body.get("hours")
-        if hours is not None:
-            if not isinstance(hours, str):
-                raise Invalid(_("The roll could not be read."), {"hours": "a decimal string"})
-            session = sessions.set_session_hours(current_user, session_id, hours)
-        if records or hours is None:
-            counts = attendance.set_attendance(
-                current_user, session_id, [(r["beneficiary"], r["status"]) for r in records]
-            )
-        else:
-            counts = attendance.roll_counts(session_id)
-    except DomainError as exc:
-        return json_error(exc)
-    message = _("Saved.")  # before commit, which would reload the user for her language
-    shown_hours = formatting.hours(session.centihours)
-    db.session.commit()
-    return jsonify(counts=counts, message=message, hours=shown_hours)
+    return answer_json(lambda: _save_roll(session_id, request.get_json(silent=True)), commit=True)
+
+
+def _save_roll(session_id: int, body) -> dict:
+    """Mark the roll (and set the hours, if sent): the roll's counts, the saved message and
+    the session's hours as shown."""
+    # keep a reference: the identity map is weak, and the service loads it again
+    session = attendance.load_session(current_user, session_id)
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict)
+        and isinstance(r.get("beneficiary"), str)
+        and isinstance(r.get("status"), str)
+        for r in records
+    ):
+        raise Invalid(_("The roll could not be read."), {"records": "a list of marks"})
+    hours = body.get("hours")
+    if hours is not None:
+        if not isinstance(hours, str):
+            raise Invalid(_("The roll could not be read."), {"hours": "a decimal string"})
+        session = sessions.set_session_hours(current_user, session_id, hours)
+    if records or hours is None:
+        counts = attendance.set_attendance(
+            current_user, session_id, [(r["beneficiary"], r["status"]) for r in records]
+        )
+    else:
+        counts = attendance.roll_counts(session_id)
+    return {"counts": counts, "message": _("Saved."), "hours": formatting.hours(session.centihours)}
 
 
 @bp.route("/me/training")
