@@ -120,7 +120,9 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every area's pages, and the JSON API (CSRF-exempt: it uses bearer tokens)."""
     for area in AREAS:
-        app.register_blueprint(import_module(f"atelier.{area}.views").bp)
+        views = import_module(f"atelier.{area}.views")
+        for blueprint in getattr(views, "blueprints", (views.bp,)):
+            app.register_blueprint(blueprint)
     api.load_area_modules()
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -272,17 +272,17 @@ MATRIX: dict[str, Row] = {
     "wages.payslip_pdf": Row(
         lambda w: _closed_march(w, f"/payslips/{w.elena.maker_code}/pdf"), ADMIN
     ),
-    "wages.payees": Row(
+    "payees.index": Row(
         "/admin/wages/payees",
         ADMIN,
         form={"maker_code": "NOPE", "account_holder": "E", "iban": "NL91ABNA0417164300"},
     ),
-    "wages.my_earnings": Row("/me/earnings", MAKER),
-    "wages.my_payslip": Row(
+    "earnings.my_earnings": Row("/me/earnings", MAKER),
+    "earnings.my_payslip": Row(
         lambda w: _closed_march(w, "").replace("/admin/wages/2026-03", "/me/payslips/2026-03"),
         MAKER,
     ),
-    "wages.my_payslip_pdf": Row(
+    "earnings.my_payslip_pdf": Row(
         lambda w: _closed_march(w, "").replace("/admin/wages/2026-03", "/me/payslips/2026-03/pdf"),
         MAKER,
     ),

@@ -9,7 +9,7 @@ import pypdfium2
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
-from atelier.wages import services
+from atelier.wages import payees, services
 from atelier.wages.models import Payee
 from tests import factories as f
 from tests.conftest import sign_in
@@ -187,7 +187,7 @@ def test_bank_details_page_saves_and_refuses_bad_iban(client, world, db):
     assert good.status_code == 302
     assert db.session.scalar(sa.select(Payee.iban)) == "NL91ABNA0417164300"
     with client.application.test_request_context():
-        assert services.forget_payee(world.elena) is True
+        assert payees.forget_payee(world.elena) is True
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Payee)) == 0
 
 

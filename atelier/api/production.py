@@ -15,8 +15,7 @@ from atelier.enums import QC, literal
 from atelier.errors import Invalid
 from atelier.extensions import db
 from atelier.production import items as item_services
-from atelier.production import labels, services
-from atelier.production.views import pdf_response
+from atelier.production import labels, services, web
 
 MAX_LABELS = 500  # pieces on one label sheet request
 
@@ -167,4 +166,4 @@ def print_labels():
     if errors:
         raise Invalid(_("The label grid is not valid."), errors)
     pieces = item_services.items_for_labels(current_user, data.items)
-    return pdf_response(pieces, labels.Grid(columns=data.columns, rows=data.rows))
+    return web.label_sheet(pieces, labels.Grid(columns=data.columns, rows=data.rows))

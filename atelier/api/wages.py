@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from flask import Response, jsonify, request
+from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -10,7 +10,7 @@ from atelier.api import CSV, Body, api_route, parse
 from atelier.enums import PayPeriodStatus, literal
 from atelier.extensions import db
 from atelier.people.rules import normal_code
-from atelier.wages import earnings, payouts, services
+from atelier.wages import earnings, payees, services, web
 
 MAX_CURRENCIES = 50  # sale currencies in one month
 
@@ -161,7 +161,7 @@ def put_exchange_rates(period):
 )
 def get_pay_period(period):
     """A closed month as frozen, an open month as a live preview."""
-    view = services.check_bank_details(services.view_period(period))
+    view = payees.check_bank_details(services.view_period(period))
     services.audit_read(view)
     db.session.commit()
     return jsonify(period_json(view))
@@ -179,7 +179,7 @@ def close_pay_period(period):
     """Close the month: 409 if closed or not over, 400 naming a missing rate."""
     services.check_period(period)
     body = parse(CloseBody)
-    view = services.check_bank_details(
+    view = payees.check_bank_details(
         services.close_period(period, body.exchange_rates, current_user)
     )
     db.session.commit()
@@ -227,13 +227,7 @@ def my_earnings():
 def get_bank_transfers(period):
     """One row per maker with a positive total; ``?skip_missing=1`` leaves out those without
     bank details (paid by hand), else 409 naming them; 409 for an open month."""
-    body, _left_out = payouts.bank_transfers(period, request.args.get("skip_missing") == "1")
-    db.session.commit()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'},
-    )
+    return web.bank_transfers_csv(period)
 
 
 @api_route(
@@ -246,7 +240,7 @@ def get_bank_transfers(period):
 def put_payee(maker_code):
     """Store (or replace) a maker's bank details; 400 ``fields.iban`` for a bad IBAN."""
     body = parse(PayeeBody)
-    payee = services.set_payee(maker_code, body.account_holder, body.iban)
+    payee = payees.set_payee(maker_code, body.account_holder, body.iban)
     db.session.commit()
     return jsonify(
         {

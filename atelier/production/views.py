@@ -7,7 +7,6 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -27,7 +26,7 @@ from atelier.errors import Invalid, NotFound, script_wants_json
 from atelier.extensions import db
 from atelier.forms import attempt, or_default, submit, submit_json
 from atelier.production import items as item_services
-from atelier.production import labels, services
+from atelier.production import labels, services, web
 from atelier.production.forms import ProductionForm
 from atelier.ratelimits import public_limits
 
@@ -154,7 +153,7 @@ def labels_pdf():
     else:
         site = services.atelier_for(current_user, request.args.get("site"))
         pieces = item_services.items_of_day(site, _day_arg(site))
-    return pdf_response(pieces, grid)
+    return web.label_sheet(pieces, grid)
 
 
 def _grid_args() -> labels.Grid:
@@ -165,20 +164,6 @@ def _grid_args() -> labels.Grid:
     if errors:
         raise Invalid(_("The label grid is not valid."), errors)
     return labels.Grid(columns=columns, rows=rows)
-
-
-def pdf_response(pieces, grid: labels.Grid) -> Response:
-    """The label sheet as an inline PDF."""
-    pdf = labels.render_labels(
-        item_services.label_data(pieces),
-        current_app.config["PUBLIC_BASE_URL"],
-        grid,
-        title=_("Labels"),
-    )
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'inline; filename="labels.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/items")

@@ -9,7 +9,7 @@ from flask import current_app
 from atelier.extensions import db
 from atelier.people.models import Beneficiary
 from atelier.timeutil import parse_period, period_of
-from atelier.wages import services
+from atelier.wages import payees, services
 from atelier.wages.models import Payee
 
 #: the example IBAN of the Romanian banking association; demo only
@@ -59,4 +59,4 @@ def _demo_payee() -> None:
     if elena is None:
         return
     if db.session.scalar(sa.select(Payee.id).where(Payee.beneficiary_id == elena.id)) is None:
-        services.set_payee(elena.maker_code, "Elena", DEMO_IBAN)
+        payees.set_payee(elena.maker_code, "Elena", DEMO_IBAN)

@@ -1,12 +1,17 @@
 """Pages for a maker on her phone: her earnings and her payslips, never anyone else's."""
 
-from flask import render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from atelier import nav
 from atelier.authz import roles_required
-from atelier.wages import earnings, services
-from atelier.wages.views import bp, pdf_response
+from atelier.wages import earnings, services, web
+
+bp = Blueprint("earnings", __name__)
+
+nav.register("earnings.my_earnings", _l("My earnings"), ["beneficiary"], order=10, icon="earnings")
 
 
 @bp.route("/me/earnings")
@@ -28,7 +33,7 @@ def my_payslip(period):
         row=row,
         slip=slip,
         mine=True,
-        pdf_url=url_for("wages.my_payslip_pdf", period=period),
+        pdf_url=url_for("earnings.my_payslip_pdf", period=period),
     )
 
 
@@ -38,4 +43,4 @@ def my_payslip_pdf(period):
     """Her own payslip as a PDF, in the language she reads the site in."""
     services.check_period(period)
     row, slip = services.payslip(period, earnings.own_beneficiary_id(current_user))
-    return pdf_response(row, slip, str(get_locale()))
+    return web.payslip_pdf(row, slip, str(get_locale()))

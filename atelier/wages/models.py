@@ -89,7 +89,7 @@ class PayslipLine(db.Model):
 class Payee(db.Model):
     """Where a maker's pay goes: the ONE admin-only place for her bank details.
 
-    Erased by :func:`atelier.wages.services.forget_payee` when she is anonymised.
+    Erased by :func:`atelier.wages.payees.forget_payee` when she is anonymised.
     """
 
     __tablename__ = "payees"

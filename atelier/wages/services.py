@@ -449,12 +449,3 @@ def audit_read(view: PeriodView, beneficiary_id: int | None = None) -> None:
         makers=len(view.slips),
         beneficiary_id=beneficiary_id,
     )
-
-
-# Bank details live in payees.py; the lead's anonymisation calls forget_payee from here.
-from atelier.wages.payees import (  # noqa: E402, F401
-    check_bank_details,
-    forget_payee,
-    payee_map,
-    set_payee,
-)

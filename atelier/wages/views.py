@@ -21,14 +21,24 @@ from atelier.errors import DomainError
 from atelier.extensions import db
 from atelier.forms import attempt
 from atelier.people.services import beneficiary_by_code
-from atelier.wages import exports, groups, payouts, rules, services
-from atelier.wages import payslip_pdf as pdf_doc
+from atelier.wages import (
+    exports,
+    groups,
+    maker_views,
+    payee_views,
+    payees,
+    payouts,
+    rules,
+    services,
+    web,
+)
 from atelier.wages.labels import KIND_ICONS, KIND_LABELS
 
 bp = Blueprint("wages", __name__)
+#: the area's pages: the coordinator's (``bp``), a maker's own, the bank details
+blueprints = (bp, maker_views.bp, payee_views.bp)
 
 nav.register("wages.periods", _l("Wages"), ["admin"], order=60, icon="wages")
-nav.register("wages.my_earnings", _l("My earnings"), ["beneficiary"], order=10, icon="earnings")
 
 
 @bp.app_context_processor
@@ -57,7 +67,7 @@ def periods():
 def period(period):
     """A month: its live preview or frozen payslips, rates, close and exports."""
     row = services.find_period(period)
-    view = services.check_bank_details(services.view_period(period, row=row))
+    view = payees.check_bank_details(services.view_period(period, row=row))
     services.audit_read(view)
     db.session.commit()
     currencies = sorted(set(view.missing_rates) | set(view.rates))
@@ -111,13 +121,7 @@ def close(period):
 def bank_csv(period):
     """The bank transfers of a closed month, as CSV; refused (409) while makers with money
     due have no bank details, unless the coordinator leaves them out (``skip_missing=1``)."""
-    body, _left_out = payouts.bank_transfers(period, request.args.get("skip_missing") == "1")
-    db.session.commit()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bank-transfers-{period}.csv"'},
-    )
+    return web.bank_transfers_csv(period)
 
 
 @bp.route("/admin/wages/<period>/summary.xlsx")
@@ -165,19 +169,4 @@ def payslip_pdf(period, maker_code):
     maker, row, slip = _read_payslip(period, maker_code)
     locale = maker_locale(maker.id)
     db.session.commit()
-    return pdf_response(row, slip, locale or str(get_locale()))
-
-
-def pdf_response(row, slip, locale: str) -> Response:
-    """A payslip PDF download."""
-    body = pdf_doc.render(row, slip, locale)
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="payslip-{row.period}-{slip.maker_code}.pdf"'
-        },
-    )
-
-
-from atelier.wages import maker_views, payee_views  # noqa: E402, F401 (routes on bp)
+    return web.payslip_pdf(row, slip, locale or str(get_locale()))
