@@ -123,7 +123,6 @@ def register_blueprints(app: Flask) -> None:
         views = import_module(f"atelier.{area}.views")
         for blueprint in getattr(views, "blueprints", (views.bp,)):
             app.register_blueprint(blueprint)
-    api.load_area_modules()
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)

@@ -1,12 +1,13 @@
 """Domain errors, and the handlers that turn them (and HTTP errors) into pages or JSON."""
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from atelier.extensions import db, login_manager
+from atelier.auth.current import answer_as_visitor
+from atelier.extensions import db
 
 #: seconds a client should wait before sending again when the database is away
 RETRY_AFTER_SECONDS = 5
@@ -151,7 +152,7 @@ def handle_database_error(exc: Exception):
         return handle_unexpected(exc)
     # who is signed in cannot be looked up now: answer as for a visitor, so neither the
     # language choice nor the page's navigation asks the database again
-    g._login_user = login_manager.anonymous_user()
+    answer_as_visitor()
     try:
         db.session.rollback()
     except sa_exc.SQLAlchemyError:  # the connection is gone; the pool discards it

@@ -16,6 +16,7 @@ import uuid
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
+from flask_login import user_logged_in, user_logged_out
 from pythonjsonlogger.json import JsonFormatter
 
 from atelier.extensions import db
@@ -84,11 +85,27 @@ def configure_logging() -> None:
     logger.propagate = False  # one line per record, whatever the root logger does
 
 
+def note_account(user) -> None:
+    """Note the account this request acts for, as it is loaded or signed in (None once
+    signed out): the log line then names it without asking Flask-Login or the database."""
+    g.log_account = user
+
+
+def _signed_in(_app, user, **_extra) -> None:
+    """Flask-Login signed someone in during this request."""
+    note_account(user)
+
+
+def _signed_out(_app, **_extra) -> None:
+    """Flask-Login signed the account out during this request."""
+    note_account(None)
+
+
 def _account() -> tuple[int | None, str | None]:
     """The signed-in account's id and role, as far as they are known without a query: the
     log line never asks the database (it may be the database that is down, and a commit
     has expired the account). A visitor is no mapped instance: no id, no role."""
-    user = g.get("_login_user")
+    user = g.get("log_account")
     state = sa.inspect(user, raiseerr=False) if user is not None else None
     if state is None or not state.identity:
         return None, None
@@ -98,7 +115,7 @@ def _account() -> tuple[int | None, str | None]:
 def _remember_role(session) -> None:
     """Before a commit expires the signed-in account, note its role for the log line."""
     if has_request_context() and "log_role" not in g:
-        user = g.get("_login_user")
+        user = g.get("log_account")
         state = sa.inspect(user, raiseerr=False) if user is not None else None
         if state is not None and "role" in state.dict:
             g.log_role = state.dict["role"]
@@ -109,6 +126,8 @@ def register(app: Flask) -> None:
     configure_logging()
     if not sa.event.contains(db.session, "before_commit", _remember_role):
         sa.event.listen(db.session, "before_commit", _remember_role)
+    user_logged_in.connect(_signed_in, app)
+    user_logged_out.connect(_signed_out, app)
 
     @app.before_request
     def start_clock():

@@ -38,10 +38,9 @@ def api_schema(app):
 def _cases():
     """(operation, mode): valid and invalid calls of each operation; an operation without a
     body or parameters has nothing to make invalid."""
-    from atelier.api import ROUTES, load_area_modules
+    from atelier.api import ROUTES
     from atelier.api.openapi import _path
 
-    load_area_modules()
     cases = []
     for route in sorted(ROUTES, key=lambda r: (r.rule, r.method)):
         name = f"{route.method} /api/v1{_path(route.rule)}"

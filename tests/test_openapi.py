@@ -130,7 +130,7 @@ def test_two_models_of_one_name_get_two_components(app):
     """Areas may each call a model ``Entry``: both are in the document, each $ref true."""
     from pydantic import BaseModel
 
-    from atelier.api import RouteDoc
+    from atelier.api.core import RouteDoc
     from atelier.api.openapi import _Components
 
     def entry(field):

@@ -6,7 +6,7 @@ from flask import current_app, jsonify
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse, sized
+from atelier.api.core import Body, api_route, parse, sized
 from atelier.catalog import services
 from atelier.catalog.models import ProductType
 from atelier.catalog.rules import FROM_THE_START

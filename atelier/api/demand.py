@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api.core import Body, api_route, parse
 from atelier.db import db_int
 from atelier.demand import services
 from atelier.demand.models import ShopRequest

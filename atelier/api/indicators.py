@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import CSV, XLSX, Body, api_route, parse
+from atelier.api.core import CSV, XLSX, Body, api_route, parse
 from atelier.extensions import db
 from atelier.indicators import rules, services, web
 

@@ -12,7 +12,7 @@ from flask import current_app, jsonify
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from atelier.api import JSON, ROUTES, api_route
+from atelier.api.core import JSON, ROUTES, api_route
 from atelier.db import INT_MAX, INT_MIN
 from atelier.errors import error_body
 

@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel
 
-from atelier.api import Body, api_route, parse, sized
+from atelier.api.core import Body, api_route, parse, sized
 from atelier.enums import Gender, literal
 from atelier.extensions import db
 from atelier.people import services

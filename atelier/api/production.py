@@ -8,7 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from atelier import audit
-from atelier.api import PDF, Body, api_route, parse
+from atelier.api.core import PDF, Body, api_route, parse
 from atelier.db import utcnow
 from atelier.demand import markdowns
 from atelier.enums import QC, literal

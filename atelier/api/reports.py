@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import Field
 
-from atelier.api import PDF, XLSX, Body, api_route, parse
+from atelier.api.core import PDF, XLSX, Body, api_route, parse
 from atelier.extensions import db
 from atelier.reports import figures, layouts, rules, services, web
 

@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse, sized
+from atelier.api.core import Body, api_route, parse, sized
 from atelier.auth import services as auth_services
 from atelier.auth.models import User
 from atelier.enums import Role, SiteKind, literal

@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api.core import Body, api_route, parse
 from atelier.extensions import db
 from atelier.org.services import site_by_code
 from atelier.stock import services

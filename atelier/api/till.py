@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from atelier.api import Body, api_route, parse, sized
+from atelier.api.core import Body, api_route, parse, sized
 from atelier.enums import TILL_PAYMENT_METHODS, ItemStatus, literal
 from atelier.extensions import db
 from atelier.till import returns, services

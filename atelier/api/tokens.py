@@ -3,7 +3,7 @@
 from flask import current_app, g, jsonify
 from pydantic import BaseModel
 
-from atelier.api import Body, api_route, parse
+from atelier.api.core import Body, api_route, parse
 from atelier.auth import services
 from atelier.extensions import db
 from atelier.ratelimits import login_limits

@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from atelier.api import CSV, Body, api_route, parse
+from atelier.api.core import CSV, Body, api_route, parse
 from atelier.enums import PayPeriodStatus, literal
 from atelier.extensions import db
 from atelier.people.rules import normal_code

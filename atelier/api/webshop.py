@@ -5,7 +5,7 @@ from typing import Annotated
 from flask import current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from atelier.api import Body, api_route, parse
+from atelier.api.core import Body, api_route, parse
 from atelier.extensions import db
 from atelier.ratelimits import public_limits
 from atelier.webshop import fulfilment, gateway, services

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from atelier import nav
+from atelier import nav, requestlog
 from atelier.auth import services, sessions
 from atelier.auth.forms import SignInForm
 from atelier.authz import roles_required
@@ -41,6 +41,7 @@ def load_user(user_id: str):
     user, session_id, needs_touch = found
     if needs_touch:
         g.stale_session_id = session_id
+    requestlog.note_account(user)
     return user
 
 
