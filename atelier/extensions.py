@@ -10,7 +10,8 @@ from flask_wtf import CSRFProtect
 
 from atelier.db import metadata
 
-db = SQLAlchemy(metadata=metadata)
+#: objects stay readable after a commit (views render after committing, no reload)
+db = SQLAlchemy(metadata=metadata, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -13,13 +13,10 @@ import sys
 import time
 import uuid
 
-import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
 from flask_login import user_logged_in, user_logged_out
 from pythonjsonlogger.json import JsonFormatter
-
-from atelier.extensions import db
 
 REQUEST_ID_HEADER = "X-Request-ID"
 #: a caller's id is kept if it is 1 to 128 visible ASCII characters (no space, no control)
@@ -87,8 +84,9 @@ def configure_logging() -> None:
 
 def note_account(user) -> None:
     """Note the account this request acts for, as it is loaded or signed in (None once
-    signed out): the log line then names it without asking Flask-Login or the database."""
-    g.log_account = user
+    signed out): its id and role, read now, while they are loaded, so the log line never
+    asks Flask-Login or the database (which may be what is down)."""
+    g.log_account = (user.id, user.role) if user is not None else (None, None)
 
 
 def _signed_in(_app, user, **_extra) -> None:
@@ -101,31 +99,9 @@ def _signed_out(_app, **_extra) -> None:
     note_account(None)
 
 
-def _account() -> tuple[int | None, str | None]:
-    """The signed-in account's id and role, as far as they are known without a query: the
-    log line never asks the database (it may be the database that is down, and a commit
-    has expired the account). A visitor is no mapped instance: no id, no role."""
-    user = g.get("log_account")
-    state = sa.inspect(user, raiseerr=False) if user is not None else None
-    if state is None or not state.identity:
-        return None, None
-    return state.identity[0], state.dict.get("role") or g.get("log_role")
-
-
-def _remember_role(session) -> None:
-    """Before a commit expires the signed-in account, note its role for the log line."""
-    if has_request_context() and "log_role" not in g:
-        user = g.get("log_account")
-        state = sa.inspect(user, raiseerr=False) if user is not None else None
-        if state is not None and "role" in state.dict:
-            g.log_role = state.dict["role"]
-
-
 def register(app: Flask) -> None:
     """Time each request, echo its id, and write its line when the response is ready."""
     configure_logging()
-    if not sa.event.contains(db.session, "before_commit", _remember_role):
-        sa.event.listen(db.session, "before_commit", _remember_role)
     user_logged_in.connect(_signed_in, app)
     user_logged_out.connect(_signed_out, app)
 
@@ -138,7 +114,7 @@ def register(app: Flask) -> None:
     def log_request(response):
         response.headers[REQUEST_ID_HEADER] = request_id()
         started = g.get("request_started", time.perf_counter())
-        user_id, role = _account()
+        user_id, role = g.get("log_account", (None, None))
         request_logger.info(
             "request",
             extra={

@@ -124,13 +124,12 @@ def log_production():
         data.qc,
         data.client_id,
     )
+    db.session.commit()
     items = [
         {"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
         for i in entry.items
     ]
-    payload = {"id": entry.id, "client_id": entry.client_id, "items": items}
-    db.session.commit()  # after reading: the commit expires what is loaded
-    return jsonify(payload), 201 if created else 200
+    return jsonify(id=entry.id, client_id=entry.client_id, items=items), 201 if created else 200
 
 
 @api_route(

@@ -89,9 +89,8 @@ def create_sale():
         [line.model_dump() for line in body.lines],
         client_id=body.client_id,
     )
-    payload = services.sale_json(sale)  # before the commit expires what is loaded
     db.session.commit()
-    return jsonify(payload), 201 if created else 200
+    return jsonify(services.sale_json(sale)), 201 if created else 200
 
 
 @api_route(

@@ -36,15 +36,14 @@ def index():
     people = services.browse_beneficiaries(
         current_user, request.args.get("site") or None, awaiting_erasure=awaiting
     )
-    page = render_template(
+    db.session.commit()  # the audited read
+    return render_template(
         "people/index.html",
         people=people,
         form=form,
         genders=GENDER_LABELS,
         awaiting_erasure=awaiting,
     )
-    db.session.commit()  # the audited read; after rendering, which reads what is loaded
-    return page
 
 
 @bp.route("/people/<int:person_id>")

@@ -81,7 +81,8 @@ def show(workshop_id: int):
     add_form.people.choices = {
         p.maker_code: p.display_name for p in services.site_people_not_in(workshop)
     }
-    page = render_template(
+    db.session.commit()  # the audited read
+    return render_template(
         "workshops/show.html",
         workshop=workshop,
         sessions=session_rows,
@@ -91,8 +92,6 @@ def show(workshop_id: int):
         kinds=KIND_LABELS,
         currency=current_app.config["PAYROLL_CURRENCY"],
     )
-    db.session.commit()  # the audited read; after rendering, which reads what is loaded
-    return page
 
 
 @bp.route("/workshops/<int:workshop_id>/sessions", methods=["POST"])
@@ -157,11 +156,9 @@ def remove_participant(workshop_id: int, person_id: int):
 @roles_required("supervisor")
 def roll(session_id: int):
     """The roll-call screen: a tile per person, tap to cycle, one Save."""
-    page = render_template(
-        "workshops/roll.html", roll=attendance.roll_for(current_user, session_id)
-    )
-    db.session.commit()  # the audited read; after rendering, which reads what is loaded
-    return page
+    found = attendance.roll_for(current_user, session_id)
+    db.session.commit()  # the audited read
+    return render_template("workshops/roll.html", roll=found)
 
 
 @bp.route("/sessions/<int:session_id>/roll", methods=["POST"])
