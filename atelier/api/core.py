@@ -5,12 +5,21 @@ and call the same services as the pages; :mod:`atelier.api` loads them all.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
+from typing import Annotated
 
 from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError, PydanticUndefined
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -51,6 +60,24 @@ class Body(BaseModel):
                 "int_range", "must be between {min} and {max}", {"min": INT_MIN, "max": INT_MAX}
             )
         return value
+
+
+class Out(BaseModel):
+    """Base for answers: a resource's JSON is spelled once, by its model. ``Model.of(obj)``
+    reads each field from the object's attribute of that name (or along its
+    ``validation_alias=AliasPath(...)``) and gives the JSON-ready dict; the OpenAPI document
+    describes the same model."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, obj) -> dict:
+        """The JSON of ``obj`` (an ORM object, a dataclass, or a dict of the fields)."""
+        return cls.model_validate(obj).model_dump(mode="json")
+
+
+#: an aware instant, written as ``datetime.isoformat()`` does (``+00:00``, not ``Z``)
+Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
 
 
 def sized(column, default=PydanticUndefined, **kwargs):

@@ -1,10 +1,12 @@
 """API calls for the people area (see API.md): register and list beneficiaries."""
 
+from datetime import date
+
 from flask import jsonify, request
 from flask_login import current_user
-from pydantic import BaseModel
+from pydantic import AliasPath, Field
 
-from atelier.api.core import Body, api_route, parse, sized
+from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.enums import Gender, literal
 from atelier.extensions import db
 from atelier.people import services
@@ -22,35 +24,19 @@ class BeneficiaryRequest(Body):
     public_name_consent: bool = False
 
 
-class BeneficiaryOut(BaseModel):
+class BeneficiaryOut(Out):
     """A person as staff of her site see her."""
 
     id: int
     display_name: str
     maker_code: str
-    site: str
-    programme: str
+    site: str = Field(validation_alias=AliasPath("site", "code"))
+    programme: str = Field(validation_alias=AliasPath("programme", "code"))
     birth_year: int | None
     gender: str
     public_name_consent: bool
     is_exited: bool
-    exited_on: str | None
-
-
-def beneficiary_json(person) -> dict:
-    """A person as the API shows her (to staff of her site)."""
-    return {
-        "id": person.id,
-        "display_name": person.display_name,
-        "maker_code": person.maker_code,
-        "site": person.site.code,
-        "programme": person.programme.code,
-        "birth_year": person.birth_year,
-        "gender": person.gender,
-        "public_name_consent": person.public_name_consent,
-        "is_exited": person.is_exited,
-        "exited_on": person.exited_on.isoformat() if person.exited_on else None,
-    }
+    exited_on: date | None
 
 
 @api_route(
@@ -76,7 +62,7 @@ def create_beneficiary():
         actor=current_user,
     )
     db.session.commit()
-    return jsonify(beneficiary_json(person)), 201
+    return jsonify(BeneficiaryOut.of(person)), 201
 
 
 @api_route(
@@ -91,6 +77,6 @@ def create_beneficiary():
 def list_beneficiaries():
     """200 with a list of people; the read is audited."""
     site = request.args.get("site") or None
-    people = [beneficiary_json(p) for p in services.browse_beneficiaries(current_user, site)]
+    people = [BeneficiaryOut.of(p) for p in services.browse_beneficiaries(current_user, site)]
     db.session.commit()  # the audited read
     return jsonify(people)

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import Field, field_validator
 
-from atelier.api.core import Body, api_route, parse, sized
+from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.auth import services as auth_services
 from atelier.auth.models import User
 from atelier.enums import Role, SiteKind, literal
@@ -41,7 +41,7 @@ class UserRequest(Body):
     beneficiary: str | None = None
 
 
-class SiteOut(BaseModel):
+class SiteOut(Out):
     """A site."""
 
     id: int
@@ -53,7 +53,7 @@ class SiteOut(BaseModel):
     city: str
 
 
-class ProgrammeOut(BaseModel):
+class ProgrammeOut(Out):
     """A programme."""
 
     id: int
@@ -61,26 +61,18 @@ class ProgrammeOut(BaseModel):
     name: str
 
 
-class UserOut(BaseModel):
-    """An account (never its password)."""
+class UserOut(Out):
+    """An account (never its password): its sites' codes in order."""
 
     id: int
     username: str
     role: str
     sites: list[str]
 
-
-def site_json(site) -> dict:
-    """A site as the API shows it."""
-    return {
-        "id": site.id,
-        "code": site.code,
-        "name": site.name,
-        "kind": site.kind,
-        "currency": site.currency,
-        "timezone": site.timezone,
-        "city": site.city,
-    }
+    @field_validator("sites", mode="before")
+    @classmethod
+    def _codes(cls, sites):
+        return sorted(s.code for s in sites)
 
 
 @api_route(
@@ -99,7 +91,7 @@ def create_site():
         data.code, data.name, data.kind, data.currency, data.timezone, data.city, actor=current_user
     )
     db.session.commit()
-    return jsonify(site_json(site)), 201
+    return jsonify(SiteOut.of(site)), 201
 
 
 @api_route(
@@ -116,7 +108,7 @@ def create_programme():
     data = parse(ProgrammeRequest)
     programme = services.create_programme(data.code, data.name, actor=current_user)
     db.session.commit()
-    return jsonify(id=programme.id, code=programme.code, name=programme.name), 201
+    return jsonify(ProgrammeOut.of(programme)), 201
 
 
 @api_route(
@@ -135,6 +127,4 @@ def create_user():
         data.username, data.password, data.role, data.sites, data.beneficiary, actor=current_user
     )
     db.session.commit()
-    return jsonify(
-        id=user.id, username=user.username, role=user.role, sites=sorted(s.code for s in user.sites)
-    ), 201
+    return jsonify(UserOut.of(user)), 201

@@ -4,9 +4,9 @@ import datetime
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, BaseModel, Field, field_validator
 
-from atelier.api.core import Body, api_route, parse, sized
+from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.enums import AttendanceStatus, WorkshopKind, literal
 from atelier.extensions import db
 from atelier.workshops import attendance, rules, services, sessions
@@ -49,25 +49,41 @@ class AttendanceRequest(Body):
     records: list[AttendanceRecord] = Field(max_length=MAX_PEOPLE)
 
 
-class WorkshopOut(BaseModel):
-    """A workshop as the API shows it."""
+class WorkshopOut(Out):
+    """A workshop as the API shows it (``default_hours``: a decimal string, or null)."""
 
     id: int
     title: str
     kind: str
-    site: str
-    programme: str
+    site: str = Field(validation_alias=AliasPath("site", "code"))
+    programme: str = Field(validation_alias=AliasPath("programme", "code"))
     stipend_per_hour_cents: int
+    default_hours: str | None = Field(validation_alias="default_centihours")
     participants: list[str]
 
+    @field_validator("default_hours", mode="before")
+    @classmethod
+    def _hours(cls, centihours):
+        return None if centihours is None else rules.format_hours(centihours)
 
-class SessionOut(BaseModel):
+    @field_validator("participants", mode="before")
+    @classmethod
+    def _maker_codes(cls, people):
+        return [p.maker_code for p in people]
+
+
+class SessionOut(Out):
     """A session: its date and hours (a decimal string)."""
 
     id: int
-    workshop: int
-    date: str
-    hours: str
+    workshop: int = Field(validation_alias="workshop_id")
+    date: datetime.date = Field(validation_alias="held_on")
+    hours: str = Field(validation_alias="centihours")
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _hours(cls, centihours):
+        return rules.format_hours(centihours)
 
 
 class RollCounts(BaseModel):
@@ -84,34 +100,6 @@ class AttendanceOut(BaseModel):
     session: int
     counts: RollCounts
     records: list[AttendanceRecord]
-
-
-def workshop_json(workshop) -> dict:
-    """A workshop as the API shows it."""
-    return {
-        "id": workshop.id,
-        "title": workshop.title,
-        "kind": workshop.kind,
-        "site": workshop.site.code,
-        "programme": workshop.programme.code,
-        "stipend_per_hour_cents": workshop.stipend_per_hour_cents,
-        "default_hours": (
-            None
-            if workshop.default_centihours is None
-            else rules.format_hours(workshop.default_centihours)
-        ),
-        "participants": [p.maker_code for p in workshop.participants],
-    }
-
-
-def session_json(session) -> dict:
-    """A session as the API shows it."""
-    return {
-        "id": session.id,
-        "workshop": session.workshop_id,
-        "date": session.held_on.isoformat(),
-        "hours": rules.format_hours(session.centihours),
-    }
 
 
 @api_route(
@@ -138,7 +126,7 @@ def create_workshop():
         default_hours=data.default_hours,
     )
     db.session.commit()
-    return jsonify(workshop_json(workshop)), 201
+    return jsonify(WorkshopOut.of(workshop)), 201
 
 
 @api_route(
@@ -156,7 +144,7 @@ def create_session(workshop_id: int):
     data = parse(SessionRequest)
     session = sessions.create_session(current_user, workshop_id, data.date, data.hours)
     db.session.commit()
-    return jsonify(session_json(session)), 201
+    return jsonify(SessionOut.of(session)), 201
 
 
 @api_route(
