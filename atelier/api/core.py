@@ -73,7 +73,7 @@ class Out(BaseModel):
     @classmethod
     def of(cls, obj) -> dict:
         """The JSON of ``obj`` (an ORM object, a dataclass, or a dict of the fields)."""
-        return cls.model_validate(obj).model_dump(mode="json")
+        return cls.model_validate(obj).model_dump(mode="json", by_alias=True)
 
 
 #: an aware instant, written as ``datetime.isoformat()`` does (``+00:00``, not ``Z``)

@@ -4,9 +4,9 @@ plan and markdowns."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, Field
 
-from atelier.api.core import Body, api_route, parse
+from atelier.api.core import Body, Instant, Out, api_route, parse
 from atelier.db import db_int
 from atelier.demand import services
 from atelier.demand.models import ShopRequest
@@ -28,16 +28,16 @@ def _int_arg(name: str) -> int | None:
 WEEKS = {"type": "integer", "minimum": 1, "maximum": 520}
 
 
-class RequestOut(BaseModel):
+class RequestOut(Out):
     """A shop's request for a product (API.md "Demand")."""
 
     id: int
-    shop: str
-    product_type: str
+    shop: str = Field(validation_alias=AliasPath("shop", "code"))
+    product_type: str = Field(validation_alias=AliasPath("product_type", "sku"))
     quantity: int
     note: str | None = None
     status: str
-    created_at: str
+    created_at: Instant
 
 
 @api_route(
@@ -93,7 +93,7 @@ def create_request():
         current_user, body.shop, body.product_type, body.quantity, body.note
     )
     db.session.commit()
-    return jsonify(services.request_json(made)), 201
+    return jsonify(RequestOut.of(made)), 201
 
 
 @api_route(
@@ -107,7 +107,7 @@ def create_request():
 def list_requests():
     """Supervisors and admins see all, shop staff their shops'."""
     found = services.list_requests(current_user, request.args.get("status") or None)
-    return jsonify([services.request_json(r) for r in found])
+    return jsonify([RequestOut.of(r) for r in found])
 
 
 @api_route(
@@ -124,7 +124,7 @@ def decide_request(request_id: int):
     body = parse(DecisionBody)
     decided = services.decide_request(current_user, request_id, body.status)
     db.session.commit()
-    return jsonify(services.request_json(decided))
+    return jsonify(RequestOut.of(decided))
 
 
 @api_route(

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, BaseModel, Field, field_validator
 
-from atelier.api.core import Body, api_route, parse
+from atelier.api.core import Body, Out, api_route, parse
 from atelier.extensions import db
 from atelier.org.services import site_by_code
 from atelier.stock import services
@@ -26,14 +26,19 @@ class ReceiveBody(Body):
     items: list[str] | None = Field(None, max_length=MAX_SHIPMENT_ITEMS)
 
 
-class ShipmentOut(BaseModel):
+class ShipmentOut(Out):
     """A shipment sent: the codes of its pieces."""
 
     id: int
     status: str
-    from_: str = Field(alias="from")
-    to: str
-    items: list[str]
+    from_: str = Field(serialization_alias="from", validation_alias=AliasPath("from_site", "code"))
+    to: str = Field(validation_alias=AliasPath("to_site", "code"))
+    items: list[str] = Field(validation_alias="lines")
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _codes(cls, lines):
+        return [line.item.code for line in lines]
 
 
 class ReceiveOut(BaseModel):
@@ -66,15 +71,7 @@ def create_shipment():
         current_user, site_by_code(body.from_, "from"), site_by_code(body.to, "to"), body.items
     )
     db.session.commit()
-    return jsonify(
-        {
-            "id": shipment.id,
-            "status": shipment.status,
-            "from": body.from_.upper(),
-            "to": body.to.upper(),
-            "items": [line.item.code for line in shipment.lines],
-        }
-    ), 201
+    return jsonify(ShipmentOut.of(shipment)), 201
 
 
 @api_route(

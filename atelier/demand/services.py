@@ -159,19 +159,6 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
-def request_json(request: ShopRequest) -> dict:
-    """The API shape of a request (API.md)."""
-    return {
-        "id": request.id,
-        "shop": request.shop.code,
-        "product_type": request.product_type.sku,
-        "quantity": request.quantity,
-        "note": request.note,
-        "status": request.status,
-        "created_at": request.created_at.isoformat(),
-    }
-
-
 # --- the production plan ------------------------------------------------------------------
 @dataclass(frozen=True)
 class PlanRow:
