@@ -68,7 +68,7 @@ class Out(BaseModel):
     ``validation_alias=AliasPath(...)``) and gives the JSON-ready dict; the OpenAPI document
     describes the same model."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
 
     @classmethod
     def of(cls, obj) -> dict:

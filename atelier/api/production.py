@@ -5,10 +5,10 @@ from datetime import date
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import Field, field_validator
 
 from atelier import audit
-from atelier.api.core import PDF, Body, api_route, parse
+from atelier.api.core import PDF, Body, Out, api_route, parse
 from atelier.db import utcnow
 from atelier.demand import markdowns
 from atelier.enums import QC, literal
@@ -39,16 +39,21 @@ class LabelsRequest(Body):
     rows: int = 8
 
 
-class NewItemOut(BaseModel):
+class NewItemOut(Out):
     """A piece just logged: its code, tag, what its QR code carries, and its status."""
 
     code: str
     tag: str
-    qr_url: str
+    qr_url: str = Field(validation_alias="tag")
     status: str
 
+    @field_validator("qr_url", mode="before")
+    @classmethod
+    def _qr(cls, tag):
+        return qr_url(tag)
 
-class ProductionOut(BaseModel):
+
+class ProductionOut(Out):
     """The entry logged and its pieces."""
 
     id: int
@@ -56,8 +61,9 @@ class ProductionOut(BaseModel):
     items: list[NewItemOut]
 
 
-class ItemOut(BaseModel):
-    """A piece; ``maker_code`` only for supervisors and admins."""
+class ItemOut(Out):
+    """A piece at today's price (after any markdown, with its reason); ``maker_code`` only
+    for supervisors and admins."""
 
     code: str
     tag: str
@@ -66,40 +72,42 @@ class ItemOut(BaseModel):
     product_name: str
     status: str
     site: str
-    made_on: str
+    made_on: date
     price_cents: int | None
+    list_price_cents: int | None
+    price_reason: str
     currency: str | None
     maker_code: str | None = None
 
 
-def _qr_url(item) -> str:
-    """What the piece's QR code carries."""
-    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{item.tag}"
+def qr_url(tag: str) -> str:
+    """What a piece's QR code carries."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{tag}"
 
 
 def item_json(item, with_maker: bool) -> dict:
     """A piece as the API shows it; ``maker_code`` only for supervisors and admins."""
     rule = item_services.price_of(item, item_services.item_today(item))
-    body = {
-        "code": item.code,
-        "tag": item.tag,
-        "qr_url": _qr_url(item),
-        "product_type": item.product_type.sku,
-        "product_name": item.product_type.name,
-        "status": item.status,
-        "site": item.site.code,
-        "made_on": item.made_on.isoformat(),
-        "price_cents": rule.price_cents if rule else None,
-        "list_price_cents": rule.price_cents if rule else None,
-        "price_reason": "",
-        "currency": rule.price_currency if rule else None,
-    }
+    price_cents, reason = (rule.price_cents if rule else None), ""
     if rule and item.status in ("in_shop", "reserved"):
         price = markdowns.price_of_piece(item, rule.price_cents, utcnow())
-        body["price_cents"], body["price_reason"] = price.price_cents, price.reason
-    if with_maker:
-        body["maker_code"] = item.beneficiary.maker_code
-    return body
+        price_cents, reason = price.price_cents, price.reason
+    out = ItemOut(
+        code=item.code,
+        tag=item.tag,
+        qr_url=qr_url(item.tag),
+        product_type=item.product_type.sku,
+        product_name=item.product_type.name,
+        status=item.status,
+        site=item.site.code,
+        made_on=item.made_on,
+        price_cents=price_cents,
+        list_price_cents=rule.price_cents if rule else None,
+        price_reason=reason,
+        currency=rule.price_currency if rule else None,
+        maker_code=item.beneficiary.maker_code if with_maker else None,
+    )
+    return out.model_dump(mode="json", exclude=None if with_maker else {"maker_code"})
 
 
 @api_route(
@@ -125,11 +133,7 @@ def log_production():
         data.client_id,
     )
     db.session.commit()
-    items = [
-        {"code": i.code, "tag": i.tag, "qr_url": _qr_url(i), "status": i.status}
-        for i in entry.items
-    ]
-    return jsonify(id=entry.id, client_id=entry.client_id, items=items), 201 if created else 200
+    return jsonify(ProductionOut.of(entry)), 201 if created else 200
 
 
 @api_route(
