@@ -1,9 +1,8 @@
 """API: issue and revoke bearer tokens."""
 
 from flask import current_app, g, jsonify
-from pydantic import BaseModel
 
-from atelier.api.core import Body, api_route, parse
+from atelier.api.core import Body, Instant, Out, api_route, parse
 from atelier.auth import services
 from atelier.extensions import db
 from atelier.ratelimits import login_limits
@@ -16,12 +15,12 @@ class TokenRequest(Body):
     password: str
 
 
-class TokenOut(BaseModel):
+class TokenOut(Out):
     """A new bearer token, its role and when it expires."""
 
     token: str
     role: str
-    expires_at: str
+    expires_at: Instant
 
 
 @api_route(
@@ -47,7 +46,9 @@ def create_token():
     secret, token = services.issue_token(user)
     db.session.commit()
     current_app.logger.info("token issued for user %s", user.id)
-    return jsonify(token=secret, role=user.role, expires_at=token.expires_at.isoformat()), 201
+    return jsonify(
+        TokenOut.of({"token": secret, "role": user.role, "expires_at": token.expires_at})
+    ), 201
 
 
 @api_route(

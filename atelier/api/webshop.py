@@ -5,7 +5,7 @@ from typing import Annotated
 from flask import current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from atelier.api.core import Body, api_route, parse
+from atelier.api.core import Body, Instant, Out, api_route, parse
 from atelier.extensions import db
 from atelier.ratelimits import public_limits
 from atelier.webshop import fulfilment, gateway, services
@@ -29,17 +29,17 @@ class StripeEvent(BaseModel):
     data: dict
 
 
-class CheckoutOut(BaseModel):
+class CheckoutOut(Out):
     """The order, where to pay, and when the reservation ends."""
 
     order_id: str
     checkout_url: str
-    expires_at: str
+    expires_at: Instant
     total_cents: int
     currency: str
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(Out):
     """The event was applied (or had been already)."""
 
     received: bool
@@ -63,11 +63,15 @@ def checkout():
     order, url = services.checkout_with_urls(data.items, data.email)
     db.session.commit()
     return jsonify(
-        order_id=order.reference,
-        checkout_url=url,
-        expires_at=order.expires_at.isoformat(),
-        total_cents=order.total_cents,
-        currency=order.currency,
+        CheckoutOut.of(
+            {
+                "order_id": order.reference,
+                "checkout_url": url,
+                "expires_at": order.expires_at,
+                "total_cents": order.total_cents,
+                "currency": order.currency,
+            }
+        )
     ), 201
 
 
@@ -88,4 +92,4 @@ def stripe_webhook():
     result = fulfilment.handle_event(event)
     db.session.commit()
     current_app.logger.info("stripe event %s: %s", event["id"], result)
-    return jsonify(received=True, result=result), 200
+    return jsonify(WebhookOut.of({"received": True, "result": result})), 200
