@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from atelier.api.core import CSV, Body, api_route, parse
+from atelier.api.core import CSV, Body, Out, api_route, parse
 from atelier.enums import PayPeriodStatus, literal
 from atelier.extensions import db
 from atelier.people.rules import normal_code
@@ -43,7 +43,7 @@ class RatesOut(BaseModel):
     exchange_rates: dict[str, str]
 
 
-class PayslipLineOut(BaseModel):
+class PayslipLineOut(Out):
     """One line of a payslip; ``amount_cents`` is null while its rate is not set."""
 
     kind: str
@@ -53,25 +53,27 @@ class PayslipLineOut(BaseModel):
     source_id: int | None
 
 
-class PayslipOut(BaseModel):
+class PayslipOut(Out):
     """One maker's pay for the month."""
 
-    beneficiary: str
+    beneficiary: str = Field(validation_alias="maker_code")
     display_name: str
     lines: list[PayslipLineOut]
     total_cents: int
 
 
-class PeriodOut(BaseModel):
-    """A month's payslips: frozen once closed, a live preview while open."""
+class PeriodOut(Out):
+    """A month's payslips: frozen once closed, a live preview while open; the makers with
+    money due and no bank details."""
 
     period: str
     status: literal(PayPeriodStatus)
     currency: str
-    exchange_rates: dict[str, str]
+    exchange_rates: dict[str, str] = Field(validation_alias="rates")
     missing_rates: list[str]
+    missing_bank_details: list[str]
     total_cents: int
-    payslips: list[PayslipOut]
+    payslips: list[PayslipOut] = Field(validation_alias="slips")
 
 
 class MonthOut(BaseModel):
@@ -95,37 +97,6 @@ class EarningsOut(BaseModel):
     currency: str
     periods: list[MonthOut]
     current: CurrentOut
-
-
-def period_json(view: services.PeriodView) -> dict:
-    """The documented shape of a pay period."""
-    return {
-        "period": view.period,
-        "status": view.status,
-        "currency": view.currency,
-        "exchange_rates": view.rates,
-        "missing_rates": view.missing_rates,
-        "missing_bank_details": view.missing_bank_details,
-        "total_cents": view.total_cents,
-        "payslips": [
-            {
-                "beneficiary": slip.maker_code,
-                "display_name": slip.display_name,
-                "lines": [
-                    {
-                        "kind": x.kind,
-                        "description": x.description,
-                        "amount_cents": x.amount_cents,
-                        "source_type": x.source_type,
-                        "source_id": x.source_id,
-                    }
-                    for x in slip.lines
-                ],
-                "total_cents": slip.total_cents,
-            }
-            for slip in view.slips
-        ],
-    }
 
 
 @api_route(
@@ -164,7 +135,7 @@ def get_pay_period(period):
     view = payees.check_bank_details(services.view_period(period))
     services.audit_read(view)
     db.session.commit()
-    return jsonify(period_json(view))
+    return jsonify(PeriodOut.of(view))
 
 
 @api_route(
@@ -183,7 +154,7 @@ def close_pay_period(period):
         services.close_period(period, body.exchange_rates, current_user)
     )
     db.session.commit()
-    return jsonify(period_json(view))
+    return jsonify(PeriodOut.of(view))
 
 
 @api_route(
