@@ -4,7 +4,7 @@ from typing import Annotated
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel, field_validator
 
 from atelier.api.core import CSV, Body, Out, api_route, parse
 from atelier.enums import PayPeriodStatus, literal
@@ -34,13 +34,26 @@ class CloseBody(Body):
     exchange_rates: dict[str, str] | None = Field(None, max_length=MAX_CURRENCIES)
 
 
-class RatesOut(BaseModel):
+class RatesOut(Out):
     """A month's exchange rates into the payroll currency."""
 
     period: str
     status: literal(PayPeriodStatus)
     currency: str
-    exchange_rates: dict[str, str]
+    exchange_rates: dict[str, str] = Field(validation_alias="rates")
+
+    @field_validator("exchange_rates", mode="before")
+    @classmethod
+    def _by_currency(cls, rates):
+        return {r.currency: r.rate for r in rates}
+
+
+class PayeeOut(Out):
+    """Where a maker's pay goes."""
+
+    beneficiary: str
+    account_holder: str
+    iban: str
 
 
 class PayslipLineOut(Out):
@@ -76,7 +89,7 @@ class PeriodOut(Out):
     payslips: list[PayslipOut] = Field(validation_alias="slips")
 
 
-class MonthOut(BaseModel):
+class MonthOut(Out):
     """One month's total for her."""
 
     period: str
@@ -84,14 +97,23 @@ class MonthOut(BaseModel):
     total_cents: int
 
 
-class CurrentOut(BaseModel):
-    """This month so far."""
+class EarningLineOut(Out):
+    """One line of this month so far."""
+
+    kind: str
+    description: str
+    amount_cents: int | None
+
+
+class CurrentOut(Out):
+    """This month so far, line by line."""
 
     period: str
     accrued_cents: int
+    lines: list[EarningLineOut]
 
 
-class EarningsOut(BaseModel):
+class EarningsOut(Out):
     """Her months and this month so far."""
 
     currency: str
@@ -113,14 +135,7 @@ def put_exchange_rates(period):
     rates = parse(Rates).root
     row = services.set_rates(period, rates)
     db.session.commit()
-    return jsonify(
-        {
-            "period": row.period,
-            "status": row.status,
-            "currency": row.currency,
-            "exchange_rates": {r.currency: r.rate for r in row.rates},
-        }
-    )
+    return jsonify(RatesOut.of(row))
 
 
 @api_route(
@@ -168,22 +183,15 @@ def close_pay_period(period):
 def my_earnings():
     """Her months and this month so far; only ever her own."""
     summary = earnings.summary(earnings.own_beneficiary_id(current_user))
+    current = {
+        "period": summary.current.period,
+        "accrued_cents": summary.current.total_cents,
+        "lines": summary.lines,
+    }
     return jsonify(
-        {
-            "currency": summary.currency,
-            "periods": [
-                {"period": p.period, "status": p.status, "total_cents": p.total_cents}
-                for p in summary.periods
-            ],
-            "current": {
-                "period": summary.current.period,
-                "accrued_cents": summary.current.total_cents,
-                "lines": [
-                    {"kind": x.kind, "description": x.description, "amount_cents": x.amount_cents}
-                    for x in summary.lines
-                ],
-            },
-        }
+        EarningsOut.of(
+            {"currency": summary.currency, "periods": summary.periods, "current": current}
+        )
     )
 
 
@@ -206,6 +214,7 @@ def get_bank_transfers(period):
     "PUT",
     "Set where a maker's pay goes",
     body=PayeeBody,
+    response=PayeeOut,
     errors=(404,),
 )
 def put_payee(maker_code):
@@ -214,9 +223,11 @@ def put_payee(maker_code):
     payee = payees.set_payee(maker_code, body.account_holder, body.iban)
     db.session.commit()
     return jsonify(
-        {
-            "beneficiary": normal_code(maker_code),
-            "account_holder": payee.account_holder,
-            "iban": payee.iban,
-        }
+        PayeeOut.of(
+            {
+                "beneficiary": normal_code(maker_code),
+                "account_holder": payee.account_holder,
+                "iban": payee.iban,
+            }
+        )
     )
