@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -75,6 +76,14 @@ class Out(BaseModel):
         """The JSON of ``obj`` (an ORM object, a dataclass, or a dict of the fields)."""
         return cls.model_validate(obj).model_dump(mode="json", by_alias=True)
 
+
+def _code_of(record):
+    """A record's code (a site, a programme), or the value itself (None, a code)."""
+    return getattr(record, "code", record)
+
+
+#: a site or programme as its code (a field named for the relationship)
+CodeOf = Annotated[str, BeforeValidator(_code_of)]
 
 #: an aware instant, written as ``datetime.isoformat()`` does (``+00:00``, not ``Z``)
 Instant = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from atelier.api.core import CSV, XLSX, Body, api_route, parse
+from atelier.api.core import CSV, XLSX, Body, CodeOf, Out, api_route, parse
 from atelier.extensions import db
 from atelier.indicators import rules, services, web
 
@@ -30,37 +30,42 @@ YEAR = {"year": {"type": "integer", "minimum": 2000, "maximum": 2100}}
 DOWNLOAD = {**YEAR, "suppress": {"type": "string", "enum": ["0", "1"]}}
 
 
-class TargetOut(BaseModel):
+class TargetOut(Out):
     """A target: an indicator key, in total or for a site and/or programme."""
 
     key: str
-    site: str | None
-    programme: str | None
+    site: CodeOf | None
+    programme: CodeOf | None
     target: int
     remarks: str
 
 
-class TargetsOut(BaseModel):
+class TargetsOut(Out):
     """Every target of the year."""
 
     year: int
     targets: list[TargetOut]
 
 
-class IndicatorRowOut(BaseModel):
+class IndicatorRowOut(Out):
     """Target against result for one key, in total or for a site and/or programme."""
 
     key: str
     label: str
     pillar: str | None = None
-    site: str | None
-    programme: str | None
+    site: CodeOf | None
+    programme: CodeOf | None
     target: int | None
     result: int | str | None
     remarks: str | None
 
+    @field_validator("result", mode="before")
+    @classmethod
+    def _as_published(cls, value, info: ValidationInfo):
+        return rules.api_value(info.data["key"], value)
 
-class IndicatorsOut(BaseModel):
+
+class IndicatorsOut(Out):
     """The year's table, with the disaggregated results alongside."""
 
     year: int
@@ -70,32 +75,9 @@ class IndicatorsOut(BaseModel):
     by_age_band: dict
 
 
-def target_json(t) -> dict:
-    """A target as the API shows it."""
-    return {
-        "key": t.key,
-        "site": t.site.code if t.site else None,
-        "programme": t.programme.code if t.programme else None,
-        "target": t.target,
-        "remarks": t.remarks,
-    }
-
-
 def report_json(report) -> dict:
     """The report as API.md gives it, with the disaggregated results alongside."""
-    rows = [
-        {
-            "key": r.key,
-            "label": r.label,
-            "pillar": r.pillar,
-            "site": r.site.code if r.site else None,
-            "programme": r.programme.code if r.programme else None,
-            "target": r.target,
-            "result": rules.api_value(r.key, r.result),
-            "remarks": r.remarks,
-        }
-        for r in report.rows
-    ]
+    rows = [IndicatorRowOut.model_validate(r) for r in report.rows]
     res = report.results
     sites, programmes = services.choices()
     site_code = {s.id: s.code for s in sites}
@@ -112,13 +94,15 @@ def report_json(report) -> dict:
             res.cells.get(key, {}).items(), key=lambda c: (c[0][0] or 0, c[0][1] or 0)
         )
     ]
-    return {
-        "year": report.year,
-        "rows": rows,
-        "breakdown": cells,
-        "by_gender": {k: v for k, v in res.by_gender.items()},
-        "by_age_band": {k: v for k, v in res.by_age.items()},
-    }
+    return IndicatorsOut.of(
+        {
+            "year": report.year,
+            "rows": rows,
+            "breakdown": cells,
+            "by_gender": dict(res.by_gender),
+            "by_age_band": dict(res.by_age),
+        }
+    )
 
 
 @api_route(
@@ -134,7 +118,7 @@ def put_indicator_targets():
     data = parse(TargetsRequest)
     saved = services.set_targets(data.year, [t.model_dump() for t in data.targets])
     db.session.commit()
-    return jsonify({"year": data.year, "targets": [target_json(t) for t in saved]})
+    return jsonify(TargetsOut.of({"year": data.year, "targets": saved}))
 
 
 @api_route(
