@@ -2,7 +2,7 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from atelier.api.core import CSV, XLSX, Body, CodeOf, Out, api_route, parse
 from atelier.extensions import db

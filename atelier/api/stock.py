@@ -2,7 +2,7 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import AliasPath, BaseModel, Field, field_validator
+from pydantic import AliasPath, Field, field_validator
 
 from atelier.api.core import Body, Out, api_route, parse
 from atelier.extensions import db
@@ -41,7 +41,7 @@ class ShipmentOut(Out):
         return [line.item.code for line in lines]
 
 
-class ReceiveOut(BaseModel):
+class ReceiveOut(Out):
     """What arrived, what is missing, and the progress counts."""
 
     id: int
@@ -88,4 +88,4 @@ def receive_shipment(shipment_id: int):
     body = parse(ReceiveBody)
     result = services.receive_api(current_user, shipment_id, body.items)
     db.session.commit()
-    return jsonify(result), 200
+    return jsonify(ReceiveOut.of(result)), 200

@@ -4,7 +4,7 @@ import datetime
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import AliasPath, BaseModel, Field, field_validator
+from pydantic import AliasPath, Field, field_validator
 
 from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.enums import AttendanceStatus, WorkshopKind, literal
@@ -86,7 +86,7 @@ class SessionOut(Out):
         return rules.format_hours(centihours)
 
 
-class RollCounts(BaseModel):
+class RollCounts(Out):
     """How many are present, absent, excused."""
 
     present: int
@@ -94,7 +94,7 @@ class RollCounts(BaseModel):
     excused: int
 
 
-class AttendanceOut(BaseModel):
+class AttendanceOut(Out):
     """The session's counts after the roll, and the records taken."""
 
     session: int
@@ -164,8 +164,5 @@ def put_attendance(session_id: int):
     records = [(r.beneficiary, r.status) for r in data.records]
     counts = attendance.set_attendance(current_user, session_id, records)
     db.session.commit()
-    return jsonify(
-        session=session_id,
-        counts=counts,
-        records=[{"beneficiary": c, "status": s} for c, s in records],
-    )
+    marked = [{"beneficiary": c, "status": s} for c, s in records]
+    return jsonify(AttendanceOut.of({"session": session_id, "counts": counts, "records": marked}))
