@@ -27,15 +27,9 @@ from atelier.areas import AREAS, area_modules
 from atelier.backup import cli as backup_cli
 from atelier.db import INT_MAX
 from atelier.errors import register_errorhandlers as register_error_pages
-from atelier.extensions import (
-    babel,
-    csrf,
-    limiter,
-    login_manager,
-    migrate,
-)  # not `db`: that name is the module atelier.db
 
-__all__ = ["AREAS", "area_modules", "create_app"]
+# not `extensions.db` by name: in this package, `db` is the module atelier.db (migrations)
+from atelier.extensions import babel, csrf, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
