@@ -95,7 +95,7 @@ def _account() -> tuple[int | None, str | None]:
     return state.identity[0], state.dict.get("role") or g.get("log_role")
 
 
-def _remember_role(session) -> None:
+def _remember_role(_session) -> None:
     """Before a commit expires the signed-in account, note its role for the log line."""
     if has_request_context() and "log_role" not in g:
         user = g.get("_login_user")

@@ -3,6 +3,7 @@ a maker who leaves is signed out; erasure forgets where she signed in from."""
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
@@ -165,7 +166,8 @@ def test_a_maker_who_forgot_her_password_gets_a_new_one(app, db, world):
     assert NEW_PASSWORD not in details and "argon2" not in details
 
 
-def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_a_new_password_ends_sessions_opened_with_the_old_one(app, world):
     """Someone who knew her old password and is signed in on another phone is signed out
     when the coordinator sets a new one; the new password signs in as usual."""
     maker = world.users["beneficiary"]
@@ -185,7 +187,8 @@ def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
     assert her_phone.get("/me").status_code == 200
 
 
-def test_a_session_cookie_with_a_bare_id_is_not_enough(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_a_session_cookie_with_a_bare_id_is_not_enough(app, world):
     """A session that names only the account id (not its key) is treated as signed out."""
     client = app.test_client()
     with client.session_transaction() as session:
@@ -269,7 +272,8 @@ def test_the_account_list_shows_who_is_disabled_and_reading_an_account_is_audite
     assert _last(db, account.id, "users.view") is not None
 
 
-def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, world):
     """So that erasure is not forgotten: the filtered list holds exactly those who left and
     still have their name."""
     from tests.factories import make_people

@@ -154,7 +154,8 @@ def test_the_product_page_refuses_an_amount_too_large(client, world, db, form, f
         },
     )
     assert response.status_code == 400
-    assert 'class="field has-error"' in response.text
+    marked = re.findall(r'<div class="field has-error">(.*?)</div>', response.text, re.S)
+    assert [f'name="{field}"' in block for block in marked] == [True]
     assert _count(db, ProductType) == before
 
 
@@ -270,7 +271,8 @@ def test_a_rate_within_six_digits_either_side_is_accepted(client, world, rate):
     assert response.json["exchange_rates"] == {"EUR": rate}
 
 
-def test_closing_with_a_rate_too_large_is_400_and_the_month_stays_open(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_closing_with_a_rate_too_large_is_400_and_the_month_stays_open(client, world):
     """A sale in March and a rate of 1e20 at close: 400 naming it, nothing frozen."""
     f.make_sale(world.sites["AMS"], [world.item_shop], prices=[1500])
     admin = bearer(world.users["admin"])
@@ -368,7 +370,8 @@ def test_a_signed_event_of_an_odd_shape_is_400_and_not_recorded(client, world, d
     assert db.session.get(Order, order.id).status == "paid"
 
 
-def test_an_event_we_do_not_act_on_may_have_any_object(client, world, db):
+@pytest.mark.usefixtures("world", "db")
+def test_an_event_we_do_not_act_on_may_have_any_object(client):
     """Stripe sends many event types; one we ignore is acknowledged whatever its object."""
     body = json.dumps(
         {
@@ -452,7 +455,7 @@ def test_text_longer_than_its_column_is_400_naming_the_field(client, world, db, 
     assert [_count(db, m) for m in (Site, Programme, ProductType, Workshop)] == counts
 
 
-def _store_long_name(*args, **kwargs):
+def _store_long_name(*_args, **_kwargs):
     """A use case that forgot a length check: it stores 500 characters in a String(120)."""
     from atelier.extensions import db
 

@@ -1,5 +1,6 @@
 """API: POST /beneficiaries and GET /beneficiaries?site= (API.md, people and training)."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
@@ -61,7 +62,8 @@ def test_bad_input_names_the_fields_and_saves_nothing(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Beneficiary)) == 2
 
 
-def test_another_sites_supervisor_gets_403(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_another_sites_supervisor_gets_403(client, world):
     """BUC's supervisor cannot register someone at ORA."""
     response = client.post(
         "/api/v1/beneficiaries", json=ANA, headers=bearer(world.users["supervisor_other"])

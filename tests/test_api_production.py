@@ -67,7 +67,8 @@ def test_a_replayed_save_creates_nothing(client, world, ora, db):
     assert ora.item_seq == int(first.json["items"][-1]["code"].split("-")[1])
 
 
-def test_rejected_pieces_are_recorded_as_rejected(client, world, ora):
+@pytest.mark.usefixtures("ora")
+def test_rejected_pieces_are_recorded_as_rejected(client, world):
     """QC rejected: the pieces exist (codes are gap-free) but are not for sale."""
     response = client.post(
         "/api/v1/production",
@@ -89,7 +90,8 @@ BAD = [
 ]
 
 
-def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_bad_production_is_refused_naming_the_field(client, world, db):
     """Each bad input is a 400 naming the field, and nothing is written."""
     before = _count(db)
     headers = bearer(world.users["supervisor"])
@@ -102,7 +104,8 @@ def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
     assert _count(db) == before
 
 
-def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, db):
     """Oksana works at BUC: the ORA supervisor is refused and nothing is written."""
     before = _count(db)
     response = client.post(
@@ -175,7 +178,8 @@ def test_labels_refuse_unknown_pieces_and_bad_grids(client, world):
     assert grid.status_code == 400 and "columns" in grid.json["error"]["fields"]
 
 
-def test_production_is_audited(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_production_is_audited(client, world, db):
     """Logging pieces leaves an audit entry."""
     client.post("/api/v1/production", json=_body(world), headers=bearer(world.users["admin"]))
     assert (
@@ -209,8 +213,9 @@ def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count
     assert q.count <= 8, q.report()
 
 
+@pytest.mark.usefixtures("ora")
 def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
-    client, world, ora, db, count_queries
+    client, world, db, count_queries
 ):
     """Logging 1 or 20 pieces, with a short or a long history: the same statements, with
     one INSERT for all the pieces and one for all their events."""

@@ -11,12 +11,13 @@ from tests.conftest import bearer
 
 
 @pytest.fixture
-def march_sale(world, db):
+def march_sale(world, db):  # noqa: ARG001 - the database is set up first
     """Elena's shop piece sold in Amsterdam on 10 March 2026 for 15.00 EUR."""
     return f.make_sale(world.sites["AMS"], [world.item_shop], prices=[1500])
 
 
-def test_put_rates_then_preview_shows_the_converted_share(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_put_rates_then_preview_shows_the_converted_share(client, world):
     """The coordinator sets the EUR rate and sees each maker's lines and totals."""
     admin = bearer(world.users["admin"])
     put = client.put("/api/v1/exchange-rates/2026-03", json={"EUR": "4.9770"}, headers=admin)
@@ -34,18 +35,20 @@ def test_put_rates_then_preview_shows_the_converted_share(client, world, march_s
     assert slip["total_cents"] == sum(x["amount_cents"] for x in slip["lines"]) == 3493
 
 
-def test_preview_without_rate_lists_it_missing(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_preview_without_rate_lists_it_missing(client, world):
     """A line without its rate has a null amount, is left out, and EUR is named."""
     body = client.get(
         "/api/v1/pay-periods/2026-03", headers=bearer(world.users["admin"])
     ).get_json()
-    share = [x for x in body["payslips"][0]["lines"] if x["kind"] == "sales_share"][0]
+    share = next(x for x in body["payslips"][0]["lines"] if x["kind"] == "sales_share")
     assert share["amount_cents"] is None
     assert body["missing_rates"] == ["EUR"]
     assert body["payslips"][0]["total_cents"] == 2000
 
 
-def test_close_refuses_missing_rate_then_closes_then_409(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_close_refuses_missing_rate_then_closes_then_409(client, world):
     """Close: 400 naming EUR, then 200 closed with the rate, then 409 a second time."""
     admin = bearer(world.users["admin"])
     refused = client.post("/api/v1/pay-periods/2026-03/close", json={}, headers=admin)
@@ -93,7 +96,8 @@ def test_bad_input_is_a_400(client, world, url, method, body):
     assert response.get_json()["error"]["message"]
 
 
-def test_my_earnings_is_only_my_own(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_my_earnings_is_only_my_own(client, world):
     """Each maker's /me/earnings shows her own month; the other maker's pieces never."""
     today = services_today()
     f.make_item(world.tote, world.elena, made_on=today)
@@ -144,7 +148,8 @@ def services_today():
 
 
 @pytest.mark.postgres
-def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
+@pytest.mark.usefixtures("march_sale")
+def test_two_coordinators_closing_at_once_pay_once(app, world, db):
     """Two closes of one month at the same moment: one 200, one 409, one set of payslips."""
     import threading
 
@@ -175,9 +180,8 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
     assert count == 1
 
 
-def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(
-    client, world, march_sale, db
-):
+@pytest.mark.usefixtures("db")
+def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(client, world, march_sale):
     """After closing March, a return and a late piece change nothing in March's answer;
     April takes the share back (at March's amount, not April's rate) and pays the piece."""
     admin = bearer(world.users["admin"])

@@ -18,7 +18,7 @@ NL_IBAN = "NL91ABNA0417164300"
 
 
 @pytest.fixture
-def march(world, db, app):
+def march(world, db, app):  # noqa: ARG001 - the app is set up first
     """March 2026: Elena made two pieces (20.00), Ana one (10.00); Oksana nothing."""
     ana = f.make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name="Ana")
     f.make_item(world.tote, ana, made_on=date(2026, 3, 4))
@@ -100,7 +100,8 @@ def test_pay_period_lists_makers_with_money_due_and_no_bank_details(client, worl
     assert body["missing_bank_details"] == [march.maker_code]
 
 
-def test_bank_file_of_an_open_month_is_409(client, world, db, march):
+@pytest.mark.usefixtures("db", "march")
+def test_bank_file_of_an_open_month_is_409(client, world):
     """Only a closed month can be paid."""
     response = client.get(
         "/api/v1/pay-periods/2026-03/bank-transfers.csv", headers=bearer(world.users["admin"])

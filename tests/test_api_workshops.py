@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.workshops.models import Attendance, WorkshopSession
@@ -171,7 +172,8 @@ def test_put_attendance_names_strangers_and_changes_nothing(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
-def test_maker_codes_are_read_in_any_letter_case(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_maker_codes_are_read_in_any_letter_case(client, world):
     """A code typed in lower case on a phone is the same maker (as in production logging);
     the same maker twice in one roll, in two cases, is still listed twice."""
     url = f"/api/v1/sessions/{world.session.id}/attendance"

@@ -169,7 +169,7 @@ MATRIX: dict[str, Row] = {
     "api.create_product_type": Row(
         "/api/v1/product-types",
         ADMIN,
-        body=lambda w: {
+        body=lambda _w: {
             "sku": f"NEW{next(_SKUS)}",
             "name": "Apron",
             "price_cents": 2500,
@@ -181,7 +181,7 @@ MATRIX: dict[str, Row] = {
     "api.change_product_type": Row(
         lambda w: f"/api/v1/product-types/{w.tote.sku}",
         ADMIN,
-        body=lambda w: {"price_cents": 1700, "effective_from": f"2030-01-{next(_SKUS):02d}"},
+        body=lambda _w: {"price_cents": 1700, "effective_from": f"2030-01-{next(_SKUS):02d}"},
     ),
     "api.log_production": Row(
         "/api/v1/production",
@@ -317,7 +317,7 @@ MATRIX: dict[str, Row] = {
         form={"year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"},
     ),
     "indicators.delete_target": Row(
-        lambda w: "/indicators/targets/{}/delete".format(
+        lambda _w: "/indicators/targets/{}/delete".format(
             factories.make_target(next(_TARGET_YEARS), "pieces_produced", 1).id
         ),
         ADMIN,
@@ -475,19 +475,19 @@ def _expected(row: Row, role: str, is_api: bool) -> Callable[[int, str], bool]:
     """A check of the status (and redirect) a role must get."""
     base = role.removesuffix("_other")
     if row.roles == PUBLIC:
-        return lambda status, location: status < 500 and status not in (401, 403)
+        return lambda status, _location: status < 500 and status not in (401, 403)
     if role == "anonymous":
         if is_api:
-            return lambda status, location: status == 401
+            return lambda status, _location: status == 401
         return lambda status, location: status == 302 and "/sign-in" in location
     if base == "admin" or base in row.roles:
         if row.scoped and role.endswith("_other") and base in ("supervisor", "shop"):
-            return lambda status, location: status in (403, 404)
-        return lambda status, location: status < 500 and status not in (401, 403)
-    return lambda status, location: status == 403
+            return lambda status, _location: status in (403, 404)
+        return lambda status, _location: status < 500 and status not in (401, 403)
+    return lambda status, _location: status == 403
 
 
-def _call(client, world, endpoint: str, row: Row, method: str, role: str):
+def _call(client, world, row: Row, method: str, role: str):
     """Make the request as ``role``; returns the response."""
     url = row.url(world) if callable(row.url) else row.url
     is_api = url.startswith("/api/")
@@ -528,7 +528,7 @@ def test_authorization_matrix(app, world):
         for method in methods:
             for role in ROLES:
                 client = app.test_client()
-                response, is_api = _call(client, world, rule.endpoint, row, method, role)
+                response, is_api = _call(client, world, row, method, role)
                 check = _expected(row, role, is_api)
                 location = response.headers.get("Location", "")
                 response.close()

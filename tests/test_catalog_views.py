@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
@@ -78,7 +79,8 @@ def test_the_photo_is_served_with_long_caching_and_etag(client, world, db):
     assert client.get("/products/TOTE/photo-99.jpg").status_code == 404
 
 
-def test_a_rule_change_from_the_page(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_a_rule_change_from_the_page(client, world):
     """The admin raises the price from a date; the history shows both rules."""
     sign_in(client, world.users["admin"])
     response = client.post(

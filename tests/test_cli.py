@@ -1,12 +1,14 @@
 """Command line: creating users and loading the demo data."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.auth.models import User
 from atelier.org.models import Site
 
 
-def test_users_create(runner, db, world):
+@pytest.mark.usefixtures("world")
+def test_users_create(runner, db):
     """``flask users create`` makes an account with its sites, and refuses bad input."""
     result = runner.invoke(
         args=[
@@ -65,7 +67,8 @@ def _row_counts(db) -> dict:
     }
 
 
-def test_users_disable_enable_and_password_from_the_console(runner, db, world, app):
+@pytest.mark.usefixtures("db")
+def test_users_disable_enable_and_password_from_the_console(runner, world, app):
     """On the server console: disable keeps her out (and ends her token), enable lets her
     back in, a new password works and the old one does not; an unknown name is an error."""
     from tests.conftest import bearer

@@ -94,7 +94,7 @@ def test_nginx_takes_bodies_as_large_as_the_app_does():
 class _Ready(BaseHTTPRequestHandler):
     """An app server whose /readyz says ready."""
 
-    def do_GET(self):  # noqa: N802 - the http.server API
+    def do_GET(self):  # the http.server API names it
         self.send_response(200 if self.path == "/readyz" else 404)
         self.end_headers()
 

@@ -26,7 +26,8 @@ def _token(client, username, password, address):
     )
 
 
-def test_one_account_is_throttled_from_many_addresses(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_one_account_is_throttled_from_many_addresses(app, world):
     """Four addresses guessing the coordinator's password five times each: the account's
     own limit (ten failures) answers 429, even to the right password from a fifth address;
     another account still signs in from another address."""
@@ -43,7 +44,8 @@ def test_one_account_is_throttled_from_many_addresses(app, db, world):
     assert _page(app.test_client(), shop, PASSWORD, "203.0.113.10").status_code == 302
 
 
-def test_the_page_and_the_token_call_share_one_counter_per_account(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_the_page_and_the_token_call_share_one_counter_per_account(app, world):
     """Failures on the page and on the token call add up: the API cannot be used to guess
     beyond the page's limit, nor the other way round."""
     client = app.test_client()
@@ -58,7 +60,8 @@ def test_the_page_and_the_token_call_share_one_counter_per_account(app, db, worl
     assert _page(client, admin, PASSWORD, "192.0.2.201").status_code == 429
 
 
-def test_other_clients_failures_do_not_block_a_correct_password(app, db, world, monkeypatch):
+@pytest.mark.usefixtures("db")
+def test_other_clients_failures_do_not_block_a_correct_password(app, world, monkeypatch):
     """One address spraying guesses at many accounts hits its own address limit; a
     correct password from another address still gets in."""
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_ADDRESS", "6 per 15 minutes")
@@ -90,8 +93,9 @@ def _via_proxy(client, username, password, client_address):
     )
 
 
+@pytest.mark.usefixtures("db")
 def test_two_clients_behind_one_proxy_are_throttled_separately(
-    behind_one_proxy, db, world, monkeypatch
+    behind_one_proxy, world, monkeypatch
 ):
     """A client guessing behind the proxy is throttled by its own address; another client
     behind the same proxy still signs in with her password."""
@@ -107,7 +111,8 @@ def test_two_clients_behind_one_proxy_are_throttled_separately(
     assert token.status_code == 201
 
 
-def test_the_real_client_address_is_in_the_audit_log(behind_one_proxy, db, world):
+@pytest.mark.usefixtures("world")
+def test_the_real_client_address_is_in_the_audit_log(behind_one_proxy, db):
     """Behind the proxy, a failed sign-in is logged with the client's address, not the
     proxy's."""
     import sqlalchemy as sa

@@ -1,5 +1,7 @@
 """The API is published as OpenAPI, and the document covers every API route."""
 
+import pytest
+
 from atelier.api.openapi import _path
 
 
@@ -126,7 +128,8 @@ def test_the_limits_are_documented_as_max_items(client):
     assert schemas["LabelsRequest"]["properties"]["items"]["maxItems"] == 500
 
 
-def test_two_models_of_one_name_get_two_components(app):
+@pytest.mark.usefixtures("app")
+def test_two_models_of_one_name_get_two_components():
     """Areas may each call a model ``Entry``: both are in the document, each $ref true."""
     from pydantic import BaseModel
 

@@ -1,5 +1,6 @@
 """People pages: the list, adding someone, an audited record, edit, exit and anonymise."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
@@ -79,7 +80,8 @@ def test_editing_a_record(client, world, db):
     assert world.elena.display_name == "Lena" and world.elena.public_name_consent
 
 
-def test_admin_marks_exit_then_anonymises(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_admin_marks_exit_then_anonymises(client, world):
     """Both ask for confirmation; afterwards her name is gone from her page."""
     sign_in(client, world.users["admin"])
     page = client.get(f"/people/{world.elena.id}").get_data(as_text=True)

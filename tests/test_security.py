@@ -34,7 +34,7 @@ def test_no_inline_script_in_pages(client, world):
 
 
 @pytest.fixture
-def csrf_client(app, db):
+def csrf_client(app, db):  # noqa: ARG001 - the database is set up first
     """A client of an app with CSRF protection on, as in production."""
     settings = {
         **TEST_SETTINGS,

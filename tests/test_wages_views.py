@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pypdfium2
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
@@ -21,7 +22,8 @@ def close_march(client, world, rates=None):
         services.close_period("2026-03", rates, world.users["admin"], on=date(2026, 4, 2))
 
 
-def test_period_page_shows_preview_lines_and_rates_form(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_period_page_shows_preview_lines_and_rates_form(client, world):
     """An open month shows each maker, each line traceable, and asks for the EUR rate."""
     f.make_sale(world.sites["AMS"], [world.item_shop])
     sign_in(client, world.users["admin"])
@@ -95,7 +97,8 @@ def test_summary_xlsx_totals_and_text_cells(client, world, db):
     assert sheet.cell(5, 2).data_type == "s"
 
 
-def test_exports_of_an_open_month_are_refused(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_exports_of_an_open_month_are_refused(client, world):
     """An open month has no exports yet: 409 with a clear page."""
     sign_in(client, world.users["admin"])
     assert client.get("/admin/wages/2026-03/bank-transfers.csv").status_code == 409
@@ -139,7 +142,8 @@ def test_maker_sees_her_payslip_but_not_anothers(client, world, db):
     assert client.get("/admin/wages/2026-03").status_code == 403
 
 
-def test_my_earnings_page_shows_pieces_and_city_not_shop(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_my_earnings_page_shows_pieces_and_city_not_shop(client, world):
     """Her page: this month's total, her pieces, the city where one sold, no shop name."""
     today = services_today()
     f.make_item(world.tote, world.elena, made_on=today)
@@ -156,7 +160,8 @@ def test_my_earnings_page_shows_pieces_and_city_not_shop(client, world, db):
     assert client.get("/me").get_data(as_text=True).count("/me/earnings") >= 1
 
 
-def test_my_pieces_are_grouped_by_product(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_my_pieces_are_grouped_by_product(client, world):
     """Twelve totes made this month are one line, "× 12", with their summed piece pay."""
     today = services_today()
     for _ in range(12):

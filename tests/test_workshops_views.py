@@ -50,7 +50,8 @@ def test_a_bad_stipend_is_marked_in_her_language(client, world, db):
     assert db.session.scalar(sa.select(Workshop).where(Workshop.title == "Aprons")) is None
 
 
-def test_todays_session_is_one_tap_from_the_list(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_todays_session_is_one_tap_from_the_list(client, world):
     """The list offers today's roll when a session is held today."""
     today = make_session(world.workshop, site_today(world.sites["ORA"]))
     sign_in(client, world.users["supervisor"])
@@ -58,7 +59,8 @@ def test_todays_session_is_one_tap_from_the_list(client, world, db):
     assert f"/sessions/{today.id}/roll" in page and world.workshop.title in page
 
 
-def test_todays_roll_call_page_offers_each_session_of_today(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_todays_roll_call_page_offers_each_session_of_today(client, world):
     """From the tablet's home: Roll-call → today's session tile → its roll; others to start."""
     other = make_workshop(world.sites["ORA"], world.programmes["STEP"], title="Parenting")
     today = make_session(world.workshop, site_today(world.sites["ORA"]))
@@ -69,7 +71,8 @@ def test_todays_roll_call_page_offers_each_session_of_today(client, world, db):
     assert f"/workshops/{other.id}#new-session" in page
 
 
-def test_the_workshop_page_shows_each_persons_rate(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_workshop_page_shows_each_persons_rate(client, world):
     """Elena present once, absent once → 50 %, 3 hours."""
     second = make_session(world.workshop, world.session.held_on + timedelta(days=7))
     make_attendance(world.session, world.elena, "present")
@@ -133,7 +136,8 @@ def test_adding_and_removing_participants(client, world, db):
     assert {p.display_name for p in world.workshop.participants} == {"Elena", "Person02"}
 
 
-def test_the_roll_screen_shows_tiles_and_the_count(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_roll_screen_shows_tiles_and_the_count(client, world):
     """One tile per participant with its status; the count reads "1 present, 0 absent"."""
     make_attendance(world.session, world.elena, "present")
     sign_in(client, world.users["supervisor"])
@@ -169,7 +173,8 @@ def test_a_refused_save_answers_json_the_screen_can_show(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
-def test_her_training_page(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_her_training_page(client, world):
     """Elena sees her session and 3 hours of training; it is on her home page too."""
     make_attendance(world.session, world.elena, "present")
     sign_in(client, world.users["beneficiary"])

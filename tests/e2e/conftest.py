@@ -67,7 +67,7 @@ def browser():
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+    except Exception as exc:  # any launch failure means "cannot run here"
         playwright.stop()
         _unavailable(f"Chromium did not start: {exc}")
     yield chromium
@@ -87,7 +87,7 @@ def _page(browser, kind: str, live_server: str):
 
 
 @pytest.fixture
-def tablet(browser, live_server, db):
+def tablet(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a 10-inch tablet viewport (1280×800, touch)."""
     context, page = _page(browser, "tablet", live_server)
     yield page
@@ -95,7 +95,7 @@ def tablet(browser, live_server, db):
 
 
 @pytest.fixture
-def phone(browser, live_server, db):
+def phone(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a small phone viewport (360×740, touch)."""
     context, page = _page(browser, "phone", live_server)
     yield page
@@ -103,7 +103,7 @@ def phone(browser, live_server, db):
 
 
 @pytest.fixture
-def laptop(browser, live_server, db):
+def laptop(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a laptop viewport (1440×900)."""
     context, page = _page(browser, "laptop", live_server)
     yield page

@@ -82,7 +82,8 @@ def test_story_page_fits_a_phone(phone, world, db):
     screenshot(phone, "story-phone")
 
 
-def test_production_screen_fits_a_phone(phone, world, db):
+@pytest.mark.usefixtures("db")
+def test_production_screen_fits_a_phone(phone, world):
     """On a 360px phone the production screen does not scroll sideways."""
     sign_in_page(phone, world.users["supervisor"])
     phone.goto("/atelier/production")
@@ -92,7 +93,8 @@ def test_production_screen_fits_a_phone(phone, world, db):
     screenshot(phone, "production-phone")
 
 
-def test_the_whole_production_form_fits_one_tablet_screen(browser, live_server, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_whole_production_form_fits_one_tablet_screen(browser, live_server, world):
     """At 1024×768 with eight makers and six products: who, what, how many, QC and Save are
     all on the first screen, before and after a save, and the offer to print the labels of
     that save sits beside the form instead of pushing it down."""
