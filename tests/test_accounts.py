@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.auth.models import User
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD, make_beneficiary, make_user
+from tests.factories import PASSWORD, make_beneficiary, make_people, make_user
 
 NEW_PASSWORD = "a brand new password"
 
@@ -276,8 +276,6 @@ def test_the_account_list_shows_who_is_disabled_and_reading_an_account_is_audite
 def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, world):
     """So that erasure is not forgotten: the filtered list holds exactly those who left and
     still have their name."""
-    from tests.factories import make_people
-
     left, erased, staying = make_people(
         world.sites["ORA"], world.programmes["STEP"], 3, prefix="Zara"
     )

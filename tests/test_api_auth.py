@@ -6,7 +6,7 @@ import pytest
 
 from atelier.auth.models import ApiToken
 from atelier.db import utcnow
-from tests.conftest import bearer
+from tests.conftest import bearer, sign_in
 from tests.factories import PASSWORD
 
 
@@ -84,8 +84,6 @@ def test_a_disabled_account_s_token_is_refused(client, db, world):
 
 def test_session_cookie_does_not_open_the_api(client, world):
     """The API needs a bearer token: a signed-in browser session is not enough (no CSRF)."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
     response = client.post("/api/v1/programmes", json={"code": "X2", "name": "X"})
     assert response.status_code == 401
@@ -94,8 +92,6 @@ def test_session_cookie_does_not_open_the_api(client, world):
 def test_an_api_call_neither_reads_nor_sets_the_session_cookie(client, world):
     """A bearer call from a browser that is signed in on the pages works as the token's
     user, in the token user's terms, and sends no session cookie back."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
     with client.session_transaction() as session:
         session["lang"] = "nl"

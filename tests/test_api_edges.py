@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from atelier.catalog.models import ProductRule, ProductType
+from atelier.extensions import db
+from atelier.org import services
 from atelier.org.models import Programme, Site
 from atelier.till.models import Sale
 from atelier.wages.models import ExchangeRate, PayPeriod
@@ -457,8 +459,6 @@ def test_text_longer_than_its_column_is_400_naming_the_field(client, world, db, 
 
 def _store_long_name(*_args, **_kwargs):
     """A use case that forgot a length check: it stores 500 characters in a String(120)."""
-    from atelier.extensions import db
-
     db.session.add(Programme(code="LNG", name=LONG))
     db.session.flush()
 
@@ -466,8 +466,6 @@ def _store_long_name(*_args, **_kwargs):
 @pytest.mark.postgres
 def test_a_value_the_database_refuses_is_a_400_and_nothing_is_kept(client, world, db, monkeypatch):
     """The safety net: PostgreSQL's DataError becomes a 400 in the contract's shape."""
-    from atelier.org import services
-
     monkeypatch.setattr(services, "create_programme", _store_long_name)
     before = _count(db, Programme)
     response = client.post(
@@ -482,8 +480,6 @@ def test_a_value_the_database_refuses_is_a_400_and_nothing_is_kept(client, world
 @pytest.mark.postgres
 def test_a_page_whose_value_the_database_refuses_shows_a_400_page(client, world, db, monkeypatch):
     """The same safety net for pages: an error page with 400, nothing kept."""
-    from atelier.org import services
-
     monkeypatch.setattr(services, "create_programme", _store_long_name)
     sign_in(client, world.users["admin"])
     before = _count(db, Programme)

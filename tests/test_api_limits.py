@@ -11,7 +11,7 @@ from atelier.extensions import db as _db
 from atelier.production.models import Item
 from atelier.till.models import Return, Sale
 from atelier.workshops.models import Attendance, Workshop
-from tests.conftest import bearer
+from tests.conftest import bearer, sign_in
 from tests.factories import make_item, make_sale, make_user
 
 MANY = 66_000  # more than PostgreSQL's 65,535 bind parameters in one statement
@@ -130,8 +130,6 @@ def test_workshop_participants_give_one_reason_for_unknown_and_other_site(client
 
 def test_the_roll_page_gives_one_reason_for_unknown_and_other_site(client, world):
     """The roll-call page's own save (JSON) answers the same for both too."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["supervisor"])
     answers = []
     for code in (world.oksana.maker_code, "QQQQQQ"):
@@ -201,8 +199,6 @@ def test_returns_409_only_for_this_shops_unsold_pieces(client, world):
 def test_a_shop_of_two_sites_returns_only_at_the_shop_that_sold(client, world):
     """On a shop's own returns page, a piece sold at her other shop is not this shop's: 404
     on the form, and it stays sold."""
-    from tests.conftest import sign_in
-
     both = make_user("shop", sites=[world.sites["AMS"], world.sites["RTM"]], username="both")
     piece = _sold_at(world, "RTM")
     sign_in(client, both)

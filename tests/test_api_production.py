@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.production.models import Item, ItemEvent
 from tests.conftest import bearer
-from tests.factories import sync_item_seq
+from tests.factories import make_item, make_product_type, make_user, sync_item_seq
 
 
 @pytest.fixture
@@ -199,8 +199,6 @@ def _labels_queries(client, headers, codes, count_queries):
 
 def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count_queries):
     """Labels for 1 or 12 pieces, of one or four products, run the same number of queries."""
-    from tests.factories import make_item, make_product_type
-
     headers = bearer(world.users["supervisor"])
     small = _labels_queries(client, headers, [world.item_atelier.code], count_queries)
     products = [make_product_type() for _ in range(4)]
@@ -239,8 +237,6 @@ def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
 
 def test_a_supervisor_posted_to_a_shop_never_sees_other_ateliers_makers(client, world, db):
     """Only the supervisor of the atelier where a piece was made sees its maker code."""
-    from tests.factories import make_user
-
     shop_supervisor = make_user("supervisor", sites=[world.sites["AMS"]])
     db.session.commit()
     seen = client.get(f"/api/v1/items/{world.item_shop.code}", headers=bearer(shop_supervisor))

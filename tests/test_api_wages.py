@@ -1,11 +1,14 @@
 """Wages API: rates, the pay period preview and close, and a maker's own earnings."""
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from atelier.timeutil import local_date
 from atelier.wages import services
+from atelier.wages.models import Payslip
 from tests import factories as f
 from tests.conftest import bearer
 
@@ -142,8 +145,6 @@ def test_my_earnings_shows_older_months_not_closed_yet(client, world, db):
 
 def services_today():
     """Today in Bucharest (the payroll timezone of the tests)."""
-    from atelier.timeutil import local_date
-
     return local_date(datetime.now(UTC), "Europe/Bucharest")
 
 
@@ -151,10 +152,6 @@ def services_today():
 @pytest.mark.usefixtures("march_sale")
 def test_two_coordinators_closing_at_once_pay_once(app, world, db):
     """Two closes of one month at the same moment: one 200, one 409, one set of payslips."""
-    import threading
-
-    from atelier.wages.models import Payslip
-
     headers = [bearer(world.users["admin"]) for _ in range(2)]
     db.session.commit()
     barrier, statuses = threading.Barrier(2), []

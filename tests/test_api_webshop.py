@@ -1,15 +1,22 @@
 """API: public checkout and the Stripe webhook, against a fake Stripe on loopback."""
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
+from atelier.audit import AuditEntry
+from atelier.errors import DomainError
+from atelier.extensions import db as _db
 from atelier.production.models import Item
+from atelier.till.ledger import LineSpec, sell
 from atelier.till.models import Sale, SaleLine
+from atelier.webshop import fulfilment
 from atelier.webshop.models import Order, StripeEvent
+from tests.conftest import sign_in
 from tests.factories import make_web_item, stripe_event, stripe_signature
 from tests.webshop_helpers import (
     SECRET,
@@ -218,9 +225,6 @@ def test_expired_releases_the_reservation(client, world, db):
 
 def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, db, fake_stripe):
     """Released by the sweeper, sold at a till, then paid online: no second sale, refund."""
-    from atelier.till.ledger import LineSpec, sell
-    from atelier.webshop import fulfilment
-
     order, (item,) = _checked_out(client, world, db)
     row = db.session.get(Order, order.id)
     fulfilment.release(row, "expired", row.expires_at)
@@ -245,8 +249,6 @@ def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, d
 @pytest.mark.usefixtures("fake_stripe")
 def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(client, world, db):
     """Released but nobody else bought it: the paying buyer gets it."""
-    from atelier.webshop import fulfilment
-
     order, (item,) = _checked_out(client, world, db)
     row = db.session.get(Order, order.id)
     fulfilment.release(row, "expired", row.expires_at)
@@ -295,12 +297,6 @@ def test_an_event_for_an_unknown_session_is_acknowledged(client):
 @pytest.mark.usefixtures("client", "fake_stripe")
 def test_checkout_racing_a_till_sale_exactly_one_wins(app, world, db):
     """Online checkout and a till sale of the same piece at the same moment: one wins."""
-    import threading
-
-    from atelier.errors import DomainError
-    from atelier.extensions import db as _db
-    from atelier.till.ledger import LineSpec, sell
-
     for _round in range(5):
         item = make_web_item(world)
         db.session.commit()
@@ -346,9 +342,6 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(
     """Two pieces sent back by post, taken back on the online shop's returns page: the buyer
     gets each line's price back through Stripe, once per line. While Stripe is down the piece
     is still taken back, and the page says to refund by hand in Stripe's dashboard."""
-    from atelier.audit import AuditEntry
-    from tests.conftest import sign_in
-
     order, items = _checked_out(client, world, db, count=2)
     assert deliver(client, completed(order, payment_intent="pi_paid")).json["result"] == "sold"
     lines = {

@@ -10,9 +10,25 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
+from atelier.demand.models import ShopRequest
+from atelier.extensions import db
+from atelier.wages.models import PayPeriod, Payslip, PayslipLine
 from tests import factories
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD, give_photo, make_entry, make_order, make_web_item
+from tests.factories import (
+    PASSWORD,
+    give_photo,
+    make_beneficiary,
+    make_entry,
+    make_item,
+    make_order,
+    make_sale,
+    make_shipment,
+    make_user,
+    make_web_item,
+)
 
 _SKUS = itertools.count(1)
 
@@ -388,9 +404,6 @@ MATRIX: dict[str, Row] = {
 # --- demand: helpers -----------------------------------------------------------------------
 def _shop_request(w):
     """A fresh open request of AMS for totes (deciding it changes it for good)."""
-    from atelier.demand.models import ShopRequest
-    from atelier.extensions import db
-
     request = ShopRequest(
         shop_id=w.sites["AMS"].id, product_type_id=w.tote.id, quantity=2, status="open", note=""
     )
@@ -402,16 +415,12 @@ def _shop_request(w):
 # --- accounts: helpers ---------------------------------------------------------------------
 def _new_account(w):
     """A fresh AMS shop account (disabling or resetting changes it for good)."""
-    from tests.factories import make_user
-
     return make_user("shop", sites=[w.sites["AMS"]])
 
 
 # --- people and workshops: helpers for rows that change what they point at ---------------
 def _new_person(w):
     """A fresh ORA person (exit and anonymise change her for good)."""
-    from tests.factories import make_beneficiary
-
     return make_beneficiary(w.sites["ORA"], w.programmes["STEP"])
 
 
@@ -425,11 +434,6 @@ def _new_member(w):
 # --- wages: helpers ----------------------------------------------------------------------
 def _closed_march(world, suffix: str) -> str:
     """(wages) March 2026 closed with a payslip for Elena; the URL of ``suffix`` in it."""
-    import sqlalchemy as sa
-
-    from atelier.extensions import db
-    from atelier.wages.models import PayPeriod, Payslip, PayslipLine
-
     if db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == "2026-03")) is None:
         period = PayPeriod(period="2026-03", status="closed", currency="RON")
         slip = Payslip(
@@ -452,22 +456,16 @@ def _closed_march(world, suffix: str) -> str:
 # --- till: helpers -----------------------------------------------------------------------
 def _piece(w, at="ORA", status="in_atelier"):
     """A fresh piece by Elena, at ``at`` in ``status`` (till rows)."""
-    from tests.factories import make_item
-
     return make_item(w.tote, w.elena, site=w.sites[at], status=status)
 
 
 def _shipment(w):
     """A fresh ORA → AMS shipment in transit (till rows)."""
-    from tests.factories import make_shipment
-
     return make_shipment(w.sites["ORA"], w.sites["AMS"], [_piece(w)])
 
 
 def _sale(w):
     """A fresh till sale at AMS (till rows)."""
-    from tests.factories import make_sale
-
     return make_sale(w.sites["AMS"], [_piece(w, "AMS", "in_shop")])
 
 

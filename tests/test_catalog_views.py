@@ -8,7 +8,7 @@ from PIL import Image
 
 from atelier.catalog.models import ProductType
 from tests.conftest import sign_in
-from tests.factories import give_photo, photo_bytes
+from tests.factories import give_photo, make_web_item, photo_bytes
 
 
 def _with_exif() -> bytes:
@@ -119,8 +119,6 @@ def test_product_names_and_descriptions_per_language(client, world, db):
     """The coordinator gives the tote a Dutch and a Romanian name: Dutch shoppers read the
     Dutch one in the store and on the story page, a supervisor the Romanian one on the
     production screen, and a language left blank falls back to the default name."""
-    from tests.factories import make_web_item
-
     sign_in(client, world.users["admin"])
     response = client.post(
         f"/admin/products/{world.tote.sku}",

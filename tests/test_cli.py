@@ -5,6 +5,8 @@ import sqlalchemy as sa
 
 from atelier.auth.models import User
 from atelier.org.models import Site
+from tests.conftest import bearer
+from tests.factories import PASSWORD
 
 
 @pytest.mark.usefixtures("world")
@@ -71,9 +73,6 @@ def _row_counts(db) -> dict:
 def test_users_disable_enable_and_password_from_the_console(runner, world, app):
     """On the server console: disable keeps her out (and ends her token), enable lets her
     back in, a new password works and the old one does not; an unknown name is an error."""
-    from tests.conftest import bearer
-    from tests.factories import PASSWORD
-
     shop = world.users["shop"]
     headers = bearer(shop)
     client = app.test_client()

@@ -23,7 +23,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from atelier.indicators import results, services
+from atelier.indicators import demo, results, services
+from atelier.indicators.models import IndicatorTarget
+from atelier.seed import seed_foundation
 from tests import factories as f
 
 YEAR = 2025
@@ -357,10 +359,6 @@ def test_computing_a_year_runs_a_fixed_number_of_queries(world, count_queries):
 @pytest.mark.usefixtures("app")
 def test_demo_targets_are_idempotent(db):
     """Seeding the demo twice gives this year's report targets once each."""
-    from atelier.indicators import demo
-    from atelier.indicators.models import IndicatorTarget
-    from atelier.seed import seed_foundation
-
     seed_foundation()
     demo.seed()
     demo.seed()

@@ -5,10 +5,12 @@ import io
 import re
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import openpyxl
 
 from atelier.audit import AuditEntry
+from atelier.indicators import charts, exports
 from atelier.indicators.models import IndicatorTarget
 from tests import factories as f
 from tests.conftest import sign_in
@@ -216,9 +218,6 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, world, count_
 def test_a_small_site_cannot_be_worked_out_from_the_total_in_exports_or_charts():
     """Makers paid: total 8, Oradea 6, Bucharest 2. With suppression the table shows
     Bucharest "<5" and Oradea "*" (else 8 − 6 gives her away), and neither draws a bar."""
-    from types import SimpleNamespace
-
-    from atelier.indicators import charts, exports
 
     def row(site, result):
         place = SimpleNamespace(id=site) if site else None

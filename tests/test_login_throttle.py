@@ -2,8 +2,10 @@
 proxy, one counter per account across addresses, page and token call alike."""
 
 import pytest
+import sqlalchemy as sa
 
 from atelier import trust_proxies
+from atelier.audit import AuditEntry
 from atelier.config import from_environment
 from tests.factories import PASSWORD
 
@@ -115,10 +117,6 @@ def test_two_clients_behind_one_proxy_are_throttled_separately(
 def test_the_real_client_address_is_in_the_audit_log(behind_one_proxy, db):
     """Behind the proxy, a failed sign-in is logged with the client's address, not the
     proxy's."""
-    import sqlalchemy as sa
-
-    from atelier.audit import AuditEntry
-
     _via_proxy(behind_one_proxy.test_client(), "admin-typo", "x", "198.51.100.23")
     addresses = set(db.session.scalars(sa.select(AuditEntry.remote_addr)))
     assert addresses == {"198.51.100.23"}

@@ -1,8 +1,10 @@
 """The API is published as OpenAPI, and the document covers every API route."""
 
 import pytest
+from pydantic import BaseModel
 
-from atelier.api.openapi import _path
+from atelier.api import RouteDoc
+from atelier.api.openapi import _Components, _path
 
 
 def test_openapi_lists_every_api_route(client, app):
@@ -131,10 +133,6 @@ def test_the_limits_are_documented_as_max_items(client):
 @pytest.mark.usefixtures("app")
 def test_two_models_of_one_name_get_two_components():
     """Areas may each call a model ``Entry``: both are in the document, each $ref true."""
-    from pydantic import BaseModel
-
-    from atelier.api import RouteDoc
-    from atelier.api.openapi import _Components
 
     def entry(field):
         return type("Entry", (BaseModel,), {"__annotations__": {field: int}, "__module__": field})

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from atelier import create_app
+from atelier.extensions import db
 from atelier.till.models import Sale
 from tests.conftest import TEST_SETTINGS, bearer, sign_in
 from tests.factories import PASSWORD
@@ -99,8 +100,6 @@ def test_an_outage_is_503_everywhere_and_ends_when_the_database_returns(outage_a
 
 def db_sales() -> int:
     """Sales in the database, read through the suite's own app."""
-    from atelier.extensions import db
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(Sale))
 
 

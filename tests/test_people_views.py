@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.people.models import Beneficiary
 from tests.conftest import sign_in
+from tests.factories import make_people
 
 
 def test_the_list_shows_only_her_sites_people(client, world):
@@ -101,8 +102,6 @@ def test_a_supervisor_sees_no_erase_button(client, world):
 
 def test_the_people_list_runs_a_fixed_number_of_queries(client, world, count_queries):
     """No query per person."""
-    from tests.factories import make_people
-
     sign_in(client, world.users["supervisor"])
     counts = []
     for n in (5, 30):

@@ -1,15 +1,19 @@
 """Production and catalogue services against the database (no HTTP)."""
 
+import io
 import threading
 import uuid
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
+from atelier.auth.models import User
 from atelier.catalog import services as catalog
 from atelier.catalog.photos import MAX_UPLOAD_BYTES
 from atelier.errors import Invalid
+from atelier.extensions import db as session_db
 from atelier.production import services
 from atelier.production.models import Item, ProductionEntry
 from tests.factories import photo_bytes, sync_item_seq
@@ -72,10 +76,6 @@ def test_an_oversized_photo_is_refused(world):
 @pytest.mark.usefixtures("db")
 def test_a_big_photo_is_scaled_down(world):
     """A 3000-pixel upload is stored at most 1200 pixels wide."""
-    import io
-
-    from PIL import Image
-
     catalog.set_photo(world.tote, photo_bytes("JPEG", size=(3000, 2000)))
     assert Image.open(io.BytesIO(world.tote.photo)).size == (1200, 800)
 
@@ -87,8 +87,6 @@ def _in_threads(app, count, work):
 
     def run(i):
         with app.app_context():
-            from atelier.extensions import db as session_db
-
             try:
                 barrier.wait()
                 work(i)
@@ -115,9 +113,6 @@ def test_concurrent_saves_get_distinct_gap_free_codes(app, world, db):
     supervisor_id, maker = world.users["supervisor"].id, world.elena.maker_code
 
     def work(_i):
-        from atelier.auth.models import User
-        from atelier.extensions import db as session_db
-
         user = session_db.session.get(User, supervisor_id)
         services.log_production(user, maker, "TOTE", 3, date(2026, 3, 2))
 
@@ -137,9 +132,6 @@ def test_concurrent_replays_create_one_entry(app, world, db):
     supervisor_id, maker = world.users["supervisor"].id, world.elena.maker_code
 
     def work(_i):
-        from atelier.auth.models import User
-        from atelier.extensions import db as session_db
-
         user = session_db.session.get(User, supervisor_id)
         services.log_production(user, maker, "TOTE", 2, date(2026, 3, 2), client_id=client_id)
 

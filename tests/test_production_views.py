@@ -7,12 +7,14 @@ import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
 from atelier.production.models import Item, ProductionEntry
+from atelier.wages.models import PayslipLine
 from tests.conftest import sign_in
 from tests.factories import (
     give_photo,
     make_beneficiary,
     make_entry,
     make_item,
+    make_payslip,
     make_product_type,
     sync_item_seq,
 )
@@ -206,9 +208,6 @@ def test_an_entry_whose_piece_has_shipped_cannot_be_voided(client, world, db):
 
 def test_an_entry_already_paid_in_a_closed_month_cannot_be_voided(client, world, db):
     """A closed month never changes: pieces on a closed payslip are not voided."""
-    from atelier.wages.models import PayslipLine
-    from tests.factories import make_payslip
-
     entry = make_entry(world.elena, world.tote, quantity=1)
     slip = make_payslip("2026-03", world.elena, 1000)
     db.session.add(

@@ -3,7 +3,7 @@
 import pytest
 
 from atelier import create_app
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, sign_in
 
 
 def test_security_headers_on_pages(client):
@@ -25,8 +25,6 @@ def test_hsts_over_https(client):
 
 def test_no_inline_script_in_pages(client, world):
     """Pages carry no inline script or style attribute (the CSP would block them)."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
     for url in ("/sign-in", "/admin/", "/admin/sites", "/admin/users"):
         html = client.get(url).get_data(as_text=True)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from atelier import camera
 from atelier.extensions import db as _db
 from atelier.production.models import Item
 from tests.conftest import sign_in
@@ -153,8 +154,6 @@ def test_only_the_till_page_allows_webassembly(client, world):
 
 def test_till_works_without_the_vendor_files(client, world, monkeypatch, tmp_path):
     """With no static/vendor (no `make assets`), the page still serves the scanner path."""
-    from atelier import camera
-
     monkeypatch.setattr(camera, "POLYFILL", tmp_path / "absent.js")
     response = _shop_client(client, world).get("/till/AMS")
     assert response.status_code == 200

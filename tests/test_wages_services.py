@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.catalog.models import ProductRule
 from atelier.errors import Invalid
-from atelier.wages import services
-from atelier.wages.models import PayslipLine
+from atelier.wages import demo, services
+from atelier.wages.models import ExchangeRate, PayPeriod, Payslip, PayslipLine
 from tests import factories as f
 
 AFTER_APRIL = date(2026, 5, 2)
@@ -194,9 +194,6 @@ def test_bad_rates_are_refused_by_name():
 @pytest.mark.usefixtures("app")
 def test_demo_seed_is_idempotent_and_closes_months_before_last(world, db):
     """Demo wages: six months of EUR rates, all but last month closed; twice adds nothing."""
-    from atelier.wages import demo
-    from atelier.wages.models import ExchangeRate, PayPeriod, Payslip
-
     today = services.today()
     f.make_item(
         world.tote, world.elena, made_on=date(today.year, today.month, 1) - timedelta(days=40)

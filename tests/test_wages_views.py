@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
+from atelier.timeutil import local_date
 from atelier.wages import services
 from atelier.wages.models import Payee
 from tests import factories as f
@@ -198,6 +199,4 @@ def test_bank_details_page_saves_and_refuses_bad_iban(client, world, db):
 
 def services_today():
     """Today in Bucharest (the payroll timezone of the tests)."""
-    from atelier.timeutil import local_date
-
     return local_date(datetime.now(UTC), "Europe/Bucharest")

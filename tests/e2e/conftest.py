@@ -11,6 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from atelier.extensions import db
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD
 
@@ -60,7 +61,8 @@ def browser():
     if not os.path.exists(CHROMIUM):
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import expect, sync_playwright
+        # late, so that a machine without playwright skips the browser tests
+        from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
     except ImportError:
         _unavailable("playwright is not installed")
     expect.set_options(timeout=10_000)  # as the pages' own timeout: a slow CI machine is no bug
@@ -112,8 +114,6 @@ def laptop(browser, live_server, db):  # noqa: ARG001 - the database is set up f
 
 def sign_in_page(page, user, password: str = PASSWORD) -> None:
     """Sign in through the real sign-in page, as a person would."""
-    from atelier.extensions import db
-
     db.session.commit()
     page.goto("/sign-in")
     page.get_by_label("Username").fill(user.username)
