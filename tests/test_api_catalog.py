@@ -4,9 +4,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from atelier.catalog.models import ProductRule
+from atelier.catalog.models import ProductRule, ProductType
 from atelier.catalog.rules import rule_on
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 NEW = {
     "sku": "APRON",
@@ -74,10 +75,12 @@ def test_a_change_needs_a_date_and_a_value(client, world):
         "/api/v1/product-types/TOTE", headers=headers, json={"price_cents": 1800}
     )
     assert no_date.status_code == 400 and "effective_from" in no_date.json["error"]["fields"]
+    before = row_counts(ProductRule)
     nothing = client.patch(
         "/api/v1/product-types/TOTE", headers=headers, json={"effective_from": "2026-06-01"}
     )
-    assert nothing.status_code == 400
+    api_error(nothing, 400, "invalid")
+    assert row_counts(ProductRule) == before
 
 
 def test_a_second_change_for_the_same_day_completes_the_first(client, world, db):
@@ -119,18 +122,22 @@ def test_a_product_type_made_without_a_date_pays_pieces_made_before_it(client, w
 
 
 def test_unknown_sku_is_404(client, world):
-    """Changing a product that does not exist: 404."""
+    """Changing a product that does not exist: 404, and no rule is added."""
+    before = row_counts(ProductRule)
     response = client.patch(
         "/api/v1/product-types/NOPE",
         headers=bearer(world.users["admin"]),
         json={"price_cents": 1, "effective_from": "2026-06-01"},
     )
-    assert response.status_code == 404
+    api_error(response, 404, "not_found")
+    assert row_counts(ProductRule) == before
 
 
 def test_only_admins_change_the_catalogue(client, world):
     """A supervisor may not create product types."""
+    before = row_counts(ProductType)
     response = client.post(
         "/api/v1/product-types", json=NEW, headers=bearer(world.users["supervisor"])
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
+    assert row_counts(ProductType) == before

@@ -5,6 +5,7 @@ import pytest
 from tests import demand_history
 from tests.conftest import bearer
 from tests.demand_history import NOW
+from tests.refusals import api_error
 
 
 @pytest.fixture
@@ -147,6 +148,6 @@ def test_production_plan_is_for_the_sites_supervisor(client, world):
     other = client.get(
         "/api/v1/production-plan?site=ORA", headers=bearer(world.users["supervisor_other"])
     )
-    assert other.status_code == 403
+    api_error(other, 403, "forbidden")
     shop = client.get("/api/v1/production-plan?site=ORA", headers=bearer(world.users["shop"]))
-    assert shop.status_code == 403
+    api_error(shop, 403, "forbidden")

@@ -10,6 +10,7 @@ from atelier.audit import AuditEntry
 from atelier.production.models import Item, ItemEvent
 from tests.conftest import bearer
 from tests.factories import make_item, make_product_type, make_user, sync_item_seq
+from tests.refusals import api_error
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, db):
         json=_body(world, beneficiary=world.oksana.maker_code),
         headers=bearer(world.users["supervisor"]),
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
     assert _count(db) == before
 
 

@@ -11,6 +11,7 @@ from atelier.wages import services
 from atelier.wages.models import Payslip
 from tests import factories as f
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 
 @pytest.fixture
@@ -66,9 +67,11 @@ def test_close_refuses_missing_rate_then_closes_then_409(client, world):
     assert closed.get_json()["status"] == "closed"
     assert closed.get_json()["payslips"][0]["total_cents"] == 3493
     again = client.post("/api/v1/pay-periods/2026-03/close", json={}, headers=admin)
-    assert again.status_code == 409
+    api_error(again, 409, "period_closed")
     late_rate = client.put("/api/v1/exchange-rates/2026-03", json={"EUR": "5"}, headers=admin)
-    assert late_rate.status_code == 409
+    api_error(late_rate, 409, "period_closed")
+    frozen = client.get("/api/v1/pay-periods/2026-03", headers=admin).get_json()
+    assert frozen["status"] == "closed" and frozen["payslips"][0]["total_cents"] == 3493
 
 
 def test_closing_a_month_not_over_is_409(client, world):
@@ -78,7 +81,8 @@ def test_closing_a_month_not_over_is_409(client, world):
     response = client.post(
         f"/api/v1/pay-periods/{period}/close", json={}, headers=bearer(world.users["admin"])
     )
-    assert response.status_code == 409
+    api_error(response, 409, "period_not_over")
+    assert row_counts(Payslip) == [0]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from atelier.webshop import fulfilment
 from atelier.webshop.models import Order, StripeEvent
 from tests.conftest import sign_in
 from tests.factories import make_web_item, stripe_event, stripe_signature
+from tests.refusals import api_error, row_counts, status_of
 from tests.webshop_helpers import (
     SECRET,
     api_checkout,
@@ -95,8 +96,10 @@ def test_checkout_of_a_taken_piece_is_409_and_reserves_nothing(client, world, db
 
 @pytest.mark.usefixtures("fake_stripe")
 def test_a_shop_piece_cannot_be_bought_online(client, world):
-    """Only webshop stock is for sale online."""
-    assert api_checkout(client, [world.item_shop.code]).status_code == 409
+    """Only webshop stock is for sale online: refused, no order, the piece stays in the shop."""
+    api_error(api_checkout(client, [world.item_shop.code]), 409, "not_available")
+    assert row_counts(Order) == [0]
+    assert status_of(world.item_shop) == "in_shop"
 
 
 @pytest.mark.usefixtures("fake_stripe")
@@ -104,7 +107,9 @@ def test_bad_email_and_empty_cart_are_400(client, world):
     """Clear messages naming the field."""
     item = make_web_item(world)
     assert api_checkout(client, [item.code], email="nope").json["error"]["fields"]["email"]
-    assert api_checkout(client, []).status_code == 400
+    api_error(api_checkout(client, []), 400, "invalid")
+    assert row_counts(Order) == [0]
+    assert status_of(item) == "in_shop"
 
 
 def test_without_stripe_keys_checkout_says_payment_is_not_configured(client, world, db):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from atelier.workshops.models import Attendance, WorkshopSession
 from tests.conftest import bearer
 from tests.factories import make_beneficiary
+from tests.refusals import api_error, row_counts
 
 
 def test_create_a_workshop_with_participants(client, world):
@@ -88,37 +89,37 @@ def test_session_hours_and_dates_are_checked(client, world, db):
 
 def test_another_sites_workshop_is_403(client, world):
     """BUC's supervisor cannot add a session to ORA's workshop, whatever the body."""
+    before = row_counts(WorkshopSession, Attendance)
     response = client.post(
         f"/api/v1/workshops/{world.workshop.id}/sessions",
         headers=bearer(world.users["supervisor_other"]),
         json={"date": "2026-03-09", "hours": "99"},
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
     response = client.put(
         f"/api/v1/sessions/{world.session.id}/attendance",
         headers=bearer(world.users["supervisor_other"]),
         json={"records": []},
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
+    assert row_counts(WorkshopSession, Attendance) == before
 
 
 def test_unknown_workshop_or_session_is_404(client, world):
-    """No such id → 404."""
+    """No such id → 404, and no session is made."""
     headers = bearer(world.users["admin"])
-    assert (
-        client.post(
-            "/api/v1/workshops/999999/sessions",
-            headers=headers,
-            json={"date": "2026-03-09", "hours": "3"},
-        ).status_code
-        == 404
+    before = row_counts(WorkshopSession)
+    no_workshop = client.post(
+        "/api/v1/workshops/999999/sessions",
+        headers=headers,
+        json={"date": "2026-03-09", "hours": "3"},
     )
-    assert (
-        client.put(
-            "/api/v1/sessions/999999/attendance", headers=headers, json={"records": []}
-        ).status_code
-        == 404
+    api_error(no_workshop, 404, "not_found")
+    no_session = client.put(
+        "/api/v1/sessions/999999/attendance", headers=headers, json={"records": []}
     )
+    api_error(no_session, 404, "not_found")
+    assert row_counts(WorkshopSession) == before
 
 
 def test_put_attendance_is_repeatable_and_adds_site_people(client, world, db):
@@ -160,8 +161,7 @@ def test_put_attendance_names_strangers_and_changes_nothing(client, world, db):
             ]
         },
     )
-    assert response.status_code == 400
-    error = response.get_json()["error"]
+    error = api_error(response, 400, "invalid")
     assert world.oksana.maker_code in error["message"] and "QQQQQQ" in error["message"]
     other_site = error["fields"]["records.1.beneficiary"]
     unknown = error["fields"]["records.2.beneficiary"]
