@@ -7,6 +7,7 @@ from atelier.auth.models import User
 from atelier.org.models import Site
 from tests.conftest import bearer
 from tests.factories import PASSWORD
+from tests.refusals import api_error
 
 
 @pytest.mark.usefixtures("world")
@@ -88,7 +89,7 @@ def test_users_disable_enable_and_password_from_the_console(runner, world, app):
     result = runner.invoke(args=["users", "disable", shop.username])
     assert result.exit_code == 0, result.output
     assert not signs_in(PASSWORD)
-    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 401
+    api_error(client.delete("/api/v1/tokens/current", headers=headers), 401, "unauthorized")
     assert runner.invoke(args=["users", "enable", shop.username]).exit_code == 0
     assert signs_in(PASSWORD)
     short = runner.invoke(args=["users", "password", shop.username, "--password", "short"])

@@ -8,6 +8,7 @@ from atelier import trust_proxies
 from atelier.audit import AuditEntry
 from atelier.config import from_environment
 from tests.factories import PASSWORD
+from tests.refusals import api_error, error_page
 
 
 def _page(client, username, password, address):
@@ -41,7 +42,7 @@ def test_one_account_is_throttled_from_many_addresses(app, world):
         for _ in range(5)
     ]
     assert 429 in statuses and statuses[:10] == [200] * 10
-    assert _page(client, admin, PASSWORD, "203.0.113.9").status_code == 429
+    error_page(_page(client, admin, PASSWORD, "203.0.113.9"), 429)
     shop = world.users["shop"].username
     assert _page(app.test_client(), shop, PASSWORD, "203.0.113.10").status_code == 302
 
@@ -55,11 +56,11 @@ def test_the_page_and_the_token_call_share_one_counter_per_account(app, world):
     for n in range(5):
         assert _page(client, admin, "wrong guess", f"198.51.100.{n}").status_code == 200
     for n in range(5):
-        assert _token(client, admin, "wrong guess", f"192.0.2.{n}").status_code == 401
+        api_error(_token(client, admin, "wrong guess", f"192.0.2.{n}"), 401, "bad_credentials")
     refused = _token(client, admin, PASSWORD, "192.0.2.200")
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "too_many_requests"
-    assert _page(client, admin, PASSWORD, "192.0.2.201").status_code == 429
+    error_page(_page(client, admin, PASSWORD, "192.0.2.201"), 429)
 
 
 @pytest.mark.usefixtures("db")
@@ -72,7 +73,7 @@ def test_other_clients_failures_do_not_block_a_correct_password(app, world, monk
         _token(client, f"guess{n}", "wrong guess", "198.51.100.66").status_code for n in range(7)
     ]
     assert statuses == [401] * 6 + [429]
-    assert _token(client, "guess99", "wrong guess", "198.51.100.66").status_code == 429
+    api_error(_token(client, "guess99", "wrong guess", "198.51.100.66"), 429, "too_many_requests")
     assert _token(client, world.users["shop"].username, PASSWORD, "203.0.113.7").status_code == 201
 
 

@@ -18,6 +18,7 @@ from tests.factories import (
     make_product_type,
     sync_item_seq,
 )
+from tests.refusals import error_page
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ def test_the_page_shows_only_her_sites_makers(client, world):
 def test_another_sites_supervisor_is_refused(client, world):
     """The BUC supervisor cannot open ORA's production screen."""
     sign_in(client, world.users["supervisor_other"])
-    assert client.get("/atelier/production?site=ORA").status_code == 403
+    refused = error_page(client.get("/atelier/production?site=ORA"), 403)
+    assert world.elena.display_name not in refused
 
 
 @pytest.mark.usefixtures("ora")
@@ -237,7 +239,7 @@ def test_whole_day_and_single_item_labels(client, world, db):
     one = client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}")
     assert one.status_code == 200
     sign_in(client, world.users["supervisor_other"])
-    assert client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}").status_code == 404
+    error_page(client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}"), 404)
 
 
 def test_item_page_shows_history_and_maker_to_supervisors(client, world, db):

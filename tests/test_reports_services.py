@@ -8,6 +8,7 @@ import pytest
 from atelier.reports import services
 from tests import factories as f
 from tests.conftest import bearer, sign_in
+from tests.refusals import error_page
 
 YEAR = 2025
 
@@ -231,7 +232,7 @@ def test_following_a_number_to_the_people_behind_it(client, world, history):
     assert builtin.headers["Location"].endswith(
         f"/indicators/{YEAR}/vocational_participants?programme=REFUGEE"
     )
-    assert client.get(f"/reports/results/{YEAR}/trace/outreach").status_code == 404
+    error_page(client.get(f"/reports/results/{YEAR}/trace/outreach"), 404)
 
 
 @pytest.mark.usefixtures("history")

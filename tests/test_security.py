@@ -4,6 +4,8 @@ import pytest
 
 from atelier import create_app
 from tests.conftest import TEST_SETTINGS, sign_in
+from tests.factories import PASSWORD
+from tests.refusals import error_page
 
 
 def test_security_headers_on_pages(client):
@@ -43,11 +45,14 @@ def csrf_client(app, db):  # noqa: ARG001 - the database is set up first
 
 
 def test_forms_need_a_csrf_token(csrf_client, world):
-    """A form post without the token is refused and signs nobody in."""
+    """A form post without the token is refused and signs nobody in, even with the right
+    password."""
     response = csrf_client.post(
-        "/sign-in", data={"username": world.users["admin"].username, "password": "x"}
+        "/sign-in", data={"username": world.users["admin"].username, "password": PASSWORD}
     )
-    assert response.status_code == 400
+    error_page(response, 400, "The CSRF token is missing.")
+    still_out = csrf_client.get("/admin/")
+    assert still_out.status_code == 302 and "/sign-in" in still_out.headers["Location"]
     page = csrf_client.get("/sign-in").get_data(as_text=True)
     assert 'name="csrf_token"' in page
 

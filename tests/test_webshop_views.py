@@ -8,6 +8,7 @@ from atelier.webshop.models import Order
 from tests import factories
 from tests.conftest import sign_in
 from tests.factories import make_order, make_web_item
+from tests.refusals import error_page
 from tests.webshop_helpers import completed, deliver, serve_fake_stripe
 
 
@@ -65,7 +66,7 @@ def test_product_page_shows_sold_pieces_as_sold(client, world):
 @pytest.mark.usefixtures("db")
 def test_product_page_of_shop_stock_is_404(client, world):
     """Pieces in the Reshare shops are not online."""
-    assert client.get(f"/store/p/{world.item_shop.tag}").status_code == 404
+    error_page(client.get(f"/store/p/{world.item_shop.tag}"), 404)
 
 
 @pytest.mark.usefixtures("db")

@@ -11,6 +11,7 @@ from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 from atelier.workshops.services import site_today
 from tests.conftest import sign_in
 from tests.factories import make_attendance, make_people, make_session, make_workshop
+from tests.refusals import error_page, row_counts
 
 
 def test_start_a_workshop_from_the_page(client, world, db):
@@ -115,12 +116,14 @@ def test_adding_a_session_leads_to_its_roll(client, world, db):
 
 
 def test_a_session_with_bad_hours_is_refused_plainly(client, world):
-    """Hours outside the choices are a 400 page, not a crash."""
+    """Hours outside the choices are a 400 page, not a crash, and make no session."""
     sign_in(client, world.users["supervisor"])
+    before = row_counts(WorkshopSession)
     response = client.post(
         f"/workshops/{world.workshop.id}/sessions", data={"held_on": "2026-03-09", "hours": "99"}
     )
-    assert response.status_code == 400
+    error_page(response, 400)
+    assert row_counts(WorkshopSession) == before
 
 
 def test_adding_and_removing_participants(client, world, db):
