@@ -41,7 +41,6 @@ def test_site_with_bad_values_names_each_field(client, world):
             "timezone": "Mars/Base",
         },
     )
-    assert bad.status_code == 400
     assert set(api_error(bad, 400, "invalid")["fields"]) == {"code", "currency", "timezone"}
     before = row_counts(Site)
     taken = client.post(

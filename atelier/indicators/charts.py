@@ -8,7 +8,6 @@ WIDTH = 420
 LABEL_H = 20
 BAR_H = 16
 GAP = 14
-BAR_X = 0
 BAR_FULL = 340
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from atelier import audit
 from atelier.enums import SiteKind
-from atelier.errors import Conflict, Invalid, NotFound
+from atelier.errors import Conflict, Invalid
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
 from atelier.text import bidi_problem
@@ -93,14 +93,6 @@ def programme_by_code(code: str, field: str = "programme") -> Programme:
             _("Unknown programme: %(code)s", code=code), {field: f"unknown programme {code}"}
         )
     return programme
-
-
-def get_site(site_id: int) -> Site:
-    """The site with this id, or NotFound."""
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise NotFound(_("No such site."))
-    return site
 
 
 def list_sites() -> list[Site]:
