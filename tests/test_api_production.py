@@ -172,11 +172,11 @@ def test_labels_refuse_unknown_pieces_and_bad_grids(client, world):
     """Unknown codes are named (404); a grid of 9 columns is a 400."""
     headers = bearer(world.users["supervisor"])
     unknown = client.post("/api/v1/labels", json={"items": ["ORA-999999"]}, headers=headers)
-    assert unknown.status_code == 404 and "ORA-999999" in unknown.json["error"]["fields"]["items"]
+    assert "ORA-999999" in api_error(unknown, 404, "not_found")["fields"]["items"]
     grid = client.post(
         "/api/v1/labels", json={"items": [world.item_atelier.code], "columns": 9}, headers=headers
     )
-    assert grid.status_code == 400 and "columns" in grid.json["error"]["fields"]
+    assert "columns" in api_error(grid, 400, "invalid")["fields"]
 
 
 @pytest.mark.usefixtures("ora")

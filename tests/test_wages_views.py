@@ -15,7 +15,7 @@ from atelier.wages import services
 from atelier.wages.models import Payee
 from tests import factories as f
 from tests.conftest import sign_in
-from tests.refusals import error_page
+from tests.refusals import error_page, row_counts
 
 
 def close_march(client, world, rates=None):
@@ -183,6 +183,7 @@ def test_bank_details_page_saves_and_refuses_bad_iban(client, world, db):
         data={"maker_code": world.elena.maker_code, "account_holder": "Elena", "iban": "NL00XXXX"},
     )
     assert bad.status_code == 400 and "This IBAN is not valid." in bad.get_data(as_text=True)
+    assert row_counts(Payee) == [0]
     good = client.post(
         "/admin/wages/payees",
         data={
