@@ -50,7 +50,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value, _dialect):
         """Return an aware UTC datetime."""
         if value is None:
             return None
@@ -65,7 +65,7 @@ def utcnow() -> datetime:
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, _connection_record):
     """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()

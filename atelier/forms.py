@@ -11,7 +11,7 @@ from atelier.extensions import db
 from atelier.money import parse_cents
 
 
-def amount(form, field) -> None:
+def amount(_form, field) -> None:
     """Validator: a typed amount such as 15.00 (blank is left to Optional/DataRequired)."""
     if field.data:
         try:

@@ -31,7 +31,7 @@ def entries_for(role: str | None) -> list[NavEntry]:
     if role is None:
         return []
     return sorted(
-        (e for e in _ENTRIES if role in e.roles or role == "admin" and "admin" in e.roles),
+        (e for e in _ENTRIES if role in e.roles or (role == "admin" and "admin" in e.roles)),
         key=lambda e: e.order,
     )
 

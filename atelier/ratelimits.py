@@ -24,7 +24,7 @@ def _username() -> str:
     return _submitted_username()
 
 
-def _failed(response) -> bool:
+def _failed(_response) -> bool:
     """Only failed sign-ins count against the limit."""
     return bool(g.get("login_failed"))
 

@@ -1,6 +1,6 @@
 """Time helpers: local calendar days per site timezone, and payroll months."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -29,12 +29,6 @@ def month_bounds(period: str) -> tuple[date, date]:
     return first, nxt
 
 
-def month_bounds_utc(period: str, tz_name: str) -> tuple[datetime, datetime]:
-    """The UTC instants [start, end) of a calendar month in a timezone."""
-    first, nxt = month_bounds(period)
-    return start_of_day_utc(first, tz_name), start_of_day_utc(nxt, tz_name)
-
-
 def parse_period(period: str) -> date:
     """Parse ``YYYY-MM`` into the month's first day; ValueError if malformed."""
     if not isinstance(period, str) or len(period) != 7 or period[4] != "-":
@@ -54,8 +48,3 @@ def next_period(period: str) -> str:
     """The period after ``period``."""
     _, nxt = month_bounds(period)
     return period_of(nxt)
-
-
-def days_between(earlier: date, later: date) -> int:
-    """Whole days from one date to another."""
-    return (later - earlier) // timedelta(days=1)

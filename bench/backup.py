@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from bench import dbutil
 from bench.generate import generate
 
-KEY = "bench-backup-passphrase"  # noqa: S105 - bench databases only
+KEY = "bench-backup-passphrase"  # bench databases only
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
 

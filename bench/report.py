@@ -77,8 +77,9 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
         f"| path | {head} | {growth} time | SQL queries {'/'.join(scales)} | target | status |",
         "|---" * (len(scales) + 5) + "|",
     ]
-    for name, label, target in PATHS + [
-        ("baseline", "bare baseline: 1 read + 1 conditional UPDATE (3 pieces)", "")
+    for name, label, target in [
+        *PATHS,
+        ("baseline", "bare baseline: 1 read + 1 conditional UPDATE (3 pieces)", ""),
     ]:
         cells = [runs.get((engine, s), {}).get("paths", {}).get(name) for s in scales]
         ms = [c.get("median_ms") if c and c.get("status") == "ok" else None for c in cells]

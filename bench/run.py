@@ -44,7 +44,7 @@ class QueryCounter:
         self.n = 0
         sa.event.listen(engine, "before_cursor_execute", self._count)
 
-    def _count(self, *args, **kwargs):
+    def _count(self, *_args, **_kwargs):
         self.n += 1
 
 
@@ -234,7 +234,7 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
                 },
             ),
         ),
-        "production": lambda i: (
+        "production": lambda _i: (
             "POST",
             "/api/v1/production",
             auth(
@@ -248,18 +248,18 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
                 },
             ),
         ),
-        "labels": lambda i: ("POST", "/api/v1/labels", auth(SUP, json={"items": labels})),
-        "earnings": lambda i: ("GET", "/api/v1/me/earnings", auth(MAKER)),
+        "labels": lambda _i: ("POST", "/api/v1/labels", auth(SUP, json={"items": labels})),
+        "earnings": lambda _i: ("GET", "/api/v1/me/earnings", auth(MAKER)),
         "close": lambda i: (
             "POST",
             f"/api/v1/pay-periods/{months[i]}/close",
             auth(ADMIN, json={"exchange_rates": {"EUR": "4.9770"}}),
         ),
-        "indicators": lambda i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
-        "results": lambda i: ("GET", f"/api/v1/reports/results?year={year}", auth(ADMIN)),
-        "store": lambda i: ("GET", "/store", {}),
-        "demand": lambda i: ("GET", "/api/v1/demand?weeks=12", auth(ADMIN)),
-        "plan": lambda i: ("GET", "/api/v1/production-plan?site=ORA&weeks=12", auth(SUP)),
+        "indicators": lambda _i: ("GET", f"/api/v1/indicators?year={year}", auth(ADMIN)),
+        "results": lambda _i: ("GET", f"/api/v1/reports/results?year={year}", auth(ADMIN)),
+        "store": lambda _i: ("GET", "/store", {}),
+        "demand": lambda _i: ("GET", "/api/v1/demand?weeks=12", auth(ADMIN)),
+        "plan": lambda _i: ("GET", "/api/v1/production-plan?site=ORA&weeks=12", auth(SUP)),
     }
     if routed(app, "PUT", "/api/v1/indicator-definitions"):
         client.put("/api/v1/indicator-definitions", **auth(ADMIN, json=RESULTS_LAYOUT))

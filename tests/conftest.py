@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask_login import FlaskLoginClient
+from flask_migrate import upgrade
 
 from atelier import create_app
 from atelier.auth.services import issue_token
@@ -18,6 +19,7 @@ from atelier.config import normalise_database_url
 from atelier.extensions import db as _db
 from atelier.extensions import limiter
 from tests import factories
+from tests.querycount import QueryCounter
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -83,8 +85,6 @@ def reset_schema(url: str) -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """One app for the run, its database built by the migrations (never create_all)."""
-    from flask_migrate import upgrade
-
     url = _database_url(tmp_path_factory.mktemp("db"))
     reset_schema(url)
     backups = str(tmp_path_factory.mktemp("backups"))  # and the erasure ledger beside them
@@ -123,13 +123,13 @@ def db(app):
 
 
 @pytest.fixture
-def client(app, db):
+def client(app, db):  # noqa: ARG001 - the database is set up first
     """A test client (use ``sign_in`` to act as a user)."""
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app, db):
+def runner(app, db):  # noqa: ARG001 - the database is set up first
     """A CLI runner."""
     return app.test_cli_runner()
 
@@ -153,25 +153,23 @@ def bearer(user) -> dict:
 
 
 @pytest.fixture
-def world(db):
+def world(db):  # noqa: ARG001 - the database is set up first
     """A small, complete setup: two ateliers, two shops, a webshop, and one user per role."""
     return factories.make_world()
 
 
 @pytest.fixture
-def count_queries(db):
+def count_queries(db):  # noqa: ARG001 - the database is set up first
     """Count SQL statements run inside a ``with`` block: ``with count_queries() as q:``."""
-    from tests.querycount import QueryCounter
-
     return lambda: QueryCounter(_db.engine)
 
 
-def pytest_report_header(config):
+def pytest_report_header():
     """Say which database engine this run uses."""
     return f"database: {'PostgreSQL' if on_postgres() else 'SQLite'}"
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(items):
     """Skip PostgreSQL-only tests (real concurrency) on SQLite, saying why."""
     if on_postgres():
         return

@@ -19,7 +19,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from atelier import create_app
+from atelier.auth.services import issue_token
 from atelier.config import ROOT, normalise_database_url
+from atelier.extensions import db
+from tests.conftest import TEST_SETTINGS
+from tests.factories import make_item, make_world
 
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "systemd" / "atelier@.service"
@@ -274,12 +279,6 @@ def seed(url: str, env: dict, pieces: int) -> tuple[str, list[str], str]:
         timeout=120,
     )
     assert upgraded.returncode == 0, upgraded.stderr[-2000:]
-    from atelier import create_app
-    from atelier.auth.services import issue_token
-    from atelier.extensions import db
-    from tests.conftest import TEST_SETTINGS
-    from tests.factories import make_item, make_world
-
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
     with app.app_context():
         world = make_world()

@@ -1,19 +1,36 @@
 """Builders for test data: ``make_x(**overrides)`` returns a flushed row."""
 
+import hashlib
+import hmac
+import io
 import itertools
-from datetime import date
+import json
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
+
+import sqlalchemy as sa
+from PIL import Image
 
 from atelier.auth.models import User
 from atelier.auth.passwords import hash_password
 from atelier.catalog.models import ProductRule, ProductType
+from atelier.catalog.photos import reencode
+from atelier.db import utcnow
 from atelier.extensions import db
+from atelier.indicators.models import IndicatorTarget
 from atelier.org.models import Programme, Site
 from atelier.people.models import Beneficiary
 from atelier.people.rules import new_maker_code
-from atelier.production.models import Item
+from atelier.production.models import Item, ProductionEntry
 from atelier.production.rules import new_tag
-from atelier.workshops.models import Workshop, WorkshopSession
+from atelier.stock.models import Shipment, ShipmentItem
+from atelier.till.models import Return, Sale, SaleLine
+from atelier.wages.models import PayPeriod, Payslip
+from atelier.webshop.models import Order, OrderLine
+from atelier.webshop.rules import new_reference
+from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -195,8 +212,6 @@ def make_world() -> SimpleNamespace:
 # --- shared by till, wages and indicators ---
 def make_attendance(session, beneficiary, status="present"):
     """One person's status at one session."""
-    from atelier.workshops.models import Attendance
-
     return _add(Attendance(session_id=session.id, beneficiary_id=beneficiary.id, status=status))
 
 
@@ -213,10 +228,6 @@ def make_sale(
 ):
     """A till sale of ``items`` at ``site`` (the pieces become sold there); ``prices`` per item
     or one ``price_cents`` for all; ``sold_at`` an aware instant (default 10 March 2026)."""
-    from datetime import UTC, datetime
-
-    from atelier.till.models import Sale, SaleLine
-
     prices = prices or [price_cents] * len(items)
     currency = currency or site.currency
     sale = _add(
@@ -248,10 +259,6 @@ def make_sale(
 
 def make_return(sale_line, returned_at=None, restock=True):
     """A return of one sale line at an aware instant: restocked or written off."""
-    from datetime import UTC, datetime
-
-    from atelier.till.models import Return
-
     sale_line.is_returned = True
     sale_line.item.status = "in_shop" if restock else "written_off"
     return _add(
@@ -269,10 +276,6 @@ def make_return(sale_line, returned_at=None, restock=True):
 
 def make_payslip(period, beneficiary, total_cents, status="closed", currency="RON"):
     """A payslip for ``period`` (YYYY-MM), creating the pay period if needed."""
-    import sqlalchemy as sa
-
-    from atelier.wages.models import PayPeriod, Payslip
-
     pay_period = db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == period))
     if pay_period is None:
         pay_period = _add(PayPeriod(period=period, status=status, currency=currency))
@@ -288,8 +291,6 @@ def make_payslip(period, beneficiary, total_cents, status="closed", currency="RO
 
 def make_target(year, key, target, site=None, programme=None, remarks=""):
     """An indicator target (in total unless a site and/or programme is given)."""
-    from atelier.indicators.models import IndicatorTarget
-
     return _add(
         IndicatorTarget(
             year=year, key=key, site=site, programme=programme, target=target, remarks=remarks
@@ -305,10 +306,6 @@ def make_web_item(world, status="in_shop", **overrides) -> Item:
 
 def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     """A ``Stripe-Signature`` header for ``payload``, as Stripe computes it."""
-    import hashlib
-    import hmac
-    import time
-
     timestamp = int(time.time()) if timestamp is None else timestamp
     signed = f"{timestamp}.".encode() + payload
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
@@ -325,8 +322,6 @@ def stripe_event(
     payment_intent="pi_test_1",
 ) -> bytes:
     """A Checkout Session event body, as Stripe sends it."""
-    import json
-
     return json.dumps(
         {
             "id": event_id or f"evt_{next(_seq)}",
@@ -347,12 +342,6 @@ def stripe_event(
 
 def make_order(world, items=None, status="pending", **overrides):
     """A pending online order holding ``items`` (one new webshop piece by default)."""
-    from datetime import timedelta
-
-    from atelier.db import utcnow
-    from atelier.webshop.models import Order, OrderLine
-    from atelier.webshop.rules import new_reference
-
     items = items or [make_web_item(world, status="reserved")]
     values = {
         "reference": new_reference(),
@@ -385,10 +374,6 @@ def make_people(site, programme, n: int, prefix: str = "Person") -> list[Benefic
 # --- production ---
 def photo_bytes(fmt="PNG", size=(64, 48), colour=(200, 80, 120)) -> bytes:
     """A small real image, as a browser would upload it."""
-    import io
-
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format=fmt)
     return out.getvalue()
@@ -396,8 +381,6 @@ def photo_bytes(fmt="PNG", size=(64, 48), colour=(200, 80, 120)) -> bytes:
 
 def give_photo(product_type) -> ProductType:
     """Store a (re-encoded) photo on a product type."""
-    from atelier.catalog.photos import reencode
-
     product_type.photo, product_type.photo_mime = reencode(photo_bytes())
     product_type.photo_version = (product_type.photo_version or 0) + 1
     db.session.flush()
@@ -406,10 +389,6 @@ def give_photo(product_type) -> ProductType:
 
 def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **overrides):
     """A production entry with its items (codes from the factory sequence, not the site's)."""
-    import uuid
-
-    from atelier.production.models import ProductionEntry
-
     entry = _add(
         ProductionEntry(
             **{
@@ -434,8 +413,6 @@ def make_entry(maker, product_type, quantity=1, made_on=None, qc="passed", **ove
 def sync_item_seq(site) -> Site:
     """Move a site's code counter past the codes ``make_item`` handed out, as a real site's
     counter always is, so logged pieces do not collide with factory-made ones."""
-    import sqlalchemy as sa
-
     codes = db.session.scalars(sa.select(Item.code).where(Item.code.like(f"{site.code}-%")))
     site.item_seq = max([int(c.rsplit("-", 1)[1]) for c in codes] + [site.item_seq or 0])
     db.session.flush()
@@ -445,8 +422,6 @@ def sync_item_seq(site) -> Site:
 # --- till ---
 def make_shipment(from_site, to_site, items, status="in_transit", **overrides):
     """A shipment already sent: its pieces are in transit to ``to_site``."""
-    from atelier.stock.models import Shipment, ShipmentItem
-
     shipment = _add(
         Shipment(from_site_id=from_site.id, to_site_id=to_site.id, status=status, **overrides)
     )

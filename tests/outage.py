@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from atelier import create_app
+from atelier.extensions import db
 from tests.conftest import TEST_SETTINGS, Client, on_postgres
 
 
@@ -24,8 +25,6 @@ class Way:
 
     def forget_connections(self):
         """Close the pooled connections of every app behind this way."""
-        from atelier.extensions import db
-
         for other in self.apps:
             with other.app_context():
                 db.engine.dispose()

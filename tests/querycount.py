@@ -12,7 +12,7 @@ class QueryCounter:
         self.engine = engine
         self.statements: list[str] = []
 
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
+    def _record(self, _conn, _cursor, statement, _parameters, _context, _executemany):
         if not statement.lstrip().upper().startswith(_IGNORED):
             self.statements.append(statement)
 

@@ -3,12 +3,14 @@ a maker who leaves is signed out; erasure forgets where she signed in from."""
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
 from atelier.auth.models import User
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD, make_beneficiary, make_user
+from tests.factories import PASSWORD, make_beneficiary, make_people, make_user
+from tests.refusals import api_error, error_page
 
 NEW_PASSWORD = "a brand new password"
 
@@ -59,7 +61,7 @@ def test_disabling_signs_a_supervisor_out_of_her_open_session_and_her_tokens(app
 
     again = tablet.get("/people")
     assert again.status_code == 302 and "/sign-in" in again.headers["Location"]
-    assert tablet.get("/api/v1/beneficiaries?site=ORA", headers=headers).status_code == 401
+    api_error(tablet.get("/api/v1/beneficiaries?site=ORA", headers=headers), 401, "unauthorized")
     assert not _signs_in(app, supervisor.username, PASSWORD)
     assert _last(db, supervisor.id, "users.disable")["tokens_revoked"] == 1
 
@@ -118,7 +120,7 @@ def test_moving_a_supervisor_changes_whose_records_she_reads(app, db, world):
         f"/admin/users/{supervisor.id}/sites", data={"sites": ["BUC"]}, follow_redirects=True
     )
     assert b"Sites saved." in response.data
-    assert tablet.get(f"/people/{world.elena.id}").status_code == 403
+    error_page(tablet.get(f"/people/{world.elena.id}"), 403)
     assert tablet.get(f"/people/{world.oksana.id}").status_code == 200
     assert _last(db, supervisor.id, "users.sites") == {
         "action": "users.sites",
@@ -156,7 +158,7 @@ def test_a_maker_who_forgot_her_password_gets_a_new_one(app, db, world):
     assert b"New password set" in response.data
     assert not _signs_in(app, maker.username, PASSWORD)
     assert _signs_in(app, maker.username, NEW_PASSWORD)
-    assert app.test_client().get("/api/v1/me/earnings", headers=headers).status_code == 401
+    api_error(app.test_client().get("/api/v1/me/earnings", headers=headers), 401, "unauthorized")
     assert _last(db, maker.id, "users.password_reset") == {
         "action": "users.password_reset",
         "tokens_revoked": 1,
@@ -165,7 +167,8 @@ def test_a_maker_who_forgot_her_password_gets_a_new_one(app, db, world):
     assert NEW_PASSWORD not in details and "argon2" not in details
 
 
-def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_a_new_password_ends_sessions_opened_with_the_old_one(app, world):
     """Someone who knew her old password and is signed in on another phone is signed out
     when the coordinator sets a new one; the new password signs in as usual."""
     maker = world.users["beneficiary"]
@@ -185,7 +188,8 @@ def test_a_new_password_ends_sessions_opened_with_the_old_one(app, db, world):
     assert her_phone.get("/me").status_code == 200
 
 
-def test_a_session_cookie_with_a_bare_id_is_not_enough(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_a_session_cookie_with_a_bare_id_is_not_enough(app, world):
     """A session that names only the account id (not its key) is treated as signed out."""
     client = app.test_client()
     with client.session_transaction() as session:
@@ -204,7 +208,7 @@ def test_a_maker_who_leaves_is_signed_out(app, db, world):
     assert phone.get("/me").status_code == 200
     _admin(app, world).post(f"/people/{world.elena.id}/exit")
     assert phone.get("/me").status_code == 302
-    assert phone.get("/api/v1/me/earnings", headers=headers).status_code == 401
+    api_error(phone.get("/api/v1/me/earnings", headers=headers), 401, "unauthorized")
     assert not _signs_in(app, maker.username, PASSWORD)
     assert _last(db, maker.id, "users.disable")["reason"] == "exit"
 
@@ -269,11 +273,10 @@ def test_the_account_list_shows_who_is_disabled_and_reading_an_account_is_audite
     assert _last(db, account.id, "users.view") is not None
 
 
-def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_the_coordinator_lists_who_left_and_is_not_yet_anonymised(app, world):
     """So that erasure is not forgotten: the filtered list holds exactly those who left and
     still have their name."""
-    from tests.factories import make_people
-
     left, erased, staying = make_people(
         world.sites["ORA"], world.programmes["STEP"], 3, prefix="Zara"
     )

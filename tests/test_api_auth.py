@@ -6,8 +6,10 @@ import pytest
 
 from atelier.auth.models import ApiToken
 from atelier.db import utcnow
-from tests.conftest import bearer
+from atelier.org.models import Programme
+from tests.conftest import bearer, sign_in
 from tests.factories import PASSWORD
+from tests.refusals import api_error, row_counts
 
 
 def _token(client, username, password):
@@ -67,14 +69,16 @@ def test_expired_token_is_refused(client, db, world):
     token = db.session.scalars(db.select(ApiToken)).one()
     token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
+    before = row_counts(Programme)
     response = client.post("/api/v1/programmes", json={"code": "X1", "name": "X"}, headers=headers)
-    assert response.status_code == 401
+    api_error(response, 401, "unauthorized")
+    assert row_counts(Programme) == before
 
 
 def test_a_disabled_account_s_token_is_refused(client, db, world):
     """Disabling an account stops its live tokens at once (a member of staff who left)."""
     headers = bearer(world.users["shop"])
-    assert client.get("/api/v1/items/none", headers=headers).status_code == 404
+    api_error(client.get("/api/v1/items/none", headers=headers), 404, "not_found")
     world.users["shop"].is_enabled = False
     db.session.commit()
     response = client.get("/api/v1/items/none", headers=headers)
@@ -84,18 +88,16 @@ def test_a_disabled_account_s_token_is_refused(client, db, world):
 
 def test_session_cookie_does_not_open_the_api(client, world):
     """The API needs a bearer token: a signed-in browser session is not enough (no CSRF)."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
+    before = row_counts(Programme)
     response = client.post("/api/v1/programmes", json={"code": "X2", "name": "X"})
-    assert response.status_code == 401
+    api_error(response, 401, "unauthorized")
+    assert row_counts(Programme) == before
 
 
 def test_an_api_call_neither_reads_nor_sets_the_session_cookie(client, world):
     """A bearer call from a browser that is signed in on the pages works as the token's
     user, in the token user's terms, and sends no session cookie back."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
     with client.session_transaction() as session:
         session["lang"] = "nl"

@@ -4,9 +4,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from atelier.catalog.models import ProductRule
+from atelier.catalog.models import ProductRule, ProductType
 from atelier.catalog.rules import rule_on
+from atelier.extensions import db as _db
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 NEW = {
     "sku": "APRON",
@@ -28,27 +30,34 @@ def test_admin_creates_a_product_type(client, world):
 
 
 def test_a_taken_sku_is_a_conflict(client, world):
-    """TOTE exists already: 409 naming the SKU."""
+    """TOTE exists already: 409 naming the SKU; the existing product keeps its price."""
+    before = row_counts(ProductType, ProductRule)
     response = client.post(
         "/api/v1/product-types", json={**NEW, "sku": "TOTE"}, headers=bearer(world.users["admin"])
     )
-    assert response.status_code == 409 and "sku" in response.json["error"]["fields"]
+    assert "sku" in api_error(response, 409, "conflict")["fields"]
+    assert row_counts(ProductType, ProductRule) == before
+    rules = _db.session.scalars(
+        sa.select(ProductRule).where(ProductRule.product_type_id == world.tote.id)
+    ).all()
+    assert rule_on(rules, date(2026, 6, 1)).price_cents == 1500
 
 
 def test_bad_values_are_named(client, world):
-    """A negative price, a share above 100 % and a float are each named."""
+    """A negative price, a share above 100 % and a float are each named; nothing is made."""
     headers = bearer(world.users["admin"])
+    before = row_counts(ProductType)
     response = client.post(
         "/api/v1/product-types",
         headers=headers,
         json={**NEW, "price_cents": -5, "maker_share_bp": 12000},
     )
-    assert response.status_code == 400
-    assert {"price_cents", "maker_share_bp"} <= set(response.json["error"]["fields"])
+    assert {"price_cents", "maker_share_bp"} <= set(api_error(response, 400, "invalid")["fields"])
     floaty = client.post(
         "/api/v1/product-types", headers=headers, json={**NEW, "price_cents": 24.5}
     )
-    assert floaty.status_code == 400 and "price_cents" in floaty.json["error"]["fields"]
+    assert "price_cents" in api_error(floaty, 400, "invalid")["fields"]
+    assert row_counts(ProductType) == before
 
 
 def test_a_change_from_a_date_keeps_the_old_values_before_it(client, world, db):
@@ -74,10 +83,12 @@ def test_a_change_needs_a_date_and_a_value(client, world):
         "/api/v1/product-types/TOTE", headers=headers, json={"price_cents": 1800}
     )
     assert no_date.status_code == 400 and "effective_from" in no_date.json["error"]["fields"]
+    before = row_counts(ProductRule)
     nothing = client.patch(
         "/api/v1/product-types/TOTE", headers=headers, json={"effective_from": "2026-06-01"}
     )
-    assert nothing.status_code == 400
+    api_error(nothing, 400, "invalid")
+    assert row_counts(ProductRule) == before
 
 
 def test_a_second_change_for_the_same_day_completes_the_first(client, world, db):
@@ -119,18 +130,22 @@ def test_a_product_type_made_without_a_date_pays_pieces_made_before_it(client, w
 
 
 def test_unknown_sku_is_404(client, world):
-    """Changing a product that does not exist: 404."""
+    """Changing a product that does not exist: 404, and no rule is added."""
+    before = row_counts(ProductRule)
     response = client.patch(
         "/api/v1/product-types/NOPE",
         headers=bearer(world.users["admin"]),
         json={"price_cents": 1, "effective_from": "2026-06-01"},
     )
-    assert response.status_code == 404
+    api_error(response, 404, "not_found")
+    assert row_counts(ProductRule) == before
 
 
 def test_only_admins_change_the_catalogue(client, world):
     """A supervisor may not create product types."""
+    before = row_counts(ProductType)
     response = client.post(
         "/api/v1/product-types", json=NEW, headers=bearer(world.users["supervisor"])
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
+    assert row_counts(ProductType) == before

@@ -5,6 +5,7 @@ import pytest
 from tests import demand_history
 from tests.conftest import bearer
 from tests.demand_history import NOW
+from tests.refusals import api_error
 
 
 @pytest.fixture
@@ -14,7 +15,8 @@ def history(world, monkeypatch):
     return demand_history.build(world)
 
 
-def test_every_demand_figure_by_hand(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_every_demand_figure_by_hand(client, world):
     """Received, sold, returned, on hand, in transit, sell-through, median and ages."""
     response = client.get("/api/v1/demand?weeks=12", headers=bearer(world.users["admin"]))
     assert response.status_code == 200
@@ -49,7 +51,8 @@ def test_every_demand_figure_by_hand(client, world, history):
     ]
 
 
-def test_a_shorter_window_leaves_older_movements_out(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_a_shorter_window_leaves_older_movements_out(client, world):
     """Over 4 weeks (from 4 May) only t3's receipt and a1's sale remain; the median of
     one sale is its days; t1's and t5's sales are outside."""
     body = client.get("/api/v1/demand?weeks=4", headers=bearer(world.users["admin"])).get_json()
@@ -60,7 +63,8 @@ def test_a_shorter_window_leaves_older_movements_out(client, world, history):
     assert (apron["received"], apron["sold"], apron["median_days_on_shelf"]) == (0, 1, 3)
 
 
-def test_shop_staff_see_their_shop_only(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_shop_staff_see_their_shop_only(client, world):
     """AMS staff get AMS rows; asking for RTM is refused (403) and shows nothing."""
     headers = bearer(world.users["shop"])
     body = client.get("/api/v1/demand", headers=headers).get_json()
@@ -81,7 +85,8 @@ def test_a_window_out_of_range_is_refused(client, world):
         assert "weeks" in response.get_json()["error"]["fields"]
 
 
-def test_production_plan_by_hand(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_production_plan_by_hand(client, world):
     """Each figure and the suggestion, computed by hand from the history."""
     response = client.get(
         "/api/v1/production-plan?site=ORA&weeks=12&cover_weeks=6",
@@ -127,7 +132,8 @@ def test_production_plan_by_hand(client, world, history):
     ]
 
 
-def test_the_ceiling_is_taken_on_the_exact_quotient(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_the_ceiling_is_taken_on_the_exact_quotient(client, world):
     """Over 12 weeks with 7 weeks' cover: apron ⌈7 × 1 ÷ 12⌉ = 1 (0.58…), tote ⌈14 ÷ 12⌉ = 2."""
     body = client.get(
         "/api/v1/production-plan?site=ORA&weeks=12&cover_weeks=7",
@@ -136,11 +142,12 @@ def test_the_ceiling_is_taken_on_the_exact_quotient(client, world, history):
     assert [row["suggested"] for row in body["rows"]] == [10, 5]
 
 
-def test_production_plan_is_for_the_sites_supervisor(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_production_plan_is_for_the_sites_supervisor(client, world):
     """Another atelier's supervisor is refused; shop staff too."""
     other = client.get(
         "/api/v1/production-plan?site=ORA", headers=bearer(world.users["supervisor_other"])
     )
-    assert other.status_code == 403
+    api_error(other, 403, "forbidden")
     shop = client.get("/api/v1/production-plan?site=ORA", headers=bearer(world.users["shop"]))
-    assert shop.status_code == 403
+    api_error(shop, 403, "forbidden")

@@ -5,8 +5,10 @@ from datetime import date
 
 import openpyxl
 
+from atelier.indicators.models import IndicatorTarget
 from tests import factories as f
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 
 def test_put_targets_then_get_the_report(client, world):
@@ -83,7 +85,7 @@ def test_bad_targets_are_refused_naming_the_field_and_change_nothing(client, wor
     )
     assert unknown.status_code == 400
     assert set(unknown.get_json()["error"]["fields"]) == {"targets.0.target", "targets.0.colour"}
-    assert client.get("/api/v1/indicators?year=x", headers=headers).status_code == 400
+    api_error(client.get("/api/v1/indicators?year=x", headers=headers), 400, "invalid")
     rows = client.get("/api/v1/indicators?year=2026", headers=headers).get_json()["rows"]
     assert all(r["target"] is None for r in rows)
 
@@ -92,10 +94,13 @@ def test_supervisors_read_but_may_not_set_targets(client, world):
     """A supervisor reads her sites' figures; setting targets is the coordinator's."""
     headers = bearer(world.users["supervisor"])
     assert client.get("/api/v1/indicators?year=2026", headers=headers).status_code == 200
+    f.make_target(2026, "pieces_sold", 40)
+    f.db.session.commit()
     response = client.put(
         "/api/v1/indicator-targets", headers=headers, json={"year": 2026, "targets": []}
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
+    assert row_counts(IndicatorTarget) == [1]
 
 
 def test_downloads_keep_formulas_as_text(client, world):

@@ -11,8 +11,9 @@ from atelier.extensions import db as _db
 from atelier.production.models import Item
 from atelier.till.models import Return, Sale
 from atelier.workshops.models import Attendance, Workshop
-from tests.conftest import bearer
+from tests.conftest import bearer, sign_in
 from tests.factories import make_item, make_sale, make_user
+from tests.refusals import api_error
 
 MANY = 66_000  # more than PostgreSQL's 65,535 bind parameters in one statement
 
@@ -118,8 +119,7 @@ def test_workshop_participants_give_one_reason_for_unknown_and_other_site(client
             "participants": [world.oksana.maker_code, "QQQQQQ"],
         },
     )
-    assert response.status_code == 400
-    fields = response.get_json()["error"]["fields"]
+    fields = api_error(response, 400, "invalid")["fields"]
     reasons = {
         fields["participants.0"].replace(world.oksana.maker_code, "<code>"),
         fields["participants.1"].replace("QQQQQQ", "<code>"),
@@ -130,8 +130,6 @@ def test_workshop_participants_give_one_reason_for_unknown_and_other_site(client
 
 def test_the_roll_page_gives_one_reason_for_unknown_and_other_site(client, world):
     """The roll-call page's own save (JSON) answers the same for both too."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["supervisor"])
     answers = []
     for code in (world.oksana.maker_code, "QQQQQQ"):
@@ -140,8 +138,7 @@ def test_the_roll_page_gives_one_reason_for_unknown_and_other_site(client, world
             json={"records": [{"beneficiary": code, "status": "present"}]},
             headers={"Accept": "application/json"},
         )
-        assert response.status_code == 400
-        error = response.get_json()["error"]
+        error = api_error(response, 400, "invalid")
         answers.append(
             (
                 error["message"].replace(code, "<code>"),
@@ -178,8 +175,7 @@ def test_returns_answer_404_alike_for_anything_not_this_shops(client, world):
         response = client.post(
             "/api/v1/returns", headers=headers, json={"scan": scan, "reason": "torn"}
         )
-        assert response.status_code == 404, (scan, response.get_json())
-        error = response.get_json()["error"]
+        error = api_error(response, 404, "not_found")
         answers.add((error["code"], error["message"], tuple(sorted(error["fields"].items()))))
     assert len(answers) == 1
     assert _count(Return) == 0
@@ -201,8 +197,6 @@ def test_returns_409_only_for_this_shops_unsold_pieces(client, world):
 def test_a_shop_of_two_sites_returns_only_at_the_shop_that_sold(client, world):
     """On a shop's own returns page, a piece sold at her other shop is not this shop's: 404
     on the form, and it stays sold."""
-    from tests.conftest import sign_in
-
     both = make_user("shop", sites=[world.sites["AMS"], world.sites["RTM"]], username="both")
     piece = _sold_at(world, "RTM")
     sign_in(client, both)

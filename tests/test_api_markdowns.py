@@ -13,6 +13,7 @@ from atelier.timeutil import local_date, start_of_day_utc
 from tests.conftest import bearer
 from tests.demand_history import received
 from tests.factories import make_item
+from tests.refusals import api_error
 
 RULES = {
     "rules": [{"after_days": 56, "discount_bp": 2500}, {"after_days": 112, "discount_bp": 5000}]
@@ -167,7 +168,7 @@ def test_bad_rules_are_refused_and_change_nothing(client, world):
     refused = client.put(
         "/api/v1/shops/AMS/markdowns", json={"rules": []}, headers=bearer(world.users["shop"])
     )
-    assert refused.status_code == 403
+    api_error(refused, 403, "forbidden")
     assert [(r.after_days, r.discount_bp) for r in markdowns.shop_rules(world.sites["AMS"])] == [
         (56, 2500),
         (112, 5000),

@@ -1,11 +1,13 @@
 """API: POST /beneficiaries and GET /beneficiaries?site= (API.md, people and training)."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
 from atelier.people.models import Beneficiary
 from atelier.people.rules import MAKER_CODE_ALPHABET
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 ANA = {
     "display_name": "Ana",
@@ -61,12 +63,15 @@ def test_bad_input_names_the_fields_and_saves_nothing(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Beneficiary)) == 2
 
 
-def test_another_sites_supervisor_gets_403(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_another_sites_supervisor_gets_403(client, world):
     """BUC's supervisor cannot register someone at ORA."""
+    before = row_counts(Beneficiary)
     response = client.post(
         "/api/v1/beneficiaries", json=ANA, headers=bearer(world.users["supervisor_other"])
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
+    assert row_counts(Beneficiary) == before
 
 
 def test_list_by_site_is_scoped_and_audited(client, world, db):
@@ -75,11 +80,11 @@ def test_list_by_site_is_scoped_and_audited(client, world, db):
     response = client.get("/api/v1/beneficiaries?site=ORA", headers=headers)
     assert response.status_code == 200
     assert [p["maker_code"] for p in response.get_json()] == [world.elena.maker_code]
-    assert client.get("/api/v1/beneficiaries?site=BUC", headers=headers).status_code == 403
+    api_error(client.get("/api/v1/beneficiaries?site=BUC", headers=headers), 403, "forbidden")
     assert [
         p["display_name"] for p in client.get("/api/v1/beneficiaries", headers=headers).get_json()
     ] == ["Elena"]
-    assert client.get("/api/v1/beneficiaries?site=XXX", headers=headers).status_code == 400
+    api_error(client.get("/api/v1/beneficiaries?site=XXX", headers=headers), 400, "invalid")
     assert (
         db.session.scalar(
             sa.select(sa.func.count())
@@ -94,4 +99,4 @@ def test_shop_staff_and_makers_cannot_list_people(client, world):
     """Shop staff never see maker identity."""
     for role in ("shop", "beneficiary"):
         response = client.get("/api/v1/beneficiaries?site=ORA", headers=bearer(world.users[role]))
-        assert response.status_code == 403
+        api_error(response, 403, "forbidden")

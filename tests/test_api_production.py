@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.production.models import Item, ItemEvent
 from tests.conftest import bearer
-from tests.factories import sync_item_seq
+from tests.factories import make_item, make_product_type, make_user, sync_item_seq
+from tests.refusals import api_error
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ def test_a_replayed_save_creates_nothing(client, world, ora, db):
     assert ora.item_seq == int(first.json["items"][-1]["code"].split("-")[1])
 
 
-def test_rejected_pieces_are_recorded_as_rejected(client, world, ora):
+@pytest.mark.usefixtures("ora")
+def test_rejected_pieces_are_recorded_as_rejected(client, world):
     """QC rejected: the pieces exist (codes are gap-free) but are not for sale."""
     response = client.post(
         "/api/v1/production",
@@ -89,7 +91,8 @@ BAD = [
 ]
 
 
-def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_bad_production_is_refused_naming_the_field(client, world, db):
     """Each bad input is a 400 naming the field, and nothing is written."""
     before = _count(db)
     headers = bearer(world.users["supervisor"])
@@ -102,7 +105,8 @@ def test_bad_production_is_refused_naming_the_field(client, world, ora, db):
     assert _count(db) == before
 
 
-def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, db):
     """Oksana works at BUC: the ORA supervisor is refused and nothing is written."""
     before = _count(db)
     response = client.post(
@@ -110,7 +114,7 @@ def test_a_supervisor_cannot_log_for_another_sites_maker(client, world, ora, db)
         json=_body(world, beneficiary=world.oksana.maker_code),
         headers=bearer(world.users["supervisor"]),
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
     assert _count(db) == before
 
 
@@ -168,14 +172,15 @@ def test_labels_refuse_unknown_pieces_and_bad_grids(client, world):
     """Unknown codes are named (404); a grid of 9 columns is a 400."""
     headers = bearer(world.users["supervisor"])
     unknown = client.post("/api/v1/labels", json={"items": ["ORA-999999"]}, headers=headers)
-    assert unknown.status_code == 404 and "ORA-999999" in unknown.json["error"]["fields"]["items"]
+    assert "ORA-999999" in api_error(unknown, 404, "not_found")["fields"]["items"]
     grid = client.post(
         "/api/v1/labels", json={"items": [world.item_atelier.code], "columns": 9}, headers=headers
     )
-    assert grid.status_code == 400 and "columns" in grid.json["error"]["fields"]
+    assert "columns" in api_error(grid, 400, "invalid")["fields"]
 
 
-def test_production_is_audited(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_production_is_audited(client, world, db):
     """Logging pieces leaves an audit entry."""
     client.post("/api/v1/production", json=_body(world), headers=bearer(world.users["admin"]))
     assert (
@@ -195,8 +200,6 @@ def _labels_queries(client, headers, codes, count_queries):
 
 def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count_queries):
     """Labels for 1 or 12 pieces, of one or four products, run the same number of queries."""
-    from tests.factories import make_item, make_product_type
-
     headers = bearer(world.users["supervisor"])
     small = _labels_queries(client, headers, [world.item_atelier.code], count_queries)
     products = [make_product_type() for _ in range(4)]
@@ -209,8 +212,9 @@ def test_label_and_item_calls_have_a_fixed_query_budget(client, world, db, count
     assert q.count <= 8, q.report()
 
 
+@pytest.mark.usefixtures("ora")
 def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
-    client, world, ora, db, count_queries
+    client, world, db, count_queries
 ):
     """Logging 1 or 20 pieces, with a short or a long history: the same statements, with
     one INSERT for all the pieces and one for all their events."""
@@ -233,8 +237,6 @@ def test_logging_runs_the_same_few_queries_whatever_the_quantity_and_history(
 
 def test_a_supervisor_posted_to_a_shop_never_sees_other_ateliers_makers(client, world, db):
     """Only the supervisor of the atelier where a piece was made sees its maker code."""
-    from tests.factories import make_user
-
     shop_supervisor = make_user("supervisor", sites=[world.sites["AMS"]])
     db.session.commit()
     seen = client.get(f"/api/v1/items/{world.item_shop.code}", headers=bearer(shop_supervisor))

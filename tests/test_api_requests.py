@@ -3,6 +3,7 @@
 from atelier.demand.models import ShopRequest
 from atelier.extensions import db as _db
 from tests.conftest import bearer
+from tests.refusals import api_error
 
 
 def _ask(client, user, **overrides):
@@ -67,5 +68,5 @@ def test_a_decided_request_cannot_be_reopened_or_decided_twice(client, world):
     again = client.patch(url, json={"status": "planned"}, headers=supervisor)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
     shop = client.patch(url, json={"status": "declined"}, headers=bearer(world.users["shop"]))
-    assert shop.status_code == 403
+    api_error(shop, 403, "forbidden")
     assert _db.session.get(ShopRequest, made["id"]).status == "done"

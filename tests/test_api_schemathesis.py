@@ -18,7 +18,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from atelier.api import ROUTES
+from atelier.api.openapi import _path
 from tests.conftest import bearer
+from tests.factories import PASSWORD, make_item, sync_item_seq
 
 CHECKS = [
     not_a_server_error,
@@ -38,9 +41,6 @@ def api_schema(app):
 def _cases():
     """(operation, mode): valid and invalid calls of each operation; an operation without a
     body or parameters has nothing to make invalid."""
-    from atelier.api import ROUTES
-    from atelier.api.openapi import _path
-
     cases = []
     for route in sorted(ROUTES, key=lambda r: (r.rule, r.method)):
         name = f"{route.method} /api/v1{_path(route.rule)}"
@@ -77,8 +77,6 @@ def test_the_api_keeps_its_documented_contract(api_schema, world, name, mode):
 def test_each_main_resource_answers_as_documented(client, api_schema, world):
     """Successful calls of the main resources (generated data rarely gets that far) answer
     with the documented status and a body that matches the documented schema."""
-    from tests.factories import PASSWORD, make_item, sync_item_seq
-
     sync_item_seq(world.sites["ORA"])
     extra = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
     admin, supervisor, shop = (bearer(world.users[r]) for r in ("admin", "supervisor", "shop"))

@@ -1,7 +1,13 @@
 """API: sites, programmes and users, created by the coordinator."""
 
+import sqlalchemy as sa
+
+from atelier.auth.models import User
+from atelier.extensions import db
+from atelier.org.models import Site
 from tests.conftest import bearer
 from tests.factories import make_beneficiary
+from tests.refusals import api_error, row_counts
 
 
 def test_create_site(client, world):
@@ -35,8 +41,8 @@ def test_site_with_bad_values_names_each_field(client, world):
             "timezone": "Mars/Base",
         },
     )
-    assert bad.status_code == 400
-    assert set(bad.get_json()["error"]["fields"]) == {"code", "currency", "timezone"}
+    assert set(api_error(bad, 400, "invalid")["fields"]) == {"code", "currency", "timezone"}
+    before = row_counts(Site)
     taken = client.post(
         "/api/v1/sites",
         headers=headers,
@@ -48,7 +54,9 @@ def test_site_with_bad_values_names_each_field(client, world):
             "timezone": "Europe/Amsterdam",
         },
     )
-    assert taken.status_code == 409
+    api_error(taken, 409, "conflict")
+    assert row_counts(Site) == before
+    assert db.session.scalar(sa.select(Site.name).where(Site.code == "AMS")) != "X"
 
 
 def test_create_users_for_each_role(client, world):
@@ -84,6 +92,7 @@ def test_create_users_for_each_role(client, world):
         },
     )
     assert maker.status_code == 201
+    before = row_counts(User)
     again = client.post(
         "/api/v1/users",
         headers=headers,
@@ -94,7 +103,7 @@ def test_create_users_for_each_role(client, world):
             "beneficiary": world.oksana.maker_code,
         },
     )
-    assert again.status_code == 409
+    api_error(again, 409, "conflict")
     unknown = client.post(
         "/api/v1/users",
         headers=headers,
@@ -105,8 +114,8 @@ def test_create_users_for_each_role(client, world):
             "beneficiary": "NOPE99",
         },
     )
-    assert unknown.status_code == 400
-    assert "NOPE99" in unknown.get_json()["error"]["fields"]["beneficiary"]
+    assert "NOPE99" in api_error(unknown, 400, "invalid")["fields"]["beneficiary"]
+    assert row_counts(User) == before
 
 
 def test_password_never_comes_back(client, world):

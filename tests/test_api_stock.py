@@ -7,6 +7,7 @@ from atelier.production.models import Item
 from atelier.stock.models import Shipment
 from tests.conftest import bearer
 from tests.factories import make_item
+from tests.refusals import api_error, row_counts, status_of
 
 
 def _made(world, n, status="in_atelier"):
@@ -50,10 +51,12 @@ def test_unknown_sites_and_empty_lists_are_400(client, world):
     """Bad input names the field."""
     [piece] = _made(world, 1)
     bad_to = _send(client, world, [piece.code], to="XXX")
-    assert bad_to.status_code == 400 and "to" in bad_to.json["error"]["fields"]
-    assert _send(client, world, []).status_code == 400
+    assert "to" in api_error(bad_to, 400, "invalid")["fields"]
+    api_error(_send(client, world, []), 400, "invalid")
     twice = _send(client, world, [piece.code, piece.tag])
-    assert twice.status_code == 400
+    api_error(twice, 400, "invalid")
+    assert row_counts(Shipment) == [0]
+    assert status_of(piece) == "in_atelier"
 
 
 def test_receiving_reports_missing_pieces(client, world):
@@ -73,7 +76,8 @@ def test_receiving_reports_missing_pieces(client, world):
     again = client.post(
         f"/api/v1/shipments/{shipment_id}/receive", headers=bearer(world.users["shop"]), json={}
     )
-    assert again.status_code == 409
+    api_error(again, 409, "conflict")
+    assert [status_of(p) for p in pieces] == ["in_shop", "in_transit", "in_shop"]
 
 
 def test_receiving_without_a_list_accepts_all(client, world):
@@ -97,14 +101,15 @@ def test_another_shop_cannot_receive(client, world):
         headers=bearer(world.users["shop_other"]),
         json={},
     )
-    assert response.status_code == 403
+    api_error(response, 403, "forbidden")
     assert _db.session.get(Item, piece.id).status == "in_transit"
     unknown = client.post(
         f"/api/v1/shipments/{shipment_id + 1}/receive",
         headers=bearer(world.users["shop_other"]),
         json={},
     )
-    assert unknown.status_code == 404
+    api_error(unknown, 404, "not_found")
+    assert status_of(piece) == "in_transit"
 
 
 def test_a_piece_listed_twice_on_receiving_is_refused_and_nothing_moves(client, world):

@@ -11,6 +11,7 @@ from atelier.production.models import Item
 from atelier.till.models import Return, Sale, SaleLine
 from tests.conftest import bearer, on_postgres
 from tests.factories import make_item, make_sale
+from tests.refusals import api_error, row_counts, status_of
 
 
 def _pieces(world, n, site="AMS", status="in_shop"):
@@ -124,32 +125,31 @@ BAD_SALES = [
 
 
 def test_bad_sale_bodies_are_400(client, world):
-    """Bad input gets a clear 400, never a 500."""
+    """Bad input gets a clear 400, never a 500, and sells nothing."""
     headers = bearer(world.users["shop"])
     for body in BAD_SALES:
         response = client.post("/api/v1/sales", headers=headers, json=body)
-        assert response.status_code == 400, (body, response.json)
+        api_error(response, 400, "invalid")
+    assert row_counts(Sale) == [0]
+    assert status_of(world.item_shop) == "in_shop"
 
 
 def test_unknown_shop_is_404_and_other_shop_403(client, world):
     """Selling at a shop that does not exist or where she does not work is refused."""
     headers = bearer(world.users["shop"])
-    assert (
-        client.post(
-            "/api/v1/sales",
-            headers=headers,
-            json={"shop": "NOPE", "payment_method": "cash", "lines": [{"scan": "x"}]},
-        ).status_code
-        == 404
+    unknown = client.post(
+        "/api/v1/sales",
+        headers=headers,
+        json={"shop": "NOPE", "payment_method": "cash", "lines": [{"scan": "x"}]},
     )
-    assert (
-        client.post(
-            "/api/v1/sales",
-            headers=headers,
-            json={"shop": "RTM", "payment_method": "cash", "lines": [{"scan": "x"}]},
-        ).status_code
-        == 403
+    api_error(unknown, 404, "not_found")
+    other = client.post(
+        "/api/v1/sales",
+        headers=headers,
+        json={"shop": "RTM", "payment_method": "cash", "lines": [{"scan": "x"}]},
     )
+    api_error(other, 403, "forbidden")
+    assert row_counts(Sale) == [0]
 
 
 @pytest.mark.parametrize("restock, status", [(True, "in_shop"), (False, "written_off")])
@@ -202,13 +202,13 @@ def test_return_of_an_unsold_piece_is_409(client, world):
     response = client.post(
         "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": "x"}
     )
-    assert response.status_code == 409
-    assert (
-        client.post(
-            "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": ""}
-        ).status_code
-        == 400
+    api_error(response, 409, "not_sold")
+    no_reason = client.post(
+        "/api/v1/returns", headers=headers, json={"scan": piece.code, "reason": ""}
     )
+    api_error(no_reason, 400, "invalid")
+    assert row_counts(Return) == [0]
+    assert status_of(piece) == "in_shop"
 
 
 @pytest.mark.postgres

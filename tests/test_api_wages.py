@@ -1,22 +1,27 @@
 """Wages API: rates, the pay period preview and close, and a maker's own earnings."""
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from atelier.timeutil import local_date
 from atelier.wages import services
+from atelier.wages.models import Payslip
 from tests import factories as f
 from tests.conftest import bearer
+from tests.refusals import api_error, row_counts
 
 
 @pytest.fixture
-def march_sale(world, db):
+def march_sale(world, db):  # noqa: ARG001 - the database is set up first
     """Elena's shop piece sold in Amsterdam on 10 March 2026 for 15.00 EUR."""
     return f.make_sale(world.sites["AMS"], [world.item_shop], prices=[1500])
 
 
-def test_put_rates_then_preview_shows_the_converted_share(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_put_rates_then_preview_shows_the_converted_share(client, world):
     """The coordinator sets the EUR rate and sees each maker's lines and totals."""
     admin = bearer(world.users["admin"])
     put = client.put("/api/v1/exchange-rates/2026-03", json={"EUR": "4.9770"}, headers=admin)
@@ -34,18 +39,20 @@ def test_put_rates_then_preview_shows_the_converted_share(client, world, march_s
     assert slip["total_cents"] == sum(x["amount_cents"] for x in slip["lines"]) == 3493
 
 
-def test_preview_without_rate_lists_it_missing(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_preview_without_rate_lists_it_missing(client, world):
     """A line without its rate has a null amount, is left out, and EUR is named."""
     body = client.get(
         "/api/v1/pay-periods/2026-03", headers=bearer(world.users["admin"])
     ).get_json()
-    share = [x for x in body["payslips"][0]["lines"] if x["kind"] == "sales_share"][0]
+    share = next(x for x in body["payslips"][0]["lines"] if x["kind"] == "sales_share")
     assert share["amount_cents"] is None
     assert body["missing_rates"] == ["EUR"]
     assert body["payslips"][0]["total_cents"] == 2000
 
 
-def test_close_refuses_missing_rate_then_closes_then_409(client, world, march_sale):
+@pytest.mark.usefixtures("march_sale")
+def test_close_refuses_missing_rate_then_closes_then_409(client, world):
     """Close: 400 naming EUR, then 200 closed with the rate, then 409 a second time."""
     admin = bearer(world.users["admin"])
     refused = client.post("/api/v1/pay-periods/2026-03/close", json={}, headers=admin)
@@ -60,9 +67,11 @@ def test_close_refuses_missing_rate_then_closes_then_409(client, world, march_sa
     assert closed.get_json()["status"] == "closed"
     assert closed.get_json()["payslips"][0]["total_cents"] == 3493
     again = client.post("/api/v1/pay-periods/2026-03/close", json={}, headers=admin)
-    assert again.status_code == 409
+    api_error(again, 409, "period_closed")
     late_rate = client.put("/api/v1/exchange-rates/2026-03", json={"EUR": "5"}, headers=admin)
-    assert late_rate.status_code == 409
+    api_error(late_rate, 409, "period_closed")
+    frozen = client.get("/api/v1/pay-periods/2026-03", headers=admin).get_json()
+    assert frozen["status"] == "closed" and frozen["payslips"][0]["total_cents"] == 3493
 
 
 def test_closing_a_month_not_over_is_409(client, world):
@@ -72,7 +81,8 @@ def test_closing_a_month_not_over_is_409(client, world):
     response = client.post(
         f"/api/v1/pay-periods/{period}/close", json={}, headers=bearer(world.users["admin"])
     )
-    assert response.status_code == 409
+    api_error(response, 409, "period_not_over")
+    assert row_counts(Payslip) == [0]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +103,8 @@ def test_bad_input_is_a_400(client, world, url, method, body):
     assert response.get_json()["error"]["message"]
 
 
-def test_my_earnings_is_only_my_own(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_my_earnings_is_only_my_own(client, world):
     """Each maker's /me/earnings shows her own month; the other maker's pieces never."""
     today = services_today()
     f.make_item(world.tote, world.elena, made_on=today)
@@ -138,18 +149,13 @@ def test_my_earnings_shows_older_months_not_closed_yet(client, world, db):
 
 def services_today():
     """Today in Bucharest (the payroll timezone of the tests)."""
-    from atelier.timeutil import local_date
-
     return local_date(datetime.now(UTC), "Europe/Bucharest")
 
 
 @pytest.mark.postgres
-def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
+@pytest.mark.usefixtures("march_sale")
+def test_two_coordinators_closing_at_once_pay_once(app, world, db):
     """Two closes of one month at the same moment: one 200, one 409, one set of payslips."""
-    import threading
-
-    from atelier.wages.models import Payslip
-
     headers = [bearer(world.users["admin"]) for _ in range(2)]
     db.session.commit()
     barrier, statuses = threading.Barrier(2), []
@@ -175,9 +181,8 @@ def test_two_coordinators_closing_at_once_pay_once(app, world, march_sale, db):
     assert count == 1
 
 
-def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(
-    client, world, march_sale, db
-):
+@pytest.mark.usefixtures("db")
+def test_closed_month_is_byte_for_byte_unchanged_after_a_later_return(client, world, march_sale):
     """After closing March, a return and a late piece change nothing in March's answer;
     April takes the share back (at March's amount, not April's rate) and pays the piece."""
     admin = bearer(world.users["admin"])

@@ -13,12 +13,13 @@ from atelier.wages import services
 from atelier.wages.models import Payee
 from tests import factories as f
 from tests.conftest import bearer, sign_in
+from tests.refusals import api_error, error_page
 
 NL_IBAN = "NL91ABNA0417164300"
 
 
 @pytest.fixture
-def march(world, db, app):
+def march(world, db, app):  # noqa: ARG001 - the app is set up first
     """March 2026: Elena made two pieces (20.00), Ana one (10.00); Oksana nothing."""
     ana = f.make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name="Ana")
     f.make_item(world.tote, ana, made_on=date(2026, 3, 4))
@@ -80,11 +81,13 @@ def test_put_payee_is_for_the_coordinator_only(client, world, db):
     """A supervisor may not set where a maker's pay goes; an unknown maker is 404."""
     body = {"account_holder": "Elena", "iban": NL_IBAN}
     url = f"/api/v1/beneficiaries/{world.elena.maker_code}/payee"
-    assert client.put(url, json=body, headers=bearer(world.users["supervisor"])).status_code == 403
+    api_error(
+        client.put(url, json=body, headers=bearer(world.users["supervisor"])), 403, "forbidden"
+    )
     unknown = client.put(
         "/api/v1/beneficiaries/NOPE99/payee", json=body, headers=bearer(world.users["admin"])
     )
-    assert unknown.status_code == 404
+    api_error(unknown, 404, "not_found")
     assert payees(db) == {}
 
 
@@ -100,12 +103,15 @@ def test_pay_period_lists_makers_with_money_due_and_no_bank_details(client, worl
     assert body["missing_bank_details"] == [march.maker_code]
 
 
-def test_bank_file_of_an_open_month_is_409(client, world, db, march):
-    """Only a closed month can be paid."""
+@pytest.mark.usefixtures("db", "march")
+def test_bank_file_of_an_open_month_is_409(client, world):
+    """Only a closed month can be paid; nothing is recorded as sent."""
     response = client.get(
         "/api/v1/pay-periods/2026-03/bank-transfers.csv", headers=bearer(world.users["admin"])
     )
-    assert response.status_code == 409
+    api_error(response, 409, "conflict")
+    sent = sa.select(sa.func.count()).where(AuditEntry.action == "wages.bank_transfers")
+    assert f.db.session.scalar(sent) == 0
 
 
 def test_bank_file_refuses_while_bank_details_are_missing(client, world, db, march, app):
@@ -171,7 +177,7 @@ def test_pages_name_the_missing_and_leave_them_out_only_when_asked(client, world
     close_march(app, world, db)
     page = client.get("/admin/wages/2026-03").get_data(as_text=True)
     assert add_link in page and "bank-transfers.csv" not in page
-    assert client.get("/admin/wages/2026-03/bank-transfers.csv").status_code == 409
+    error_page(client.get("/admin/wages/2026-03/bank-transfers.csv"), 409)
     by_hand = client.get("/admin/wages/2026-03?skip_missing=1").get_data(as_text=True)
     assert "To pay by hand" in by_hand
     section = by_hand.split("To pay by hand", 1)[1].split("</section>", 1)[0]

@@ -1,16 +1,24 @@
 """API: public checkout and the Stripe webhook, against a fake Stripe on loopback."""
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
+from atelier.audit import AuditEntry
+from atelier.errors import DomainError
+from atelier.extensions import db as _db
 from atelier.production.models import Item
+from atelier.till.ledger import LineSpec, sell
 from atelier.till.models import Sale, SaleLine
+from atelier.webshop import fulfilment
 from atelier.webshop.models import Order, StripeEvent
+from tests.conftest import sign_in
 from tests.factories import make_web_item, stripe_event, stripe_signature
+from tests.refusals import api_error, row_counts, status_of
 from tests.webshop_helpers import (
     SECRET,
     api_checkout,
@@ -74,7 +82,8 @@ def test_a_price_posted_by_the_browser_is_refused_and_never_reaches_stripe(
     assert amount["unit_amount"] == "1500"
 
 
-def test_checkout_of_a_taken_piece_is_409_and_reserves_nothing(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_checkout_of_a_taken_piece_is_409_and_reserves_nothing(client, world, db):
     """One of two pieces is sold already: 409 naming it, and the other stays on sale."""
     free = make_web_item(world)
     sold = make_web_item(world, status="sold")
@@ -85,16 +94,22 @@ def test_checkout_of_a_taken_piece_is_409_and_reserves_nothing(client, world, db
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
 
 
-def test_a_shop_piece_cannot_be_bought_online(client, world, fake_stripe):
-    """Only webshop stock is for sale online."""
-    assert api_checkout(client, [world.item_shop.code]).status_code == 409
+@pytest.mark.usefixtures("fake_stripe")
+def test_a_shop_piece_cannot_be_bought_online(client, world):
+    """Only webshop stock is for sale online: refused, no order, the piece stays in the shop."""
+    api_error(api_checkout(client, [world.item_shop.code]), 409, "not_available")
+    assert row_counts(Order) == [0]
+    assert status_of(world.item_shop) == "in_shop"
 
 
-def test_bad_email_and_empty_cart_are_400(client, world, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_bad_email_and_empty_cart_are_400(client, world):
     """Clear messages naming the field."""
     item = make_web_item(world)
     assert api_checkout(client, [item.code], email="nope").json["error"]["fields"]["email"]
-    assert api_checkout(client, []).status_code == 400
+    api_error(api_checkout(client, []), 400, "invalid")
+    assert row_counts(Order) == [0]
+    assert status_of(item) == "in_shop"
 
 
 def test_without_stripe_keys_checkout_says_payment_is_not_configured(client, world, db):
@@ -124,7 +139,8 @@ def _checked_out(client, world, db, count=1):
     return _order(db), items
 
 
-def test_valid_signature_sells_the_piece_online(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_valid_signature_sells_the_piece_online(client, world, db):
     """completed + paid → one online sale at the DB price, order paid, piece sold."""
     order, (item,) = _checked_out(client, world, db)
     response = deliver(client, completed(order))
@@ -138,7 +154,8 @@ def test_valid_signature_sells_the_piece_online(client, world, db, fake_stripe):
     assert db.session.get(Order, order.id).status == "paid"
 
 
-def test_bad_signatures_are_400_and_change_nothing(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_bad_signatures_are_400_and_change_nothing(client, world, db):
     """Wrong secret, tampered body, stale timestamp, missing header: 400, nothing changes."""
     order, (item,) = _checked_out(client, world, db)
     body = completed(order)
@@ -163,7 +180,8 @@ def test_bad_signatures_are_400_and_change_nothing(client, world, db, fake_strip
     assert deliver(client, body).json["result"] == "sold"  # the genuine one still works
 
 
-def test_the_same_event_three_times_in_a_row_sells_once(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_the_same_event_three_times_in_a_row_sells_once(client, world, db):
     """Replays answer 200 'duplicate' and add nothing."""
     order, _items = _checked_out(client, world, db)
     body = completed(order, event_id="evt_same")
@@ -172,7 +190,8 @@ def test_the_same_event_three_times_in_a_row_sells_once(client, world, db, fake_
     assert _sales(db) == 1
 
 
-def test_the_same_event_five_times_concurrently_sells_once(app, client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_the_same_event_five_times_concurrently_sells_once(app, client, world, db):
     """Five deliveries at once: one sale, every delivery gets a 2xx."""
     order, _items = _checked_out(client, world, db)
     body = completed(order, event_id="evt_burst")
@@ -190,7 +209,8 @@ def test_the_same_event_five_times_concurrently_sells_once(app, client, world, d
     assert db.session.scalar(sa.select(sa.func.count(StripeEvent.id))) == 1
 
 
-def test_expired_after_completed_leaves_the_piece_sold(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_expired_after_completed_leaves_the_piece_sold(client, world, db):
     """Out of order events: the late 'expired' changes nothing."""
     order, (item,) = _checked_out(client, world, db)
     deliver(client, completed(order))
@@ -199,7 +219,8 @@ def test_expired_after_completed_leaves_the_piece_sold(client, world, db, fake_s
     assert db.session.get(Order, order.id).status == "paid"
 
 
-def test_expired_releases_the_reservation(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_expired_releases_the_reservation(client, world, db):
     """The piece goes back on sale and the order is expired."""
     order, (item,) = _checked_out(client, world, db)
     assert deliver(client, expired(order)).json["result"] == "expired"
@@ -209,9 +230,6 @@ def test_expired_releases_the_reservation(client, world, db, fake_stripe):
 
 def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, db, fake_stripe):
     """Released by the sweeper, sold at a till, then paid online: no second sale, refund."""
-    from atelier.till.ledger import LineSpec, sell
-    from atelier.webshop import fulfilment
-
     order, (item,) = _checked_out(client, world, db)
     row = db.session.get(Order, order.id)
     fulfilment.release(row, "expired", row.expires_at)
@@ -228,17 +246,14 @@ def test_completed_for_a_piece_sold_meanwhile_at_a_till_refunds(client, world, d
     row = db.session.get(Order, order.id)
     assert row.status == "refunded" and row.flag_reason
     assert row.stripe_refund_id == "re_test_1"
-    refund = [r for r in fake_stripe.requests if r["path"] == "/v1/refunds"][0]
+    refund = next(r for r in fake_stripe.requests if r["path"] == "/v1/refunds")
     assert refund["params"]["payment_intent"] == "pi_late"
     assert refund["idempotency_key"] == f"refund-{order.reference}"
 
 
-def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(
-    client, world, db, fake_stripe
-):
+@pytest.mark.usefixtures("fake_stripe")
+def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(client, world, db):
     """Released but nobody else bought it: the paying buyer gets it."""
-    from atelier.webshop import fulfilment
-
     order, (item,) = _checked_out(client, world, db)
     row = db.session.get(Order, order.id)
     fulfilment.release(row, "expired", row.expires_at)
@@ -247,7 +262,8 @@ def test_late_payment_after_the_sweeper_still_sells_a_piece_still_on_sale(
     assert db.session.get(Item, item.id).status == "sold"
 
 
-def test_async_payment_holds_then_succeeds(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_async_payment_holds_then_succeeds(client, world, db):
     """Bank debit: completed unpaid keeps the pieces; async success sells them."""
     order, (item,) = _checked_out(client, world, db)
     hold = deliver(client, completed(order, payment_status="unpaid"))
@@ -260,7 +276,8 @@ def test_async_payment_holds_then_succeeds(client, world, db, fake_stripe):
     assert db.session.get(Item, item.id).status == "sold"
 
 
-def test_async_payment_failed_releases(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_async_payment_failed_releases(client, world, db):
     """A failed bank debit puts the piece back on sale."""
     order, (item,) = _checked_out(client, world, db)
     body = stripe_event(
@@ -274,21 +291,17 @@ def test_async_payment_failed_releases(client, world, db, fake_stripe):
     assert db.session.get(Order, order.id).status == "failed"
 
 
-def test_an_event_for_an_unknown_session_is_acknowledged(client, world, db):
+@pytest.mark.usefixtures("world", "db")
+def test_an_event_for_an_unknown_session_is_acknowledged(client):
     """Stripe must not retry forever: 200 'ignored'."""
     body = stripe_event("checkout.session.completed", "cs_other", "WNOPE")
     assert deliver(client, body).json["result"] == "ignored"
 
 
 @pytest.mark.postgres
-def test_checkout_racing_a_till_sale_exactly_one_wins(app, client, world, db, fake_stripe):
+@pytest.mark.usefixtures("client", "fake_stripe")
+def test_checkout_racing_a_till_sale_exactly_one_wins(app, world, db):
     """Online checkout and a till sale of the same piece at the same moment: one wins."""
-    import threading
-
-    from atelier.errors import DomainError
-    from atelier.extensions import db as _db
-    from atelier.till.ledger import LineSpec, sell
-
     for _round in range(5):
         item = make_web_item(world)
         db.session.commit()
@@ -334,9 +347,6 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(
     """Two pieces sent back by post, taken back on the online shop's returns page: the buyer
     gets each line's price back through Stripe, once per line. While Stripe is down the piece
     is still taken back, and the page says to refund by hand in Stripe's dashboard."""
-    from atelier.audit import AuditEntry
-    from tests.conftest import sign_in
-
     order, items = _checked_out(client, world, db, count=2)
     assert deliver(client, completed(order, payment_intent="pi_paid")).json["result"] == "sold"
     lines = {
@@ -375,7 +385,8 @@ def test_a_piece_bought_online_and_sent_back_is_refunded_through_stripe(
     assert outcomes == ["failed", "sent"]
 
 
-def test_a_completed_event_is_matched_by_the_order_reference_alone(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_a_completed_event_is_matched_by_the_order_reference_alone(client, world, db):
     """A session event that names only our order reference (no session id) still sells."""
     order, (item,) = _checked_out(client, world, db)
     response = deliver(client, stripe_event("checkout.session.completed", None, order.reference))

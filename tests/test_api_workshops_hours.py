@@ -1,5 +1,6 @@
 """API: a workshop's usual session length, and sessions that take it (never a constant)."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.workshops.models import WorkshopSession
@@ -70,7 +71,8 @@ def test_a_first_session_without_hours_is_refused_naming_hours(client, world, db
     assert sessions_of(db, workshop.id) == []
 
 
-def test_a_bad_usual_length_is_refused_naming_it(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_a_bad_usual_length_is_refused_naming_it(client, world):
     """13 hours or a word is not a session length: 400 ``default_hours``, no workshop."""
     headers = bearer(world.users["supervisor"])
     for bad in ("13", "long", "0"):

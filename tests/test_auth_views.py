@@ -1,5 +1,6 @@
 """Sign-in pages: one message for every failure, throttling, safe redirects, cookies."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
@@ -71,7 +72,8 @@ def test_session_cookie_is_httponly_and_samesite(client, world):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_disabled_account_cannot_sign_in(client, db, world):
+@pytest.mark.usefixtures("db")
+def test_disabled_account_cannot_sign_in(client, world):
     """A disabled account is refused like a wrong password."""
     user = make_user("shop", sites=[world.sites["AMS"]], is_enabled=False)
     response = _sign_in(client, user.username, PASSWORD)

@@ -10,9 +10,25 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
+from atelier.demand.models import ShopRequest
+from atelier.extensions import db
+from atelier.wages.models import PayPeriod, Payslip, PayslipLine
 from tests import factories
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD, give_photo, make_entry, make_order, make_web_item
+from tests.factories import (
+    PASSWORD,
+    give_photo,
+    make_beneficiary,
+    make_entry,
+    make_item,
+    make_order,
+    make_sale,
+    make_shipment,
+    make_user,
+    make_web_item,
+)
 
 _SKUS = itertools.count(1)
 
@@ -169,7 +185,7 @@ MATRIX: dict[str, Row] = {
     "api.create_product_type": Row(
         "/api/v1/product-types",
         ADMIN,
-        body=lambda w: {
+        body=lambda _w: {
             "sku": f"NEW{next(_SKUS)}",
             "name": "Apron",
             "price_cents": 2500,
@@ -181,7 +197,7 @@ MATRIX: dict[str, Row] = {
     "api.change_product_type": Row(
         lambda w: f"/api/v1/product-types/{w.tote.sku}",
         ADMIN,
-        body=lambda w: {"price_cents": 1700, "effective_from": f"2030-01-{next(_SKUS):02d}"},
+        body=lambda _w: {"price_cents": 1700, "effective_from": f"2030-01-{next(_SKUS):02d}"},
     ),
     "api.log_production": Row(
         "/api/v1/production",
@@ -317,7 +333,7 @@ MATRIX: dict[str, Row] = {
         form={"year": "2026", "key": "pieces_sold", "site": "", "programme": "", "target": "3"},
     ),
     "indicators.delete_target": Row(
-        lambda w: "/indicators/targets/{}/delete".format(
+        lambda _w: "/indicators/targets/{}/delete".format(
             factories.make_target(next(_TARGET_YEARS), "pieces_produced", 1).id
         ),
         ADMIN,
@@ -388,9 +404,6 @@ MATRIX: dict[str, Row] = {
 # --- demand: helpers -----------------------------------------------------------------------
 def _shop_request(w):
     """A fresh open request of AMS for totes (deciding it changes it for good)."""
-    from atelier.demand.models import ShopRequest
-    from atelier.extensions import db
-
     request = ShopRequest(
         shop_id=w.sites["AMS"].id, product_type_id=w.tote.id, quantity=2, status="open", note=""
     )
@@ -402,16 +415,12 @@ def _shop_request(w):
 # --- accounts: helpers ---------------------------------------------------------------------
 def _new_account(w):
     """A fresh AMS shop account (disabling or resetting changes it for good)."""
-    from tests.factories import make_user
-
     return make_user("shop", sites=[w.sites["AMS"]])
 
 
 # --- people and workshops: helpers for rows that change what they point at ---------------
 def _new_person(w):
     """A fresh ORA person (exit and anonymise change her for good)."""
-    from tests.factories import make_beneficiary
-
     return make_beneficiary(w.sites["ORA"], w.programmes["STEP"])
 
 
@@ -425,11 +434,6 @@ def _new_member(w):
 # --- wages: helpers ----------------------------------------------------------------------
 def _closed_march(world, suffix: str) -> str:
     """(wages) March 2026 closed with a payslip for Elena; the URL of ``suffix`` in it."""
-    import sqlalchemy as sa
-
-    from atelier.extensions import db
-    from atelier.wages.models import PayPeriod, Payslip, PayslipLine
-
     if db.session.scalar(sa.select(PayPeriod).where(PayPeriod.period == "2026-03")) is None:
         period = PayPeriod(period="2026-03", status="closed", currency="RON")
         slip = Payslip(
@@ -452,22 +456,16 @@ def _closed_march(world, suffix: str) -> str:
 # --- till: helpers -----------------------------------------------------------------------
 def _piece(w, at="ORA", status="in_atelier"):
     """A fresh piece by Elena, at ``at`` in ``status`` (till rows)."""
-    from tests.factories import make_item
-
     return make_item(w.tote, w.elena, site=w.sites[at], status=status)
 
 
 def _shipment(w):
     """A fresh ORA → AMS shipment in transit (till rows)."""
-    from tests.factories import make_shipment
-
     return make_shipment(w.sites["ORA"], w.sites["AMS"], [_piece(w)])
 
 
 def _sale(w):
     """A fresh till sale at AMS (till rows)."""
-    from tests.factories import make_sale
-
     return make_sale(w.sites["AMS"], [_piece(w, "AMS", "in_shop")])
 
 
@@ -475,19 +473,19 @@ def _expected(row: Row, role: str, is_api: bool) -> Callable[[int, str], bool]:
     """A check of the status (and redirect) a role must get."""
     base = role.removesuffix("_other")
     if row.roles == PUBLIC:
-        return lambda status, location: status < 500 and status not in (401, 403)
+        return lambda status, _location: status < 500 and status not in (401, 403)
     if role == "anonymous":
         if is_api:
-            return lambda status, location: status == 401
+            return lambda status, _location: status == 401
         return lambda status, location: status == 302 and "/sign-in" in location
     if base == "admin" or base in row.roles:
         if row.scoped and role.endswith("_other") and base in ("supervisor", "shop"):
-            return lambda status, location: status in (403, 404)
-        return lambda status, location: status < 500 and status not in (401, 403)
-    return lambda status, location: status == 403
+            return lambda status, _location: status in (403, 404)
+        return lambda status, _location: status < 500 and status not in (401, 403)
+    return lambda status, _location: status == 403
 
 
-def _call(client, world, endpoint: str, row: Row, method: str, role: str):
+def _call(client, world, row: Row, method: str, role: str):
     """Make the request as ``role``; returns the response."""
     url = row.url(world) if callable(row.url) else row.url
     is_api = url.startswith("/api/")
@@ -528,7 +526,7 @@ def test_authorization_matrix(app, world):
         for method in methods:
             for role in ROLES:
                 client = app.test_client()
-                response, is_api = _call(client, world, rule.endpoint, row, method, role)
+                response, is_api = _call(client, world, row, method, role)
                 check = _expected(row, role, is_api)
                 location = response.headers.get("Location", "")
                 response.close()

@@ -54,7 +54,8 @@ def _create(runner, out) -> str:
     return result.stdout.strip()
 
 
-def test_a_backup_is_an_age_file_with_no_name_iban_or_note_in_clear(runner, data, keyed, tmp_path):
+@pytest.mark.usefixtures("data", "keyed")
+def test_a_backup_is_an_age_file_with_no_name_iban_or_note_in_clear(runner, tmp_path):
     """The file is encrypted (a standard age file that pyrage opens with the key); its bytes
     hold no maker name, IBAN or note; decrypted, it is a tar with the manifest first."""
     path = _create(runner, tmp_path)
@@ -74,9 +75,8 @@ def test_a_backup_is_an_age_file_with_no_name_iban_or_note_in_clear(runner, data
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_restore_into_an_empty_database_brings_back_every_row(
-    runner, data, keyed, tmp_path, app, engine
-):
+@pytest.mark.usefixtures("keyed")
+def test_restore_into_an_empty_database_brings_back_every_row(runner, data, tmp_path, app, engine):
     """Restored into a new database (SQLite, or PostgreSQL), every table has the same rows:
     bank details, the photo's bytes, a product's names per language, aware instants; and
     ``backup verify`` says it is good."""
@@ -107,7 +107,8 @@ def test_restore_into_an_empty_database_brings_back_every_row(
     assert "every table matches" in verified.output
 
 
-def test_restore_refuses_a_database_that_is_not_empty(runner, data, keyed, tmp_path, app):
+@pytest.mark.usefixtures("data", "keyed")
+def test_restore_refuses_a_database_that_is_not_empty(runner, tmp_path, app):
     """Restoring into the live database: exit status 1, a clear reason, nothing written."""
     path = _create(runner, tmp_path)
     before = row_counts(app)
@@ -117,7 +118,8 @@ def test_restore_refuses_a_database_that_is_not_empty(runner, data, keyed, tmp_p
     assert row_counts(app) == before
 
 
-def test_restore_refuses_another_migration_revision(runner, data, keyed, tmp_path, app):
+@pytest.mark.usefixtures("data", "keyed")
+def test_restore_refuses_another_migration_revision(runner, tmp_path, app):
     """A database at an older revision: exit status 1 naming both revisions; it stays empty."""
     path = _create(runner, tmp_path)
     engine = "postgresql" if on_postgres() else "sqlite"
@@ -129,9 +131,8 @@ def test_restore_refuses_another_migration_revision(runner, data, keyed, tmp_pat
         assert set(row_counts(older).values()) == {0}
 
 
-def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(
-    runner, data, keyed, tmp_path, app
-):
+@pytest.mark.usefixtures("data", "keyed")
+def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(runner, tmp_path, app):
     """The wrong BACKUP_KEY and a flipped byte are both refused with exit status 1; verify
     says the damaged file is damaged."""
     path = _create(runner, tmp_path)
@@ -151,7 +152,8 @@ def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(
     assert verified.exit_code == 1 and "damaged" in verified.output
 
 
-def test_a_tampered_table_fails_restore_and_verify(runner, data, tmp_path, app):
+@pytest.mark.usefixtures("data")
+def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app):
     """An unencrypted (development) backup whose member no longer matches the manifest's
     checksum is refused: verify exits 1 and restore writes nothing."""
     made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
@@ -173,7 +175,8 @@ def test_a_tampered_table_fails_restore_and_verify(runner, data, tmp_path, app):
         assert set(row_counts(restored).values()) == {0}
 
 
-def test_production_refuses_a_backup_without_a_key(runner, data, tmp_path, app):
+@pytest.mark.usefixtures("data")
+def test_production_refuses_a_backup_without_a_key(runner, tmp_path, app):
     """Outside development, no BACKUP_KEY means no backup (exit 1, no file); a short key is
     refused everywhere."""
     app.config["ENV_NAME"] = "production"

@@ -4,6 +4,7 @@ PostgreSQL) into a fresh PostgreSQL database, and read the same answers through 
 import threading
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.auth.models import User
@@ -84,7 +85,8 @@ def _one_point_in_time(app) -> int:
         return _db.session.scalar(sa.select(sa.func.count()).select_from(Sale))
 
 
-def test_restore_drill_while_the_till_sells(app, runner, db, world, tmp_path):
+@pytest.mark.usefixtures("db")
+def test_restore_drill_while_the_till_sells(app, runner, world, tmp_path):
     """A backup taken while sales go on holds one instant. Restored into SQLite (and, backed
     up again there, into a fresh PostgreSQL), each answers the pay period, indicators, piece
     and earnings byte for byte alike, and as the live system does; each takes new sales."""

@@ -74,8 +74,9 @@ def test_restoring_an_older_backup_keeps_a_later_erasure(runner, db, world, ledg
     assert len(Path(ledger).read_text().splitlines()) == 1  # re-applying adds no line
 
 
+@pytest.mark.usefixtures("db")
 def test_a_ledger_entry_for_another_person_with_a_reused_id_is_not_applied(
-    runner, db, world, ledger, tmp_path, app
+    runner, world, ledger, tmp_path, app
 ):
     """Ids can be handed out again after a restore; an entry whose maker code does not match
     the person with that id erases no one."""

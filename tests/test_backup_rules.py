@@ -33,7 +33,8 @@ def test_prune_keeps_the_newest_of_each_of_14_days_and_12_months():
     assert to_keep(times, 0, 0) == {max(times)}
 
 
-def test_prune_reads_only_backup_names(tmp_path):
+@pytest.mark.usefixtures("tmp_path")
+def test_prune_reads_only_backup_names():
     """Files that are not backups are never candidates."""
     name = file_name(datetime(2026, 3, 1, 2, 0, 5, tzinfo=UTC), encrypted=True)
     assert name == "atelier-20260301T020005Z.tar.age"

@@ -23,7 +23,7 @@ def _dump(engine) -> dict:
     """Every row of the main tables, in id order."""
     with engine.connect() as conn:
         return {
-            name: conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id")).all()  # noqa: S608
+            name: conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id")).all()
             for name in TABLES
         }
 
@@ -44,7 +44,7 @@ def _assert_consistent(engine) -> None:
             numbers = sorted(
                 int(c.split("-")[1])
                 for (c,) in q(f"SELECT code FROM items WHERE code LIKE '{code}-%'")
-            )  # noqa: S608
+            )
             assert numbers == list(range(1, seq + 1)), code
         assert q("SELECT COUNT(*) FROM items")[0][0] > 100
         sold_lines = q(

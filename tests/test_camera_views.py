@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from atelier.extensions import db
 from tests.conftest import sign_in
 from tests.factories import make_item, make_shipment
 
@@ -21,8 +22,6 @@ SCAN_PAGES = [
 def test_each_scan_field_has_a_camera_button(client, world, role, path, field, mode):
     """The button names its field, is hidden until the script finds a camera (so nothing
     changes without JavaScript), and the page loads the script and allows its reader."""
-    from atelier.extensions import db
-
     shipment = make_shipment(
         world.sites["ORA"], world.sites["AMS"], [make_item(world.tote, world.elena)]
     )
@@ -44,8 +43,6 @@ def test_each_scan_field_has_a_camera_button(client, world, role, path, field, m
 
 def test_a_received_shipment_offers_no_camera(client, world):
     """Nothing left to receive: no scan field, no camera, no widened CSP."""
-    from atelier.extensions import db
-
     shipment = make_shipment(
         world.sites["ORA"],
         world.sites["AMS"],

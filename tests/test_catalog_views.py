@@ -2,12 +2,14 @@
 
 import io
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
 from atelier.catalog.models import ProductType
 from tests.conftest import sign_in
-from tests.factories import give_photo, photo_bytes
+from tests.factories import give_photo, make_web_item, photo_bytes
+from tests.refusals import error_page
 
 
 def _with_exif() -> bytes:
@@ -75,10 +77,11 @@ def test_the_photo_is_served_with_long_caching_and_etag(client, world, db):
     assert "immutable" in response.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
-    assert client.get("/products/TOTE/photo-99.jpg").status_code == 404
+    error_page(client.get("/products/TOTE/photo-99.jpg"), 404)
 
 
-def test_a_rule_change_from_the_page(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_a_rule_change_from_the_page(client, world):
     """The admin raises the price from a date; the history shows both rules."""
     sign_in(client, world.users["admin"])
     response = client.post(
@@ -117,8 +120,6 @@ def test_product_names_and_descriptions_per_language(client, world, db):
     """The coordinator gives the tote a Dutch and a Romanian name: Dutch shoppers read the
     Dutch one in the store and on the story page, a supervisor the Romanian one on the
     production screen, and a language left blank falls back to the default name."""
-    from tests.factories import make_web_item
-
     sign_in(client, world.users["admin"])
     response = client.post(
         f"/admin/products/{world.tote.sku}",

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -163,7 +164,7 @@ class OrderModel:
 class Chain(RuleBasedStateMachine):
     """The chain from a maker's piece to her payslip and the funders' indicators."""
 
-    base: dict = {}
+    base: ClassVar[dict] = {}
 
     def __init__(self):
         super().__init__()
@@ -682,9 +683,9 @@ def chain_world(db, monkeypatch):
     monkeypatch.setattr(atelier.db, "datetime", Clock)
     monkeypatch.setattr(gateway, "is_configured", lambda: True)
     monkeypatch.setattr(
-        gateway, "create_session", lambda params, key: (f"cs_{key}", f"https://pay.test/{key}")
+        gateway, "create_session", lambda _params, key: (f"cs_{key}", f"https://pay.test/{key}")
     )
-    monkeypatch.setattr(gateway, "refund", lambda intent, key, *args, **kwargs: f"re_{key}")
+    monkeypatch.setattr(gateway, "refund", lambda _intent, key, *_args, **_kwargs: f"re_{key}")
     return Chain.base
 
 
@@ -693,7 +694,7 @@ def chain_world(db, monkeypatch):
 ALLOWED = ("production/lifecycle.py", "till/ledger.py")
 
 
-def _guard_status_updates(conn, cursor, statement, parameters, context, executemany):
+def _guard_status_updates(_conn, _cursor, statement, _parameters, _context, _executemany):
     """Every UPDATE of items.status comes from the lifecycle module."""
     head = statement.lstrip()[:12].lower()
     if head == "update items" or "UPDATE items SET status" in statement:
@@ -704,7 +705,8 @@ def _guard_status_updates(conn, cursor, statement, parameters, context, executem
         assert frame is not None or not changes_status, f"not by the lifecycle: {statement}"
 
 
-def test_the_chain_holds_whatever_the_order_of_operations(chain_world, db):
+@pytest.mark.usefixtures("chain_world")
+def test_the_chain_holds_whatever_the_order_of_operations(db):
     sa.event.listen(db.engine, "before_cursor_execute", _guard_status_updates)
     try:
         run_state_machine_as_test(

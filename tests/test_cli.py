@@ -1,12 +1,17 @@
 """Command line: creating users and loading the demo data."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.auth.models import User
 from atelier.org.models import Site
+from tests.conftest import bearer
+from tests.factories import PASSWORD
+from tests.refusals import api_error
 
 
-def test_users_create(runner, db, world):
+@pytest.mark.usefixtures("world")
+def test_users_create(runner, db):
     """``flask users create`` makes an account with its sites, and refuses bad input."""
     result = runner.invoke(
         args=[
@@ -65,12 +70,10 @@ def _row_counts(db) -> dict:
     }
 
 
-def test_users_disable_enable_and_password_from_the_console(runner, db, world, app):
+@pytest.mark.usefixtures("db")
+def test_users_disable_enable_and_password_from_the_console(runner, world, app):
     """On the server console: disable keeps her out (and ends her token), enable lets her
     back in, a new password works and the old one does not; an unknown name is an error."""
-    from tests.conftest import bearer
-    from tests.factories import PASSWORD
-
     shop = world.users["shop"]
     headers = bearer(shop)
     client = app.test_client()
@@ -86,7 +89,7 @@ def test_users_disable_enable_and_password_from_the_console(runner, db, world, a
     result = runner.invoke(args=["users", "disable", shop.username])
     assert result.exit_code == 0, result.output
     assert not signs_in(PASSWORD)
-    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 401
+    api_error(client.delete("/api/v1/tokens/current", headers=headers), 401, "unauthorized")
     assert runner.invoke(args=["users", "enable", shop.username]).exit_code == 0
     assert signs_in(PASSWORD)
     short = runner.invoke(args=["users", "password", shop.username, "--password", "short"])

@@ -50,10 +50,10 @@ def test_the_saved_plan_and_this_weeks_progress(world):
     make_entry(world.elena, world.tote, quantity=4, made_on=today, qc="rejected")
     make_entry(world.elena, world.tote, quantity=9, made_on=date(2026, 5, 31))  # last week
     _db.session.commit()
-    progress = services.progress(ora, world.tote.id, today)
-    assert (progress.product_name, progress.made, progress.planned) == ("Tote bag", 7, 12)
-    assert services.progress(ora, world.tote.id, date(2026, 6, 8)) is None  # next week
+    shown = {p.sku: (p.product_name, p.made, p.planned) for p in services.week_progress(ora, today)}
+    assert shown["TOTE"] == ("Tote bag", 7, 12)
+    assert services.week_progress(ora, date(2026, 6, 8)) == []  # next week has no plan
     # saved again the same week: the one plan is updated
     again = services.save_plan(supervisor, ora, {"TOTE": 8}, now=NOW)
     assert again.id == plan.id
-    assert services.progress(ora, world.tote.id, today).planned == 8
+    assert [p.planned for p in services.week_progress(ora, today) if p.sku == "TOTE"] == [8]

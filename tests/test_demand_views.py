@@ -7,7 +7,9 @@ import openpyxl
 import pytest
 
 from atelier.db import utcnow
+from atelier.demand.markdowns import replace_rules
 from atelier.demand.models import Plan, ShopRequest
+from atelier.demand.rules import Markdown
 from atelier.extensions import db as _db
 from atelier.timeutil import local_date, start_of_day_utc
 from tests.conftest import sign_in
@@ -59,9 +61,6 @@ def test_downloads_are_safe_tables(client, world):
 def test_what_sells_here_lists_the_oldest_first_with_the_markdown(client, world):
     """Shop staff see their shop's row, the piece on the shelf longest first with its
     price struck through and marked down, and a button to ask for more."""
-    from atelier.demand.markdowns import replace_rules
-    from atelier.demand.rules import Markdown
-
     old = _sold_and_on_shelf(world)
     replace_rules(world.sites["AMS"], [Markdown(56, 2500)])
     _db.session.commit()
@@ -148,9 +147,6 @@ def test_a_bad_planned_quantity_is_refused(client, world):
 def test_the_stock_page_and_the_receipt_show_the_markdown(client, world):
     """The stock page lists the old piece at its marked-down price, the list price struck
     through; sold at the till, its receipt shows the list price struck and the reason."""
-    from atelier.demand.markdowns import replace_rules
-    from atelier.demand.rules import Markdown
-
     old = _sold_and_on_shelf(world)
     replace_rules(world.sites["AMS"], [Markdown(56, 2500)])
     _db.session.commit()

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from atelier import config
@@ -94,7 +95,7 @@ def test_nginx_takes_bodies_as_large_as_the_app_does():
 class _Ready(BaseHTTPRequestHandler):
     """An app server whose /readyz says ready."""
 
-    def do_GET(self):  # noqa: N802 - the http.server API
+    def do_GET(self):  # the http.server API names it
         self.send_response(200 if self.path == "/readyz" else 404)
         self.end_headers()
 
@@ -182,8 +183,6 @@ def test_the_recipe_on_loopback_loses_no_sale_when_an_instance_dies(scratch_data
         capture_output=True,
         timeout=60,
     )
-    import redis
-
     redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
     env = {
         **os.environ,

@@ -23,7 +23,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from atelier.indicators import results, services
+from atelier.indicators import demo, results, services
+from atelier.indicators.models import IndicatorTarget
+from atelier.seed import seed_foundation
 from tests import factories as f
 
 YEAR = 2025
@@ -211,7 +213,8 @@ def test_every_key_total_and_disaggregation_matches_the_hand_count(records):
     assert res.value("pieces_produced", buc, step) == 0
 
 
-def test_participants_by_gender_and_age_band(records):
+@pytest.mark.usefixtures("records")
+def test_participants_by_gender_and_age_band():
     """Participant counts split by gender and by age band as of the year."""
     res = results.compute(YEAR, None, "Europe/Bucharest")
     assert res.by_gender["vocational_participants"] == {"female": 3, "male": 1}
@@ -289,7 +292,8 @@ def test_supervisor_report_hides_other_sites_targets(records):
     ]
 
 
-def test_set_targets_updates_in_place_and_refuses_bad_entries(app, records):
+@pytest.mark.usefixtures("records")
+def test_set_targets_updates_in_place_and_refuses_bad_entries(app):
     """Setting a target twice updates it; a bad entry names itself and writes nothing."""
     services.set_targets(
         YEAR,
@@ -352,12 +356,9 @@ def test_computing_a_year_runs_a_fixed_number_of_queries(world, count_queries):
     assert report.results.value("pieces_sold") == 13
 
 
-def test_demo_targets_are_idempotent(app, db):
+@pytest.mark.usefixtures("app")
+def test_demo_targets_are_idempotent(db):
     """Seeding the demo twice gives this year's report targets once each."""
-    from atelier.indicators import demo
-    from atelier.indicators.models import IndicatorTarget
-    from atelier.seed import seed_foundation
-
     seed_foundation()
     demo.seed()
     demo.seed()

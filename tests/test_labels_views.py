@@ -1,5 +1,7 @@
 """Pages show stored keys as words: roles, audit actions, the notes the app writes itself."""
 
+import pytest
+
 from atelier.production.models import ItemEvent
 from tests.conftest import sign_in
 from tests.factories import make_item
@@ -16,7 +18,8 @@ def test_users_page_names_roles_in_words(client, world):
     assert "<td>Personal magazin</td>" in page
 
 
-def test_audit_log_names_actions_in_words(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_audit_log_names_actions_in_words(client, world):
     """ "wages.close" reads as "Pay period closed" on the audit page (here: a sign-in)."""
     client.post("/sign-in", data={"username": world.users["admin"].username, "password": "x"})
     sign_in(client, world.users["admin"])

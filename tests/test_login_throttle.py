@@ -2,10 +2,13 @@
 proxy, one counter per account across addresses, page and token call alike."""
 
 import pytest
+import sqlalchemy as sa
 
 from atelier import trust_proxies
+from atelier.audit import AuditEntry
 from atelier.config import from_environment
 from tests.factories import PASSWORD
+from tests.refusals import api_error, error_page
 
 
 def _page(client, username, password, address):
@@ -26,7 +29,8 @@ def _token(client, username, password, address):
     )
 
 
-def test_one_account_is_throttled_from_many_addresses(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_one_account_is_throttled_from_many_addresses(app, world):
     """Four addresses guessing the coordinator's password five times each: the account's
     own limit (ten failures) answers 429, even to the right password from a fifth address;
     another account still signs in from another address."""
@@ -38,12 +42,13 @@ def test_one_account_is_throttled_from_many_addresses(app, db, world):
         for _ in range(5)
     ]
     assert 429 in statuses and statuses[:10] == [200] * 10
-    assert _page(client, admin, PASSWORD, "203.0.113.9").status_code == 429
+    error_page(_page(client, admin, PASSWORD, "203.0.113.9"), 429)
     shop = world.users["shop"].username
     assert _page(app.test_client(), shop, PASSWORD, "203.0.113.10").status_code == 302
 
 
-def test_the_page_and_the_token_call_share_one_counter_per_account(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_the_page_and_the_token_call_share_one_counter_per_account(app, world):
     """Failures on the page and on the token call add up: the API cannot be used to guess
     beyond the page's limit, nor the other way round."""
     client = app.test_client()
@@ -51,14 +56,15 @@ def test_the_page_and_the_token_call_share_one_counter_per_account(app, db, worl
     for n in range(5):
         assert _page(client, admin, "wrong guess", f"198.51.100.{n}").status_code == 200
     for n in range(5):
-        assert _token(client, admin, "wrong guess", f"192.0.2.{n}").status_code == 401
+        api_error(_token(client, admin, "wrong guess", f"192.0.2.{n}"), 401, "bad_credentials")
     refused = _token(client, admin, PASSWORD, "192.0.2.200")
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "too_many_requests"
-    assert _page(client, admin, PASSWORD, "192.0.2.201").status_code == 429
+    error_page(_page(client, admin, PASSWORD, "192.0.2.201"), 429)
 
 
-def test_other_clients_failures_do_not_block_a_correct_password(app, db, world, monkeypatch):
+@pytest.mark.usefixtures("db")
+def test_other_clients_failures_do_not_block_a_correct_password(app, world, monkeypatch):
     """One address spraying guesses at many accounts hits its own address limit; a
     correct password from another address still gets in."""
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_ADDRESS", "6 per 15 minutes")
@@ -67,7 +73,7 @@ def test_other_clients_failures_do_not_block_a_correct_password(app, db, world, 
         _token(client, f"guess{n}", "wrong guess", "198.51.100.66").status_code for n in range(7)
     ]
     assert statuses == [401] * 6 + [429]
-    assert _token(client, "guess99", "wrong guess", "198.51.100.66").status_code == 429
+    api_error(_token(client, "guess99", "wrong guess", "198.51.100.66"), 429, "too_many_requests")
     assert _token(client, world.users["shop"].username, PASSWORD, "203.0.113.7").status_code == 201
 
 
@@ -90,8 +96,9 @@ def _via_proxy(client, username, password, client_address):
     )
 
 
+@pytest.mark.usefixtures("db")
 def test_two_clients_behind_one_proxy_are_throttled_separately(
-    behind_one_proxy, db, world, monkeypatch
+    behind_one_proxy, world, monkeypatch
 ):
     """A client guessing behind the proxy is throttled by its own address; another client
     behind the same proxy still signs in with her password."""
@@ -107,13 +114,10 @@ def test_two_clients_behind_one_proxy_are_throttled_separately(
     assert token.status_code == 201
 
 
-def test_the_real_client_address_is_in_the_audit_log(behind_one_proxy, db, world):
+@pytest.mark.usefixtures("world")
+def test_the_real_client_address_is_in_the_audit_log(behind_one_proxy, db):
     """Behind the proxy, a failed sign-in is logged with the client's address, not the
     proxy's."""
-    import sqlalchemy as sa
-
-    from atelier.audit import AuditEntry
-
     _via_proxy(behind_one_proxy.test_client(), "admin-typo", "x", "198.51.100.23")
     addresses = set(db.session.scalars(sa.select(AuditEntry.remote_addr)))
     assert addresses == {"198.51.100.23"}

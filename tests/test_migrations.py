@@ -1,5 +1,6 @@
 """The schema comes from the migrations, and they agree with the models."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -7,7 +8,8 @@ from alembic.migration import MigrationContext
 from atelier.extensions import db as _db
 
 
-def test_migrations_match_the_models(db):
+@pytest.mark.usefixtures("db")
+def test_migrations_match_the_models():
     """After ``flask db upgrade`` on an empty database, autogenerate finds nothing to do."""
     with _db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -15,7 +17,8 @@ def test_migrations_match_the_models(db):
     assert diff == [], f"models and migrations disagree: {diff}"
 
 
-def test_upgrade_built_every_table(db):
+@pytest.mark.usefixtures("db")
+def test_upgrade_built_every_table():
     """Every model's table exists, with the alembic version recorded."""
     names = set(sa.inspect(_db.engine).get_table_names())
     assert {t.name for t in _db.metadata.sorted_tables} <= names

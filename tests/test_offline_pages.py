@@ -3,6 +3,8 @@ user's id for their keys, the outbox script, and its messages in the user's lang
 
 import re
 
+import pytest
+
 from tests.conftest import sign_in
 
 
@@ -17,7 +19,8 @@ def test_signed_in_pages_carry_the_user_and_the_outbox(client, world):
         assert "<script>" not in html
 
 
-def test_signed_out_pages_carry_no_user(client, world):
+@pytest.mark.usefixtures("world")
+def test_signed_out_pages_carry_no_user(client):
     """The sign-in page belongs to nobody: no user id, no outbox."""
     html = client.get("/sign-in").get_data(as_text=True)
     assert "data-user=" not in html and "js/outbox.js" not in html

@@ -1,6 +1,10 @@
 """The API is published as OpenAPI, and the document covers every API route."""
 
-from atelier.api.openapi import _path
+import pytest
+from pydantic import BaseModel
+
+from atelier.api.core import RouteDoc
+from atelier.api.openapi import _Components, _path
 
 
 def test_openapi_lists_every_api_route(client, app):
@@ -126,12 +130,9 @@ def test_the_limits_are_documented_as_max_items(client):
     assert schemas["LabelsRequest"]["properties"]["items"]["maxItems"] == 500
 
 
-def test_two_models_of_one_name_get_two_components(app):
+@pytest.mark.usefixtures("app")
+def test_two_models_of_one_name_get_two_components():
     """Areas may each call a model ``Entry``: both are in the document, each $ref true."""
-    from pydantic import BaseModel
-
-    from atelier.api.core import RouteDoc
-    from atelier.api.openapi import _Components
 
     def entry(field):
         return type("Entry", (BaseModel,), {"__annotations__": {field: int}, "__module__": field})

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from atelier import create_app
+from atelier.extensions import db
 from atelier.till.models import Sale
 from tests.conftest import TEST_SETTINGS, bearer, sign_in
 from tests.factories import PASSWORD
@@ -25,14 +26,15 @@ def switch(app, tmp_path):
 
 
 @pytest.fixture
-def outage_app(app, db, switch):
+def outage_app(app, db, switch):  # noqa: ARG001 - after the suite's app is set up
     """An app like the suite's, reaching the database only through ``switch``."""
     other = app_behind(switch)
     yield other
     assert not close_app(other, db), "a request answered 500"
 
 
-def test_healthz_answers_without_the_database(outage_app, switch):
+@pytest.mark.usefixtures("switch")
+def test_healthz_answers_without_the_database(outage_app):
     """The process is alive even when the database is not: 200 ``ok``, not cached."""
     response = outage_app.test_client().get("/healthz")
     assert response.status_code == 200
@@ -98,8 +100,6 @@ def test_an_outage_is_503_everywhere_and_ends_when_the_database_returns(outage_a
 
 def db_sales() -> int:
     """Sales in the database, read through the suite's own app."""
-    from atelier.extensions import db
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(Sale))
 
 

@@ -1,5 +1,6 @@
 """Weak passwords are refused wherever a password is set, with zxcvbn's advice."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.auth import rules
@@ -31,7 +32,8 @@ def test_the_api_refuses_a_weak_password_naming_the_field(client, db, world):
     assert _accounts(db) == before
 
 
-def test_a_password_made_of_the_username_is_refused(client, db, world):
+@pytest.mark.usefixtures("db")
+def test_a_password_made_of_the_username_is_refused(client, world):
     """The username counts as known to a guesser: "zeynepkaya2026" would pass for anyone
     else, but not for the account called zeynepkaya."""
     response = client.post(
@@ -91,7 +93,8 @@ def test_password_rule():
     assert rules.password_problem("zeynepkaya2026", ["zeynepkaya"]) is not None
 
 
-def test_the_advice_is_in_the_users_language(client, db, world):
+@pytest.mark.usefixtures("db")
+def test_the_advice_is_in_the_users_language(client, world):
     """A Romanian coordinator reads why the password is refused in Romanian."""
     response = client.post(
         "/api/v1/users",

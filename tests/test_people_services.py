@@ -33,27 +33,31 @@ def test_a_supervisor_registers_someone_with_a_fresh_maker_code(db, world):
     assert "Ana" not in entry.details and person.maker_code in entry.details
 
 
-def test_a_supervisor_cannot_register_at_another_site(db, world):
+@pytest.mark.usefixtures("db")
+def test_a_supervisor_cannot_register_at_another_site(world):
     """BUC is not her site."""
     with pytest.raises(Forbidden):
         services.create_beneficiary("Ana", "BUC", "STEP", actor=world.users["supervisor"])
 
 
-def test_bad_fields_are_named(db, world):
+@pytest.mark.usefixtures("db")
+def test_bad_fields_are_named(world):
     """Empty name, a toddler's birth year and an unknown gender are each named."""
     with pytest.raises(Invalid) as caught:
         services.create_beneficiary(" ", "ORA", "STEP", 2025, "robot", actor=world.users["admin"])
     assert set(caught.value.fields) == {"display_name", "birth_year", "gender"}
 
 
-def test_people_live_at_an_atelier(db, world):
+@pytest.mark.usefixtures("db")
+def test_people_live_at_an_atelier(world):
     """A shop is no place to register a person."""
     with pytest.raises(Invalid) as caught:
         services.create_beneficiary("Ana", "AMS", "STEP", actor=world.users["admin"])
     assert "site" in caught.value.fields
 
 
-def test_supervisors_see_only_their_sites(db, world):
+@pytest.mark.usefixtures("db")
+def test_supervisors_see_only_their_sites(world):
     """ORA's supervisor sees Elena, not Oksana; the admin sees both."""
     names = [p.display_name for p in services.list_beneficiaries(world.users["supervisor"])]
     assert names == ["Elena"]
@@ -90,7 +94,8 @@ def test_editing_logs_which_fields_changed_not_their_values(db, world):
     assert "display_name" in entry.details and "Lena" not in entry.details
 
 
-def test_a_supervisor_cannot_move_someone_to_a_site_she_does_not_run(db, world):
+@pytest.mark.usefixtures("db")
+def test_a_supervisor_cannot_move_someone_to_a_site_she_does_not_run(world):
     """Moving Elena to BUC needs BUC."""
     with pytest.raises(Forbidden):
         services.update_beneficiary(
@@ -105,7 +110,8 @@ def test_a_supervisor_cannot_move_someone_to_a_site_she_does_not_run(db, world):
         )
 
 
-def test_exit_is_recorded_once(db, world):
+@pytest.mark.usefixtures("db")
+def test_exit_is_recorded_once(world):
     """She is marked as left today; doing it again is a conflict."""
     services.exit_beneficiary(world.users["admin"], world.elena.id)
     assert world.elena.is_exited and world.elena.exited_on is not None
@@ -194,13 +200,14 @@ def test_anonymisation_scrubs_cyrillic_names_from_json_too(db, world):
     assert "Зоряна" not in dump and json.dumps("Зоряна")[1:-1] not in dump
 
 
-def test_only_an_admin_anonymises_and_other_areas_can_hook_in(db, world):
+@pytest.mark.usefixtures("db")
+def test_only_an_admin_anonymises_and_other_areas_can_hook_in(world):
     """Supervisors cannot erase; a hook registered by another area runs with what was removed."""
     with pytest.raises(Forbidden):
         services.anonymise(world.elena, world.users["supervisor"])
     seen = []
     username = world.users["beneficiary"].username
-    hook = services.on_anonymise(lambda person, removed, actor: seen.append(set(removed)))
+    hook = services.on_anonymise(lambda _person, removed, _actor: seen.append(set(removed)))
     try:
         services.anonymise(world.elena, world.users["admin"])
     finally:

@@ -1,10 +1,12 @@
 """People pages: the list, adding someone, an audited record, edit, exit and anonymise."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
 from atelier.people.models import Beneficiary
 from tests.conftest import sign_in
+from tests.factories import make_people
 
 
 def test_the_list_shows_only_her_sites_people(client, world):
@@ -79,7 +81,8 @@ def test_editing_a_record(client, world, db):
     assert world.elena.display_name == "Lena" and world.elena.public_name_consent
 
 
-def test_admin_marks_exit_then_anonymises(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_admin_marks_exit_then_anonymises(client, world):
     """Both ask for confirmation; afterwards her name is gone from her page."""
     sign_in(client, world.users["admin"])
     page = client.get(f"/people/{world.elena.id}").get_data(as_text=True)
@@ -99,8 +102,6 @@ def test_a_supervisor_sees_no_erase_button(client, world):
 
 def test_the_people_list_runs_a_fixed_number_of_queries(client, world, count_queries):
     """No query per person."""
-    from tests.factories import make_people
-
     sign_in(client, world.users["supervisor"])
     counts = []
     for n in (5, 30):

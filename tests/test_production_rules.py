@@ -1,12 +1,13 @@
 """Pure rules of the catalogue and production: codes, checks, consent, money parsing."""
 
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
 from atelier.catalog import rules as catalog_rules
-from atelier.money import parse_cents
+from atelier.money import MoneyError, parse_cents, parse_rate
 from atelier.production import rules
 from atelier.production.labels import QUIET_ZONE, check_grid, qr_matrix
 
@@ -101,10 +102,6 @@ def test_the_largest_amount_is_what_an_integer_column_holds():
 @pytest.mark.parametrize("text", ["4.9770", "0.000001", "999999.999999", "1E+2"])
 def test_rates_within_six_digits_either_side_parse(text):
     """Rates such as 4.9770 and the extremes allowed parse exactly."""
-    from decimal import Decimal
-
-    from atelier.money import parse_rate
-
     assert parse_rate(text) == Decimal(text)
 
 
@@ -114,8 +111,6 @@ def test_rates_within_six_digits_either_side_parse(text):
 )
 def test_rates_out_of_range_or_malformed_are_refused(text):
     """A rate that would overflow a payslip, or round silently, is refused."""
-    from atelier.money import MoneyError, parse_rate
-
     with pytest.raises(MoneyError):
         parse_rate(text)
 

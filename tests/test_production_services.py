@@ -1,22 +1,26 @@
 """Production and catalogue services against the database (no HTTP)."""
 
+import io
 import threading
 import uuid
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
+from atelier.auth.models import User
 from atelier.catalog import services as catalog
 from atelier.catalog.photos import MAX_UPLOAD_BYTES
 from atelier.errors import Invalid
+from atelier.extensions import db as session_db
 from atelier.production import services
 from atelier.production.models import Item, ProductionEntry
 from tests.factories import photo_bytes, sync_item_seq
 
 
 @pytest.fixture(autouse=True)
-def request_context(app, db):
+def request_context(app, db):  # noqa: ARG001 - the database is set up first
     """Services translate their messages, which needs a request (as in production)."""
     with app.test_request_context():
         yield
@@ -28,7 +32,8 @@ def _log(world, quantity=2, user="supervisor", **kw):
     )
 
 
-def test_codes_stay_gap_free_across_entries_and_voids(world, db):
+@pytest.mark.usefixtures("db")
+def test_codes_stay_gap_free_across_entries_and_voids(world):
     """Codes run on without a gap, and a voided entry keeps its numbers."""
     site = sync_item_seq(world.sites["ORA"])
     start = site.item_seq
@@ -51,7 +56,8 @@ def test_a_refused_save_hands_out_no_number(world, db):
     assert site.item_seq == before
 
 
-def test_exited_makers_cannot_get_new_pieces(world, db):
+@pytest.mark.usefixtures("db")
+def test_exited_makers_cannot_get_new_pieces(world):
     """A maker who left the programme is refused, naming her."""
     world.elena.is_exited = True
     with pytest.raises(Invalid) as caught:
@@ -59,19 +65,17 @@ def test_exited_makers_cannot_get_new_pieces(world, db):
     assert "beneficiary" in caught.value.fields
 
 
-def test_an_oversized_photo_is_refused(world, db):
+@pytest.mark.usefixtures("db")
+def test_an_oversized_photo_is_refused(world):
     """More than 5 MB is refused before decoding."""
     with pytest.raises(Invalid) as caught:
         catalog.set_photo(world.tote, b"\x89PNG" + b"0" * MAX_UPLOAD_BYTES)
     assert "photo" in caught.value.fields
 
 
-def test_a_big_photo_is_scaled_down(world, db):
+@pytest.mark.usefixtures("db")
+def test_a_big_photo_is_scaled_down(world):
     """A 3000-pixel upload is stored at most 1200 pixels wide."""
-    import io
-
-    from PIL import Image
-
     catalog.set_photo(world.tote, photo_bytes("JPEG", size=(3000, 2000)))
     assert Image.open(io.BytesIO(world.tote.photo)).size == (1200, 800)
 
@@ -83,13 +87,11 @@ def _in_threads(app, count, work):
 
     def run(i):
         with app.app_context():
-            from atelier.extensions import db as session_db
-
             try:
                 barrier.wait()
                 work(i)
                 session_db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - reported below
+            except Exception as exc:  # reported below
                 errors.append(exc)
             finally:
                 session_db.session.remove()
@@ -110,10 +112,7 @@ def test_concurrent_saves_get_distinct_gap_free_codes(app, world, db):
     start = site.item_seq
     supervisor_id, maker = world.users["supervisor"].id, world.elena.maker_code
 
-    def work(i):
-        from atelier.auth.models import User
-        from atelier.extensions import db as session_db
-
+    def work(_i):
         user = session_db.session.get(User, supervisor_id)
         services.log_production(user, maker, "TOTE", 3, date(2026, 3, 2))
 
@@ -132,10 +131,7 @@ def test_concurrent_replays_create_one_entry(app, world, db):
     client_id = str(uuid.uuid4())
     supervisor_id, maker = world.users["supervisor"].id, world.elena.maker_code
 
-    def work(i):
-        from atelier.auth.models import User
-        from atelier.extensions import db as session_db
-
+    def work(_i):
         user = session_db.session.get(User, supervisor_id)
         services.log_production(user, maker, "TOTE", 2, date(2026, 3, 2), client_id=client_id)
 

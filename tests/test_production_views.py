@@ -7,15 +7,18 @@ import sqlalchemy as sa
 
 from atelier.audit import AuditEntry
 from atelier.production.models import Item, ProductionEntry
+from atelier.wages.models import PayslipLine
 from tests.conftest import sign_in
 from tests.factories import (
     give_photo,
     make_beneficiary,
     make_entry,
     make_item,
+    make_payslip,
     make_product_type,
     sync_item_seq,
 )
+from tests.refusals import error_page
 
 
 @pytest.fixture
@@ -49,10 +52,12 @@ def test_the_page_shows_only_her_sites_makers(client, world):
 def test_another_sites_supervisor_is_refused(client, world):
     """The BUC supervisor cannot open ORA's production screen."""
     sign_in(client, world.users["supervisor_other"])
-    assert client.get("/atelier/production?site=ORA").status_code == 403
+    refused = error_page(client.get("/atelier/production?site=ORA"), 403)
+    assert world.elena.display_name not in refused
 
 
-def test_saving_offers_to_print_the_labels_at_once(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_saving_offers_to_print_the_labels_at_once(client, world, db):
     """Three pieces saved: a message, and a button to print exactly their labels."""
     sign_in(client, world.users["supervisor"])
     response = client.post("/atelier/production?site=ORA", data=_form(world), follow_redirects=True)
@@ -64,7 +69,8 @@ def test_saving_offers_to_print_the_labels_at_once(client, world, ora, db):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
 
 
-def test_a_double_submitted_form_saves_once(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_a_double_submitted_form_saves_once(client, world, db):
     """Tapping save twice (same form, same client_id) makes three pieces, not six."""
     sign_in(client, world.users["supervisor"])
     data = _form(world)
@@ -77,7 +83,8 @@ def test_a_double_submitted_form_saves_once(client, world, ora, db):
 JSON = {"Accept": "application/json"}
 
 
-def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client, world, db):
     """The page's script sends a kept entry: JSON saying where to go, and that page says
     "3 pieces saved." with the labels to print, as after a plain form post."""
     sign_in(client, world.users["supervisor"])
@@ -91,7 +98,8 @@ def test_the_tablets_outbox_gets_a_json_answer_and_then_the_confirmation(client,
     assert f"/atelier/labels.pdf?entry={entry.id}" in page
 
 
-def test_an_entry_for_a_site_no_longer_hers_is_refused_in_json(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_an_entry_for_a_site_no_longer_hers_is_refused_in_json(client, world, db):
     """Kept on the tablet for Oradea, sent after she was moved: a JSON 403, so the outbox
     drops it with the reason instead of retrying for ever; a browser still gets a page."""
     sign_in(client, world.users["supervisor"])
@@ -102,7 +110,8 @@ def test_an_entry_for_a_site_no_longer_hers_is_refused_in_json(client, world, or
     assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 0
 
 
-def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, ora, db):
+@pytest.mark.usefixtures("ora")
+def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, db):
     """The answer was lost, the tablet sends again with the same client_id: still 3 pieces."""
     sign_in(client, world.users["supervisor"])
     data = _form(world)
@@ -126,7 +135,8 @@ def test_an_outbox_retry_the_server_already_has_creates_nothing(client, world, o
         ({"made_on": "2999-01-01"}, "made_on"),
     ],
 )
-def test_a_refused_outbox_entry_says_why_in_json(client, world, ora, db, overrides, field):
+@pytest.mark.usefixtures("ora")
+def test_a_refused_outbox_entry_says_why_in_json(client, world, db, overrides, field):
     """An entry the server refuses (form or rule) is a 400 naming the field, not a retry."""
     sign_in(client, world.users["supervisor"])
     response = client.post(
@@ -138,7 +148,8 @@ def test_a_refused_outbox_entry_says_why_in_json(client, world, ora, db, overrid
     assert db.session.scalar(sa.select(sa.func.count(ProductionEntry.id))) == 0
 
 
-def test_a_browser_without_script_still_gets_the_page(client, world, ora):
+@pytest.mark.usefixtures("ora")
+def test_a_browser_without_script_still_gets_the_page(client, world):
     """A plain form post (a browser's Accept header) is redirected, not answered in JSON."""
     sign_in(client, world.users["supervisor"])
     response = client.post(
@@ -149,7 +160,8 @@ def test_a_browser_without_script_still_gets_the_page(client, world, ora):
     assert response.status_code == 302 and "saved=" in response.location
 
 
-def test_a_missing_maker_is_shown_on_the_form(client, world, ora):
+@pytest.mark.usefixtures("ora")
+def test_a_missing_maker_is_shown_on_the_form(client, world):
     """Saving without choosing a maker says so, and saves nothing."""
     sign_in(client, world.users["supervisor"])
     response = client.post("/atelier/production?site=ORA", data=_form(world, beneficiary=""))
@@ -198,9 +210,6 @@ def test_an_entry_whose_piece_has_shipped_cannot_be_voided(client, world, db):
 
 def test_an_entry_already_paid_in_a_closed_month_cannot_be_voided(client, world, db):
     """A closed month never changes: pieces on a closed payslip are not voided."""
-    from atelier.wages.models import PayslipLine
-    from tests.factories import make_payslip
-
     entry = make_entry(world.elena, world.tote, quantity=1)
     slip = make_payslip("2026-03", world.elena, 1000)
     db.session.add(
@@ -230,7 +239,7 @@ def test_whole_day_and_single_item_labels(client, world, db):
     one = client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}")
     assert one.status_code == 200
     sign_in(client, world.users["supervisor_other"])
-    assert client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}").status_code == 404
+    error_page(client.get(f"/atelier/labels.pdf?item={world.item_atelier.code}"), 404)
 
 
 def test_item_page_shows_history_and_maker_to_supervisors(client, world, db):

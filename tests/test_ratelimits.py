@@ -40,7 +40,8 @@ def test_a_limit_on_every_route_is_never_skipped(app, monkeypatch):
     assert not _skipped(app, "api.create_sale")
 
 
-def test_the_api_checkout_is_throttled(app, client, world):
+@pytest.mark.usefixtures("world")
+def test_the_api_checkout_is_throttled(app, client):
     """A burst of checkouts from one address is refused with 429 (public API call)."""
     saved = app.config["PUBLIC_RATE_LIMIT"]
     app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"

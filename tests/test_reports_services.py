@@ -8,6 +8,7 @@ import pytest
 from atelier.reports import services
 from tests import factories as f
 from tests.conftest import bearer, sign_in
+from tests.refusals import error_page
 
 YEAR = 2025
 
@@ -149,7 +150,8 @@ def define(client, world):
     return headers
 
 
-def test_every_computed_number_against_the_hand_count(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_every_computed_number_against_the_hand_count(client, world):
     """Distinct people, hours present and sessions held, each part included."""
     define(client, world)
     assert lines(services.build(YEAR, world.users["admin"])) == {
@@ -177,7 +179,8 @@ def test_every_computed_number_against_the_hand_count(client, world, history):
     }
 
 
-def test_small_counts_are_hidden_in_computed_rows_only(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_small_counts_are_hidden_in_computed_rows_only(client, world):
     """With suppression, counts of people of 1–4 read "<5"; hours, sessions and figures
     entered by hand are shown as they are."""
     define(client, world)
@@ -190,7 +193,8 @@ def test_small_counts_are_hidden_in_computed_rows_only(client, world, history):
     assert shown[("outreach", None)] == 3
 
 
-def test_a_supervisor_reads_her_sites_computed_rows(client, world, history):
+@pytest.mark.usefixtures("history")
+def test_a_supervisor_reads_her_sites_computed_rows(client, world):
     """Oradea's supervisor: no manual rows, no Bucharest parts, counts of Oradea only."""
     define(client, world)
     headers = bearer(world.users["supervisor"])
@@ -228,10 +232,11 @@ def test_following_a_number_to_the_people_behind_it(client, world, history):
     assert builtin.headers["Location"].endswith(
         f"/indicators/{YEAR}/vocational_participants?programme=REFUGEE"
     )
-    assert client.get(f"/reports/results/{YEAR}/trace/outreach").status_code == 404
+    error_page(client.get(f"/reports/results/{YEAR}/trace/outreach"), 404)
 
 
-def test_the_report_costs_the_same_queries_as_data_grows(client, world, history, count_queries):
+@pytest.mark.usefixtures("history")
+def test_the_report_costs_the_same_queries_as_data_grows(client, world, count_queries):
     """Ten times the people and sessions: the same number of statements."""
     define(client, world)
     admin = world.users["admin"]

@@ -6,6 +6,7 @@ from atelier.audit import AuditEntry
 from atelier.indicators.models import IndicatorTarget
 from atelier.reports import layouts
 from tests.conftest import sign_in
+from tests.refusals import error_page, row_counts
 
 LAYOUT = [
     {
@@ -71,6 +72,8 @@ def test_a_supervisor_reads_her_computed_rows_without_forms(client, world, db):
     assert "Teenagers in life skills" in page and "Oradea" in page
     assert "Outreach in Bucharest" not in page and "Bucharest</th>" not in page
     assert "/reports/results/2026/figures" not in page and "<textarea" not in page
-    other = client.get("/reports/results/2026/trace/teens?part=bucharest")
-    assert other.status_code == 403
-    assert client.post("/reports/results/2026/figures", data={"row": "teens"}).status_code == 403
+    error_page(client.get("/reports/results/2026/trace/teens?part=bucharest"), 403)
+    before = row_counts(IndicatorTarget, AuditEntry)
+    refused = client.post("/reports/results/2026/figures", data={"row": "teens", "target": "9"})
+    error_page(refused, 403)
+    assert row_counts(IndicatorTarget, AuditEntry) == before

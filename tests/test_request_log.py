@@ -99,7 +99,8 @@ def test_a_sane_request_id_is_echoed_on_every_kind_of_answer(client):
     assert client.get("/healthz").headers["X-Request-ID"] != rid  # one per request
 
 
-def test_an_unhandled_error_logs_its_traceback_with_the_request_id_and_no_values(db, capsys):
+@pytest.mark.usefixtures("db")
+def test_an_unhandled_error_logs_its_traceback_with_the_request_id_and_no_values(capsys):
     """A defect answers 500 and logs the traceback, tagged with the request's id; the
     refused statement's values (which may be a person's name) are not in it."""
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": "sqlite://"})

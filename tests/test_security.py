@@ -3,7 +3,9 @@
 import pytest
 
 from atelier import create_app
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, sign_in
+from tests.factories import PASSWORD
+from tests.refusals import error_page
 
 
 def test_security_headers_on_pages(client):
@@ -25,8 +27,6 @@ def test_hsts_over_https(client):
 
 def test_no_inline_script_in_pages(client, world):
     """Pages carry no inline script or style attribute (the CSP would block them)."""
-    from tests.conftest import sign_in
-
     sign_in(client, world.users["admin"])
     for url in ("/sign-in", "/admin/", "/admin/sites", "/admin/users"):
         html = client.get(url).get_data(as_text=True)
@@ -34,7 +34,7 @@ def test_no_inline_script_in_pages(client, world):
 
 
 @pytest.fixture
-def csrf_client(app, db):
+def csrf_client(app, db):  # noqa: ARG001 - the database is set up first
     """A client of an app with CSRF protection on, as in production."""
     settings = {
         **TEST_SETTINGS,
@@ -45,11 +45,14 @@ def csrf_client(app, db):
 
 
 def test_forms_need_a_csrf_token(csrf_client, world):
-    """A form post without the token is refused and signs nobody in."""
+    """A form post without the token is refused and signs nobody in, even with the right
+    password."""
     response = csrf_client.post(
-        "/sign-in", data={"username": world.users["admin"].username, "password": "x"}
+        "/sign-in", data={"username": world.users["admin"].username, "password": PASSWORD}
     )
-    assert response.status_code == 400
+    error_page(response, 400, "The CSRF token is missing.")
+    still_out = csrf_client.get("/admin/")
+    assert still_out.status_code == 302 and "/sign-in" in still_out.headers["Location"]
     page = csrf_client.get("/sign-in").get_data(as_text=True)
     assert 'name="csrf_token"' in page
 

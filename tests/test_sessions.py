@@ -45,7 +45,8 @@ def test_a_copied_cookie_stops_working_after_sign_out(app, db, world):
     assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
 
 
-def test_signing_out_one_browser_keeps_the_others(app, db, world):
+@pytest.mark.usefixtures("db")
+def test_signing_out_one_browser_keeps_the_others(app, world):
     """The coordinator signed in on her laptop and a tablet signs out on the tablet only."""
     admin = world.users["admin"]
     laptop, tablet = _signed_in(app, admin), _signed_in(app, admin)
@@ -92,7 +93,8 @@ def test_using_a_session_keeps_it_alive(app, db, world):
     assert db.session.scalar(sa.select(UserSession.last_seen_at)) == before
 
 
-def test_a_page_looks_the_session_up_once(app, db, world, count_queries):
+@pytest.mark.usefixtures("db")
+def test_a_page_looks_the_session_up_once(app, world, count_queries):
     """The session check adds no query to a page: the user and her session come in one."""
     tablet = _signed_in(app, world.users["supervisor"])
     with count_queries() as q:

@@ -1,9 +1,13 @@
 """Shipment pages: send from the atelier, receive at the shop with progress, shop stock."""
 
+from datetime import date
+
+from flask_babel import force_locale, ngettext
+
 from atelier.extensions import db as _db
 from atelier.production.models import Item
 from tests.conftest import sign_in
-from tests.factories import make_item, make_sale, make_shipment
+from tests.factories import make_item, make_product_type, make_sale, make_shipment
 
 
 def _shipment(world, n=3):
@@ -118,8 +122,6 @@ def test_a_missing_piece_that_turns_up_late_can_still_be_received(client, world)
 
 def test_counts_are_worded_for_the_number_in_ukrainian(app):
     """Ukrainian has its own form for 1, for 2-4 and for 5 and more."""
-    from flask_babel import force_locale, ngettext
-
     with app.test_request_context(), force_locale("uk"):
         forms = [
             ngettext(
@@ -168,10 +170,6 @@ def test_shipment_picker_lists_newest_first_says_what_is_not_shown_and_filters(
     """With more waiting pieces than fit, the newest are shown first, the page says how many
     there are and which of them it shows, the rest are on the next pages, and filters by
     product and day made narrow the list; a fixed number of queries however many there are."""
-    from datetime import date
-
-    from tests.factories import make_product_type
-
     apron = make_product_type("APRON", name="Apron")
     old = [make_item(world.tote, world.elena, made_on=date(2026, 1, 5)) for _ in range(70)]
     new = [make_item(apron, world.elena, made_on=date(2026, 3, 2)) for _ in range(5)]

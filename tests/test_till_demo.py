@@ -1,5 +1,6 @@
 """Demo data for shipments and the till: works with or without pieces, and only once."""
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.extensions import db as _db
@@ -16,7 +17,8 @@ def _count(model):
     return _db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_demo_without_pieces_adds_nothing(db):
+@pytest.mark.usefixtures("db")
+def test_demo_without_pieces_adds_nothing():
     """No pieces made yet: no shipments, no sales, no error."""
     seed_foundation()
     stock_demo.seed()
@@ -24,7 +26,8 @@ def test_demo_without_pieces_adds_nothing(db):
     assert _count(Shipment) == 0 and _count(Sale) == 0
 
 
-def test_demo_ships_receives_sells_and_returns_once(db):
+@pytest.mark.usefixtures("db")
+def test_demo_ships_receives_sells_and_returns_once():
     """Pieces go to AMS and RTM, some sell, one comes back; a second run adds nothing."""
     found = seed_foundation()
     tote = make_product_type(sku="TOTE")

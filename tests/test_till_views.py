@@ -5,10 +5,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from atelier import camera
 from atelier.extensions import db as _db
 from atelier.production.models import Item
+from atelier.till.models import Sale
 from tests.conftest import sign_in
 from tests.factories import give_photo, make_item, make_product_type, make_sale
+from tests.refusals import api_error, row_counts
 
 
 def _shop_client(client, world):
@@ -132,8 +135,10 @@ def test_a_lowered_price_needs_a_reason_at_the_till(client, world):
             "lines": [{"scan": world.item_shop.code, "price_cents": 900}],
         },
     )
-    assert response.status_code == 400
+    error = api_error(response, 400, "invalid")
+    assert error["fields"]
     assert _db.session.get(Item, world.item_shop.id).status == "in_shop"
+    assert row_counts(Sale) == [0]
 
 
 def test_only_the_till_page_allows_webassembly(client, world):
@@ -153,8 +158,6 @@ def test_only_the_till_page_allows_webassembly(client, world):
 
 def test_till_works_without_the_vendor_files(client, world, monkeypatch, tmp_path):
     """With no static/vendor (no `make assets`), the page still serves the scanner path."""
-    from atelier import camera
-
     monkeypatch.setattr(camera, "POLYFILL", tmp_path / "absent.js")
     response = _shop_client(client, world).get("/till/AMS")
     assert response.status_code == 200
@@ -230,4 +233,4 @@ def test_return_lookup_tells_nothing_about_other_shops_pieces(client, world):
     assert {r.status_code for r in answers} == {404}
     assert len({r.get_json()["error"]["message"] for r in answers}) == 1
     unsold_here = c.get(f"/till/AMS/returns/lookup?q={world.item_shop.code}")
-    assert unsold_here.status_code == 409
+    api_error(unsold_here, 409, "not_sold")

@@ -190,7 +190,7 @@ COUNTS: dict[str, int] = {}
 def test_maker_page_and_api_run_a_bounded_number_of_queries(client, world, db, count_queries, size):
     """Her earnings page and API: a fixed number of statements, however many pieces."""
     today = local_date(utcnow(), "Europe/Bucharest")
-    makers, per_maker = SIZES[size]
+    _makers, per_maker = SIZES[size]
     fill(world, db, 1, per_maker * 3, start=datetime(today.year, today.month, 1, 8, tzinfo=UTC))
     bulk = db.session.scalar(sa.select(Beneficiary).where(Beneficiary.maker_code == "BULK00000"))
     world.users["beneficiary"].beneficiary_id = bulk.id

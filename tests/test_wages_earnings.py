@@ -117,7 +117,8 @@ def test_a_returned_piece_is_never_under_sold(client, world, db, full_month):
     assert "Sold and brought back this month: nothing to pay." in back
 
 
-def test_sales_waiting_for_the_rate_are_named_not_dotted(client, world, db, full_month):
+@pytest.mark.usefixtures("db", "full_month")
+def test_sales_waiting_for_the_rate_are_named_not_dotted(client, world):
     """Without this month's rate, her sales say how many wait and in which currency; the
     total still adds up from what she sees, and no amount is an ellipsis."""
     sign_in(client, world.users["beneficiary"])

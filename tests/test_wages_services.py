@@ -8,15 +8,15 @@ import sqlalchemy as sa
 from atelier.audit import AuditEntry
 from atelier.catalog.models import ProductRule
 from atelier.errors import Invalid
-from atelier.wages import services
-from atelier.wages.models import PayslipLine
+from atelier.wages import demo, services
+from atelier.wages.models import ExchangeRate, PayPeriod, Payslip, PayslipLine
 from tests import factories as f
 
 AFTER_APRIL = date(2026, 5, 2)
 
 
 @pytest.fixture(autouse=True)
-def _request(app, db):
+def _request(app, db):  # noqa: ARG001 - the database is set up first
     """Messages are translated, so services run inside a request."""
     with app.test_request_context():
         yield
@@ -27,7 +27,8 @@ def slip_of(view, maker):
     return next((s for s in view.slips if s.beneficiary_id == maker.id), None)
 
 
-def test_preview_pays_pieces_sales_and_stipend(world, db):
+@pytest.mark.usefixtures("db")
+def test_preview_pays_pieces_sales_and_stipend(world):
     """A month's preview has one traceable line per piece, sale line and presence."""
     world.workshop.stipend_per_hour_cents = 500
     f.make_attendance(world.session, world.elena)  # 3 h on 2 March
@@ -45,7 +46,8 @@ def test_preview_pays_pieces_sales_and_stipend(world, db):
     assert ("sale_line", sale_line.id) in {(x.source_type, x.source_id) for x in slip.lines}
 
 
-def test_missing_rate_leaves_the_line_out(world, db):
+@pytest.mark.usefixtures("db")
+def test_missing_rate_leaves_the_line_out(world):
     """Without a EUR rate the sale line has no amount, and EUR is listed as missing."""
     f.make_sale(world.sites["AMS"], [world.item_shop])
     view = services.preview("2026-03")
@@ -58,7 +60,8 @@ def test_missing_rate_leaves_the_line_out(world, db):
     assert "exchange_rates.EUR" in refused.value.fields
 
 
-def test_piece_at_2330_on_last_day_is_paid_that_month(world, db):
+@pytest.mark.usefixtures("db")
+def test_piece_at_2330_on_last_day_is_paid_that_month(world):
     """A piece logged at 23:30 local time on 31 March (made_on 31 March) is March's."""
     late = f.make_item(
         world.tote,
@@ -82,7 +85,8 @@ def test_piece_at_2330_on_last_day_is_paid_that_month(world, db):
         (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "2026-03"),  # the hour the clocks jump
     ],
 )
-def test_sales_fall_in_the_local_month_across_dst(world, db, sold_at, period):
+@pytest.mark.usefixtures("db")
+def test_sales_fall_in_the_local_month_across_dst(world, sold_at, period):
     """Month boundaries follow Bucharest time, in summer and winter time alike."""
     f.make_sale(world.sites["AMS"], [world.item_shop], sold_at=sold_at)
     view = services.preview(period)
@@ -140,7 +144,8 @@ def test_close_freezes_and_later_return_lands_in_next_month(world, db):
     )
 
 
-def test_closing_twice_or_too_early_is_a_conflict(world, db):
+@pytest.mark.usefixtures("db")
+def test_closing_twice_or_too_early_is_a_conflict(world):
     """A closed month cannot be closed again, nor can a month that has not ended."""
     admin = world.users["admin"]
     with pytest.raises(services.PeriodNotOver):
@@ -152,7 +157,8 @@ def test_closing_twice_or_too_early_is_a_conflict(world, db):
         services.set_rates("2026-03", {"EUR": "5"})
 
 
-def test_return_in_same_month_nets_to_zero(world, db):
+@pytest.mark.usefixtures("db")
+def test_return_in_same_month_nets_to_zero(world):
     """A piece sold and returned in one month: the share and its adjustment cancel out."""
     sale = f.make_sale(world.sites["AMS"], [world.item_shop])
     f.make_return(sale.lines[0], returned_at=datetime(2026, 3, 20, tzinfo=UTC))
@@ -175,7 +181,8 @@ def test_closed_lines_are_unique_per_source(world, db):
     assert count == 1
 
 
-def test_bad_rates_are_refused_by_name(world, db):
+@pytest.mark.usefixtures("world", "db")
+def test_bad_rates_are_refused_by_name():
     """A bad currency or rate is a 400 naming it, and nothing is stored."""
     with pytest.raises(Invalid) as refused:
         services.set_rates("2026-03", {"EUR": "-1", "eur": "4", "RON": "1"})
@@ -184,11 +191,9 @@ def test_bad_rates_are_refused_by_name(world, db):
         services.check_period("2026-13")
 
 
-def test_demo_seed_is_idempotent_and_closes_months_before_last(app, world, db):
+@pytest.mark.usefixtures("app")
+def test_demo_seed_is_idempotent_and_closes_months_before_last(world, db):
     """Demo wages: six months of EUR rates, all but last month closed; twice adds nothing."""
-    from atelier.wages import demo
-    from atelier.wages.models import ExchangeRate, PayPeriod, Payslip
-
     today = services.today()
     f.make_item(
         world.tote, world.elena, made_on=date(today.year, today.month, 1) - timedelta(days=40)

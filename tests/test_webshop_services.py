@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from atelier.catalog.models import ProductRule
@@ -12,7 +13,8 @@ from atelier.webshop.models import Order
 from tests.factories import make_item, make_order, make_web_item
 
 
-def test_the_storefront_lists_only_webshop_stock_on_sale(world, db):
+@pytest.mark.usefixtures("db")
+def test_the_storefront_lists_only_webshop_stock_on_sale(world):
     """Shop stock, reserved and sold pieces are not listed; nothing names the maker."""
     on_sale = make_web_item(world)
     make_web_item(world, status="sold")

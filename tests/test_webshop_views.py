@@ -8,6 +8,7 @@ from atelier.webshop.models import Order
 from tests import factories
 from tests.conftest import sign_in
 from tests.factories import make_order, make_web_item
+from tests.refusals import error_page
 from tests.webshop_helpers import completed, deliver, serve_fake_stripe
 
 
@@ -22,7 +23,8 @@ def _add(client, item):
     return client.post("/store/cart", data={"add": item.tag})
 
 
-def test_storefront_lists_pieces_with_price_and_story_but_no_maker(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_storefront_lists_pieces_with_price_and_story_but_no_maker(client, world):
     """Anyone sees the piece, its EUR price and the atelier's story; never Elena."""
     make_web_item(world)
     page = client.get("/store").get_data(as_text=True)
@@ -32,7 +34,8 @@ def test_storefront_lists_pieces_with_price_and_story_but_no_maker(client, world
     assert "Oradea" not in page
 
 
-def test_storefront_in_dutch(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_storefront_in_dutch(client, world):
     """The language switch applies to the public pages."""
     make_web_item(world)
     client.post("/language", data={"lang": "nl"})
@@ -52,19 +55,22 @@ def test_storefront_runs_a_fixed_number_of_queries(client, world, db, count_quer
     assert q.count <= 3
 
 
-def test_product_page_shows_sold_pieces_as_sold(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_product_page_shows_sold_pieces_as_sold(client, world):
     """A buyer's old link still works and says Sold; no add button."""
     item = make_web_item(world, status="sold")
     page = client.get(f"/store/p/{item.tag}").get_data(as_text=True)
     assert 'data-status="sold"' in page and "Add to basket" not in page
 
 
-def test_product_page_of_shop_stock_is_404(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_product_page_of_shop_stock_is_404(client, world):
     """Pieces in the Reshare shops are not online."""
-    assert client.get(f"/store/p/{world.item_shop.tag}").status_code == 404
+    error_page(client.get(f"/store/p/{world.item_shop.tag}"), 404)
 
 
-def test_basket_adds_each_piece_once_and_removes(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_basket_adds_each_piece_once_and_removes(client, world):
     """A unique piece cannot be added twice."""
     item = make_web_item(world)
     _add(client, item)
@@ -98,15 +104,15 @@ def test_checkout_page_redirects_to_stripe(client, world, db, fake_stripe):
     assert fake_stripe.base not in client.get("/store").headers["Content-Security-Policy"]
 
 
-def test_basket_page_lets_its_form_go_to_stripe(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("world", "db")
+def test_basket_page_lets_its_form_go_to_stripe(client, fake_stripe):
     """Browsers check form-action on the redirect: the basket page allows Stripe's origin."""
     csp = client.get("/store/cart").headers["Content-Security-Policy"]
     assert f"form-action 'self' {fake_stripe.base}" in csp
 
 
-def test_checkout_of_a_piece_just_taken_says_so_and_reserves_nothing(
-    client, world, db, fake_stripe
-):
+@pytest.mark.usefixtures("fake_stripe")
+def test_checkout_of_a_piece_just_taken_says_so_and_reserves_nothing(client, world, db):
     """Someone else reserved it after it went into this basket: a clear message."""
     item = make_web_item(world)
     _add(client, item)
@@ -118,7 +124,8 @@ def test_checkout_of_a_piece_just_taken_says_so_and_reserves_nothing(
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
 
 
-def test_thanks_page_waits_for_the_webhook(client, world, db, fake_stripe):
+@pytest.mark.usefixtures("fake_stripe")
+def test_thanks_page_waits_for_the_webhook(client, world, db):
     """The success redirect never sells; the page says we are waiting until the webhook."""
     item = make_web_item(world)
     _add(client, item)
@@ -132,14 +139,16 @@ def test_thanks_page_waits_for_the_webhook(client, world, db, fake_stripe):
     assert 'data-order-status="paid"' in page
 
 
-def test_cancel_page(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_cancel_page(client, world):
     """Back from Stripe without paying: nothing was charged."""
     order = make_order(world)
     page = client.get(f"/store/cancelled?order={order.reference}").get_data(as_text=True)
     assert "Nothing was charged" in page
 
 
-def test_admin_orders_page_shows_status_items_amount_refund(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_admin_orders_page_shows_status_items_amount_refund(client, world):
     """The coordinator sees what needs attention."""
     order = make_order(
         world,
@@ -165,7 +174,8 @@ def test_orders_page_runs_a_fixed_number_of_queries(client, world, db, count_que
     assert q.count <= 5
 
 
-def test_storefront_is_rate_limited(app, client, world, db):
+@pytest.mark.usefixtures("world", "db")
+def test_storefront_is_rate_limited(app, client):
     """A scraper hammering the shop gets 429 with a clear page."""
     saved = app.config["PUBLIC_RATE_LIMIT"]
     app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"
@@ -176,7 +186,8 @@ def test_storefront_is_rate_limited(app, client, world, db):
     assert statuses == [200, 200, 429]
 
 
-def test_storefront_groups_identical_pieces_and_says_payment_is_off(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_storefront_groups_identical_pieces_and_says_payment_is_off(client, world):
     """Six identical totes are one card saying "6 available", not six identical cards; with
     no payment configured the store says so before anyone fills a basket."""
     for _ in range(6):
@@ -187,7 +198,8 @@ def test_storefront_groups_identical_pieces_and_says_payment_is_off(client, worl
     assert "Online payment is not available right now" in page
 
 
-def test_story_page_of_a_piece_for_sale_online_shows_its_price_and_a_way_to_buy(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_story_page_of_a_piece_for_sale_online_shows_its_price_and_a_way_to_buy(client, world):
     """The QR tag leads somewhere: the price and a link to buy this very piece, and whom a
     purchase helps; a piece in a shop points to the store instead."""
     online = make_web_item(world)

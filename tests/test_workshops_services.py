@@ -18,7 +18,8 @@ def _request(app):
         yield
 
 
-def test_create_a_workshop_with_people_of_its_site(db, world):
+@pytest.mark.usefixtures("db")
+def test_create_a_workshop_with_people_of_its_site(world):
     """Participants named by maker code join the workshop."""
     w = services.create_workshop(
         "Aprons",
@@ -33,7 +34,8 @@ def test_create_a_workshop_with_people_of_its_site(db, world):
     assert w.stipend_per_hour_cents == 500
 
 
-def test_a_workshop_refuses_people_of_another_site_naming_them(db, world):
+@pytest.mark.usefixtures("db")
+def test_a_workshop_refuses_people_of_another_site_naming_them(world):
     """Oksana is at BUC; an unknown code is named too."""
     with pytest.raises(Invalid) as caught:
         services.create_workshop(
@@ -49,13 +51,15 @@ def test_a_workshop_refuses_people_of_another_site_naming_them(db, world):
     assert set(caught.value.fields) == {"participants.0", "participants.1"}
 
 
-def test_a_supervisor_cannot_open_a_workshop_elsewhere(db, world):
+@pytest.mark.usefixtures("db")
+def test_a_supervisor_cannot_open_a_workshop_elsewhere(world):
     """BUC is not hers."""
     with pytest.raises(Forbidden):
         services.create_workshop("X", "parenting", "BUC", "STEP", actor=world.users["supervisor"])
 
 
-def test_sessions_check_hours_and_dates(db, world):
+@pytest.mark.usefixtures("db")
+def test_sessions_check_hours_and_dates(world):
     """Hours are stored as centihours; 13 hours or a date decades ahead are refused."""
     sup = world.users["supervisor"]
     today = services.site_today(world.sites["ORA"])
@@ -108,7 +112,8 @@ def test_the_roll_refuses_strangers_and_writes_nothing(db, world):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
-def test_the_roll_refuses_duplicates_and_unknown_statuses(db, world):
+@pytest.mark.usefixtures("db")
+def test_the_roll_refuses_duplicates_and_unknown_statuses(world):
     """The same person twice, or a status like "late", is named."""
     code = world.elena.maker_code
     with pytest.raises(Invalid) as caught:
@@ -118,7 +123,8 @@ def test_the_roll_refuses_duplicates_and_unknown_statuses(db, world):
     assert set(caught.value.fields) == {"records.1.beneficiary", "records.1.status"}
 
 
-def test_no_roll_for_a_session_that_has_not_happened(db, world):
+@pytest.mark.usefixtures("db")
+def test_no_roll_for_a_session_that_has_not_happened(world):
     """Tomorrow's session waits for tomorrow."""
     later = make_session(
         world.workshop, services.site_today(world.sites["ORA"]) + timedelta(days=1)
@@ -129,13 +135,15 @@ def test_no_roll_for_a_session_that_has_not_happened(db, world):
         )
 
 
-def test_another_sites_supervisor_cannot_touch_the_roll(db, world):
+@pytest.mark.usefixtures("db")
+def test_another_sites_supervisor_cannot_touch_the_roll(world):
     """BUC's supervisor gets 403 on ORA's session."""
     with pytest.raises(Forbidden):
         attendance.roll_for(world.users["supervisor_other"], world.session.id)
 
 
-def test_the_roll_lists_participants_and_offers_the_rest_of_the_site(db, world):
+@pytest.mark.usefixtures("db")
+def test_the_roll_lists_participants_and_offers_the_rest_of_the_site(world):
     """Participants with their marks; other active ORA people to add; leavers and BUC hidden."""
     ana, _bo = make_people(world.sites["ORA"], world.programmes["STEP"], 2, prefix="Ana")
     gone = make_beneficiary(world.sites["ORA"], world.programmes["STEP"], is_exited=True)
@@ -147,7 +155,8 @@ def test_the_roll_lists_participants_and_offers_the_rest_of_the_site(db, world):
     assert roll.counts["absent"] == 1 and ana in roll.others
 
 
-def test_the_workshop_overview_gives_each_persons_rate_and_hours(db, world):
+@pytest.mark.usefixtures("db")
+def test_the_workshop_overview_gives_each_persons_rate_and_hours(world):
     """Elena: 2 present, 1 absent, 1 excused → 67 %, 6 hours."""
     sessions = [
         make_session(world.workshop, world.session.held_on + timedelta(days=i)) for i in range(1, 4)
@@ -156,7 +165,7 @@ def test_the_workshop_overview_gives_each_persons_rate_and_hours(db, world):
         [world.session, *sessions], ["present", "present", "absent", "excused"], strict=True
     ):
         make_attendance(session, world.elena, status)
-    workshop, session_rows, people = services.workshop_overview(
+    _workshop, session_rows, people = services.workshop_overview(
         world.users["supervisor"], world.workshop.id
     )
     (row,) = people
@@ -165,7 +174,8 @@ def test_the_workshop_overview_gives_each_persons_rate_and_hours(db, world):
     assert len(session_rows) == 4 and session_rows[0].tally.excused == 1
 
 
-def test_her_training_shows_her_sessions_and_hours(db, world):
+@pytest.mark.usefixtures("db")
+def test_her_training_shows_her_sessions_and_hours(world):
     """Elena sees her two sessions and 3 hours present; Oksana's marks are not hers."""
     other = make_session(world.workshop, world.session.held_on + timedelta(days=1), 150)
     make_attendance(world.session, world.elena, "present")

@@ -10,6 +10,7 @@ from atelier.workshops.models import Attendance, WorkshopSession
 from atelier.workshops.services import site_today
 from tests.conftest import sign_in
 from tests.factories import make_session, make_workshop
+from tests.refusals import api_error, error_page
 
 
 def test_the_hours_a_new_session_takes():
@@ -42,7 +43,7 @@ def test_a_workshop_without_a_length_asks(client, world, db):
     assert "checked" not in form and 'data-role="no-usual-hours"' in form
     day = site_today(world.sites["ORA"]).isoformat()
     refused = client.post(f"/workshops/{workshop.id}/sessions", data={"held_on": day})
-    assert refused.status_code == 400
+    error_page(refused, 400)
     count = sa.select(sa.func.count()).where(WorkshopSession.workshop_id == workshop.id)
     assert db.session.scalar(count) == 0
 
@@ -112,7 +113,7 @@ def test_bad_hours_at_the_roll_change_nothing(client, world, db):
         "hours": "13",
     }
     refused = client.post(f"/sessions/{session.id}/roll", json=body)
-    assert refused.status_code == 400 and "hours" in refused.get_json()["error"]["fields"]
+    assert "hours" in api_error(refused, 400, "invalid")["fields"]
     db.session.expire_all()
     assert db.session.get(WorkshopSession, session.id).centihours == 250
     assert (
@@ -123,9 +124,8 @@ def test_bad_hours_at_the_roll_change_nothing(client, world, db):
         make_workshop(world.sites["BUC"], world.programmes["STEP"]), site_today(world.sites["BUC"])
     )
     db.session.commit()
-    assert client.post(
-        f"/sessions/{other.id}/roll", json={"records": [], "hours": "1"}
-    ).status_code in (403, 404)
+    other_site = client.post(f"/sessions/{other.id}/roll", json={"records": [], "hours": "1"})
+    api_error(other_site, 403, "forbidden")
     db.session.expire_all()
     assert db.session.get(WorkshopSession, other.id).centihours == 300
 

@@ -11,6 +11,7 @@ from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 from atelier.workshops.services import site_today
 from tests.conftest import sign_in
 from tests.factories import make_attendance, make_people, make_session, make_workshop
+from tests.refusals import error_page, row_counts
 
 
 def test_start_a_workshop_from_the_page(client, world, db):
@@ -50,7 +51,8 @@ def test_a_bad_stipend_is_marked_in_her_language(client, world, db):
     assert db.session.scalar(sa.select(Workshop).where(Workshop.title == "Aprons")) is None
 
 
-def test_todays_session_is_one_tap_from_the_list(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_todays_session_is_one_tap_from_the_list(client, world):
     """The list offers today's roll when a session is held today."""
     today = make_session(world.workshop, site_today(world.sites["ORA"]))
     sign_in(client, world.users["supervisor"])
@@ -58,7 +60,8 @@ def test_todays_session_is_one_tap_from_the_list(client, world, db):
     assert f"/sessions/{today.id}/roll" in page and world.workshop.title in page
 
 
-def test_todays_roll_call_page_offers_each_session_of_today(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_todays_roll_call_page_offers_each_session_of_today(client, world):
     """From the tablet's home: Roll-call → today's session tile → its roll; others to start."""
     other = make_workshop(world.sites["ORA"], world.programmes["STEP"], title="Parenting")
     today = make_session(world.workshop, site_today(world.sites["ORA"]))
@@ -69,7 +72,8 @@ def test_todays_roll_call_page_offers_each_session_of_today(client, world, db):
     assert f"/workshops/{other.id}#new-session" in page
 
 
-def test_the_workshop_page_shows_each_persons_rate(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_workshop_page_shows_each_persons_rate(client, world):
     """Elena present once, absent once → 50 %, 3 hours."""
     second = make_session(world.workshop, world.session.held_on + timedelta(days=7))
     make_attendance(world.session, world.elena, "present")
@@ -112,12 +116,14 @@ def test_adding_a_session_leads_to_its_roll(client, world, db):
 
 
 def test_a_session_with_bad_hours_is_refused_plainly(client, world):
-    """Hours outside the choices are a 400 page, not a crash."""
+    """Hours outside the choices are a 400 page, not a crash, and make no session."""
     sign_in(client, world.users["supervisor"])
+    before = row_counts(WorkshopSession)
     response = client.post(
         f"/workshops/{world.workshop.id}/sessions", data={"held_on": "2026-03-09", "hours": "99"}
     )
-    assert response.status_code == 400
+    error_page(response, 400)
+    assert row_counts(WorkshopSession) == before
 
 
 def test_adding_and_removing_participants(client, world, db):
@@ -133,7 +139,8 @@ def test_adding_and_removing_participants(client, world, db):
     assert {p.display_name for p in world.workshop.participants} == {"Elena", "Person02"}
 
 
-def test_the_roll_screen_shows_tiles_and_the_count(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_roll_screen_shows_tiles_and_the_count(client, world):
     """One tile per participant with its status; the count reads "1 present, 0 absent"."""
     make_attendance(world.session, world.elena, "present")
     sign_in(client, world.users["supervisor"])
@@ -169,7 +176,8 @@ def test_a_refused_save_answers_json_the_screen_can_show(client, world, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
-def test_her_training_page(client, world, db):
+@pytest.mark.usefixtures("db")
+def test_her_training_page(client, world):
     """Elena sees her session and 3 hours of training; it is on her home page too."""
     make_attendance(world.session, world.elena, "present")
     sign_in(client, world.users["beneficiary"])

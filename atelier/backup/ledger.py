@@ -62,7 +62,7 @@ def _entry(person: Beneficiary) -> dict:
 
 
 @on_anonymise
-def _record_erasure(person, removed_strings, actor) -> None:
+def _record_erasure(person, _removed_strings, _actor) -> None:
     """Anonymising someone enters her in the ledger table, and (after commit) the file."""
     db.session.add(
         Erasure(

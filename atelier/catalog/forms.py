@@ -11,7 +11,7 @@ from atelier.forms import amount
 from atelier.money import parse_cents
 
 
-def _percent(form, field):
+def _percent(_form, field):
     """A percentage from 0 to 100."""
     if field.data:
         try:

@@ -72,7 +72,7 @@ def sells_at_markdown(offered: Price, price_cents: int | None, reason: str) -> b
     till page sends back the price it showed)."""
     if not offered.reason:
         return False
-    return price_cents is None or price_cents == offered.price_cents and not reason
+    return price_cents is None or (price_cents == offered.price_cents and not reason)
 
 
 def price_of_piece(item, list_price_cents: int, now: datetime) -> Price:

@@ -11,8 +11,6 @@ from atelier.extensions import db
 from atelier.org.models import Site
 from atelier.production.models import ItemEvent
 
-REQUEST_STATUSES = ("open", "planned", "done", "declined")
-
 
 class ShopRequest(db.Model):
     """A shop asks the atelier for more of a product type."""

@@ -297,34 +297,6 @@ class Progress:
     sku: str = ""
 
 
-def progress(site: Site, product_type_id: int, today: date) -> Progress | None:
-    """This ISO week's QC-passed pieces of a product at the site against its plan; None
-    when the week has no plan for it."""
-    plan = db.session.scalar(
-        sa.select(PlanLine)
-        .join(Plan, Plan.id == PlanLine.plan_id)
-        .where(
-            Plan.site_id == site.id,
-            Plan.week == rules.iso_week(today),
-            PlanLine.product_type_id == product_type_id,
-        )
-    )
-    if plan is None:
-        return None
-    monday, next_monday = rules.week_days(today)
-    made = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(ProductionEntry.quantity), 0)).where(
-            ProductionEntry.site_id == site.id,
-            ProductionEntry.product_type_id == product_type_id,
-            ProductionEntry.qc == "passed",
-            ProductionEntry.voided_at.is_(None),
-            ProductionEntry.made_on >= monday,
-            ProductionEntry.made_on < next_monday,
-        )
-    )
-    return Progress(plan.product_type.name, int(made), plan.planned, plan.product_type.sku)
-
-
 # --- markdowns ------------------------------------------------------------------------------
 def set_markdowns(user, code: str, steps: list[tuple[int, int]]):
     """Replace a shop's markdown rules (admin). ``after_days`` ≥ 0, 0 < ``discount_bp``

@@ -16,7 +16,7 @@ from atelier.timeutil import zone
 EPOCH = date(2000, 1, 1)
 
 
-class local_day(FunctionElement):  # noqa: N801 (an SQL function reads best in lower case)
+class local_day(FunctionElement):  # lower case: it reads as the SQL function it is
     """``local_day(instant, timezone)``: the number of the local calendar day."""
 
     type = sa.Integer()
@@ -51,7 +51,7 @@ def _sqlite_local_day(stored: str | None, tz_name: str | None) -> int | None:
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _register_sqlite_function(dbapi_connection, connection_record):
+def _register_sqlite_function(dbapi_connection, _connection_record):
     """SQLite has no time zones: give it the one function it needs from Python."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function(

@@ -8,7 +8,6 @@ WIDTH = 420
 LABEL_H = 20
 BAR_H = 16
 GAP = 14
-BAR_X = 0
 BAR_FULL = 340
 
 
@@ -54,7 +53,7 @@ def target_charts(report, suppress: bool = False, total_label: str = "Total") ->
     shown = dict(zip(map(id, report.rows), exports.results_shown(report, suppress), strict=True))
     for indicator_key in rules.KEYS:
         rows = [r for r in report.rows if r.key == indicator_key]
-        scale = rules.UNITS[indicator_key] == "hours" and 100 or 1
+        scale = 100 if rules.UNITS[indicator_key] == "hours" else 1
         largest = max([r.result for r in rows] + [(r.target or 0) * scale for r in rows] + [1])
         bars, y = [], 0
         for row in rows:

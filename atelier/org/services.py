@@ -11,7 +11,7 @@ from atelier.auth.models import User
 from atelier.auth.rules import SITE_KINDS_FOR_ROLE
 from atelier.auth.services import get_user
 from atelier.enums import SiteKind
-from atelier.errors import Conflict, Invalid, NotFound
+from atelier.errors import Conflict, Invalid
 from atelier.extensions import db
 from atelier.org.models import Programme, Site
 from atelier.text import bidi_problem
@@ -97,14 +97,6 @@ def programme_by_code(code: str, field: str = "programme") -> Programme:
             _("Unknown programme: %(code)s", code=code), {field: f"unknown programme {code}"}
         )
     return programme
-
-
-def get_site(site_id: int) -> Site:
-    """The site with this id, or NotFound."""
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise NotFound(_("No such site."))
-    return site
 
 
 def list_sites() -> list[Site]:

@@ -47,11 +47,6 @@ def birth_year_problem(year: int | None, today: date) -> str | None:
     return None
 
 
-def age_on(birth_year: int | None, today: date) -> int | None:
-    """Age in whole years at the end of this year's birthday (birth year only is known)."""
-    return None if birth_year is None else today.year - birth_year
-
-
 def anonymous_name(maker_code: str) -> str:
     """What an anonymised person is called from then on: nothing but her pseudonymous code."""
     return f"— {maker_code}"

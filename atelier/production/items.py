@@ -54,8 +54,7 @@ def find_item(user, ref: str) -> Item:
     item = db.session.scalar(sa.select(Item).where(where)) if where is not None else None
     if (
         item is None
-        or item.status == "voided"
-        and user.role == "shop"
+        or (item.status == "voided" and user.role == "shop")
         or not may_see_item(user, item)
     ):
         raise NotFound(_("No such piece."))

@@ -128,7 +128,7 @@ def render_labels(labels, base_url: str, grid: Grid | None = None, title: str = 
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(title or "Labels")
     canvas.setAuthor("Atelier")
-    width, height = A4
+    _width, height = A4
     cell_w, cell_h = grid.cell()
     per_page = grid.columns * grid.rows
     builder = qr_builder()

@@ -196,11 +196,11 @@ def pg_move_sql(from_: St, to: St, *, ids: str, site_id: str, at: str, user_id: 
     # the statuses and the kind are the table's enum members, never input
     moved = (
         f"UPDATE items SET status = '{to}', updated_at = {at} "  # noqa: S608
-        f"WHERE id = ANY({ids}) AND status = '{from_}' AND site_id = {site_id} RETURNING id"  # noqa: S608
+        f"WHERE id = ANY({ids}) AND status = '{from_}' AND site_id = {site_id} RETURNING id"
     )
     events = (
         "INSERT INTO item_events (item_id, at, kind, site_id, user_id, note) "  # noqa: S608
-        f"SELECT moved.id, {at}, '{kind}', {site_id}, {user_id}, {note} FROM moved"  # noqa: S608
+        f"SELECT moved.id, {at}, '{kind}', {site_id}, {user_id}, {note} FROM moved"
     )
     return moved, events
 

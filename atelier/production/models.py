@@ -86,7 +86,6 @@ class Item(db.Model):
     product_type: Mapped[ProductType] = relationship(lazy="joined")
     beneficiary: Mapped[Beneficiary] = relationship(lazy="select")
     site: Mapped[Site] = relationship(foreign_keys=[site_id], lazy="joined")
-    origin_site: Mapped[Site] = relationship(foreign_keys=[origin_site_id], lazy="select")
     production_entry: Mapped[ProductionEntry | None] = relationship(
         back_populates="items", lazy="select"
     )

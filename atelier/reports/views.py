@@ -54,7 +54,7 @@ def results():
     )
 
 
-def _refused(form, exc) -> None:
+def _refused(_form, exc) -> None:
     """Say why figures were refused, each field's reason included."""
     flash(" ".join([exc.message, *exc.fields.values()]), "error")
 

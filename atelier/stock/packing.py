@@ -18,7 +18,7 @@ def packing_list(shipment: Shipment) -> bytes:
     regular, bold = register_fonts()
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    width, height = A4
+    _width, height = A4
     sent_on = local_date(shipment.sent_at, shipment.from_site.timezone)
     pdf.setTitle(_("Packing list %(number)s", number=shipment.id))
 

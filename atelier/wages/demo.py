@@ -46,7 +46,7 @@ def seed() -> None:
             if "EUR" not in known:
                 services.set_rates(period, {"EUR": rate}, row)
             if index < len(months) - 1:
-                if services.preview(period, row=row).missing_rates:
+                if services.preview(period).missing_rates:
                     continue  # a currency the demo does not know: leave the month open
                 services.close_period(period, None, None, on=today)
         _demo_payee()

@@ -96,6 +96,6 @@ def forget_payee(beneficiary) -> bool:
 
 
 @on_anonymise
-def _forget_payee_on_anonymise(person, removed_strings, actor) -> None:
+def _forget_payee_on_anonymise(person, _removed_strings, _actor) -> None:
     """Anonymising a maker erases her bank details too (holder name and IBAN identify her)."""
     forget_payee(person)

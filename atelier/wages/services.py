@@ -186,15 +186,13 @@ def view_period(
     row = row or find_period(period)
     if row is not None and row.status == "closed":
         return _frozen(row, beneficiary_id)
-    return preview(period, beneficiary_id, row)
+    return preview(period, beneficiary_id)
 
 
-def preview(
-    period: str, beneficiary_id: int | None = None, row: PayPeriod | None = None
-) -> PeriodView:
+def preview(period: str, beneficiary_id: int | None = None) -> PeriodView:
     """What is due in an open month: every source not on a closed payslip, dated up to its
     end, from the first day after the open month before it."""
-    currency, tz = payroll()
+    _currency, tz = payroll()
     closed = queries.closed_periods()
     start, end = rules.due_window(period, closed)
     sources = queries.due_sources(start, end, tz, beneficiary_id)
@@ -342,7 +340,7 @@ def close_period(period: str, given_rates: dict | None, user, on: date | None = 
         raise PeriodNotOver(_("This month has not ended yet."))
     if given_rates:
         set_rates(period, given_rates, row, locked=True)
-    view = preview(period, row=row)
+    view = preview(period)
     if view.missing_rates:
         why = _("Set this exchange rate first.")
         raise Invalid(

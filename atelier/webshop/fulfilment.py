@@ -99,7 +99,7 @@ def fulfil(order: Order, payment_intent: str | None, now: datetime) -> str:
     claimed = _claim(order, now)
     if len(claimed) < len(order.lines):
         _put_back(claimed, order, now)
-        return _flag_and_refund(order, now)
+        return _flag_and_refund(order)
     day = local_date(now, line_site(order).timezone)
     specs = [
         LineSpec(
@@ -153,7 +153,7 @@ def _put_back(item_ids: set[int], order: Order, now: datetime) -> None:
     )
 
 
-def _flag_and_refund(order: Order, now: datetime) -> str:
+def _flag_and_refund(order: Order) -> str:
     """Flag the order for a person, and refund the buyer in full through Stripe."""
     order.status, order.flag_reason = "flagged", SOLD_MEANWHILE
     db.session.flush()

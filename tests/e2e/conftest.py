@@ -11,6 +11,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from atelier.extensions import db
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD
 
@@ -60,14 +61,15 @@ def browser():
     if not os.path.exists(CHROMIUM):
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import expect, sync_playwright
+        # late, so that a machine without playwright skips the browser tests
+        from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
     except ImportError:
         _unavailable("playwright is not installed")
     expect.set_options(timeout=10_000)  # as the pages' own timeout: a slow CI machine is no bug
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+    except Exception as exc:  # any launch failure means "cannot run here"
         playwright.stop()
         _unavailable(f"Chromium did not start: {exc}")
     yield chromium
@@ -87,7 +89,7 @@ def _page(browser, kind: str, live_server: str):
 
 
 @pytest.fixture
-def tablet(browser, live_server, db):
+def tablet(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a 10-inch tablet viewport (1280×800, touch)."""
     context, page = _page(browser, "tablet", live_server)
     yield page
@@ -95,7 +97,7 @@ def tablet(browser, live_server, db):
 
 
 @pytest.fixture
-def phone(browser, live_server, db):
+def phone(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a small phone viewport (360×740, touch)."""
     context, page = _page(browser, "phone", live_server)
     yield page
@@ -103,7 +105,7 @@ def phone(browser, live_server, db):
 
 
 @pytest.fixture
-def laptop(browser, live_server, db):
+def laptop(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """A page in a laptop viewport (1440×900)."""
     context, page = _page(browser, "laptop", live_server)
     yield page
@@ -112,8 +114,6 @@ def laptop(browser, live_server, db):
 
 def sign_in_page(page, user, password: str = PASSWORD) -> None:
     """Sign in through the real sign-in page, as a person would."""
-    from atelier.extensions import db
-
     db.session.commit()
     page.goto("/sign-in")
     page.get_by_label("Username").fill(user.username)

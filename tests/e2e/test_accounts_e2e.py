@@ -8,7 +8,8 @@ from tests.e2e.conftest import screenshot, sign_in_page
 pytestmark = pytest.mark.e2e
 
 
-def test_the_coordinator_disables_an_account_after_confirming(phone, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_coordinator_disables_an_account_after_confirming(phone, world):
     """Dismissing the question changes nothing; confirming disables the account. The page
     fits a phone's width."""
     supervisor = world.users["supervisor"]

@@ -7,6 +7,7 @@ reads it with the self-hosted barcode-detector polyfill under each page's CSP.
 import pytest
 from playwright.sync_api import expect
 
+from atelier.extensions import db
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_till_camera_e2e import camera_page, wait_for_live_tracks
 from tests.factories import make_item, make_sale, make_shipment
@@ -17,8 +18,6 @@ pytestmark = pytest.mark.e2e
 def test_receiving_a_shipment_by_camera(browser, live_server, world, tmp_path):
     """Camera on the shipment page: the piece in view is received ("1 of 2 received"), the
     camera comes back for the next piece, and the same tag is not received twice."""
-    from atelier.extensions import db
-
     pieces = [make_item(world.tote, world.elena) for _ in range(2)]
     shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
     db.session.commit()
@@ -65,8 +64,6 @@ def test_a_return_by_camera_fills_the_scan_and_waits_for_the_reason(
 ):
     """Camera on the returns page: the tag fills the field, the camera stops, the reason is
     next; the return is taken only once the shop confirms it."""
-    from atelier.extensions import db
-
     piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
     make_sale(world.sites["AMS"], [piece])
     db.session.commit()

@@ -25,7 +25,7 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 
 
 @pytest.fixture
-def sized(browser, live_server, db):
+def sized(browser, live_server, db):  # noqa: ARG001 - the database is set up first
     """Pages of a chosen size: ``sized(PHONE)``; closed after the test."""
     contexts = []
 

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in_page
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +54,6 @@ SIGN_OUT = {"en": "Sign out", "ro": "Ieșire", "uk": "Вийти", "nl": "Uitlog
 @pytest.mark.parametrize("lang", sorted(SIGN_OUT))
 def test_every_role_signs_in_in_each_language(browser, live_server, world, lang):
     """With the browser in each language, every role lands on its home, in that language."""
-    from tests.factories import PASSWORD
-
     context = browser.new_context(
         base_url=live_server, locale=lang, viewport={"width": 1280, "height": 800}
     )

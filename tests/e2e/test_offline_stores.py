@@ -180,7 +180,8 @@ def test_a_waiting_production_entry_is_sent_from_any_page(tablet, world, db):
     assert tablet.evaluate("Object.keys(localStorage).length") == 0
 
 
-def test_an_entry_refused_for_good_is_kept_for_her_and_not_retried(tablet, world, db):
+@pytest.mark.usefixtures("db")
+def test_an_entry_refused_for_good_is_kept_for_her_and_not_retried(tablet, world):
     """The server refuses a kept entry (403): it is shown to her, kept for her, and not sent
     again by itself; she may discard it."""
     sync_item_seq(world.sites["ORA"])

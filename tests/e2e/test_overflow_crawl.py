@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from atelier.extensions import db
 from tests.conftest import on_postgres
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD
@@ -67,8 +68,6 @@ def _may_open(row, role: str) -> bool:
 
 def _page_urls(app, world, role: str) -> list[str]:
     """The GET pages ``role`` may open, with the matrix's example records filled in."""
-    from atelier.extensions import db
-
     urls = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         row = MATRIX.get(rule.endpoint)

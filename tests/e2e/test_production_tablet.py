@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from atelier.production.models import Item
 from tests.e2e.conftest import screenshot, sign_in_page
-from tests.factories import give_photo, sync_item_seq
+from tests.factories import give_photo, make_beneficiary, make_product_type, sync_item_seq
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +82,8 @@ def test_story_page_fits_a_phone(phone, world, db):
     screenshot(phone, "story-phone")
 
 
-def test_production_screen_fits_a_phone(phone, world, db):
+@pytest.mark.usefixtures("db")
+def test_production_screen_fits_a_phone(phone, world):
     """On a 360px phone the production screen does not scroll sideways."""
     sign_in_page(phone, world.users["supervisor"])
     phone.goto("/atelier/production")
@@ -92,12 +93,11 @@ def test_production_screen_fits_a_phone(phone, world, db):
     screenshot(phone, "production-phone")
 
 
-def test_the_whole_production_form_fits_one_tablet_screen(browser, live_server, world, db):
+@pytest.mark.usefixtures("db")
+def test_the_whole_production_form_fits_one_tablet_screen(browser, live_server, world):
     """At 1024×768 with eight makers and six products: who, what, how many, QC and Save are
     all on the first screen, before and after a save, and the offer to print the labels of
     that save sits beside the form instead of pushing it down."""
-    from tests.factories import make_beneficiary, make_product_type
-
     for n in range(7):
         make_beneficiary(world.sites["ORA"], world.programmes["STEP"], display_name=f"Maker {n}")
     for n in range(5):

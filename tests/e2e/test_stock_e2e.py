@@ -3,16 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
+from atelier.extensions import db
 from tests.e2e.conftest import screenshot, sign_in_page
-from tests.factories import PASSWORD, make_item, make_shipment
+from tests.factories import PASSWORD, make_item, make_product_type, make_shipment
 
 pytestmark = pytest.mark.e2e
 
 
 def test_receiving_by_scanning_on_a_tablet(tablet, world):
     """Scan two of three pieces: "2 of 3 received"; finishing lists the third as missing."""
-    from atelier.extensions import db
-
     pieces = [make_item(world.tote, world.elena) for _ in range(3)]
     shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
     db.session.commit()
@@ -39,8 +38,6 @@ def test_receiving_by_scanning_on_a_tablet(tablet, world):
 
 def test_receiving_everything_turns_finish_into_done(tablet, world):
     """Once every piece is scanned nothing is missing: "Done" is a plain button, not a warning."""
-    from atelier.extensions import db
-
     pieces = [make_item(world.tote, world.elena) for _ in range(2)]
     shipment = make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
     db.session.commit()
@@ -69,8 +66,6 @@ def test_receiving_everything_turns_finish_into_done(tablet, world):
 def test_shop_staff_read_every_shipment_column_on_a_phone(browser, live_server, world):
     """On a 390 px phone the shipments list turns into cards: status and received count are
     shown for each shipment, not cut off at the right edge."""
-    from atelier.extensions import db
-
     pieces = [make_item(world.tote, world.elena) for _ in range(3)]
     make_shipment(world.sites["ORA"], world.sites["AMS"], pieces)
     db.session.commit()
@@ -107,9 +102,6 @@ def test_shop_staff_read_every_shipment_column_on_a_phone(browser, live_server, 
 def test_supervisor_picks_a_shipment_by_tapping_tiles_on_a_tablet(browser, live_server, world):
     """On a 1024×768 tablet: filter to one product, "Select all shown", send; no Ctrl or
     Shift anywhere, and the pieces of the other product stay at the atelier."""
-    from atelier.extensions import db
-    from tests.factories import make_product_type
-
     apron = make_product_type("APRON", name="Apron")
     aprons = [make_item(apron, world.elena) for _ in range(4)]
     db.session.commit()

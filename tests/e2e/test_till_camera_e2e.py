@@ -12,6 +12,7 @@ import qrcode
 from playwright.sync_api import expect
 
 from atelier.config import ROOT
+from atelier.extensions import db
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, screenshot, sign_in_page
 from tests.factories import make_item
 
@@ -90,8 +91,6 @@ def camera_page(browser, live_server, tmp_path, text: str, user):
 
 def test_camera_scans_a_qr_tag_into_the_sale(browser, live_server, world, tmp_path):
     """Tap Camera: the QR on the (fake) camera becomes a line in the sale."""
-    from atelier.extensions import db
-
     piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
     db.session.commit()
     with camera_page(

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from atelier.extensions import db
 from tests.e2e.conftest import screenshot, sign_in_page
 from tests.factories import make_item, make_sale
 
@@ -15,8 +16,6 @@ def _stock(world, n):
         make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
         for _ in range(n)
     ]
-    from atelier.extensions import db
-
     db.session.commit()
     return pieces
 
@@ -36,8 +35,6 @@ def test_shop_staff_scans_three_pieces_and_sells_on_a_phone(phone, world):
     pieces = _stock(world, 3)
     sold = _stock(world, 1)[0]
     make_sale(world.sites["AMS"], [sold])
-    from atelier.extensions import db
-
     db.session.commit()
     urls = [f"https://atelier.test/t/{p.tag}" for p in pieces]
     sold_code = sold.code
@@ -94,8 +91,6 @@ def test_a_return_with_a_usb_scanner_on_the_till_pc(browser, live_server, world)
     """At a 1280×800 till: the scanner's Enter looks the piece up (it does not send the form),
     says it was paid by card and how to refund, and puts the cursor in the reason; Enter
     there asks to confirm, naming the refund, and the piece is back in stock."""
-    from atelier.extensions import db
-
     [piece] = _stock(world, 1)
     make_sale(world.sites["AMS"], [piece], price_cents=1500, payment_method="card")
     db.session.commit()
