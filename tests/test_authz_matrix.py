@@ -382,6 +382,9 @@ MATRIX: dict[str, Row] = {
         ADMIN,
         body={"rules": [{"after_days": 56, "discount_bp": 2500}]},
     ),
+    "demand.markdowns": Row(
+        "/markdowns?shop=AMS", ADMIN, form={"after_days": ["56"], "percent": ["25"]}
+    ),
 }
 
 
