@@ -317,10 +317,11 @@ def _markdown_page(shop, shops, lines, errors=None, confirm_clear=False, status=
     lines = [*lines, *blanks] if shop else []
     for line in lines:  # what the till and the stock page show beside the price
         try:
-            pct = rules.bp_to_percent(rules.percent_to_bp(line["percent"]))
-            line["reason"] = _("Markdown −%(pct)s %%", pct=pct) if line["percent"] else ""
+            discount = rules.percent_to_bp(line["percent"]) if line["percent"] else 0
         except ValueError:
-            line["reason"] = ""
+            discount = 0
+        shown = rules.bp_to_percent(discount)
+        line["reason"] = _("Markdown −%(pct)s %%", pct=shown) if 0 < discount < 10000 else ""
     return render_template(
         "demand/markdowns.html",
         shop=shop,
