@@ -257,3 +257,41 @@ def test_the_webshop_has_no_markdown_page(client, world):
     """The online shop sells at its list price: no markdown page for it."""
     sign_in(client, world.users["admin"])
     assert client.get("/markdowns?shop=WEB").status_code == 404
+
+
+def test_demand_pages_name_products_in_the_readers_language(client, world):
+    """With a Romanian name for the tote, a Romanian reader sees it in the matrix, the
+    charts and their tables, the plan, the atelier's open requests, the production
+    screen's progress, "What sells here", the requests and the request form."""
+    world.tote.translations = {"ro": {"name": "Sacoșă"}, "nl": {"name": "Draagtas"}}
+    _sold_and_on_shelf(world)
+    _db.session.add(
+        ShopRequest(shop_id=world.sites["AMS"].id, product_type_id=world.tote.id, quantity=4)
+    )
+    _db.session.commit()
+    sign_in(client, world.users["supervisor"])
+    client.post("/language", data={"lang": "ro"})
+    demand = client.get("/demand?weeks=4").get_data(as_text=True)
+    matrix = demand[demand.index('id="demand-matrix"') :]
+    assert '<th scope="row">Sacoșă</th>' in matrix[: matrix.index("</table>")]
+    assert "<title>Sacoșă: 1</title>" in demand  # the weekly line and its legend
+    assert ">Sacoșă</text>" in demand  # the shelf chart's label
+    assert "Tote bag" not in demand
+    client.post("/atelier/plan?site=ORA", data={"planned-TOTE": "3"})
+    plan = client.get("/atelier/plan?site=ORA").get_data(as_text=True)
+    assert '<th scope="row">Sacoșă</th>' in plan and "Tote bag" not in plan
+    assert "4 × Sacoșă" in client.get("/atelier").get_data(as_text=True)
+    screen = client.get("/atelier/production?site=ORA").get_data(as_text=True)
+    progress = screen[screen.index("data-plan-progress") :]
+    assert "Sacoșă: 0" in progress[: progress.index("</ul>")]
+
+    sign_in(client, world.users["shop"])
+    client.post("/language", data={"lang": "ro"})
+    here = client.get("/demand/shop").get_data(as_text=True)
+    assert '<th scope="row">Sacoșă</th>' in here and "Tote bag" not in here
+    assert "4 × Sacoșă" in client.get("/requests").get_data(as_text=True)
+    assert '<option value="TOTE">Sacoșă</option>' in client.get("/requests/new").get_data(
+        as_text=True
+    )
+    client.post("/language", data={"lang": "uk"})  # no Ukrainian name: the default one
+    assert '<th scope="row">Tote bag</th>' in client.get("/demand/shop").get_data(as_text=True)

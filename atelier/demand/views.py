@@ -2,9 +2,9 @@
 production plan on the tablet."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from atelier import nav
@@ -31,6 +31,11 @@ MARKDOWN_SLOTS = 3
 MAX_MARKDOWN_DAYS = 9999
 
 
+def _lang() -> str:
+    """The reader's language, in which product names are shown."""
+    return str(get_locale())
+
+
 def _weeks() -> int:
     """The window chosen on the page: 4, 12 or 26 weeks (12 otherwise)."""
     weeks = request.args.get("weeks", type=db_int)
@@ -41,15 +46,15 @@ def _weeks() -> int:
 @roles_required("supervisor")
 def page():
     """Shops × products with sell-through as colour and number; charts; downloads."""
-    weeks, now = _weeks(), utcnow()
-    figures = services.demand(current_user, weeks, now=now)
+    weeks, now, lang = _weeks(), utcnow(), _lang()
+    figures = services.demand(current_user, weeks, now=now, lang=lang)
     shops = sorted({(r.shop, r.shop_name) for r in figures.rows})
     products = sorted({(r.product_name, r.product_type) for r in figures.rows})
     matrix = {(r.shop, r.product_type): r for r in figures.rows}
     names = {r.product_type_id: r.product_name for r in figures.rows}
     shop_ids = [s.id for s in services.readable_shops(current_user)]
     weekly = queries.weekly_sales(shop_ids, now)
-    names.update(services.product_names(set(weekly) - set(names)))
+    names.update(services.product_names(set(weekly) - set(names), lang))
     line_chart = charts.weekly_chart(
         {names[pid]: counts for pid, counts in weekly.items()}, queries.CHART_WEEKS
     )
@@ -79,7 +84,7 @@ def page():
 
 def _download(kind: str):
     weeks = _weeks()
-    figures = services.demand(current_user, weeks)
+    figures = services.demand(current_user, weeks, lang=_lang())
     name = f"demand-{weeks}w.{kind}"
     if kind == "csv":
         body, mime = exports.to_csv(figures.rows).encode("utf-8-sig"), "text/csv"
@@ -114,9 +119,9 @@ def shop_page():
     shops = services.readable_shops(current_user, request.args.get("shop"))
     if not shops:
         return render_template("demand/shop.html", shop=None, shops=[], rows=[], pieces=[])
-    shop, weeks, now = shops[0], _weeks(), utcnow()
-    figures = services.demand(current_user, weeks, shop.code, now=now)
-    listed = services.shelf(shop, now)
+    shop, weeks, now, lang = shops[0], _weeks(), utcnow(), _lang()
+    figures = services.demand(current_user, weeks, shop.code, now=now, lang=lang)
+    listed = services.shelf(shop, now, lang=lang)
     return render_template(
         "demand/shop.html",
         shop=shop,
@@ -155,7 +160,7 @@ def ask():
     form = RequestForm()
     shops = services.readable_shops(current_user)
     form.shop.choices = {s.code: s.name for s in shops}
-    form.product_type.choices = {p.sku: p.name for p in services.active_products()}
+    form.product_type.choices = {p.sku: p.name_in(_lang()) for p in services.active_products()}
     if request.method == "GET":
         form.product_type.data = request.args.get("product") or None
         form.shop.data = request.args.get("shop") or (shops[0].code if shops else None)
@@ -190,7 +195,7 @@ def decide(request_id: int):
         lambda: services.decide_request(current_user, request_id, form.status.data),
         lambda r: _(
             "%(product)s for %(shop)s: %(status)s",
-            product=r.product_type.name,
+            product=r.product_type.name_in(_lang()),
             shop=r.shop.name,
             status=services.status_label(r.status),
         ),
@@ -256,13 +261,13 @@ def plan():
 @bp.app_template_global("plan_progress")
 def plan_progress(site, day):
     """This week's plan lines at an atelier with pieces made so far (the production screen)."""
-    return services.week_progress(site, day)
+    return services.week_progress(site, day, _lang())
 
 
 @bp.app_template_global("shelf_prices")
 def shelf_prices(shop):
     """A shop's pieces on hand, longest first, with their price now (the stock page)."""
-    return services.shelf(shop, utcnow())
+    return services.shelf(shop, utcnow(), lang=_lang())
 
 
 @bp.app_template_global("open_shop_requests")
