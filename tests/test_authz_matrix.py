@@ -349,6 +349,11 @@ MATRIX: dict[str, Row] = {
     ),
     "reports.trace_page": Row("/reports/results/2026/trace/a", SUP),
     "reports.download": Row("/reports/results.pdf?year=2026", SUP),
+    "reports.layout": Row(
+        "/reports/layout?year=2026",
+        ADMIN,
+        form={"action": "add-pillar", "p-0-name": "Pillar 1"},
+    ),
     # --- demand ---------------------------------------------------------------------------
     # supervisors read every shop's demand; shop staff their own (another shop: 403, in
     # test_api_demand.py)
