@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from atelier.workshops.models import Attendance, WorkshopSession
 from tests.conftest import bearer
-from tests.factories import make_beneficiary
+from tests.factories import make_beneficiary, workshop_body
 
 
 def test_create_a_workshop_with_participants(client, world):
@@ -14,14 +14,7 @@ def test_create_a_workshop_with_participants(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["supervisor"]),
-        json={
-            "title": "Aprons",
-            "kind": "vocational",
-            "site": "ORA",
-            "programme": "STEP",
-            "stipend_per_hour_cents": 500,
-            "participants": [world.elena.maker_code],
-        },
+        json=workshop_body(stipend_per_hour_cents=500, participants=[world.elena.maker_code]),
     )
     assert response.status_code == 201
     body = response.get_json()
@@ -33,13 +26,7 @@ def test_a_workshop_with_a_stranger_is_refused_naming_her(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["admin"]),
-        json={
-            "title": "Aprons",
-            "kind": "vocational",
-            "site": "ORA",
-            "programme": "STEP",
-            "participants": [world.oksana.maker_code],
-        },
+        json=workshop_body(participants=[world.oksana.maker_code]),
     )
     assert response.status_code == 400
     assert world.oksana.maker_code in response.get_json()["error"]["message"]
@@ -50,7 +37,7 @@ def test_a_bad_kind_is_a_400(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["admin"]),
-        json={"title": "X", "kind": "yoga", "site": "ORA", "programme": "STEP"},
+        json=workshop_body(kind="yoga"),
     )
     assert response.status_code == 400 and "kind" in response.get_json()["error"]["fields"]
 
