@@ -230,12 +230,16 @@ def test_bad_markdown_steps_are_named_and_nothing_changes(client, world):
 
 
 def test_clearing_every_markdown_step_is_asked_first(client, world):
-    """Emptying every line (or "Clear every step") asks again; only yes clears."""
+    """Emptying every line (or "Clear every step") asks again; only yes clears. (A step of
+    25.5 % shows as such on the page and beside the shop's prices.)"""
     from atelier.demand.markdowns import replace_rules
     from atelier.demand.rules import Markdown
 
+    _sold_and_on_shelf(world)
     replace_rules(world.sites["AMS"], [Markdown(28, 1000), Markdown(56, 2550)])
     _db.session.commit()
+    sign_in(client, world.users["shop"])
+    assert "Markdown −25.5 %" in client.get("/stock").get_data(as_text=True)
     sign_in(client, world.users["admin"])
     page = client.get("/markdowns?shop=AMS").get_data(as_text=True)
     assert 'value="25.5"' in page and "Clear every step" in page
