@@ -113,6 +113,12 @@ def make_workshop(site, programme, participants=(), **overrides) -> Workshop:
     return _add(Workshop(**values))
 
 
+def workshop_body(**changes) -> dict:
+    """A ``POST /workshops`` body: a vocational workshop "Aprons" of the ORA atelier and the
+    STEP programme (the world's), with ``changes``."""
+    return {"title": "Aprons", "kind": "vocational", "site": "ORA", "programme": "STEP", **changes}
+
+
 def make_session(workshop, held_on=None, centihours=300) -> WorkshopSession:
     """A session of a workshop (3 hours by default)."""
     return _add(

@@ -12,7 +12,7 @@ from atelier.production.models import Item
 from atelier.till.models import Return, Sale
 from atelier.workshops.models import Attendance, Workshop
 from tests.conftest import bearer, sign_in
-from tests.factories import make_item, make_sale, make_user
+from tests.factories import make_item, make_sale, make_user, workshop_body
 from tests.refusals import api_error
 
 MANY = 66_000  # more than PostgreSQL's 65,535 bind parameters in one statement
@@ -51,12 +51,7 @@ def test_every_long_list_is_400_naming_its_field(client, world, role, method, ur
     400 naming the field; the roll and the workshops stay as they were."""
     if body is None:
         body = {
-            "/api/v1/workshops": {
-                "title": "Aprons",
-                "kind": "vocational",
-                "site": "ORA",
-                "programme": "STEP",
-            },
+            "/api/v1/workshops": workshop_body(),
             "/api/v1/users": {"username": "many", "password": "x" * 12, "role": "shop"},
         }[url]
     entry = {"beneficiary": world.elena.maker_code, "status": "present"}
@@ -111,13 +106,7 @@ def test_workshop_participants_give_one_reason_for_unknown_and_other_site(client
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["supervisor"]),
-        json={
-            "title": "Aprons",
-            "kind": "vocational",
-            "site": "ORA",
-            "programme": "STEP",
-            "participants": [world.oksana.maker_code, "QQQQQQ"],
-        },
+        json=workshop_body(participants=[world.oksana.maker_code, "QQQQQQ"]),
     )
     fields = api_error(response, 400, "invalid")["fields"]
     reasons = {

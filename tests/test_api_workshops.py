@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from atelier.extensions import db as _db
 from atelier.workshops.models import Attendance, Workshop, WorkshopSession
 from tests.conftest import bearer
-from tests.factories import make_beneficiary
+from tests.factories import make_beneficiary, workshop_body
 from tests.refusals import api_error, row_counts
 
 
@@ -17,14 +17,7 @@ def test_create_a_workshop_with_participants(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["supervisor"]),
-        json={
-            "title": "Aprons",
-            "kind": "vocational",
-            "site": "ORA",
-            "programme": "STEP",
-            "stipend_per_hour_cents": 500,
-            "participants": [world.elena.maker_code],
-        },
+        json=workshop_body(stipend_per_hour_cents=500, participants=[world.elena.maker_code]),
     )
     assert response.status_code == 201
     body = response.get_json()
@@ -36,13 +29,7 @@ def test_a_workshop_with_a_stranger_is_refused_naming_her(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["admin"]),
-        json={
-            "title": "Aprons",
-            "kind": "vocational",
-            "site": "ORA",
-            "programme": "STEP",
-            "participants": [world.oksana.maker_code],
-        },
+        json=workshop_body(participants=[world.oksana.maker_code]),
     )
     assert response.status_code == 400
     assert world.oksana.maker_code in response.get_json()["error"]["message"]
@@ -53,7 +40,7 @@ def test_a_bad_kind_is_a_400(client, world):
     response = client.post(
         "/api/v1/workshops",
         headers=bearer(world.users["admin"]),
-        json={"title": "X", "kind": "yoga", "site": "ORA", "programme": "STEP"},
+        json=workshop_body(kind="yoga"),
     )
     assert "kind" in api_error(response, 400, "invalid")["fields"]
     assert row_counts(Workshop) == [1]

@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from atelier.workshops.models import WorkshopSession
 from tests.conftest import bearer
-from tests.factories import make_session, make_workshop
+from tests.factories import make_session, make_workshop, workshop_body
 
-WORKSHOP = {"title": "Aprons", "kind": "vocational", "site": "ORA", "programme": "STEP"}
+WORKSHOP = workshop_body()
 
 
 def sessions_of(db, workshop_id: int) -> list[int]:

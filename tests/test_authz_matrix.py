@@ -365,6 +365,11 @@ MATRIX: dict[str, Row] = {
     ),
     "reports.trace_page": Row("/reports/results/2026/trace/a", SUP),
     "reports.download": Row("/reports/results.pdf?year=2026", SUP),
+    "reports.layout": Row(
+        "/reports/layout?year=2026",
+        ADMIN,
+        form={"action": "add-pillar", "p-0-name": "Pillar 1"},
+    ),
     # --- demand ---------------------------------------------------------------------------
     # supervisors read every shop's demand; shop staff their own (another shop: 403, in
     # test_api_demand.py)
@@ -397,6 +402,9 @@ MATRIX: dict[str, Row] = {
         "/api/v1/shops/AMS/markdowns",
         ADMIN,
         body={"rules": [{"after_days": 56, "discount_bp": 2500}]},
+    ),
+    "demand.markdowns": Row(
+        "/markdowns?shop=AMS", ADMIN, form={"after_days": ["56"], "percent": ["25"]}
     ),
 }
 

@@ -24,6 +24,7 @@ REGISTERED = ",".join(
         "@*.app_context_processor",
         "@*.url_defaults",
         "@*.user_loader",
+        "@*.request_loader",
         "@*.request_filter",
         "@*.get",
         "@*.post",

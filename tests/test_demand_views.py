@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from atelier.db import utcnow
-from atelier.demand.markdowns import replace_rules
+from atelier.demand.markdowns import replace_rules, shop_rules
 from atelier.demand.models import Plan, ShopRequest
 from atelier.demand.rules import Markdown
 from atelier.extensions import db as _db
@@ -171,3 +171,122 @@ def test_the_stock_page_and_the_receipt_show_the_markdown(client, world):
     assert sold.status_code == 201, sold.get_json()
     receipt = client.get(sold.get_json()["receipt_url"]).get_data(as_text=True)
     assert "<s>" in receipt and "Markdown" in receipt and "11.25" in receipt.replace(",", ".")
+
+
+def _steps(shop):
+
+    return [(r.after_days, r.discount_bp) for r in shop_rules(shop)]
+
+
+def test_an_admin_sets_a_shops_markdowns_on_its_page(client, world):
+    """The admin types two steps for Amsterdam: the page shows them with the reason the
+    till gives, and the piece on the shelf for 60 days scans at 25 % off there only."""
+    old = _sold_and_on_shelf(world)
+    sign_in(client, world.users["admin"])
+    assert 'href="/markdowns"' in client.get("/demand").get_data(as_text=True)
+    saved = client.post(
+        "/markdowns?shop=AMS",
+        data={"after_days": ["112", "56", ""], "percent": ["50", "25", ""]},
+        follow_redirects=True,
+    )
+    page = saved.get_data(as_text=True)
+    assert saved.status_code == 200
+    assert "Reshare Amsterdam: 2 markdown steps saved." in page
+    assert 'name="after_days" value="56"' in page and 'name="percent" value="25"' in page
+    assert "Markdown −50 %" in page
+    assert _steps(world.sites["AMS"]) == [(56, 2500), (112, 5000)]
+    assert _steps(world.sites["RTM"]) == []
+    sign_in(client, world.users["shop"])
+    scanned = client.get(f"/till/AMS/scan?q={old.code}").get_json()
+    assert (scanned["price_cents"], scanned["list_price_cents"]) == (1125, 1500)
+
+
+def test_bad_markdown_steps_are_named_and_nothing_changes(client, world):
+    """A negative day, 150 % and a day listed twice: each line says what is wrong, the
+    numbers typed stay, and the shop keeps its steps."""
+
+    replace_rules(world.sites["AMS"], [Markdown(28, 1000)])
+    _db.session.commit()
+    sign_in(client, world.users["admin"])
+    refused = client.post(
+        "/markdowns?shop=AMS",
+        data={"after_days": ["-1", "30", "30", "14"], "percent": ["10", "150", "20", ""]},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Write a whole number of days from 0 to 9999." in page
+    assert "Write a percentage from 0.01 to 99.99, such as 25." in page
+    assert "Another step already starts after 30 days." in page
+    assert page.count('aria-invalid="true"') == 4  # -1, 150, the second 30, the empty percent
+    assert 'name="percent" value="150"' in page
+    assert _steps(world.sites["AMS"]) == [(28, 1000)]
+
+
+def test_clearing_every_markdown_step_is_asked_first(client, world):
+    """Emptying every line (or "Clear every step") asks again; only yes clears. (A step of
+    25.5 % shows as such on the page and beside the shop's prices.)"""
+
+    _sold_and_on_shelf(world)
+    replace_rules(world.sites["AMS"], [Markdown(28, 1000), Markdown(56, 2550)])
+    _db.session.commit()
+    sign_in(client, world.users["shop"])
+    assert "Markdown −25.5 %" in client.get("/stock").get_data(as_text=True)
+    sign_in(client, world.users["admin"])
+    page = client.get("/markdowns?shop=AMS").get_data(as_text=True)
+    assert 'value="25.5"' in page and "Clear every step" in page
+    asked = client.post(
+        "/markdowns?shop=AMS", data={"after_days": ["", ""], "percent": ["", ""]}
+    ).get_data(as_text=True)
+    assert "Clear every markdown step of Reshare Amsterdam?" in asked
+    assert _steps(world.sites["AMS"]) == [(28, 1000), (56, 2550)]
+    cleared = client.post(
+        "/markdowns?shop=AMS",
+        data={"action": "clear", "confirm_clear": "1"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "every markdown step is cleared" in cleared
+    assert _steps(world.sites["AMS"]) == []
+
+
+def test_the_webshop_has_no_markdown_page(client, world):
+    """The online shop sells at its list price: no markdown page for it."""
+    sign_in(client, world.users["admin"])
+    assert client.get("/markdowns?shop=WEB").status_code == 404
+
+
+def test_demand_pages_name_products_in_the_readers_language(client, world):
+    """With a Romanian name for the tote, a Romanian reader sees it in the matrix, the
+    charts and their tables, the plan, the atelier's open requests, the production
+    screen's progress, "What sells here", the requests and the request form."""
+    world.tote.translations = {"ro": {"name": "Sacoșă"}, "nl": {"name": "Draagtas"}}
+    _sold_and_on_shelf(world)
+    _db.session.add(
+        ShopRequest(shop_id=world.sites["AMS"].id, product_type_id=world.tote.id, quantity=4)
+    )
+    _db.session.commit()
+    sign_in(client, world.users["supervisor"])
+    client.post("/language", data={"lang": "ro"})
+    demand = client.get("/demand?weeks=4").get_data(as_text=True)
+    matrix = demand[demand.index('id="demand-matrix"') :]
+    assert '<th scope="row">Sacoșă</th>' in matrix[: matrix.index("</table>")]
+    assert "<title>Sacoșă: 1</title>" in demand  # the weekly line and its legend
+    assert ">Sacoșă</text>" in demand  # the shelf chart's label
+    assert "Tote bag" not in demand
+    client.post("/atelier/plan?site=ORA", data={"planned-TOTE": "3"})
+    plan = client.get("/atelier/plan?site=ORA").get_data(as_text=True)
+    assert '<th scope="row">Sacoșă</th>' in plan and "Tote bag" not in plan
+    assert "4 × Sacoșă" in client.get("/atelier").get_data(as_text=True)
+    screen = client.get("/atelier/production?site=ORA").get_data(as_text=True)
+    progress = screen[screen.index("data-plan-progress") :]
+    assert "Sacoșă: 0" in progress[: progress.index("</ul>")]
+
+    sign_in(client, world.users["shop"])
+    client.post("/language", data={"lang": "ro"})
+    here = client.get("/demand/shop").get_data(as_text=True)
+    assert '<th scope="row">Sacoșă</th>' in here and "Tote bag" not in here
+    assert "4 × Sacoșă" in client.get("/requests").get_data(as_text=True)
+    assert '<option value="TOTE">Sacoșă</option>' in client.get("/requests/new").get_data(
+        as_text=True
+    )
+    client.post("/language", data={"lang": "uk"})  # no Ukrainian name: the default one
+    assert '<th scope="row">Tote bag</th>' in client.get("/demand/shop").get_data(as_text=True)

@@ -20,6 +20,7 @@ USED_WHERE_VULTURE_CANNOT_SEE = (
     agefile.Decryptor.readable,  # io.RawIOBase
     agefile.Decryptor.readinto,  # io.RawIOBase
     WaitingPieces.pages,  # templates/stock/new.html
+    markdowns.Price.percent_off,  # templates/demand/_price.html
     markdowns.shop_rules,  # the rules in force, read back by the tests
     indicator_rules.age_band,  # the rule its SQL twin in indicators/results.py follows
     production_rules.replay,  # a piece's status from its events: the chain test's invariant

@@ -24,6 +24,11 @@ class Price:
     days: int | None = None
 
     @property
+    def percent_off(self) -> str:
+        """The discount as the admin typed it: "25", "12.5"."""
+        return rules.bp_to_percent(self.discount_bp)
+
+    @property
     def reason(self) -> str:
         """``markdown`` when the price is lowered by the shop's rules, else empty."""
         return rules.MARKDOWN_REASON if self.price_cents < self.list_price_cents else ""

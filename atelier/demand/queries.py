@@ -114,8 +114,9 @@ def shops(site_ids: set[int] | None) -> list[Site]:
     return list(db.session.scalars(query))
 
 
-def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
-    """The demand figures of these shops over the last ``weeks`` weeks up to ``now``."""
+def demand(shop_list: list[Site], weeks: int, now: datetime, lang: str | None = None) -> Demand:
+    """The demand figures of these shops over the last ``weeks`` weeks up to ``now``, the
+    products named in ``lang`` (None: their default names)."""
     start, end = rules.window(now, weeks)
     ids = [shop.id for shop in shop_list]
     no_jit()
@@ -135,7 +136,7 @@ def demand(shop_list: list[Site], weeks: int, now: datetime) -> Demand:
                 shop_id,
                 product.sku,
                 product_id,
-                product.name,
+                product.name_in(lang) if lang else product.name,
                 by_shop[shop_id].name,
             )
         return table[key]
@@ -327,14 +328,31 @@ class Piece:
     received_at: datetime | None
 
 
-def pieces_on_hand(shop: Site, limit: int = 200) -> list[Piece]:
-    """A shop's pieces on hand, longest on the shelf first (never received last)."""
+def pieces_on_hand(shop: Site, limit: int = 200, lang: str | None = None) -> list[Piece]:
+    """A shop's pieces on hand, longest on the shelf first (never received last), their
+    products named in ``lang`` (None: the default names)."""
     receipt = received_at(Item.id, Item.site_id).label("received_at")
     rows = db.session.execute(
-        sa.select(Item.id, Item.code, Item.product_type_id, ProductType.name, receipt)
+        sa.select(
+            Item.id,
+            Item.code,
+            Item.product_type_id,
+            ProductType.name,
+            ProductType.translations,
+            receipt,
+        )
         .join(ProductType, ProductType.id == Item.product_type_id)
         .where(Item.site_id == shop.id, Item.status.in_(ON_HAND))
         .order_by(receipt.is_(None), receipt, Item.code)
         .limit(limit)
     ).all()
-    return [Piece(*row) for row in rows]
+    return [
+        Piece(id_, code, type_id, translated_name(name, texts, lang), at)
+        for id_, code, type_id, name, texts, at in rows
+    ]
+
+
+def translated_name(name: str, translations: dict | None, lang: str | None) -> str:
+    """A product's name in ``lang`` from its default name and translations (as
+    :meth:`ProductType.name_in`, for rows read without the whole product)."""
+    return ((translations or {}).get(lang) or {}).get("name") or name if lang else name

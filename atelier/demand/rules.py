@@ -159,3 +159,21 @@ def quantile_of_counts(counts: dict[int, int], q: float) -> int | None:
 def heat_class(bp: int) -> int:
     """The colour step (0..10) of a sell-through in basis points."""
     return max(0, min(10, bp // 1000))
+
+
+def percent_to_bp(text: str) -> int:
+    """A percentage typed on a page ("25", "12.5", "12,5") as basis points (2500, 1250);
+    ValueError for anything else or more than two decimals."""
+    try:
+        value = Decimal((text or "").strip().replace(",", "."))
+    except ArithmeticError:  # decimal.InvalidOperation
+        raise ValueError(text) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValueError(text)
+    return int(value * 100)
+
+
+def bp_to_percent(bp: int) -> str:
+    """Basis points as the percentage an admin typed: 2500 → "25", 1250 → "12.5"."""
+    whole, cents = divmod(bp, 100)
+    return f"{whole}.{cents:02d}".rstrip("0").rstrip(".") if cents else str(whole)

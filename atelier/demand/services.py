@@ -53,10 +53,11 @@ def readable_shops(user, code: str | None = None) -> list[Site]:
     return queries.shops(user.site_ids if user.role == "shop" else None)
 
 
-def demand(user, weeks: int | None = None, shop: str | None = None, now=None):
-    """The demand figures the user may read (API.md "Demand")."""
+def demand(user, weeks: int | None = None, shop: str | None = None, now=None, lang=None):
+    """The demand figures the user may read (API.md "Demand"), products named in ``lang``
+    (None: their default names)."""
     weeks = check_weeks(weeks)
-    return queries.demand(readable_shops(user, shop), weeks, now or utcnow())
+    return queries.demand(readable_shops(user, shop), weeks, now or utcnow(), lang)
 
 
 def _product(sku: str, field: str = "product_type") -> ProductType:
@@ -327,15 +328,16 @@ def set_markdowns(user, code: str, steps: list[tuple[int, int]]):
 
 
 # --- what the pages need besides ------------------------------------------------------------
-def product_names(ids: set[int]) -> dict[int, str]:
-    """{product_type_id: name} for these products."""
+def product_names(ids: set[int], lang: str | None = None) -> dict[int, str]:
+    """{product_type_id: name in ``lang``} for these products (None: default names)."""
     if not ids:
         return {}
-    return dict(
-        db.session.execute(
-            sa.select(ProductType.id, ProductType.name).where(ProductType.id.in_(ids))
-        ).all()
+    rows = db.session.execute(
+        sa.select(ProductType.id, ProductType.name, ProductType.translations).where(
+            ProductType.id.in_(ids)
+        )
     )
+    return {pid: queries.translated_name(name, texts, lang) for pid, name, texts in rows}
 
 
 def active_products() -> list[ProductType]:
@@ -359,9 +361,9 @@ def list_prices(shop: Site, product_ids: set[int], now: datetime) -> dict[int, i
     return {pid: price for pid, price in prices.items() if price is not None}
 
 
-def week_progress(site: Site, today: date) -> list[Progress]:
+def week_progress(site: Site, today: date, lang: str | None = None) -> list[Progress]:
     """Every line of this ISO week's plan at the site, with the pieces made so far (two
-    queries)."""
+    queries), products named in ``lang`` (None: their default names)."""
     week = rules.iso_week(today)
     lines = db.session.scalars(
         sa.select(PlanLine)
@@ -387,7 +389,7 @@ def week_progress(site: Site, today: date) -> list[Progress]:
     return sorted(
         (
             Progress(
-                line.product_type.name,
+                line.product_type.name_in(lang) if lang else line.product_type.name,
                 int(made.get(line.product_type_id) or 0),
                 line.planned,
                 line.product_type.sku,
@@ -399,10 +401,11 @@ def week_progress(site: Site, today: date) -> list[Progress]:
     )
 
 
-def shelf(shop: Site, now: datetime, limit: int = 200) -> list[tuple]:
+def shelf(shop: Site, now: datetime, limit: int = 200, lang: str | None = None) -> list[tuple]:
     """A shop's pieces on hand, longest on the shelf first: (piece, whole days on the shelf
-    or None, its :class:`~atelier.demand.markdowns.Price` now or None). Four queries."""
-    pieces = queries.pieces_on_hand(shop, limit)
+    or None, its :class:`~atelier.demand.markdowns.Price` now or None). Four queries.
+    Products are named in ``lang`` (None: their default names)."""
+    pieces = queries.pieces_on_hand(shop, limit, lang)
     found = markdowns.discounts(shop, [p.id for p in pieces], now)
     prices = list_prices(shop, {p.product_type_id for p in pieces}, now)
     today = local_date(now, shop.timezone)

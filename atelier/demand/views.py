@@ -1,17 +1,19 @@
 """Pages of the demand loop: the demand page, "What sells here", shop requests and the
 production plan on the tablet."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from atelier import nav
-from atelier.authz import roles_required
+from atelier.authz import admin_required, roles_required
 from atelier.db import db_int, utcnow
 from atelier.demand import charts, exports, queries, rules, services
+from atelier.demand import markdowns as markdown_rules
 from atelier.demand.forms import DecisionForm, RequestForm
-from atelier.forms import attempt, or_default, submit
+from atelier.forms import attempt, or_default, shown_again_status, submit
 from atelier.production import services as production_services
 from atelier.timeutil import local_date
 
@@ -21,6 +23,16 @@ nav.register("demand.page", _l("Demand"), ["admin", "supervisor"], order=66, ico
 nav.register("demand.plan", _l("Production plan"), ["supervisor"], order=25, icon="production")
 nav.register("demand.shop_page", _l("What sells here"), ["shop"], order=35, icon="stock")
 nav.register("demand.requests", _l("Requests"), ["shop"], order=36, icon="shop")
+nav.register("demand.markdowns", _l("Markdowns"), ["admin"], order=67, icon="stock")
+
+#: empty lines under a shop's steps, to add new ones
+MARKDOWN_SLOTS = 3
+MAX_MARKDOWN_DAYS = 9999
+
+
+def _lang() -> str:
+    """The reader's language, in which product names are shown."""
+    return str(get_locale())
 
 
 def _weeks() -> int:
@@ -33,15 +45,15 @@ def _weeks() -> int:
 @roles_required("supervisor")
 def page():
     """Shops × products with sell-through as colour and number; charts; downloads."""
-    weeks, now = _weeks(), utcnow()
-    figures = services.demand(current_user, weeks, now=now)
+    weeks, now, lang = _weeks(), utcnow(), _lang()
+    figures = services.demand(current_user, weeks, now=now, lang=lang)
     shops = sorted({(r.shop, r.shop_name) for r in figures.rows})
     products = sorted({(r.product_name, r.product_type) for r in figures.rows})
     matrix = {(r.shop, r.product_type): r for r in figures.rows}
     names = {r.product_type_id: r.product_name for r in figures.rows}
     shop_ids = [s.id for s in services.readable_shops(current_user)]
     weekly = queries.weekly_sales(shop_ids, now)
-    names.update(services.product_names(set(weekly) - set(names)))
+    names.update(services.product_names(set(weekly) - set(names), lang))
     line_chart = charts.weekly_chart(
         {names[pid]: counts for pid, counts in weekly.items()}, queries.CHART_WEEKS
     )
@@ -71,7 +83,7 @@ def page():
 
 def _download(kind: str):
     weeks = _weeks()
-    figures = services.demand(current_user, weeks)
+    figures = services.demand(current_user, weeks, lang=_lang())
     name = f"demand-{weeks}w.{kind}"
     if kind == "csv":
         body, mime = exports.to_csv(figures.rows).encode("utf-8-sig"), "text/csv"
@@ -106,9 +118,9 @@ def shop_page():
     shops = services.readable_shops(current_user, request.args.get("shop"))
     if not shops:
         return render_template("demand/shop.html", shop=None, shops=[], rows=[], pieces=[])
-    shop, weeks, now = shops[0], _weeks(), utcnow()
-    figures = services.demand(current_user, weeks, shop.code, now=now)
-    listed = services.shelf(shop, now)
+    shop, weeks, now, lang = shops[0], _weeks(), utcnow(), _lang()
+    figures = services.demand(current_user, weeks, shop.code, now=now, lang=lang)
+    listed = services.shelf(shop, now, lang=lang)
     return render_template(
         "demand/shop.html",
         shop=shop,
@@ -146,7 +158,7 @@ def ask():
     form = RequestForm()
     shops = services.readable_shops(current_user)
     form.shop.choices = {s.code: s.name for s in shops}
-    form.product_type.choices = {p.sku: p.name for p in services.active_products()}
+    form.product_type.choices = {p.sku: p.name_in(_lang()) for p in services.active_products()}
     if request.method == "GET":
         form.product_type.data = request.args.get("product") or None
         form.shop.data = request.args.get("shop") or (shops[0].code if shops else None)
@@ -181,7 +193,7 @@ def decide(request_id: int):
         lambda: services.decide_request(current_user, request_id, form.status.data),
         lambda r: _(
             "%(product)s for %(shop)s: %(status)s",
-            product=r.product_type.name,
+            product=r.product_type.name_in(_lang()),
             shop=r.shop.name,
             status=services.status_label(r.status),
         ),
@@ -247,13 +259,13 @@ def plan():
 @bp.app_template_global("plan_progress")
 def plan_progress(site, day):
     """This week's plan lines at an atelier with pieces made so far (the production screen)."""
-    return services.week_progress(site, day)
+    return services.week_progress(site, day, _lang())
 
 
 @bp.app_template_global("shelf_prices")
 def shelf_prices(shop):
     """A shop's pieces on hand, longest first, with their price now (the stock page)."""
-    return services.shelf(shop, utcnow())
+    return services.shelf(shop, utcnow(), lang=_lang())
 
 
 @bp.app_template_global("open_shop_requests")
@@ -264,3 +276,115 @@ def open_shop_requests():
 
 bp.add_app_template_global(services.status_label, "request_status_label")
 bp.add_app_template_global(rules.NEXT_STATUSES, "request_next_statuses")
+
+
+# --- markdowns (admin) ----------------------------------------------------------------------
+def _markdown_lines(pairs) -> tuple[list[rules.Markdown], list[dict], dict[int, dict]]:
+    """The steps typed on the page: (steps, the lines as typed, {line: {field: message}}).
+    Blank lines are left out; each filled line needs both numbers."""
+    steps, lines, errors, seen = [], [], {}, set()
+    for days_text, percent_text in pairs:
+        days_text, percent_text = days_text.strip(), percent_text.strip()
+        lines.append({"after_days": days_text, "percent": percent_text})
+        if not days_text and not percent_text:
+            continue
+        wrong = {}
+        try:
+            days = db_int(days_text)
+            if not 0 <= days <= MAX_MARKDOWN_DAYS:
+                raise ValueError(days_text)
+        except ValueError:
+            days = None
+            wrong["after_days"] = _(
+                "Write a whole number of days from 0 to %(most)d.", most=MAX_MARKDOWN_DAYS
+            )
+        if days is not None and days in seen:
+            wrong["after_days"] = _("Another step already starts after %(n)d days.", n=days)
+        seen.add(days)
+        try:
+            discount = rules.percent_to_bp(percent_text)
+            if not 0 < discount < 10000:
+                raise ValueError(percent_text)
+        except ValueError:
+            wrong["percent"] = _("Write a percentage from 0.01 to 99.99, such as 25.")
+        if wrong:
+            errors[len(lines) - 1] = wrong
+        else:
+            steps.append(rules.Markdown(days, discount))
+    return steps, lines, errors
+
+
+def _markdown_page(shop, shops, lines, errors=None, confirm_clear=False, status=200):
+    """The markdown page of one shop: its steps as lines, with room to add more."""
+    blanks = [{"after_days": "", "percent": ""}] * MARKDOWN_SLOTS
+    lines = [*lines, *blanks] if shop else []
+    for line in lines:  # what the till and the stock page show beside the price
+        try:
+            discount = rules.percent_to_bp(line["percent"]) if line["percent"] else 0
+        except ValueError:
+            discount = 0
+        shown = rules.bp_to_percent(discount)
+        line["reason"] = _("Markdown −%(pct)s %%", pct=shown) if 0 < discount < 10000 else ""
+    return render_template(
+        "demand/markdowns.html",
+        shop=shop,
+        shops=shops,
+        lines=lines,
+        errors=errors or {},
+        confirm_clear=confirm_clear,
+        has_rules=bool(shop and markdown_rules.shop_rules(shop)),
+    ), status
+
+
+@bp.route("/markdowns", methods=["GET", "POST"])
+@admin_required
+def markdowns():
+    """A shop's markdown steps (admin): after how many days on the shelf, how much off its
+    list price. Saved by the same service as ``PUT /shops/{code}/markdowns``; clearing
+    every step is asked again before it is done."""
+    shops = [s for s in queries.shops(None) if s.kind == "shop"]
+    code = (request.values.get("shop") or (shops[0].code if shops else "")).upper()
+    shop = next((s for s in shops if s.code == code), None)
+    if shop is None:
+        if shops:
+            abort(404)
+        return _markdown_page(None, [], [])
+    if request.method == "GET":
+        saved = [
+            {"after_days": str(r.after_days), "percent": rules.bp_to_percent(r.discount_bp)}
+            for r in markdown_rules.shop_rules(shop)
+        ]
+        return _markdown_page(shop, shops, saved)
+    clearing = request.form.get("action") == "clear"
+    pairs = (
+        []
+        if clearing
+        else zip(request.form.getlist("after_days"), request.form.getlist("percent"), strict=False)
+    )
+    steps, lines, errors = _markdown_lines(pairs)
+    if errors:
+        flash(_("Some steps are not right: see the marked lines."), "error")
+        return _markdown_page(shop, shops, lines, errors, status=400)
+    if not steps and request.form.get("confirm_clear") != "1" and markdown_rules.shop_rules(shop):
+        return _markdown_page(shop, shops, lines, confirm_clear=True)
+
+    def save():
+        return services.set_markdowns(
+            current_user, shop.code, [(s.after_days, s.discount_bp) for s in steps]
+        )
+
+    message = (
+        ngettext(
+            "%(shop)s: %(num)d markdown step saved.",
+            "%(shop)s: %(num)d markdown steps saved.",
+            len(steps),
+            shop=shop.name,
+        )
+        if steps
+        else _(
+            "%(shop)s: every markdown step is cleared; pieces sell at their list price.",
+            shop=shop.name,
+        )
+    )
+    done = attempt(save, message, url_for("demand.markdowns", shop=shop.code))
+    return done or _markdown_page(shop, shops, lines, status=shown_again_status())

@@ -39,12 +39,12 @@ def rows_of(layout: ReportLayout | None) -> list[ReportRow]:
     return [row for pillar in layout.pillars for row in pillar.rows] if layout else []
 
 
-def _label(fields: dict, where: str, value) -> str:
+def _label(fields: dict, where: str, value, most: int = 300) -> str:
     """A required label or name, trimmed; notes a problem in ``fields``."""
     value = (value or "").strip()
     if not value:
         fields[where] = _("required")
-    elif len(value) > 300:
+    elif len(value) > most:
         fields[where] = _("too long")
     return value
 
@@ -151,7 +151,8 @@ def define(year: int | None, pillars: list[dict]) -> ReportLayout:
     layout = ReportLayout(year_from=start)
     for i, pillar_entry in enumerate(pillars):
         pillar = ReportPillar(
-            position=i, name=_label(fields, f"pillars.{i}.name", pillar_entry.get("name"))
+            position=i,
+            name=_label(fields, f"pillars.{i}.name", pillar_entry.get("name"), most=200),
         )
         for j, row_entry in enumerate(pillar_entry.get("rows") or []):
             row = _row(fields, f"pillars.{i}.rows.{j}", row_entry, codes, keys, builtins)

@@ -1,5 +1,6 @@
 """Pages of the annual Results report: the year's report with its figures, traces, files."""
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,11 +9,15 @@ from flask_login import current_user
 from atelier import audit, nav
 from atelier.authz import admin_required, require_site, roles_required, visible_site_ids
 from atelier.extensions import db
-from atelier.forms import submit
+from atelier.forms import attempt, submit
+from atelier.indicators import keys as indicator_keys
 from atelier.indicators import rules as indicator_rules
+from atelier.indicators import web as indicator_web
 from atelier.indicators.services import parse_year
-from atelier.reports import figures, pdf, rules, trace, web
+from atelier.org.models import Programme, Site
+from atelier.reports import drafts, figures, layouts, pdf, rules, trace, web
 from atelier.reports.forms import FigureForm
+from atelier.workshops.forms import KIND_LABELS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -137,3 +142,75 @@ def trace_page(year, row):
 def download(kind):
     """The year's report as PDF, DOCX or XLSX (the same files as the API's)."""
     return web.download(kind, current_user)
+
+
+def _choices() -> dict:
+    """The page's choices: where a row's result comes from, workshop kinds, sites and
+    programmes (codes), each with an "any" first where a filter may be left out."""
+    sources = [(rules.MANUAL, _("Entered by hand"))]
+    sources += [(i.key, _("Computed: %(what)s", what=i.label)) for i in indicator_keys.INDICATORS]
+    sources += [
+        (drafts.MEASURE_PREFIX + "participants", _("Computed: people in the workshops")),
+        (drafts.MEASURE_PREFIX + "hours", _("Computed: hours in the workshops")),
+        (drafts.MEASURE_PREFIX + "sessions", _("Computed: sessions of the workshops")),
+    ]
+    sites = db.session.scalars(sa.select(Site).order_by(Site.code))
+    programmes = db.session.scalars(sa.select(Programme).order_by(Programme.code))
+    return {
+        "sources": sources,
+        "kinds": [("", _("Any kind")), *((k, str(v)) for k, v in KIND_LABELS.items())],
+        "sites": [("", _("Any site")), *((s.code, f"{s.code} · {s.name}") for s in sites)],
+        "programmes": [
+            ("", _("Any programme")),
+            *((p.code, f"{p.code} · {p.name}") for p in programmes),
+        ],
+    }
+
+
+def _layout_page(year, saved, draft, errors=None, added="", status=200):
+    return (
+        render_template(
+            "reports/layout.html",
+            year=year,
+            saved_from=None if saved is None else saved.year_from,
+            every_year=rules.EVERY_YEAR,
+            draft=draft,
+            errors=errors or {},
+            added=added,
+            **_choices(),
+        ),
+        status,
+    )
+
+
+@bp.route("/layout", methods=["GET", "POST"])
+@admin_required
+def layout():
+    """A year's report layout (admin): pillars, their rows (entered by hand or computed)
+    and the parts below them, in order. Saved by the same service as ``PUT
+    /indicator-definitions``, from the year on; all or nothing. "Add" buttons send the
+    draft back with an empty entry, saving nothing."""
+    year = indicator_web.year_arg()
+    saved = layouts.layout_for(year)
+    if request.method == "GET":
+        return _layout_page(year, saved, drafts.from_layout(saved))
+    draft = drafts.from_form(request.form)
+    action = request.form.get("action", "save")
+    if action != "save":
+        draft, added = drafts.with_blank(draft, action)
+        return _layout_page(year, saved, draft, added=added)
+    draft = drafts.cleaned(draft)
+    refused = []
+    done = attempt(
+        lambda: layouts.define(year, drafts.entries(draft)),
+        _(
+            "The layout is saved for %(year)d and the years after; earlier years keep theirs.",
+            year=year,
+        ),
+        url_for("reports.layout", year=year),
+        refused.append,
+    )
+    if done:
+        return done
+    flash(refused[0].message, "error")
+    return _layout_page(year, saved, draft, errors=refused[0].fields or {}, status=400)

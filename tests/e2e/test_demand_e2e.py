@@ -135,3 +135,43 @@ def test_the_plans_progress_on_the_production_screen(sized, world):
     expect(line).to_have_class("is-current")
     assert tablet.js_errors == []
     screenshot(tablet, "demand-production-progress-tablet")
+
+
+def test_an_admin_sets_markdowns_on_the_tablet_and_reads_them_on_a_phone(sized, world):
+    """At 1024 px the admin types a wrong percentage, is told so at that line, fixes it and
+    saves two steps; at 390 px the same page fits the phone and asks before clearing."""
+    tablet = sized(TABLET)
+    sign_in_page(tablet, world.users["admin"])
+    tablet.goto("/demand")
+    tablet.get_by_role("link", name="Markdowns").first.click()
+    tablet.get_by_role("link", name="Reshare Amsterdam").click()
+    tablet.locator("#after_days-0").fill("56")
+    tablet.locator("#percent-0").fill("25")
+    tablet.locator("#after_days-1").fill("112")
+    tablet.locator("#percent-1").fill("150")
+    tablet.get_by_role("button", name="Save the steps").click()
+    expect(tablet.locator("#percent-1-error")).to_have_text(
+        "Write a percentage from 0.01 to 99.99, such as 25."
+    )
+    screenshot(tablet, "demand-markdowns-refused-tablet")
+    tablet.locator("#percent-1").fill("50")
+    tablet.get_by_role("button", name="Save the steps").click()
+    expect(tablet.locator(".flash-success")).to_have_text(
+        "Reshare Amsterdam: 2 markdown steps saved."
+    )
+    expect(tablet.locator(".markdown-step").nth(1)).to_contain_text("Markdown −50 %")
+    screenshot(tablet, "demand-markdowns-tablet")
+
+    phone = sized(PHONE)
+    sign_in_page(phone, world.users["admin"])
+    phone.goto("/markdowns?shop=AMS")
+    expect(phone.locator("#percent-0")).to_have_value("25")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    screenshot(phone, "demand-markdowns-phone")
+    phone.get_by_role("button", name="Clear every step").click()
+    expect(
+        phone.get_by_role("heading", name="Clear every markdown step of Reshare Amsterdam?")
+    ).to_be_visible()
+    phone.get_by_role("link", name="Cancel").click()
+    expect(phone.locator("#percent-1")).to_have_value("50")
+    assert phone.js_errors == [] and tablet.js_errors == []

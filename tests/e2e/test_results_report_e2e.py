@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atelier.extensions import db
-from atelier.reports import figures, layouts
+from atelier.reports import demo, figures, layouts
 from tests import report_seed
 from tests.e2e.conftest import screenshot, sign_in_page
 
@@ -67,3 +67,36 @@ def test_enter_a_figure_and_download_the_three_files(laptop, world):
     sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).active
     assert ["Referral cases", 12, 17, remark] in [[c.value for c in r] for r in sheet.iter_rows()]
     assert laptop.js_errors == []
+
+
+def test_edit_the_layout_on_a_tablet(browser, live_server, world):
+    """At 1024×768 the coordinator adds a row entered by hand below Pillar 1, with a part,
+    and saves; the report then shows it. At 390 px the page does not scroll sideways."""
+
+    layouts.define(None, demo.PILLARS)
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server, locale="en-GB", viewport={"width": 1024, "height": 768}
+    )
+    context.set_default_timeout(10_000)
+    tablet = context.new_page()
+    sign_in_page(tablet, world.users["admin"])
+    tablet.goto("/reports/results?year=2026")
+    tablet.get_by_role("link", name="Edit the layout").click()
+    expect(tablet.get_by_role("heading", name="Report layout 2026")).to_be_visible()
+    tablet.get_by_role("button", name="Add a row").first.click()
+    new = tablet.locator("#new-entry")
+    new.get_by_label("Label", exact=True).fill("Volunteers recruited")
+    new.get_by_role("button", name="Add a part").click()
+    tablet.locator("#new-entry").get_by_label("Label of the part").fill("Oradea")
+    screenshot(tablet, "reports-layout-tablet")
+    tablet.get_by_role("button", name="Save the layout").last.click()
+    expect(tablet.locator(".flash-success")).to_contain_text("The layout is saved for 2026")
+    tablet.goto("/reports/results?year=2026")
+    expect(tablet.locator("#line-volunteers_recruited")).to_contain_text("Volunteers recruited")
+    expect(tablet.locator("#line-volunteers_recruited-oradea")).to_contain_text("Oradea")
+    tablet.set_viewport_size({"width": 390, "height": 844})
+    tablet.goto("/reports/layout?year=2026")
+    assert tablet.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    screenshot(tablet, "reports-layout-phone")
+    context.close()
