@@ -90,6 +90,11 @@ def register_extensions(app: Flask) -> None:
     from atelier import i18n, models, nav  # noqa: F401 (models: complete metadata)
     from atelier.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # a SQLite file has no server connection to lose: a ping on every checkout would
+        # only cost each request a statement
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True, compare_type=True

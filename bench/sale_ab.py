@@ -73,7 +73,7 @@ def main() -> None:
     elif args.profile == "pyinstrument":
         from pyinstrument import Profiler
 
-        profiler = Profiler(interval=0.0001)
+        profiler = Profiler(interval=0.0005)
     till_times, bare_times, queries = [], [], []
     for i in range(total):
         body = {
