@@ -78,6 +78,11 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, login, CSRF, languages and the limiter to the app."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # a SQLite file has no server connection to lose: a ping on every checkout would
+        # only cost each request a statement
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     extensions.db.init_app(app)
     migrate.init_app(
         app,

@@ -47,6 +47,10 @@ def url_for(engine: str, name: str) -> str:
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / (name + '.sqlite3')}"
     base = sa.engine.make_url(normalise(PG_BASE))
+    # the bench's databases are named after BENCH_PG_URL's (atelier_perf → atelier_perf_s…),
+    # so that runs by several people on one server never share a database
+    if base.database and name.startswith("atelier_bench"):
+        name = base.database + name[len("atelier_bench") :]
     return base.set(database=name).render_as_string(hide_password=False)
 
 

@@ -104,12 +104,12 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
         sale, base = paths.get("sale", {}), paths.get("baseline", {})
         if sale.get("status") == "ok" and base.get("status") == "ok":
             r = sale["median_ms"] / base["median_ms"]
-            sale_vs.append(f"{s} {r:.2f}× {'✓' if r <= 2 else '✗'}")
+            sale_vs.append(f"{s} {r:.2f}× {'✓' if r <= 1.5 else '✗'}")
         else:
             sale_vs.append(f"{s} – (till sale {sale.get('status', 'not run')})")
     out += [
         "",
-        f"Till sale ÷ baseline (target ≤ 2×): {'; '.join(sale_vs)}. "
+        f"Till sale ÷ baseline (target ≤ 1.5×): {'; '.join(sale_vs)}. "
         f"Data growth {growth} (all rows): {_fmt(data_ratio)}×.",
     ]
     return out
@@ -229,11 +229,17 @@ def main() -> None:
     lines += [
         "## Load test (`bench/load.py`, gunicorn on PostgreSQL, 127.0.0.1 only)",
         "",
-        *load_table(load),
-        "",
-        "Double sales: pieces acknowledged (201) by two sales, plus items with two active "
-        "sale lines in the database. Lost sales: acknowledged pieces not sold in the "
-        "database, or not on the acknowledged sale.",
+        *(
+            [
+                *load_table(load),
+                "",
+                "Double sales: pieces acknowledged (201) by two sales, plus items with two "
+                "active sale lines in the database. Lost sales: acknowledged pieces not sold in "
+                "the database, or not on the acknowledged sale.",
+            ]
+            if load
+            else ["Not run with this run (no bench/data/load.json)."]
+        ),
         "",
     ]
     backup_path = dbutil.DATA / "backup.json"
@@ -249,7 +255,9 @@ def main() -> None:
             "process from GNU time. Targets: backup ≤ 3× and restore ≤ 3× the engine's tool "
             "at L; memory flat from S to L. Start-up: `flask --app wsgi backup --help`, what "
             "any console command pays before it begins (included in the backup and restore "
-            "times).",
+            "times). Both include age's passphrase key derivation (scrypt, work factor 2^18: "
+            "256 MiB and about a second, once per file, whatever its size): a fixed cost that "
+            "sets the peak RSS of every scale.",
             "",
             *backup_table(backup),
             "",

@@ -8,8 +8,8 @@ database takes new sales.
 """
 
 import hashlib
-import json
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from itertools import islice
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from atelier.backup import rows
 from atelier.backup.archive import BackupError, open_backup
 from atelier.backup.snapshot import tables
 
-#: rows per INSERT batch on SQLite
+#: rows per INSERT batch on SQLite, per COPY write on PostgreSQL
 BATCH = 1000
 
 
@@ -67,13 +67,14 @@ def check_target(conn: sa.Connection, metadata: sa.MetaData, manifest: dict) -> 
             raise BackupError(f"Table {entry['name']} in the backup does not match this schema.")
 
 
-def _checked(lines: Iterator[bytes], entry: dict, decode) -> Iterator[tuple]:
-    """Decode ``lines``, then check their count and checksum against the manifest."""
+def _verified(lines: Iterator[bytes], entry: dict) -> Iterator[bytes]:
+    """``lines`` as they are, then a check of their count and checksum against the
+    manifest (BackupError, after the last line: the caller's transaction is rolled back)."""
     digest, count = hashlib.sha256(), 0
     for line in lines:
         digest.update(line)
         count += 1
-        yield decode(line)
+        yield line
     if count != entry["rows"] or digest.hexdigest() != entry["sha256"]:
         raise BackupError(
             f"Table {entry['name']} does not match the manifest ({count} rows read, "
@@ -81,23 +82,18 @@ def _checked(lines: Iterator[bytes], entry: dict, decode) -> Iterator[tuple]:
         )
 
 
-def _insert_copy(conn: sa.Connection, table: sa.Table, kinds: list[str], values) -> None:
-    """PostgreSQL: stream the rows in with ``COPY … FROM STDIN``."""
+def _insert_copy(conn: sa.Connection, table: sa.Table, kinds: list[str], lines) -> None:
+    """PostgreSQL: stream the lines in with ``COPY … FROM STDIN``, as COPY's text form,
+    ``BATCH`` rows a write (:func:`rows.copy_block`)."""
     statement = sql.SQL("COPY {table} ({cols}) FROM STDIN").format(
         table=sql.Identifier(table.name),
         cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns),
     )
     raw = conn.connection.driver_connection
-    documents = [i for i, k in enumerate(kinds) if k == "json"]  # COPY takes them as text
+    block = rows.copy_block(kinds)
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.set_types([rows.PG_TYPES[k] for k in kinds])
-        for row in values:
-            if documents:
-                row = list(row)
-                for i in documents:
-                    if row[i] is not None:
-                        row[i] = json.dumps(row[i], ensure_ascii=False)
-            copy.write_row(row)
+        while batch := list(islice(lines, BATCH)):
+            copy.write(block(batch))
 
 
 def _insert_batches(conn: sa.Connection, table: sa.Table, values) -> None:
@@ -128,6 +124,28 @@ def reset_sequences(conn: sa.Connection, metadata: sa.MetaData) -> None:
             )
 
 
+#: the foreign keys of the app's schema, with the definitions to add them back
+_FOREIGN_KEYS = sa.text(
+    "SELECT conrelid::regclass::text AS tab, conname AS name,"
+    " pg_get_constraintdef(oid) AS definition FROM pg_constraint"
+    " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+)
+
+
+@contextmanager
+def _foreign_keys_checked_once(conn: sa.Connection) -> Iterator[None]:
+    """PostgreSQL: drop the foreign keys for the load, then add each back, which checks
+    every row against its parent in one join, as ``pg_restore`` does, instead of one
+    lookup per row and key (the load's main cost). In the restore's transaction: a row
+    without its parent refuses the whole restore, and nothing is left without its keys."""
+    keys = conn.execute(_FOREIGN_KEYS).all()
+    for key in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {key.tab} DROP CONSTRAINT "{key.name}"')
+    yield
+    for key in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {key.tab} ADD CONSTRAINT "{key.name}" {key.definition}')
+
+
 def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) -> dict:
     """Load the backup at ``path`` through ``conn`` (the caller commits, or rolls back on
     error). Returns the manifest."""
@@ -135,14 +153,15 @@ def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) ->
     with open_backup(path, key) as (manifest, members):
         check_target(conn, metadata, manifest)
         known = {t.name: t for t in tables(metadata)}
-        for entry, lines in members:
-            table = known[entry["name"]]
-            kinds = [c["kind"] for c in entry["columns"]]
-            values = _checked(lines, entry, rows.decoder(kinds))
-            if postgres:
-                _insert_copy(conn, table, kinds, values)
-            else:
-                _insert_batches(conn, table, values)
+        with _foreign_keys_checked_once(conn) if postgres else nullcontext():
+            for entry, lines in members:
+                table = known[entry["name"]]
+                kinds = [c["kind"] for c in entry["columns"]]
+                checked = _verified(lines, entry)
+                if postgres:
+                    _insert_copy(conn, table, kinds, checked)
+                else:
+                    _insert_batches(conn, table, map(rows.decoder(kinds), checked))
     if postgres:
         reset_sequences(conn, metadata)
     return manifest

@@ -11,8 +11,9 @@ how an engine keeps them.
 import base64
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -61,8 +62,14 @@ def kind(column: sa.Column) -> str:
     raise TypeError(f"no backup form for {column.table.name}.{column.name} ({ctype!r})")
 
 
+_NO_OFFSET = timedelta(0)
+
+
 def _instant(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite keeps no offset: UTC by construction
+    offset = value.utcoffset()
+    if offset == _NO_OFFSET:  # UTC already (PostgreSQL's are, in the snapshot's session)
+        return value.isoformat()
+    if offset is None:  # SQLite keeps no offset: UTC by construction
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat()
 
@@ -107,6 +114,27 @@ DECODERS: dict[str, Callable] = {
 #: one encoder and one decoder for every row (``json.dumps`` with options, and
 #: ``json.loads`` of bytes, pay set-up costs on each call)
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _no_default(value):
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def _row_json() -> Callable[[list], str]:
+    """``_JSON`` for a row's list of values, with the standard library's C encoder made
+    once, not once per row as ``JSONEncoder.encode`` does (that set-up was a third of a
+    backup's time). The same text, byte for byte (tested); ``_JSON`` where there is no C
+    encoder."""
+    if c_make_encoder is None:  # pragma: no cover - CPython has it
+        return _JSON
+    # (markers, default, encoder, indent, key and item separators, sort_keys, skipkeys,
+    # allow_nan): the arguments JSONEncoder.iterencode gives it for _JSON's options
+    options = (None, _no_default, encode_basestring, None, ":", ",", False, False, True)
+    chunks = c_make_encoder(*options)
+    return lambda values: "".join(chunks(values, 0))
+
+
+_ROW_JSON = _row_json()
 _PARSE = json.JSONDecoder().decode
 #: kinds whose JSON value is the Python value already (nothing to convert, row by row)
 _AS_IS = {"int", "text"}
@@ -128,7 +156,7 @@ def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
         for i, convert in steps:
             if values[i] is not None:
                 values[i] = convert(values[i])
-        return (_JSON(values) + "\n").encode()
+        return (_ROW_JSON(values) + "\n").encode()
 
     return encode
 
@@ -148,6 +176,54 @@ def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
         return tuple(values)
 
     return decode
+
+
+#: COPY's text form escapes these in a value (a tab or newline would end a field or row)
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value) -> str:
+    return str(value).translate(_COPY_ESCAPES)
+
+
+#: a line's value as the COPY text form of its column, by kind. The lines' own forms (ISO
+#: 8601 instants, days and times, decimals as strings) are what PostgreSQL reads, and none
+#: holds a character COPY escapes: no datetime or Decimal is made on the way
+COPY_TEXT: dict[str, Callable] = {
+    "bool": lambda v: "t" if v else "f",
+    "int": str,
+    "text": _copy_text,
+    "instant": str,
+    "datetime": str,
+    "date": str,
+    "decimal": str,
+    "bytes": lambda v: "\\\\x" + base64.b64decode(v).hex(),
+    "json": _copy_text,  # the canonical text; the column parses it
+}
+
+
+def copy_block(kinds: list[str]) -> Callable[[list[bytes]], str]:
+    """A function turning canonical lines into rows of PostgreSQL's COPY text format, a
+    block at a time: one JSON parse for the block, and no Python value per field but the
+    text PostgreSQL reads (restoring value by value, through psycopg's row writer, cost
+    three times as much)."""
+    convert = [COPY_TEXT[k] for k in kinds]
+    width = len(kinds)
+
+    def block(lines: list[bytes]) -> str:
+        out = []
+        for values in _PARSE("[" + b",".join(lines).decode() + "]"):
+            if len(values) != width:
+                raise ValueError("a row with the wrong number of values")
+            out.append(
+                "\t".join(
+                    "\\N" if v is None else f(v) for f, v in zip(convert, values, strict=True)
+                )
+            )
+        out.append("")
+        return "\n".join(out)
+
+    return block
 
 
 def order_by(table: sa.Table) -> list[sa.Column]:

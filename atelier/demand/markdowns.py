@@ -34,6 +34,46 @@ class Price:
         return rules.MARKDOWN_REASON if self.price_cents < self.list_price_cents else ""
 
 
+def shop_steps(shop_id):
+    """A shop's markdown steps as one text, ``after_days:discount_bp`` joined by commas
+    (NULL: the shop has none), as a scalar subquery a query of pieces can carry: the till
+    reads the steps with its pieces, in the same statement (:func:`parse_steps`)."""
+    step = (
+        sa.cast(MarkdownRule.after_days, sa.String)
+        + ":"
+        + sa.cast(MarkdownRule.discount_bp, sa.String)
+    )
+    return (
+        sa.select(sa.func.aggregate_strings(step, ","))
+        .where(MarkdownRule.shop_id == shop_id)
+        .scalar_subquery()
+    )
+
+
+def parse_steps(text: str | None) -> set[rules.Markdown]:
+    """The steps :func:`shop_steps` wrote as text."""
+    if not text:
+        return set()
+    return {rules.Markdown(*map(int, step.split(":"))) for step in text.split(",")}
+
+
+def discounts_of(
+    shop, steps: set[rules.Markdown], receipts: dict[int, datetime | None], now: datetime
+) -> dict[int, tuple[int, int | None]]:
+    """{item_id: (discount_bp, days on the shelf)} under the shop's ``steps`` for pieces
+    received at the shop at ``receipts[item_id]`` (None: never; such a piece and every
+    piece of a shop without steps is left out, and so not discounted)."""
+    if not steps:
+        return {}
+    today = local_date(now, shop.timezone)
+    out = {}
+    for item_id, at in receipts.items():
+        if at is not None:
+            days = rules.days_on_shelf(local_date(at, shop.timezone), today)
+            out[item_id] = (rules.markdown_discount(steps, days), days)
+    return out
+
+
 def discounts(shop, item_ids: list[int], now: datetime) -> dict[int, tuple[int, int | None]]:
     """{item_id: (discount_bp, days on the shelf)} for pieces at ``shop`` under its rules,
     in one query (a shop without rules answers with no rows, and nothing is discounted)."""
@@ -57,12 +97,7 @@ def discounts(shop, item_ids: list[int], now: datetime) -> dict[int, tuple[int, 
         .where(MarkdownRule.shop_id == shop.id)
     ).all()
     steps = {rules.Markdown(r.after_days, r.discount_bp) for r in rows}
-    today = local_date(now, shop.timezone)
-    out = {}
-    for item_id, at in {(r.item_id, r.at) for r in rows if r.item_id is not None}:
-        days = rules.days_on_shelf(local_date(at, shop.timezone), today)
-        out[item_id] = (rules.markdown_discount(steps, days), days)
-    return out
+    return discounts_of(shop, steps, {r.item_id: r.at for r in rows if r.item_id is not None}, now)
 
 
 def price_in_shop(list_price_cents: int, found: tuple[int, int | None] | None) -> Price:

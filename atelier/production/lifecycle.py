@@ -29,6 +29,8 @@ from atelier.production.rules import (  # noqa: F401 - the table's names, re-exp
 
 ITEMS = Item.__table__
 EVENTS = ItemEvent.__table__
+#: built once: a statement built per call is keyed for the compiled cache on each run
+ADD_EVENTS = EVENTS.insert()
 
 
 def _froms(from_) -> tuple[St, ...]:
@@ -130,7 +132,7 @@ def write_events(ids, kind, *, at, site_id, user_id, note="", connection=None) -
         for i in ids
     ]
     if rows:
-        (connection or db.session).execute(EVENTS.insert(), rows)
+        (connection or db.session).execute(ADD_EVENTS, rows)
 
 
 def _forget(ids: set[int], attributes: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from atelier.catalog.photos import photo_url
 from atelier.catalog.rules import rule_on
 from atelier.db import utcnow
 from atelier.demand import markdowns
+from atelier.demand.queries import received_at
 from atelier.errors import Conflict, Invalid, NotFound
 from atelier.extensions import db
 from atelier.formatting import local_day
@@ -26,28 +28,32 @@ from atelier.till.ledger import LineSpec, SaleConflict, Sold, sell
 from atelier.till.models import Sale, SaleLine
 from atelier.timeutil import local_date
 
-#: the pieces of a sale with their price rules, a row per piece and rule, in one Core
-#: query: building ORM objects cost more than the query on the till's hottest path
-PRICED_PIECES = (
-    sa.select(
-        Item.id,
-        Item.code,
-        Item.tag,
-        Item.status,
-        Item.site_id,
-        Item.beneficiary_id,
-        ProductRule.effective_from,
-        ProductRule.price_cents,
-        ProductRule.price_currency,
-    )
-    .outerjoin(ProductRule, ProductRule.product_type_id == Item.product_type_id)
-    .where(
-        sa.or_(
-            Item.code.in_(sa.bindparam("codes", expanding=True)),
-            Item.tag.in_(sa.bindparam("tags", expanding=True)),
-        )
-    )
-)
+#: the pieces of a sale with their price rules, a row per piece and rule, and what a
+#: markdown needs (each piece's latest receipt at the shop, the shop's steps), in one Core
+#: query: building ORM objects, or a statement per call, cost more than the query on the
+#: till's hottest path
+_PRICED = sa.select(
+    Item.id,
+    Item.code,
+    Item.tag,
+    Item.status,
+    Item.site_id,
+    Item.beneficiary_id,
+    ProductRule.effective_from,
+    ProductRule.price_cents,
+    ProductRule.price_currency,
+    received_at(Item.id, sa.bindparam("shop_id")).label("received_at"),
+    markdowns.shop_steps(sa.bindparam("shop_id")).label("markdowns"),
+).outerjoin(ProductRule, ProductRule.product_type_id == Item.product_type_id)
+_BY_CODE = Item.code.in_(sa.bindparam("codes", expanding=True))
+_BY_TAG = Item.tag.in_(sa.bindparam("tags", expanding=True))
+#: by (codes scanned?, tags scanned?): an empty ``IN`` in an ``OR`` (a basket of codes
+#: only, the usual one) makes SQLite read the pieces by both indexes, three times slower
+PRICED_PIECES = {
+    (True, False): _PRICED.where(_BY_CODE),
+    (False, True): _PRICED.where(_BY_TAG),
+    (True, True): _PRICED.where(sa.or_(_BY_CODE, _BY_TAG)),
+}
 
 
 @dataclass(frozen=True)
@@ -60,25 +66,47 @@ class PricedPiece:
     status: str
     site_id: int
     beneficiary_id: int
+    #: its latest receipt at the shop of the sale (None: never received there)
+    received_at: datetime | None = None
     #: rows with ``effective_from``, ``price_cents`` and ``price_currency``
     rules: list = field(default_factory=list)
 
 
-def priced_pieces(parsed: list[tuple[str, str]]) -> list[PricedPiece | None]:
-    """The piece for each parsed scan (None where unknown), with its rules, in one query
-    (on the session's connection: the ORM session adds nothing to rows but time)."""
+def priced_pieces(
+    parsed: list[tuple[str, str]], shop: Site, now: datetime
+) -> tuple[list[PricedPiece | None], dict[int, tuple[int, int | None]]]:
+    """The piece for each parsed scan (None where unknown), with its rules, and the shop's
+    markdowns of them (:func:`markdowns.discounts_of`), in one query (on the session's
+    connection: the ORM session adds nothing to rows but time)."""
     codes, tags = scan_keys(parsed)
-    pieces = {}
-    rows = db.session.connection().execute(PRICED_PIECES, {"codes": codes, "tags": tags})
+    pieces, steps = {}, None
+    if not parsed:
+        return [], {}
+    rows = db.session.connection().execute(
+        PRICED_PIECES[bool(codes), bool(tags)], {"codes": codes, "tags": tags, "shop_id": shop.id}
+    )
     for row in rows:
         piece = pieces.get(row.id)
         if piece is None:
             piece = pieces[row.id] = PricedPiece(
-                row.id, row.code, row.tag, row.status, row.site_id, row.beneficiary_id
+                row.id,
+                row.code,
+                row.tag,
+                row.status,
+                row.site_id,
+                row.beneficiary_id,
+                row.received_at,
             )
+            steps = row.markdowns
         if row.effective_from is not None:
             piece.rules.append(row)
-    return match_scans(parsed, pieces.values())
+    marked = markdowns.discounts_of(
+        shop,
+        markdowns.parse_steps(steps),
+        {piece.id: piece.received_at for piece in pieces.values()},
+        now,
+    )
+    return match_scans(parsed, pieces.values()), marked
 
 
 class NotSellable(Conflict):
@@ -238,7 +266,8 @@ def _record_sale(
         raise Invalid(_("The sale could not be recorded."), errors)
     scans = [line["scan"] for line in lines]
     parsed = parse_scans(scans, field="lines")
-    items = priced_pieces(parsed)
+    now = utcnow()
+    items, marked = priced_pieces(parsed, shop, now)
     keys = [item.code if item else value for item, (_k, value) in zip(items, parsed, strict=True)]
     repeated = duplicates(keys)
     if repeated:
@@ -257,9 +286,8 @@ def _record_sale(
             {c: "not in stock" for c in refused},
         )
     specs = []
-    marked = markdowns.discounts(shop, [item.id for item in items], utcnow())
     for index, (line, item) in enumerate(zip(lines, items, strict=True)):
-        listed = price_on(item.rules, shop)
+        listed = price_on(item.rules, shop, now)
         if listed is None:
             raise SaleConflict(
                 _("%(code)s has no price here.", code=item.code), {item.code: "no price"}
