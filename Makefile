@@ -28,9 +28,11 @@ run: install assets translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). Each pass runs on
-# one pytest-xdist worker per CPU (TEST_WORKERS=N to choose; each worker has its own database).
+# one pytest-xdist worker per CPU (TEST_WORKERS=N to choose; each worker has its own database),
+# handed one test at a time as it gets free: the longest go first (tests/conftest.py), so the
+# workers end together.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load --maxschedchunk 1
 test: install assets translations
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet atelier tests bench

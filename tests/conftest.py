@@ -198,8 +198,9 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL' if on_postgres() else 'SQLite'}"
 
 
-#: the longest tests, sent first when the suite runs on parallel workers (``make test``): each
-#: starts at once on a worker while the short ones fill the other, so none is left alone at the end
+#: the longest tests, first when the suite runs on parallel workers (``make test`` hands the
+#: workers one test at a time): each starts early on one worker while the short ones fill the
+#: other, so none is left running alone at the end
 SLOW_FIRST = (
     "tests/test_chain_state_machine.py::",
     "tests/test_deploy.py::test_the_recipe_on_loopback",
