@@ -11,7 +11,6 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -28,12 +27,17 @@ run: install assets translations
 	$(FLASK) seed demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). Each pass runs on
+# one pytest-xdist worker per CPU (TEST_WORKERS=N to choose; each worker has its own database),
+# handed one test at a time as it gets free: the longest go first (tests/conftest.py), so the
+# workers end together.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load --maxschedchunk 1
 test: install assets translations
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet atelier tests bench
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest -q; fi
+	env -u TEST_DATABASE_URL $(PYTEST)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(PYTEST); fi
 
 lint: install
 	$(BIN)/ruff format --check .

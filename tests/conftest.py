@@ -37,6 +37,33 @@ def on_postgres() -> bool:
     return bool(os.environ.get("TEST_DATABASE_URL"))
 
 
+def worker_database_url(url: str, worker: str) -> str:
+    """``<database>_<worker>`` beside TEST_DATABASE_URL's database, created if missing: each
+    pytest-xdist worker (gw0, gw1…) has a database of its own, so they never share rows."""
+    base = sa.engine.make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}"
+    server = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_configure():
+    """Under pytest-xdist, point this worker at its own PostgreSQL database: everything that
+    reads TEST_DATABASE_URL (the app, scratch databases named after it) then stays apart."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = worker_database_url(url, worker)
+
+
 TEST_SETTINGS = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
@@ -169,8 +196,30 @@ def pytest_report_header():
     return f"database: {'PostgreSQL' if on_postgres() else 'SQLite'}"
 
 
+#: the longest tests, first when the suite runs on parallel workers (``make test`` hands the
+#: workers one test at a time): each starts early on one worker while the short ones fill the
+#: other, so none is left running alone at the end
+SLOW_FIRST = (
+    "tests/test_chain_state_machine.py::",
+    "tests/test_deploy.py::test_the_recipe_on_loopback",
+    "tests/e2e/test_overflow_crawl.py::",
+    "tests/test_cli.py::test_seed_demo_is_idempotent",
+    "tests/test_authz_matrix.py::test_authorization_matrix",
+)
+
+
+def _slow_first(item) -> int:
+    return next(
+        (i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)),
+        len(SLOW_FIRST),
+    )
+
+
 def pytest_collection_modifyitems(items):
-    """Skip PostgreSQL-only tests (real concurrency) on SQLite, saying why."""
+    """Skip PostgreSQL-only tests (real concurrency) on SQLite, saying why; on parallel workers,
+    put the longest tests first (every worker collects the same order)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=_slow_first)  # stable: the rest keep their order
     if on_postgres():
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL (make test does in CI)")

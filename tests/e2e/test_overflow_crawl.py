@@ -105,47 +105,51 @@ def _sign_in(page, user) -> None:
         page.locator("main form button[type=submit]").click()
 
 
-def test_no_page_scrolls_sideways(browser, live_server, app, world):
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_scrolls_sideways(browser, live_server, app, world, role, lang):
     """390, 1024 and 1280 px wide, in English, Romanian, Ukrainian and Dutch: every page of
-    every role is no wider than the screen; in English at 390 and 1024 px, axe finds nothing."""
+    every role is no wider than the screen; in English at 390 and 1024 px, axe finds nothing.
+    (One case per role and language, so that parallel test workers share the crawl.)"""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make assets` (npm ci)")
-    failures, visited, audited = [], 0, 0
-    for role in ROLES:
-        urls = _page_urls(app, world, role)
-        for lang in LANGUAGES:
-            context = browser.new_context(
-                base_url=live_server,
-                locale=lang,
-                viewport={"width": WIDTHS[0], "height": 844},
-                bypass_csp=True,  # lets the test inject axe; the app's own pages keep their CSP
-            )
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            if role != "public":
-                _sign_in(page, world.users[role])
-            for url in urls:
-                page.set_viewport_size({"width": WIDTHS[0], "height": 844})
-                response = page.goto(url)
-                if response is None or "text/html" not in response.headers.get("content-type", ""):
-                    continue
-                visited += 1
-                for width in WIDTHS:
-                    page.set_viewport_size({"width": width, "height": 844})
-                    extra = page.evaluate(OVERFLOW)
-                    if extra > 1:
-                        name = f"overflow-{role}-{lang}-{width}-{url.strip('/').replace('/', '_')}"
-                        screenshot(page, name[:120])
-                        failures.append(
-                            f"{url} as {role} in {lang} at {width}px: {extra}px too wide"
-                        )
-                    if lang == "en" and width in AXE_WIDTHS:
-                        audited += 1
-                        failures += _axe_violations(
-                            page, f"{url} as {role} at {width}px", strict=width >= 1024
-                        )
-            context.close()
-    assert visited > 100 and audited > 50, f"the crawl opened only {visited} pages"
+    failures, visited, audited, not_pages = [], 0, 0, []
+    urls = _page_urls(app, world, role)
+    context = browser.new_context(
+        base_url=live_server,
+        locale=lang,
+        viewport={"width": WIDTHS[0], "height": 844},
+        bypass_csp=True,  # lets the test inject axe; the app's own pages keep their CSP
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    if role != "public":
+        _sign_in(page, world.users[role])
+    for url in urls:
+        page.set_viewport_size({"width": WIDTHS[0], "height": 844})
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            not_pages.append(url)
+            continue
+        visited += 1
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 844})
+            extra = page.evaluate(OVERFLOW)
+            if extra > 1:
+                name = f"overflow-{role}-{lang}-{width}-{url.strip('/').replace('/', '_')}"
+                screenshot(page, name[:120])
+                failures.append(f"{url} as {role} in {lang} at {width}px: {extra}px too wide")
+            if lang == "en" and width in AXE_WIDTHS:
+                audited += 1
+                failures += _axe_violations(
+                    page, f"{url} as {role} at {width}px", strict=width >= 1024
+                )
+    context.close()
+    # most of what a role may open are pages (the rest: JSON answers, PDFs)
+    assert visited >= 5 and visited > len(urls) // 2, (
+        f"the crawl opened only {visited} of {len(urls)} pages; not pages: {not_pages}"
+    )
+    assert audited == (2 * visited if lang == "en" else 0)
     assert not failures, "pages wider than the screen, or with accessibility faults:\n" + "\n".join(
         failures
     )
