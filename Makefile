@@ -45,7 +45,7 @@ lint: install
 
 # Re-extract the strings and merge them into every catalogue (then translate the new ones).
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o atelier/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o atelier/translations/messages.pot .
 	$(BIN)/pybabel update -i atelier/translations/messages.pot -d atelier/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:
