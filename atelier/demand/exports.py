@@ -3,10 +3,10 @@
 import csv
 import io
 
-import xlsxwriter
 from flask_babel import gettext as _
 
 from atelier.indicators.rules import csv_cell
+from atelier.spreadsheets import workbook
 
 #: the text columns; every other column is a whole number
 TEXT_COLUMNS = (0, 1)
@@ -69,15 +69,7 @@ def to_csv(rows) -> str:
 def to_xlsx(rows, title: str) -> bytes:
     """XLSX; numbers as numbers, text as text, never a formula."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = workbook(buffer)
     sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True, "bottom": 1})
     for col, heading in enumerate(headings()):

@@ -3,10 +3,10 @@
 import csv
 import io
 
-import xlsxwriter
 from flask_babel import gettext as _
 
 from atelier.indicators import rules
+from atelier.spreadsheets import workbook
 
 
 def headings() -> list[str]:
@@ -60,15 +60,7 @@ def to_csv(report, suppress: bool = False) -> str:
 def to_xlsx(report, suppress: bool = False) -> bytes:
     """The table as an XLSX workbook; whole numbers as numbers, everything else as text."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = workbook(buffer)
     sheet = book.add_worksheet(str(report.year))
     bold = book.add_format({"bold": True, "bottom": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

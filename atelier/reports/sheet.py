@@ -3,24 +3,16 @@ text (a remark starting with "=" stays text: never a formula)."""
 
 import io
 
-import xlsxwriter
 from flask_babel import gettext as _
 
 from atelier.reports import pdf, rules
+from atelier.spreadsheets import workbook
 
 
 def render(report) -> bytes:
     """The report as XLSX bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = workbook(buffer)
     sheet = book.add_worksheet(str(report.year))
     title = book.add_format({"bold": True, "font_size": 14})
     pillar_fmt = book.add_format({"bold": True, "font_size": 12, "bg_color": "#EDE4EA"})

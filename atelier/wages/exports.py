@@ -5,9 +5,8 @@ import io
 from collections.abc import Collection
 from decimal import Decimal
 
-import xlsxwriter
-
 from atelier.money import format_cents
+from atelier.spreadsheets import workbook
 from atelier.wages.rules import KINDS
 from atelier.wages.services import PeriodView
 
@@ -54,15 +53,7 @@ def bank_csv(
 def summary_xlsx(view: PeriodView) -> bytes:
     """A sheet per month: one row per maker, a column per kind of line, and a total row."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = workbook(buffer)
     sheet = book.add_worksheet(view.period)
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "0.00"})
