@@ -80,6 +80,7 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
     for name, label, target in [
         *PATHS,
         ("baseline", "bare baseline: 1 read + 1 conditional UPDATE (3 pieces)", ""),
+        ("floor", "the till sale's statements, bare (no framework, no rules)", ""),
     ]:
         cells = [runs.get((engine, s), {}).get("paths", {}).get(name) for s in scales]
         ms = [c.get("median_ms") if c and c.get("status") == "ok" else None for c in cells]
@@ -98,20 +99,31 @@ def engine_table(runs: dict, engine: str, scales: list[str]) -> list[str]:
             + (statuses if judged in ("", "–") else judged)
             + " |"
         )
-    sale_vs = []
+    sale_vs, floor_vs = [], []
     for s in scales:
         paths = runs.get((engine, s), {}).get("paths", {})
-        sale, base = paths.get("sale", {}), paths.get("baseline", {})
+        sale, base, floor = (paths.get(k, {}) for k in ("sale", "baseline", "floor"))
         if sale.get("status") == "ok" and base.get("status") == "ok":
             r = sale["median_ms"] / base["median_ms"]
             sale_vs.append(f"{s} {r:.2f}× {'✓' if r <= 1.5 else '✗'}")
         else:
             sale_vs.append(f"{s} – (till sale {sale.get('status', 'not run')})")
+        if floor.get("status") == "ok" and base.get("status") == "ok":
+            floor_vs.append(
+                f"{s} {floor['median_ms'] / base['median_ms']:.2f}× the baseline"
+                + (
+                    f", the till {sale['median_ms'] / floor['median_ms']:.2f}× it"
+                    if sale.get("status") == "ok"
+                    else ""
+                )
+            )
     out += [
         "",
         f"Till sale ÷ baseline (target ≤ 1.5×): {'; '.join(sale_vs)}. "
         f"Data growth {growth} (all rows): {_fmt(data_ratio)}×.",
     ]
+    if floor_vs:
+        out.append(f"The till sale's statements, bare: {'; '.join(floor_vs)}.")
     return out
 
 

@@ -103,15 +103,15 @@ def _summary(times: list[float], queries: list[int]) -> dict:
     }
 
 
-def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dict]:
-    """Two paths timed in turn, call by call (a, b, a, b…), so that whatever else the
-    machine does hits both alike: the till sale and its bare baseline. ``a`` and ``b`` are
-    (app, client, counter, calls)."""
-    if not all(routed(app, *calls(0)[:2]) for app, _client, _counter, calls in (a, b)):
-        return measure(*a, iterations, warmup), measure(*b, iterations, warmup)
-    samples = {0: ([], []), 1: ([], [])}
+def measure_interleaved(sides, iterations: int, warmup: int = WARMUP) -> list[dict]:
+    """Paths timed in turn, call by call (a, b, c, a, b, c…), so that whatever else the
+    machine does hits all alike: the till sale, its bare baseline and the same statements
+    bare. Each side is (app, client, counter, calls)."""
+    if not all(routed(app, *calls(0)[:2]) for app, _client, _counter, calls in sides):
+        return [measure(*side, iterations, warmup) for side in sides]
+    samples = [([], []) for _ in sides]
     for i in range(warmup + iterations):
-        for side, (_app, client, counter, calls) in enumerate((a, b)):
+        for side, (_app, client, counter, calls) in enumerate(sides):
             method, path, kwargs = calls(i)
             counter.n = 0
             started = time.perf_counter()
@@ -122,15 +122,11 @@ def measure_pair(a, b, iterations: int, warmup: int = WARMUP) -> tuple[dict, dic
                     "status": f"HTTP {response.status_code}",
                     "detail": response.get_data(as_text=True)[:300],
                 }
-                return (
-                    (failed, {"status": "not run"})
-                    if side == 0
-                    else ({"status": "not run"}, failed)
-                )
+                return [failed if n == side else {"status": "not run"} for n in range(len(sides))]
             if i >= warmup:
                 samples[side][0].append(elapsed)
                 samples[side][1].append(counter.n)
-    return _summary(*samples[0]), _summary(*samples[1])
+    return [_summary(*sample) for sample in samples]
 
 
 #: the Results report's layout at every scale: the demo's (built-in, measure and manual rows
@@ -148,25 +144,43 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
             scan = fixtures.add_pieces(conn, "ORA", "AMS", n, "in_shop")
             sale = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
             bare = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
+            floor = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
             labels = fixtures.add_pieces(conn, "ORA", "ORA", 240, "in_atelier")
             sessions, roll = fixtures.add_sessions(conn, "ORA", n)
             maker = fixtures.first_maker_code(conn, "ORA")
         counter = QueryCounter(db.engine)
     client = app.test_client()
     bare_app = create_bare_app(url)
-    bare_side = (
-        bare_app,
+    bare_client, bare_counter = (
         bare_app.test_client(),
         QueryCounter(bare_app.extensions["bare_engine"]),
-        lambda i: (
-            "POST",
-            "/bare/sales",
-            {"json": {"shop": "AMS", "codes": bare[3 * i : 3 * i + 3]}},
-        ),
     )
 
     def auth(user, **kw):
         return {"headers": {"Authorization": f"Bearer {tok[user]}"}, **kw}
+
+    bare_sides = [
+        (
+            bare_app,
+            bare_client,
+            bare_counter,
+            lambda i: (
+                "POST",
+                "/bare/sales",
+                {"json": {"shop": "AMS", "codes": bare[3 * i : 3 * i + 3]}},
+            ),
+        ),
+        (
+            bare_app,
+            bare_client,
+            bare_counter,
+            lambda i: (
+                "POST",
+                "/bare/full-sales",
+                auth(SHOP, json={"shop": "AMS", "codes": floor[3 * i : 3 * i + 3]}),
+            ),
+        ),
+    ]
 
     yesterday = (date.today() - timedelta(days=1)).isoformat()  # noqa: DTZ011
     year = (date.today() - timedelta(days=183)).year  # noqa: DTZ011
@@ -230,10 +244,11 @@ def bench_scale(url: str, gen: dict, iterations: int) -> dict:
     out = {}
     for name, _, _ in PATHS:
         if name == "sale":
-            out["sale"], out["baseline"] = measure_pair(
-                (app, client, counter, calls["sale"]), bare_side, PAIR_ITERATIONS, PAIR_WARMUP
+            out["sale"], out["baseline"], out["floor"] = measure_interleaved(
+                [(app, client, counter, calls["sale"]), *bare_sides], PAIR_ITERATIONS, PAIR_WARMUP
             )
-            print(f"    {name:11s} {out[name]}\n    baseline    {out['baseline']}", flush=True)
+            for key in ("sale", "baseline", "floor"):
+                print(f"    {key:11s} {out[key]}", flush=True)
             continue
         # a month closes once: one warm-up, then the other open months
         warmup, its = (1, len(months) - 1) if name == "close" else (WARMUP, iterations)

@@ -24,7 +24,8 @@ from bench.run import PAIR_WARMUP, SHOP, QueryCounter
 
 
 def setup(engine: str, scale: str, pairs: int, regenerate: bool):
-    """The app, the baseline app and codes of fresh pieces for ``pairs`` sales on each."""
+    """The app, the baseline app and codes of fresh pieces for ``pairs`` sales on each of
+    the till, the baseline and the bare full sale."""
 
     url = dbutil.url_for(engine, f"atelier_bench_{scale.lower()}")
     if regenerate or not _exists(url):
@@ -34,7 +35,8 @@ def setup(engine: str, scale: str, pairs: int, regenerate: bool):
     with app.app_context(), db.engine.begin() as conn:
         sale = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
         bare = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
-    return url, app, token, sale, bare
+        full = fixtures.add_pieces(conn, "ORA", "AMS", 3 * pairs, "in_shop")
+    return url, app, token, sale, bare, full
 
 
 def _exists(url: str) -> bool:
@@ -59,7 +61,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
     total = PAIR_WARMUP + args.pairs
-    url, app, token, sale, bare = setup(args.engine, args.scale, total, args.regenerate)
+    url, app, token, sale, bare, full = setup(args.engine, args.scale, total, args.regenerate)
 
     with app.app_context():
         counter = QueryCounter(db.engine)
@@ -74,7 +76,7 @@ def main() -> None:
         from pyinstrument import Profiler  # noqa: PLC0415 (optional: only for --profile)
 
         profiler = Profiler(interval=0.0005)
-    till_times, bare_times, queries = [], [], []
+    till_times, bare_times, full_times, queries = [], [], [], []
     for i in range(total):
         body = {
             "shop": "AMS",
@@ -102,10 +104,24 @@ def main() -> None:
         assert response.status_code == 201, response.get_data(as_text=True)
         if timed:
             bare_times.append(elapsed)
-    till, base = statistics.median(till_times) * 1000, statistics.median(bare_times) * 1000
+        started = time.perf_counter()
+        response = bare_client.post(
+            "/bare/full-sales",
+            json={"shop": "AMS", "codes": full[3 * i : 3 * i + 3]},
+            headers=headers,
+        )
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 201, response.get_data(as_text=True)
+        if timed:
+            full_times.append(elapsed)
+    till, base, floor = (
+        statistics.median(times) * 1000 for times in (till_times, bare_times, full_times)
+    )
     print(
         f"{args.engine} {args.scale}: till {till:.3f} ms ({max(queries)} statements), "
-        f"baseline {base:.3f} ms, ratio {till / base:.2f}x over {args.pairs} pairs"
+        f"baseline {base:.3f} ms, ratio {till / base:.2f}x over {args.pairs} triples; "
+        f"the same statements bare {floor:.3f} ms ({floor / base:.2f}x the baseline; "
+        f"the till {till / floor:.2f}x it)"
     )
     if args.profile == "cprofile":
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)

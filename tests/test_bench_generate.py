@@ -6,8 +6,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from bench import dbutil
+from atelier.extensions import db
+from bench import dbutil, fixtures
+from bench.bare import create_bare_app
 from bench.generate import generate
+from bench.run import SHOP
 
 TODAY = date(2026, 3, 15)
 TABLES = ("beneficiaries", "items", "sales", "sale_lines", "attendances", "payslip_lines")
@@ -100,3 +103,75 @@ def test_generated_history_is_consistent_on_postgresql():
         _assert_consistent(engine)
     finally:
         engine.dispose()
+
+
+def _writes(engine, since: dict) -> dict:
+    """Rows added to the tables a sale writes since ``since`` (max ids), and the kinds of
+    the new events and audit entries."""
+    with engine.connect() as conn:
+        count = lambda table: conn.execute(  # noqa: E731
+            sa.text(f"SELECT COUNT(*) FROM {table} WHERE id > :n"), {"n": since[table]}
+        ).scalar_one()
+        return {
+            "sales": count("sales"),
+            "sale_lines": count("sale_lines"),
+            "sold events": conn.execute(
+                sa.text("SELECT COUNT(*) FROM item_events WHERE id > :n AND kind = 'sold'"),
+                {"n": since["item_events"]},
+            ).scalar_one(),
+            "audit": conn.execute(
+                sa.text("SELECT action FROM audit_entries WHERE id > :n"),
+                {"n": since["audit_entries"]},
+            ).all(),
+        }
+
+
+def _max_ids(engine) -> dict:
+    """The highest id of each table a sale writes."""
+    tables = ("sales", "sale_lines", "item_events", "audit_entries")
+    with engine.connect() as conn:
+        return {
+            t: conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {t}")).scalar_one()
+            for t in tables
+        }
+
+
+def test_bare_full_sale_writes_what_the_till_sale_writes(tmp_path):
+    """The bench's floor (the till sale's statements with no framework) is only a fair
+    bound if it writes the same rows as the real sale: a sale, a line and a 'sold' event
+    per piece, one audit entry; and, like the till, it refuses a piece already sold."""
+    url = f"sqlite:///{tmp_path / 'floor.sqlite3'}"
+    engine = _generate(url)
+    app = dbutil.make_app(url)
+    token = fixtures.tokens(app, [SHOP])[SHOP]
+    with app.app_context(), db.engine.begin() as conn:
+        till, floor = (fixtures.add_pieces(conn, "ORA", "AMS", 3, "in_shop") for _ in "ab")
+    bare = create_bare_app(url).test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        before = _max_ids(engine)
+        sold = app.test_client().post(
+            "/api/v1/sales",
+            json={"shop": "AMS", "payment_method": "card", "lines": [{"scan": c} for c in till]},
+            headers=auth,
+        )
+        assert sold.status_code == 201, sold.get_data(as_text=True)
+        by_till = _writes(engine, before)
+        middle = _max_ids(engine)
+        answer = bare.post("/bare/full-sales", json={"shop": "AMS", "codes": floor}, headers=auth)
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        assert _writes(engine, middle) == by_till
+        assert by_till["sale_lines"] == by_till["sold events"] == 3
+        after = _max_ids(engine)
+        again = bare.post("/bare/full-sales", json={"shop": "AMS", "codes": floor}, headers=auth)
+        assert again.status_code == 409
+        assert _writes(engine, after) == {
+            "sales": 0,
+            "sale_lines": 0,
+            "sold events": 0,
+            "audit": [],
+        }
+    finally:
+        engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
