@@ -149,3 +149,33 @@ def test_only_admins_change_the_catalogue(client, world):
     )
     api_error(response, 403, "forbidden")
     assert row_counts(ProductType) == before
+
+
+def test_a_product_priced_from_a_later_date_has_no_price_today(client, world):
+    """Made with a rule from 2030: its history shows that rule, and today's four values are
+    null (not missing, not another product's); a second rule is added to the history."""
+    headers = bearer(world.users["admin"])
+    created = client.post(
+        "/api/v1/product-types", headers=headers, json={**NEW, "effective_from": "2030-01-01"}
+    )
+    assert created.status_code == 201, created.json
+    today = {k: created.json[k] for k in ("price_cents", "price_currency", "piece_rate_cents")}
+    assert today == dict.fromkeys(today) and created.json["maker_share_bp"] is None
+    assert created.json["rules"] == [
+        {
+            "effective_from": "2030-01-01",
+            "price_cents": 2400,
+            "price_currency": "EUR",
+            "piece_rate_cents": 2000,
+            "maker_share_bp": 2000,
+        }
+    ]
+    changed = client.patch(
+        "/api/v1/product-types/APRON",
+        headers=headers,
+        json={"price_cents": 2600, "effective_from": "2031-01-01"},
+    )
+    assert [(r["effective_from"], r["price_cents"]) for r in changed.json["rules"]] == [
+        ("2030-01-01", 2400),
+        ("2031-01-01", 2600),
+    ]

@@ -23,6 +23,7 @@ def test_every_demand_figure_by_hand(client, world):
     body = response.get_json()
     assert body["from"] == "2026-03-09T10:00:00+00:00"
     assert body["to"] == "2026-06-01T10:00:00+00:00"
+    assert body["weeks"] == 12  # the window asked for, not a piece's age on the shelf
     assert body["rows"] == [
         {
             "shop": "AMS",
@@ -56,6 +57,7 @@ def test_a_shorter_window_leaves_older_movements_out(client, world):
     """Over 4 weeks (from 4 May) only t3's receipt and a1's sale remain; the median of
     one sale is its days; t1's and t5's sales are outside."""
     body = client.get("/api/v1/demand?weeks=4", headers=bearer(world.users["admin"])).get_json()
+    assert body["weeks"] == 4
     rows = {(r["shop"], r["product_type"]): r for r in body["rows"]}
     tote, apron = rows["AMS", "TOTE"], rows["RTM", "APRON"]
     assert (tote["received"], tote["sold"], tote["returned"]) == (1, 0, 0)

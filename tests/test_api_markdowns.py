@@ -42,7 +42,9 @@ def _set_rules(client, world, body=RULES, shop="AMS"):
 
 def test_the_price_changes_at_exactly_after_days(client, world):
     """55 days on the shelf: list price; 56: -25 %; 112: -50 % (the largest reached)."""
-    assert _set_rules(client, world).status_code == 200
+    response = _set_rules(client, world)
+    assert response.status_code == 200
+    assert response.get_json() == {"shop": "AMS", **RULES}  # the steps now in force
     shop = world.sites["AMS"]
     piece = _on_shelf(world, 0)
     receipt = start_of_day_utc(local_date(utcnow(), shop.timezone), shop.timezone)

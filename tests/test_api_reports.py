@@ -357,3 +357,51 @@ def test_a_remark_like_a_formula_stays_text_in_the_spreadsheet(client, world):
     row = next(r for r in sheet.iter_rows() if r[0].value == "Referral cases")
     assert row[3].value == '=HYPERLINK("x")' and row[3].data_type == "s"
     assert (row[1].value, row[2].value) == (12, 17) and row[1].data_type == "n"
+
+
+def test_the_layout_comes_back_as_saved(client, world):
+    """PUT /indicator-definitions answers with the layout: a measure's filters (null where
+    none), parts by site and programme code, a manual row's source, and year null when the
+    layout is for every year."""
+    headers = bearer(world.users["admin"])
+    rows = [
+        {
+            "key": "hours",
+            "label": "Training hours",
+            "source": {"measure": "hours", "workshop_kind": "vocational", "site": "ORA"},
+            "parts": [{"key": "step", "label": "Step Out", "programme": "STEP"}],
+        },
+        {"key": "made", "label": "Pieces", "source": "pieces_produced"},
+        {"key": "hand", "label": "Outreach"},
+    ]
+    response = client.put(
+        "/api/v1/indicator-definitions",
+        json={"pillars": [{"name": "Pillar 1", "rows": rows}]},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {
+        "year": None,
+        "pillars": [
+            {
+                "name": "Pillar 1",
+                "rows": [
+                    {
+                        "key": "hours",
+                        "label": "Training hours",
+                        "source": {
+                            "measure": "hours",
+                            "workshop_kind": "vocational",
+                            "programme": None,
+                            "site": "ORA",
+                        },
+                        "parts": [
+                            {"key": "step", "label": "Step Out", "site": None, "programme": "STEP"}
+                        ],
+                    },
+                    {"key": "made", "label": "Pieces", "source": "pieces_produced", "parts": []},
+                    {"key": "hand", "label": "Outreach", "source": "manual", "parts": []},
+                ],
+            }
+        ],
+    }

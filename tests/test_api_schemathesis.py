@@ -157,3 +157,27 @@ def test_each_main_resource_answers_as_documented(client, api_schema, world):
     check("GET", "/pay-periods/{period}", admin, 200, url="/api/v1/pay-periods/2026-03")
     check("POST", "/pay-periods/{period}/close", admin, 200,
           url="/api/v1/pay-periods/2026-03/close")  # fmt: skip
+    check("PUT", "/shops/{code}/markdowns", admin, 200, url="/api/v1/shops/AMS/markdowns",
+          json={"rules": [{"after_days": 56, "discount_bp": 2500}]})  # fmt: skip
+    check("POST", "/requests", shop, 201,
+          json={"shop": "AMS", "product_type": "TOTE", "quantity": 3})  # fmt: skip
+    demand = check("GET", "/demand", supervisor, 200, url="/api/v1/demand?weeks=12")
+    assert {(row["shop"], row["sold"], row["returned"]) for row in demand["rows"]} >= {
+        ("AMS", 2, 1)
+    }
+    plan = check("GET", "/production-plan", supervisor, 200,
+                 url="/api/v1/production-plan?site=ORA")  # fmt: skip
+    assert {row["product_type"]: row["requested"] for row in plan["rows"]}["TOTE"] == 3
+    layout = {"year": 2026, "pillars": [{"name": "Making", "rows": [
+        {"key": "made", "label": "Pieces made", "source": "pieces_produced",
+         "parts": [{"key": "ora", "label": "Oradea", "site": "ORA"}]},
+        {"key": "hours", "label": "Hours", "source": {"measure": "hours", "site": "ORA"}},
+        {"key": "referrals", "label": "Referrals"}]}]}  # fmt: skip
+    check("PUT", "/indicator-definitions", admin, 200, json=layout)
+    check("PUT", "/indicator-figures", admin, 200, json={"year": 2026,
+          "figures": [{"row": "referrals", "target": 5, "result": 3}]})  # fmt: skip
+    report = check("GET", "/reports/results", admin, 200,
+                   url="/api/v1/reports/results?year=2026&compare=1")  # fmt: skip
+    assert [line["row"] for line in report["pillars"][0]["rows"]] == [
+        "made", "made", "hours", "referrals"
+    ]  # fmt: skip

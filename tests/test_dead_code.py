@@ -31,6 +31,7 @@ REGISTERED = ",".join(
         "@*.expression",
         "@*.setter",
         "@field_validator",
+        "@model_validator",
         "@on_anonymise",
         "@compiles",
     ]

@@ -30,22 +30,6 @@ def test_small_counts_are_suppressed_but_zero_and_hours_are_not():
     assert rules.display_value("training_hours", 250, suppress=True) == "2.5"
 
 
-def test_csv_cells_never_start_a_formula():
-    """= + - @ (and tab, CR) get a leading quote; other text is untouched."""
-    for risky in ("=1+1", "+31 6", "-2", "@SUM(A1)", "\tx"):
-        assert rules.csv_cell(risky) == "'" + risky
-    assert rules.csv_cell("Offered to all") == "Offered to all"
-    assert rules.csv_cell(None) == ""
-
-
-def test_a_negative_figure_stays_a_number_but_a_remark_never_runs():
-    """More returns than sales gives -3 pieces sold: a number in the figures, text elsewhere."""
-    assert rules.csv_cell("-3", figure=True) == "-3"
-    assert rules.csv_cell("-3") == "'-3"
-    assert rules.csv_cell("=1+1", figure=True) == "'=1+1"
-    assert rules.whole_number("-3") == -3 and rules.whole_number("12.5") is None
-
-
 def test_year_bounds_follow_the_timezone():
     """The year starts at local midnight: 22:00 UTC on 31 December in Bucharest."""
     start, end = rules.year_bounds_utc(2025, "Europe/Bucharest")

@@ -91,6 +91,25 @@ def test_each_operation_documents_its_success_and_its_errors(client):
     assert "204" in document["paths"]["/tokens/current"]["delete"]["responses"]
 
 
+def test_every_json_answer_is_described_by_its_model(client):
+    """Each JSON success answer (this document aside) is a model's component, or a list of
+    them: no call answers a bare, undescribed object."""
+    document = _document(client)
+    for path, operations in document["paths"].items():
+        if path == "/openapi.json":
+            continue
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                if not status.startswith("2") or schema is None:
+                    continue
+                ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                assert ref and ref.startswith("#/components/schemas/"), (method, path, schema)
+                assert (
+                    ref.removeprefix("#/components/schemas/") in document["components"]["schemas"]
+                )
+
+
 def test_downloads_document_their_content_types(client):
     """CSV, XLSX and the PDF label sheet say what they answer."""
     paths = _document(client)["paths"]

@@ -95,7 +95,7 @@ def test_summary_xlsx_totals_and_text_cells(client, world, db):
         "adjustment",
         "total",
     ]
-    assert rows[1][1] == "'=1+1" and rows[1][-1] == 20
+    assert rows[1][1] == "=1+1" and rows[1][-1] == 20  # the name as typed, a text cell
     assert sheet.cell(5, 2).data_type == "s"
 
 

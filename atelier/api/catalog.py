@@ -4,9 +4,9 @@ from datetime import date
 
 from flask import current_app, jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from atelier.api.core import Body, api_route, parse, sized
+from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.catalog import services
 from atelier.catalog.models import ProductType
 from atelier.catalog.rules import FROM_THE_START
@@ -37,18 +37,19 @@ class RuleChangeRequest(Body):
     effective_from: date
 
 
-class RuleOut(BaseModel):
+class RuleOut(Out):
     """A product type's price and wage rule from a date on."""
 
-    effective_from: str
+    effective_from: date
     price_cents: int
     price_currency: str
     piece_rate_cents: int
     maker_share_bp: int
 
 
-class ProductTypeOut(BaseModel):
-    """A product type, the rule in force today, and its history."""
+class ProductTypeOut(Out):
+    """A product type, its history, and the rule in force today (its four values null when
+    none is in force yet); ``piece_rate_cents`` is in the payroll currency."""
 
     sku: str
     name: str
@@ -56,10 +57,10 @@ class ProductTypeOut(BaseModel):
     is_active: bool
     rules: list[RuleOut]
     piece_rate_currency: str
-    price_cents: int | None = None
-    price_currency: str | None = None
-    piece_rate_cents: int | None = None
-    maker_share_bp: int | None = None
+    price_cents: int | None
+    price_currency: str | None
+    piece_rate_cents: int | None
+    maker_share_bp: int | None
 
 
 def _today() -> date:
@@ -70,32 +71,20 @@ def _today() -> date:
 def product_json(product) -> dict:
     """A product type as the API shows it, with the rule in force today and its history."""
     rule = services.current_rule(product, _today())
-    rules = [
+    return ProductTypeOut.of(
         {
-            "effective_from": r.effective_from.isoformat(),
-            "price_cents": r.price_cents,
-            "price_currency": r.price_currency,
-            "piece_rate_cents": r.piece_rate_cents,
-            "maker_share_bp": r.maker_share_bp,
+            "sku": product.sku,
+            "name": product.name,
+            "description": product.description,
+            "is_active": product.is_active,
+            "rules": product.rules,
+            "piece_rate_currency": current_app.config["PAYROLL_CURRENCY"],
+            "price_cents": rule and rule.price_cents,
+            "price_currency": rule and rule.price_currency,
+            "piece_rate_cents": rule and rule.piece_rate_cents,
+            "maker_share_bp": rule and rule.maker_share_bp,
         }
-        for r in product.rules
-    ]
-    body = {
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "is_active": product.is_active,
-        "rules": rules,
-        "piece_rate_currency": current_app.config["PAYROLL_CURRENCY"],
-    }
-    if rule is not None:
-        body.update(
-            price_cents=rule.price_cents,
-            price_currency=rule.price_currency,
-            piece_rate_cents=rule.piece_rate_cents,
-            maker_share_bp=rule.maker_share_bp,
-        )
-    return body
+    )
 
 
 @api_route(

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import AliasPath, Field
 
-from atelier.api.core import Body, Instant, Out, api_route, parse
+from atelier.api.core import Body, CodeOf, Instant, Out, api_route, parse
 from atelier.db import db_int
 from atelier.demand import services
 from atelier.demand.models import ShopRequest
@@ -40,25 +40,52 @@ class RequestOut(Out):
     created_at: Instant
 
 
+class AgedOut(Out):
+    """On-hand pieces by whole weeks since they were received."""
+
+    weeks_0_4: int = Field(alias="0_4")
+    weeks_4_8: int = Field(alias="4_8")
+    weeks_8_12: int = Field(alias="8_12")
+    weeks_12_plus: int = Field(alias="12_plus")
+
+
+class DemandRowOut(Out):
+    """One shop × product type (API.md "Demand")."""
+
+    shop: str
+    product_type: str
+    received: int
+    sold: int
+    returned: int
+    on_hand: int
+    in_transit: int
+    sell_through_bp: int
+    median_days_on_shelf: int | float | None
+    aged: AgedOut
+
+
+class DemandOut(Out):
+    """The window's figures, a row per shop × product type with stock or movement."""
+
+    from_: Instant = Field(serialization_alias="from", validation_alias="start")
+    to: Instant = Field(validation_alias="end")
+    weeks: int
+    rows: list[DemandRowOut]
+
+
 @api_route(
     "/demand",
     "GET",
     "What sells where",
     roles=("supervisor", "shop"),
+    response=DemandOut,
     errors=(404,),
     query={"weeks": WEEKS, "shop": {"type": "string"}},
 )
 def get_demand():
     """A row per shop × product type with stock or movement in the window."""
     figures = services.demand(current_user, _int_arg("weeks"), request.args.get("shop"))
-    return jsonify(
-        {
-            "from": figures.start.isoformat(),
-            "to": figures.end.isoformat(),
-            "weeks": figures.weeks,
-            "rows": [row.as_json() for row in figures.rows],
-        }
-    )
+    return jsonify(DemandOut.of(figures))
 
 
 class RequestBody(Body):
@@ -127,11 +154,34 @@ def decide_request(request_id: int):
     return jsonify(RequestOut.of(decided))
 
 
+class PlanRowOut(Out):
+    """One active product type in the plan: the figures and the suggested quantity
+    (API.md), and what this week's saved plan says (null if not saved)."""
+
+    product_type: str = Field(validation_alias=AliasPath("product_type", "sku"))
+    name: str = Field(validation_alias=AliasPath("product_type", "name"))
+    weekly_sales: str
+    requested: int
+    in_atelier: int
+    in_transit: int
+    in_shops: int
+    suggested: int
+    planned: int | None
+
+
+class PlanOut(Out):
+    """What an atelier should sew next."""
+
+    site: CodeOf
+    rows: list[PlanRowOut]
+
+
 @api_route(
     "/production-plan",
     "GET",
     "What to sew next",
     roles=("supervisor",),
+    response=PlanOut,
     errors=(404,),
     query={"site": {"type": "string"}, "weeks": WEEKS, "cover_weeks": WEEKS},
 )
@@ -139,7 +189,7 @@ def get_production_plan():
     """A row per active product type with the suggested quantity (API.md)."""
     site = services.atelier(current_user, request.args.get("site", ""))
     rows = services.production_plan(site, _int_arg("weeks"), _int_arg("cover_weeks"))
-    return jsonify({"site": site.code, "rows": [row.as_json() for row in rows]})
+    return jsonify(PlanOut.of({"site": site, "rows": rows}))
 
 
 class MarkdownStep(Body):
@@ -155,11 +205,26 @@ class MarkdownsBody(Body):
     rules: list[MarkdownStep] = Field(max_length=50)
 
 
+class MarkdownStepOut(Out):
+    """One markdown step in force."""
+
+    after_days: int
+    discount_bp: int
+
+
+class MarkdownsOut(Out):
+    """A shop's markdown steps now in force."""
+
+    shop: CodeOf
+    rules: list[MarkdownStepOut]
+
+
 @api_route(
     "/shops/<code>/markdowns",
     "PUT",
     "Set a shop's markdown rules",
     body=MarkdownsBody,
+    response=MarkdownsOut,
     errors=(404,),
 )
 def put_markdowns(code: str):
@@ -169,9 +234,4 @@ def put_markdowns(code: str):
         current_user, code, [(s.after_days, s.discount_bp) for s in body.rules]
     )
     db.session.commit()
-    return jsonify(
-        {
-            "shop": shop.code,
-            "rules": [{"after_days": r.after_days, "discount_bp": r.discount_bp} for r in added],
-        }
-    )
+    return jsonify(MarkdownsOut.of({"shop": shop, "rules": added}))

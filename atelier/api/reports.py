@@ -4,9 +4,9 @@ from typing import Literal
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
-from atelier.api.core import PDF, XLSX, Body, api_route, parse
+from atelier.api.core import PDF, XLSX, Body, CodeOf, Out, api_route, parse
 from atelier.extensions import db
 from atelier.reports import figures, layouts, rules, services, web
 
@@ -77,48 +77,98 @@ class FiguresRequest(Body):
     figures: list[FigureEntry] = Field(max_length=500)
 
 
+class MeasureOut(Out):
+    """A computed measure's filters (null: not filtered)."""
+
+    measure: Literal["participants", "hours", "sessions"]
+    workshop_kind: str | None
+    programme: CodeOf | None
+    site: CodeOf | None
+
+
+class LayoutPartOut(Out):
+    """A part below a row, as defined."""
+
+    key: str
+    label: str
+    site: CodeOf | None
+    programme: CodeOf | None
+
+
+class LayoutRowOut(Out):
+    """A row as defined: ``source`` is "manual", a built-in key, or a measure's filters."""
+
+    key: str
+    label: str
+    source: str | MeasureOut
+    parts: list[LayoutPartOut]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _measure_filters(cls, row):
+        """A measure row's source is the row itself (its measure and filters)."""
+        if getattr(row, "source", None) != rules.MEASURE:
+            return row
+        return {"key": row.key, "label": row.label, "source": row, "parts": row.parts}
+
+
+class LayoutPillarOut(Out):
+    """A pillar as defined, its rows in order."""
+
+    name: str
+    rows: list[LayoutRowOut]
+
+
+class LayoutOut(Out):
+    """A layout as it was defined (codes for sites and programmes); ``year`` null: for
+    every year until a later layout."""
+
+    year: int | None = Field(validation_alias="year_from")
+    pillars: list[LayoutPillarOut]
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _from_the_start(cls, year_from: int) -> int | None:
+        return None if year_from == rules.EVERY_YEAR else year_from
+
+
+class PreviousOut(Out):
+    """The year before's target and result of the same row or part."""
+
+    target: int | None
+    result: int | float | str | None
+
+
+class LineOut(Out):
+    """A row (level 0) or a part below it (level 1); ``previous`` only with compare=1."""
+
+    row: str
+    part: str | None
+    label: str
+    level: Literal[0, 1]
+    target: int | None
+    result: int | float | str | None
+    remarks: str | None
+    previous: PreviousOut | None = Field(None, exclude_if=lambda value: value is None)
+
+
+class ReportPillarOut(Out):
+    """A pillar of the report, its lines in the defined order."""
+
+    name: str
+    rows: list[LineOut] = Field(validation_alias="lines")
+
+
+class ReportOut(Out):
+    """A year's Results report."""
+
+    year: int
+    pillars: list[ReportPillarOut]
+
+
 def layout_json(layout) -> dict:
     """A layout as it was defined (codes for sites and programmes)."""
-
-    def code(x):
-        return x.code if x is not None else None
-
-    def source(row):
-        if row.source != "measure":
-            return row.source
-        return {
-            "measure": row.measure,
-            "workshop_kind": row.workshop_kind,
-            "programme": code(row.programme),
-            "site": code(row.site),
-        }
-
-    return {
-        "year": None if layout.year_from == rules.EVERY_YEAR else layout.year_from,
-        "pillars": [
-            {
-                "name": p.name,
-                "rows": [
-                    {
-                        "key": r.key,
-                        "label": r.label,
-                        "source": source(r),
-                        "parts": [
-                            {
-                                "key": part.key,
-                                "label": part.label,
-                                "site": code(part.site),
-                                "programme": code(part.programme),
-                            }
-                            for part in r.parts
-                        ],
-                    }
-                    for r in p.rows
-                ],
-            }
-            for p in layout.pillars
-        ],
-    }
+    return LayoutOut.of(layout)
 
 
 @api_route(
@@ -126,6 +176,7 @@ def layout_json(layout) -> dict:
     "PUT",
     "Define the Results report's layout from a year on.",
     body=DefinitionsRequest,
+    response=LayoutOut,
 )
 def put_indicator_definitions():
     """200 with the layout as saved."""
@@ -140,13 +191,14 @@ def put_indicator_definitions():
     "PUT",
     "Set a year's report figures (target, manual result, remarks).",
     body=FiguresRequest,
+    response=ReportOut,
 )
 def put_indicator_figures():
     """200 with the year's report as it now reads."""
     data = parse(FiguresRequest)
     figures.enter(data.year, [f.model_dump(exclude_unset=True) for f in data.figures])
     db.session.commit()
-    return jsonify(services.build(data.year, current_user).as_json())
+    return jsonify(ReportOut.of(services.build(data.year, current_user)))
 
 
 @api_route(
@@ -154,11 +206,12 @@ def put_indicator_figures():
     "GET",
     "The Results report of a year (suppress=1 hides <5, compare=1 adds the year before).",
     roles=("supervisor",),
+    response=ReportOut,
     query=REPORT_QUERY,
 )
 def get_results_report():
     """200 with the pillars and their lines in order."""
-    return jsonify(web.report_arg(current_user).as_json())
+    return jsonify(ReportOut.of(web.report_arg(current_user)))
 
 
 @api_route(

@@ -2,9 +2,9 @@
 
 from flask import jsonify
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, BaseModel, Field, field_validator
 
-from atelier.api.core import Body, api_route, parse, sized
+from atelier.api.core import Body, Out, api_route, parse, sized
 from atelier.enums import TILL_PAYMENT_METHODS, ItemStatus, literal
 from atelier.extensions import db
 from atelier.till import returns, services
@@ -58,14 +58,21 @@ class SaleOut(BaseModel):
     lines: list[SaleLineOut]
 
 
-class ReturnOut(BaseModel):
+class ReturnOut(Out):
     """A return: the refund and where the piece went."""
 
-    item: str
+    item: str = Field(validation_alias=AliasPath("sale_line", "item", "code"))
     refund_cents: int
     currency: str
-    status: literal((ItemStatus.IN_SHOP, ItemStatus.WRITTEN_OFF))
+    status: literal((ItemStatus.IN_SHOP, ItemStatus.WRITTEN_OFF)) = Field(
+        validation_alias="is_restocked"
+    )
     reason: str
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _where_it_went(cls, restocked: bool) -> str:
+        return ItemStatus.IN_SHOP if restocked else ItemStatus.WRITTEN_OFF
 
 
 @api_route(
@@ -108,4 +115,4 @@ def create_return():
     body = parse(ReturnBody)
     returned = returns.record_return(current_user, body.scan, body.reason, body.restock)
     db.session.commit()
-    return jsonify(returns.return_json(returned)), 201
+    return jsonify(ReturnOut.of(returned)), 201

@@ -1,12 +1,11 @@
-"""The demand table as shown, as CSV and as XLSX, with the indicators' safe-cell rules."""
+"""The demand table as shown, as CSV and as XLSX, never a formula (atelier.spreadsheets)."""
 
 import csv
 import io
 
 from flask_babel import gettext as _
 
-from atelier.indicators.rules import csv_cell
-from atelier.spreadsheets import workbook
+from atelier.spreadsheets import safe_cell, workbook
 
 #: the text columns; every other column is a whole number
 TEXT_COLUMNS = (0, 1)
@@ -58,10 +57,10 @@ def to_csv(rows) -> str:
     """CSV; a text cell starting with = + - @ gets a leading quote (never a formula)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in headings()])
+    writer.writerow([safe_cell(h) for h in headings()])
     for row in rows:
         writer.writerow(
-            [csv_cell(c, figure=i not in TEXT_COLUMNS) for i, c in enumerate(cells(row))]
+            [safe_cell(c, figure=i not in TEXT_COLUMNS) for i, c in enumerate(cells(row))]
         )
     return out.getvalue()
 

@@ -72,21 +72,6 @@ class Row:
         """Stock or movement in the window."""
         return any((self.received, self.sold, self.returned, self.on_hand, self.in_transit))
 
-    def as_json(self) -> dict:
-        """The API shape (API.md)."""
-        return {
-            "shop": self.shop,
-            "product_type": self.product_type,
-            "received": self.received,
-            "sold": self.sold,
-            "returned": self.returned,
-            "on_hand": self.on_hand,
-            "in_transit": self.in_transit,
-            "sell_through_bp": self.sell_through_bp,
-            "median_days_on_shelf": self.median_days_on_shelf,
-            "aged": dict(self.aged),
-        }
-
 
 @dataclass
 class Demand:
@@ -151,13 +136,13 @@ def demand(shop_list: list[Site], weeks: int, now: datetime, lang: str | None = 
                 target.shelf_days[days] = target.shelf_days.get(days, 0) + count
         for shop_id, product_id, count in _returned(ids, start, end):
             row(shop_id, product_id).returned = count
-        for shop_id, product_id, status, weeks, count in _stock(ids, now):
+        for shop_id, product_id, status, age_weeks, count in _stock(ids, now):
             target = row(shop_id, product_id)
             if status == "in_transit":
                 target.in_transit += count
             else:
                 target.on_hand += count
-                target.aged[rules.age_bucket_of_weeks(weeks)] += count
+                target.aged[rules.age_bucket_of_weeks(age_weeks)] += count
     rows = sorted(
         (r for r in table.values() if r.has_any),
         key=lambda r: (r.shop, r.product_name, r.product_type),

@@ -175,20 +175,6 @@ class PlanRow:
     #: what this week's saved plan says, if it was saved
     planned: int | None = None
 
-    def as_json(self) -> dict:
-        """The API shape."""
-        return {
-            "product_type": self.product_type.sku,
-            "name": self.product_type.name,
-            "weekly_sales": self.weekly_sales,
-            "requested": self.requested,
-            "in_atelier": self.in_atelier,
-            "in_transit": self.in_transit,
-            "in_shops": self.in_shops,
-            "suggested": self.suggested,
-            "planned": self.planned,
-        }
-
 
 def atelier(user, code: str, field: str = "site") -> Site:
     """An atelier the user plans for (supervisor of it, admin)."""

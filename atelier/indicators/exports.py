@@ -6,7 +6,7 @@ import io
 from flask_babel import gettext as _
 
 from atelier.indicators import rules
-from atelier.spreadsheets import workbook
+from atelier.spreadsheets import safe_cell, whole_number, workbook
 
 
 def headings() -> list[str]:
@@ -49,11 +49,9 @@ def to_csv(report, suppress: bool = False) -> str:
     """The table as CSV; a cell starting with = + - @ gets a leading quote (never a formula)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([rules.csv_cell(h) for h in headings()])
+    writer.writerow([safe_cell(h) for h in headings()])
     for row in table(report, suppress):
-        writer.writerow(
-            [rules.csv_cell(cell, figure=col in FIGURES) for col, cell in enumerate(row)]
-        )
+        writer.writerow([safe_cell(cell, figure=col in FIGURES) for col, cell in enumerate(row)])
     return out.getvalue()
 
 
@@ -68,7 +66,7 @@ def to_xlsx(report, suppress: bool = False) -> bytes:
         sheet.write_string(0, col, heading, bold)
     for r, cells in enumerate(table(report, suppress), start=1):
         for col, cell in enumerate(cells):
-            number = rules.whole_number(cell) if col in FIGURES else None
+            number = whole_number(cell) if col in FIGURES else None
             if number is not None:
                 sheet.write_number(r, col, number)
             else:

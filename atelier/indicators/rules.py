@@ -24,7 +24,6 @@ PARTICIPANT_KINDS = {
 }
 AGE_BANDS = ("under_18", "18_25", "26_plus", "unknown")
 SMALL_COUNT = 5
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def age_band(birth_year: int | None, year: int) -> str:
@@ -144,21 +143,6 @@ def hidden_cells(cells: dict, suppress: bool = True, shown=None) -> set:
 def api_value(key: str, value: int) -> int | str:
     """A result as the API gives it: an integer count, or hours as a decimal string."""
     return format_hours(value) if UNITS[key] == "hours" else int(value)
-
-
-def whole_number(text: str) -> int | None:
-    """A figure cell (target, result) as an int, negatives included; None if it is not one."""
-    body = text[1:] if text.startswith("-") else text
-    return int(text) if body.isdigit() else None
-
-
-def csv_cell(value, figure: bool = False) -> str:
-    """A CSV cell that a spreadsheet will never run as a formula (a figure such as -3 is a
-    number, written as it is)."""
-    text = "" if value is None else str(value)
-    if figure and whole_number(text) is not None:
-        return text
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def bar_length(value: int, largest: int, full: int) -> int:

@@ -35,26 +35,20 @@ class Line:
     programme: str | None = None
     previous_target: int | None = None
     previous_result: int | float | str | None = None
+    #: True when the report sets the year before beside it (``compare``)
+    compared: bool = False
 
     @property
     def is_manual(self) -> bool:
         """True for a row (or part) whose figures are entered by hand."""
         return self.source == rules.MANUAL
 
-    def as_json(self, compare: bool = False) -> dict:
-        """The line as API.md gives it (with the previous year's pair when compared)."""
-        out = {
-            "row": self.row,
-            "part": self.part,
-            "label": self.label,
-            "level": self.level,
-            "target": self.target,
-            "result": self.result,
-            "remarks": self.remarks,
-        }
-        if compare:
-            out["previous"] = {"target": self.previous_target, "result": self.previous_result}
-        return out
+    @property
+    def previous(self) -> dict | None:
+        """The year before's target and result when compared, else None."""
+        if not self.compared:
+            return None
+        return {"target": self.previous_target, "result": self.previous_result}
 
 
 @dataclass
@@ -76,16 +70,6 @@ class Report:
     compare: bool = False
     #: True when limited to a supervisor's sites (computed rows only)
     is_partial: bool = False
-
-    def as_json(self) -> dict:
-        """The report as API.md gives it."""
-        return {
-            "year": self.year,
-            "pillars": [
-                {"name": p.name, "rows": [line.as_json(self.compare) for line in p.lines]}
-                for p in self.pillars
-            ],
-        }
 
 
 class _Records:
@@ -198,6 +182,7 @@ def build(year: int, user, suppress: bool = False, compare: bool = False) -> Rep
         }
         for pillar in pillars:
             for line in pillar.lines:
+                line.compared = True
                 old = before.get((line.row, line.part))
                 if old is not None:
                     line.previous_target, line.previous_result = old.target, old.result

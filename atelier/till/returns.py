@@ -126,15 +126,3 @@ def _refund_online(line: SaleLine) -> tuple[str, str | None]:
         )
     except gateway.PaymentProviderError:
         return "failed", None
-
-
-def return_json(returned: Return) -> dict:
-    """The API shape of a return (API.md)."""
-    item = db.session.get(Item, returned.item_id)
-    return {
-        "item": item.code,
-        "refund_cents": returned.refund_cents,
-        "currency": returned.currency,
-        "status": item.status,
-        "reason": returned.reason,
-    }

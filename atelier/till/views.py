@@ -173,8 +173,7 @@ def refund_how(payment_method: str, amount: str) -> str:
 
 def _returned_message(returned) -> str:
     """What the shop is told after a return: where the piece went and the refund."""
-    done = returns.return_json(returned)
-    amount = money(done["refund_cents"], done["currency"])
+    amount = money(returned.refund_cents, returned.currency)
     if returned.online_refund == "failed":
         flash(
             _(
@@ -185,6 +184,7 @@ def _returned_message(returned) -> str:
             "warning",
         )
     how = refund_how(returned.sale_line.sale.payment_method, amount)
-    if done["status"] == "in_shop":
-        return _("%(code)s is back in stock.", code=done["item"]) + " " + how
-    return _("%(code)s is written off.", code=done["item"]) + " " + how
+    code = returned.sale_line.item.code
+    if returned.is_restocked:
+        return _("%(code)s is back in stock.", code=code) + " " + how
+    return _("%(code)s is written off.", code=code) + " " + how

@@ -6,18 +6,9 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from atelier.money import format_cents
-from atelier.spreadsheets import workbook
+from atelier.spreadsheets import safe_cell, workbook
 from atelier.wages.rules import KINDS
 from atelier.wages.services import PeriodView
-
-#: spreadsheet programs run cells that start with these as formulas
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str:
-    """A text cell that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def amount(cents: int) -> str:
@@ -37,16 +28,15 @@ def bank_csv(
         if slip.total_cents <= 0 or slip.maker_code in leave_out:
             continue
         holder, iban = payees.get(slip.beneficiary_id, ("", ""))
-        writer.writerow(
-            [
-                safe_text(slip.maker_code),
-                safe_text(holder),
-                safe_text(iban),
-                amount(slip.total_cents),
-                view.currency,
-                safe_text(f"Atelier {view.period} {slip.maker_code}"),
-            ]
+        cells = (
+            slip.maker_code,
+            holder,
+            iban,
+            amount(slip.total_cents),
+            view.currency,
+            f"Atelier {view.period} {slip.maker_code}",
         )
+        writer.writerow([safe_cell(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -59,15 +49,15 @@ def summary_xlsx(view: PeriodView) -> bytes:
     money = book.add_format({"num_format": "0.00"})
     sheet.write_string(0, 0, f"Atelier payroll {view.period} ({view.status})", bold)
     rates = ", ".join(f"{c} {r}" for c, r in sorted(view.rates.items())) or "-"
-    sheet.write_string(1, 0, safe_text(f"Currency {view.currency}; rates {rates}"))
+    sheet.write_string(1, 0, f"Currency {view.currency}; rates {rates}")
     header = ["maker_code", "display_name", *KINDS, "total"]
     for col, title in enumerate(header):
         sheet.write_string(3, col, title, bold)
     sums = dict.fromkeys(KINDS, 0)
     row = 4
     for slip in view.slips:
-        sheet.write_string(row, 0, safe_text(slip.maker_code))
-        sheet.write_string(row, 1, safe_text(slip.display_name))
+        sheet.write_string(row, 0, slip.maker_code)
+        sheet.write_string(row, 1, slip.display_name)
         for col, kind in enumerate(KINDS, start=2):
             cents = sum(x.amount_cents or 0 for x in slip.lines if x.kind == kind)
             sums[kind] += cents
