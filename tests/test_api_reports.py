@@ -16,11 +16,34 @@ from tests.conftest import ARTIFACTS, bearer
 
 def enter_2022(client, headers):
     """PUT the seed's layout and figures; both answer 200."""
-    r = client.put("/api/v1/indicator-definitions", json=report_seed.definitions(), headers=headers)
-    assert r.status_code == 200, r.get_json()
+    define(client, headers, report_seed.definitions())
     r = client.put("/api/v1/indicator-figures", json=report_seed.figures(), headers=headers)
     assert r.status_code == 200, r.get_json()
     return r
+
+
+def one_pillar(*rows, name: str = "Pillar 1", year: int | None = 2026) -> dict:
+    """A layout of one pillar holding ``rows``, from ``year`` on (None: every year)."""
+    body = {"pillars": [{"name": name, "rows": list(rows)}]}
+    return body if year is None else {"year": year} | body
+
+
+def define(client, headers, layout: dict) -> None:
+    """PUT a layout; it answers 200."""
+    r = client.put("/api/v1/indicator-definitions", json=layout, headers=headers)
+    assert r.status_code == 200, r.get_json()
+
+
+def put_figures(client, headers, year: int, *figures: dict):
+    """PUT figures of a year's report; the response."""
+    body = {"year": year, "figures": list(figures)}
+    return client.put("/api/v1/indicator-figures", json=body, headers=headers)
+
+
+def results(client, headers, year: int, compare: bool = False) -> dict:
+    """GET a year's report as JSON."""
+    query = f"year={year}&compare=1" if compare else f"year={year}"
+    return client.get(f"/api/v1/reports/results?{query}", headers=headers).get_json()
 
 
 def pdf_text(data: bytes) -> str:
@@ -36,7 +59,7 @@ def test_the_2022_results_come_back_in_order_as_json(client, world):
     headers = bearer(world.users["admin"])
     answer = enter_2022(client, headers)
     assert answer.get_json()["pillars"] == report_seed.expected_json()
-    report = client.get("/api/v1/reports/results?year=2022", headers=headers).get_json()
+    report = results(client, headers, 2022)
     assert report == {"year": 2022, "pillars": report_seed.expected_json()}
     # a blank target stays null, a target of 0 stays 0
     p3 = report["pillars"][2]["rows"]
@@ -99,17 +122,9 @@ def test_the_pdf_first_page_is_kept_as_a_picture(client, world):
     headers = bearer(world.users["admin"])
     enter_2022(client, headers)
     long = "A remark long enough to wrap over several lines in the PDF's remarks column. " * 4
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2022, "figures": [{"row": "referrals", "remarks": long.strip()}]},
-        headers=headers,
-    )
+    put_figures(client, headers, 2022, {"row": "referrals", "remarks": long.strip()})
     glyphs = "Beneficiare în ședințe · Учасниці тренінгів"
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2022, "figures": [{"row": "step_out", "remarks": glyphs}]},
-        headers=headers,
-    )
+    put_figures(client, headers, 2022, {"row": "step_out", "remarks": glyphs})
     data = client.get("/api/v1/reports/results.pdf?year=2022", headers=headers).data
     assert glyphs in pdf_text(data)  # Romanian and Cyrillic letters, in the embedded font
     pdf = pypdfium2.PdfDocument(data)
@@ -125,31 +140,19 @@ def test_the_pdf_first_page_is_kept_as_a_picture(client, world):
 def test_a_layout_for_a_later_year_leaves_earlier_years_as_they_were(client, world):
     """Changing the layout from 2026 on leaves 2025 reading as before; no year = every year."""
     headers = bearer(world.users["admin"])
-    every = {
-        "pillars": [{"name": "Pillar 1", "rows": [{"key": "a", "label": "Outreach"}]}],
-    }
-    assert (
-        client.put("/api/v1/indicator-definitions", json=every, headers=headers).status_code == 200
-    )
-    later = {
-        "year": 2026,
-        "pillars": [{"name": "Pillar A", "rows": [{"key": "b", "label": "Referrals"}]}],
-    }
-    assert (
-        client.put("/api/v1/indicator-definitions", json=later, headers=headers).status_code == 200
-    )
+    define(client, headers, one_pillar({"key": "a", "label": "Outreach"}, year=None))
+    later = one_pillar({"key": "b", "label": "Referrals"}, name="Pillar A")
+    define(client, headers, later)
 
     def labels(year):
-        report = client.get(f"/api/v1/reports/results?year={year}", headers=headers).get_json()
+        report = results(client, headers, year)
         return [(p["name"], [r["label"] for r in p["rows"]]) for p in report["pillars"]]
 
     assert labels(2021) == labels(2025) == [("Pillar 1", ["Outreach"])]
     assert labels(2026) == labels(2030) == [("Pillar A", ["Referrals"])]
     # the same year again replaces its layout
     later["pillars"][0]["rows"][0]["label"] = "Referral cases"
-    assert (
-        client.put("/api/v1/indicator-definitions", json=later, headers=headers).status_code == 200
-    )
+    define(client, headers, later)
     assert labels(2026) == [("Pillar A", ["Referral cases"])]
     assert labels(2025) == [("Pillar 1", ["Outreach"])]
 
@@ -158,9 +161,11 @@ def test_figures_are_audited_and_null_clears(client, world, db):
     """Each change records who, old and new; a field left out stays; null clears."""
     headers = bearer(world.users["admin"])
     enter_2022(client, headers)
-    body = {"year": 2022, "figures": [{"row": "referrals", "result": 18, "remarks": None}]}
-    assert client.put("/api/v1/indicator-figures", json=body, headers=headers).status_code == 200
-    report = client.get("/api/v1/reports/results?year=2022", headers=headers).get_json()
+    changed = put_figures(
+        client, headers, 2022, {"row": "referrals", "result": 18, "remarks": None}
+    )
+    assert changed.status_code == 200
+    report = results(client, headers, 2022)
     referrals = report["pillars"][1]["rows"][5]
     assert (referrals["target"], referrals["result"], referrals["remarks"]) == (12, 18, "")
     entry = db.session.scalars(
@@ -177,67 +182,45 @@ def test_figures_are_audited_and_null_clears(client, world, db):
 def test_bad_figures_are_refused_naming_the_field_and_change_nothing(client, world):
     """A result for a computed row, an unknown row or part: 400 ``invalid`` with fields."""
     headers = bearer(world.users["admin"])
-    layout = {
-        "year": 2026,
-        "pillars": [
-            {
-                "name": "Pillar 1",
-                "rows": [
-                    {"key": "made", "label": "Pieces", "source": "pieces_produced"},
-                    {"key": "hand", "label": "Outreach"},
-                ],
-            }
-        ],
-    }
-    assert (
-        client.put("/api/v1/indicator-definitions", json=layout, headers=headers).status_code == 200
+    define(
+        client,
+        headers,
+        one_pillar(
+            {"key": "made", "label": "Pieces", "source": "pieces_produced"},
+            {"key": "hand", "label": "Outreach"},
+        ),
     )
-    bad = client.put(
-        "/api/v1/indicator-figures",
-        headers=headers,
-        json={
-            "year": 2026,
-            "figures": [
-                {"row": "hand", "target": 5},
-                {"row": "made", "result": 3},
-                {"row": "nope", "target": 1},
-                {"row": "hand", "part": "x", "target": 1},
-            ],
-        },
+    bad = put_figures(
+        client,
+        headers,
+        2026,
+        {"row": "hand", "target": 5},
+        {"row": "made", "result": 3},
+        {"row": "nope", "target": 1},
+        {"row": "hand", "part": "x", "target": 1},
     )
     assert bad.status_code == 400
     error = bad.get_json()["error"]
     assert error["code"] == "invalid"
     assert set(error["fields"]) == {"figures.1.result", "figures.2.row", "figures.3.part"}
-    report = client.get("/api/v1/reports/results?year=2026", headers=headers).get_json()
+    report = results(client, headers, 2026)
     assert all(r["target"] is None for p in report["pillars"] for r in p["rows"])
 
 
 def test_bad_layouts_are_refused_and_change_nothing(client, world):
     """Unknown source, site or kind; duplicate keys; a manual part with a site: 400."""
     headers = bearer(world.users["admin"])
-    bad = {
-        "year": 2026,
-        "pillars": [
-            {
-                "name": "P",
-                "rows": [
-                    {"key": "a", "label": "A", "source": "nope"},
-                    {"key": "a", "label": "B", "source": {"measure": "hours", "site": "XXX"}},
-                    {
-                        "key": "c",
-                        "label": "C",
-                        "parts": [{"key": "p", "label": "P", "site": "ORA"}],
-                    },
-                    {
-                        "key": "d",
-                        "label": "D",
-                        "source": {"measure": "participants", "workshop_kind": "knitting"},
-                    },
-                ],
-            }
-        ],
-    }
+    bad = one_pillar(
+        {"key": "a", "label": "A", "source": "nope"},
+        {"key": "a", "label": "B", "source": {"measure": "hours", "site": "XXX"}},
+        {"key": "c", "label": "C", "parts": [{"key": "p", "label": "P", "site": "ORA"}]},
+        {
+            "key": "d",
+            "label": "D",
+            "source": {"measure": "participants", "workshop_kind": "knitting"},
+        },
+        name="P",
+    )
     response = client.put("/api/v1/indicator-definitions", json=bad, headers=headers)
     assert response.status_code == 400
     assert set(response.get_json()["error"]["fields"]) == {
@@ -247,42 +230,27 @@ def test_bad_layouts_are_refused_and_change_nothing(client, world):
         "pillars.0.rows.2.parts.0",
         "pillars.0.rows.3.source.workshop_kind",
     }
-    report = client.get("/api/v1/reports/results?year=2026", headers=headers).get_json()
-    assert report == {"year": 2026, "pillars": []}
+    assert results(client, headers, 2026) == {"year": 2026, "pillars": []}
 
 
 def test_targets_and_report_figures_are_one_store(client, world):
     """A built-in row's target set by PUT /indicator-targets shows in the report, and one set
     by PUT /indicator-figures shows in GET /indicators: the same figure seen two ways."""
     headers = bearer(world.users["admin"])
-    layout = {
-        "year": 2026,
-        "pillars": [
-            {
-                "name": "Pillar 1",
-                "rows": [
-                    {
-                        "key": "voc",
-                        "label": "People in vocational training",
-                        "source": "vocational_participants",
-                        "parts": [{"key": "ora", "label": "Oradea", "site": "ORA"}],
-                    }
-                ],
-            }
-        ],
+    voc = {
+        "key": "voc",
+        "label": "People in vocational training",
+        "source": "vocational_participants",
+        "parts": [{"key": "ora", "label": "Oradea", "site": "ORA"}],
     }
-    client.put("/api/v1/indicator-definitions", json=layout, headers=headers)
+    define(client, headers, one_pillar(voc))
     client.put(
         "/api/v1/indicator-targets",
         json={"year": 2026, "targets": [{"key": "vocational_participants", "target": 12}]},
         headers=headers,
     )
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2026, "figures": [{"row": "voc", "part": "ora", "target": 7}]},
-        headers=headers,
-    )
-    report = client.get("/api/v1/reports/results?year=2026", headers=headers).get_json()
+    put_figures(client, headers, 2026, {"row": "voc", "part": "ora", "target": 7})
+    report = results(client, headers, 2026)
     assert [(r["label"], r["target"]) for r in report["pillars"][0]["rows"]] == [
         ("People in vocational training", 12),
         ("Oradea", 7),
@@ -292,11 +260,7 @@ def test_targets_and_report_figures_are_one_store(client, world):
         (r["key"], r["site"], r["target"]) for r in rows
     ]
     # a remark entered on the report replaces the target's remark, not a second copy
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2026, "figures": [{"row": "voc", "remarks": "Offered to all."}]},
-        headers=headers,
-    )
+    put_figures(client, headers, 2026, {"row": "voc", "remarks": "Offered to all."})
     total = client.get("/api/v1/indicators?year=2026", headers=headers).get_json()["rows"][0]
     assert (total["target"], total["remarks"]) == (12, "Offered to all.")
 
@@ -318,12 +282,8 @@ def test_the_year_before_side_by_side(client, world):
     as a second column pair in the files; a row new this year has it blank."""
     headers = bearer(world.users["admin"])
     enter_2022(client, headers)
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2023, "figures": [{"row": "referrals", "target": 15, "result": 20}]},
-        headers=headers,
-    )
-    report = client.get("/api/v1/reports/results?year=2023&compare=1", headers=headers).get_json()
+    put_figures(client, headers, 2023, {"row": "referrals", "target": 15, "result": 20})
+    report = results(client, headers, 2023, compare=True)
     referrals = report["pillars"][1]["rows"][5]
     assert referrals["target"] == 15 and referrals["previous"] == {"target": 12, "result": 17}
     oradea = report["pillars"][2]["rows"][2]
@@ -347,11 +307,7 @@ def test_a_remark_like_a_formula_stays_text_in_the_spreadsheet(client, world):
     """A remark starting with "=" is written as text: the sheet never runs it."""
     headers = bearer(world.users["admin"])
     enter_2022(client, headers)
-    client.put(
-        "/api/v1/indicator-figures",
-        json={"year": 2022, "figures": [{"row": "referrals", "remarks": '=HYPERLINK("x")'}]},
-        headers=headers,
-    )
+    put_figures(client, headers, 2022, {"row": "referrals", "remarks": '=HYPERLINK("x")'})
     data = client.get("/api/v1/reports/results.xlsx?year=2022", headers=headers).data
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     row = next(r for r in sheet.iter_rows() if r[0].value == "Referral cases")

@@ -1,5 +1,6 @@
 """Training hours are what happened: the session form and the roll-call record real hours."""
 
+import json
 import re
 
 import sqlalchemy as sa
@@ -92,12 +93,12 @@ def test_saving_the_roll_sets_the_sessions_hours(client, world, db):
         db.session.scalar(sa.select(Attendance.status).where(Attendance.session_id == session.id))
         == "present"
     )
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count()).where(AuditEntry.action == "workshops.session_hours")
-        )
-        == 1
-    )
+    audited = db.session.scalars(
+        sa.select(AuditEntry.details).where(AuditEntry.action == "workshops.session_hours")
+    ).all()
+    assert [json.loads(d) for d in audited] == [
+        {"workshop": session.workshop_id, "before": "2.5", "hours": "1.5"}
+    ]
     only_hours = client.post(f"/sessions/{session.id}/roll", json={"records": [], "hours": "2"})
     assert only_hours.status_code == 200
     db.session.expire_all()
@@ -149,7 +150,13 @@ def test_the_supervisor_sets_the_usual_length_on_the_workshop_page(client, world
     client.post(url, data={"default_hours": ""})
     db.session.expire_all()
     assert world.workshop.default_centihours is None
-    actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.action == "workshops.usual_hours")
+    client.post(url, data={"default_hours": ""})  # unchanged: not audited again
+    details = db.session.scalars(
+        sa.select(AuditEntry.details)
+        .where(AuditEntry.action == "workshops.usual_hours")
+        .order_by(AuditEntry.id)
     ).all()
-    assert len(actions) == 2
+    assert [json.loads(d) for d in details] == [
+        {"before": None, "hours": "2.5"},
+        {"before": "2.5", "hours": None},
+    ]

@@ -29,29 +29,39 @@ def usual_centihours(workshop: Workshop) -> int | None:
     return rules.session_centihours(workshop.default_centihours, latest)
 
 
+def _parsed(hours: str, refusal: str, field: str) -> int:
+    """Hours typed as centihours; else 400 with ``refusal``, naming ``field``."""
+    try:
+        return rules.parse_hours(hours)
+    except rules.RuleError as exc:
+        raise Invalid(refusal, {field: str(exc)}) from None
+
+
+def _shown(centihours: int | None) -> str | None:
+    return None if centihours is None else rules.format_hours(centihours)
+
+
+def _change_hours(user, action: str, entity, attribute: str, centihours, **details) -> None:
+    """Set ``entity.<attribute>`` to ``centihours``, audited with the hours before and
+    after; nothing (and no audit entry) when it is unchanged."""
+    before = getattr(entity, attribute)
+    if centihours == before:
+        return
+    setattr(entity, attribute, centihours)
+    db.session.flush()
+    audit.record(
+        action, entity, user=user, **details, before=_shown(before), hours=_shown(centihours)
+    )
+
+
 def set_usual_hours(user, workshop_id: int, hours: str | None) -> Workshop:
     """Set (or, blank, clear) the usual length of a workshop's sessions; 400 naming
     ``default_hours``."""
     workshop = get_workshop(user, workshop_id)
     centihours = None
     if hours not in (None, ""):
-        try:
-            centihours = rules.parse_hours(hours)
-        except rules.RuleError as exc:
-            raise Invalid(
-                _("The workshop could not be saved."), {"default_hours": str(exc)}
-            ) from None
-    if centihours != workshop.default_centihours:
-        before = workshop.default_centihours
-        workshop.default_centihours = centihours
-        db.session.flush()
-        audit.record(
-            "workshops.usual_hours",
-            workshop,
-            user=user,
-            before=None if before is None else rules.format_hours(before),
-            hours=None if centihours is None else rules.format_hours(centihours),
-        )
+        centihours = _parsed(hours, _("The workshop could not be saved."), "default_hours")
+    _change_hours(user, "workshops.usual_hours", workshop, "default_centihours", centihours)
     return workshop
 
 
@@ -92,20 +102,13 @@ def create_session(user, workshop_id: int, held_on: date, hours: str | None) -> 
 def set_session_hours(user, session_id: int, hours: str) -> WorkshopSession:
     """Set how long a session really was (from the roll-call); 400 naming ``hours``."""
     session = load_session(user, session_id)
-    try:
-        centihours = rules.parse_hours(hours)
-    except rules.RuleError as exc:
-        raise Invalid(_("The session could not be saved."), {"hours": str(exc)}) from None
-    if centihours != session.centihours:
-        before = session.centihours
-        session.centihours = centihours
-        db.session.flush()
-        audit.record(
-            "workshops.session_hours",
-            session,
-            user=user,
-            workshop=session.workshop_id,
-            before=rules.format_hours(before),
-            hours=rules.format_hours(centihours),
-        )
+    centihours = _parsed(hours, _("The session could not be saved."), "hours")
+    _change_hours(
+        user,
+        "workshops.session_hours",
+        session,
+        "centihours",
+        centihours,
+        workshop=session.workshop_id,
+    )
     return session

@@ -122,9 +122,10 @@ def sign_in_page(page, user, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="Sign in").click()
 
 
-def screenshot(page, name: str) -> str:
-    """Keep a screenshot in tests/artifacts/ and return its path."""
+def screenshot(page, name: str, full_page: bool = True) -> str:
+    """Keep a screenshot in tests/artifacts/ and return its path: the whole page, or only
+    what the viewport shows (``full_page=False``: what a person sees without scrolling)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return str(path)
