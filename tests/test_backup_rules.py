@@ -122,20 +122,3 @@ def test_a_row_is_the_same_json_as_the_standard_encoder_writes():
     assert rows.encoder(["text"] * len(awkward))(awkward) == (standard + "\n").encode()
     with pytest.raises(TypeError):
         rows.encoder(["text"])([object()])
-
-
-def test_lines_become_copy_text_with_every_delimiter_escaped():
-    """What PostgreSQL's COPY reads back from a backup's lines: a tab, newline or backslash
-    in a note stays inside its field, null is \\N, bytes are hex, booleans t/f, and the
-    ISO instants and decimals go as written."""
-    kinds = ["int", "text", "bool", "instant", "bytes", "decimal", "json", "text"]
-    encode = rows.encoder(kinds)
-    moment = datetime(2026, 3, 10, 12, 0, 1, 500, tzinfo=UTC)
-    note = "a\tb\nc\\d\re"
-    line = encode((7, note, True, moment, b"\x00\xff", "4.9770", {"ro": "Ș\t"}, None))
-    text = rows.copy_block(kinds)([line, line])
-    row = (
-        "7\ta\\tb\\nc\\\\d\\re\tt\t2026-03-10T12:00:01.000500+00:00\t\\\\x00ff\t4.9770"
-        '\t{"ro":"Ș\\\\t"}\t\\N\n'
-    )
-    assert text == row * 2

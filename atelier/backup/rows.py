@@ -16,6 +16,7 @@ from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring
 
 import sqlalchemy as sa
+from psycopg import sql
 from sqlalchemy.types import TypeDecorator
 
 from atelier.db import UTCDateTime
@@ -178,52 +179,50 @@ def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
     return decode
 
 
-#: COPY's text form escapes these in a value (a tab or newline would end a field or row)
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+#: PostgreSQL's rendering of one value of a kind as its JSON text in a line, byte for byte
+#: what :func:`encoder` writes (pinned by a test on PostgreSQL): ``to_json`` escapes text as
+#: the standard library does with ``ensure_ascii=False`` (``\" \\ \b \f \n \r \t``, other
+#: controls as lowercase ``\u00xx``); instants are ``isoformat()``'s (below), days ISO 8601;
+#: base64 without the line breaks PostgreSQL's ``encode`` puts in.
+#: Decimals (``str(Decimal)`` may use an exponent) and JSON documents (keys sorted in
+#: Python's order) have none: a table holding one is encoded in Python.
 
-
-def _copy_text(value) -> str:
-    return str(value).translate(_COPY_ESCAPES)
-
-
-#: a line's value as the COPY text form of its column, by kind. The lines' own forms (ISO
-#: 8601 instants, days and times, decimals as strings) are what PostgreSQL reads, and none
-#: holds a character COPY escapes: no datetime or Decimal is made on the way
-COPY_TEXT: dict[str, Callable] = {
-    "bool": lambda v: "t" if v else "f",
-    "int": str,
-    "text": _copy_text,
-    "instant": str,
-    "datetime": str,
-    "date": str,
-    "decimal": str,
-    "bytes": lambda v: "\\\\x" + base64.b64decode(v).hex(),
-    "json": _copy_text,  # the canonical text; the column parses it
+#: ``to_json`` of an instant, in the snapshot's UTC session, is ``isoformat()``'s but for the
+#: microseconds' trailing zeros, which it drops: they are put back to six digits
+_INSTANT = (
+    "CASE WHEN date_trunc('second', {c}) = {c} THEN to_json({c})::text"
+    " ELSE rpad(left(to_json({c})::text, -7), 27, '0') || '+00:00\"' END"
+)
+PG_JSON: dict[str, str] = {
+    "bool": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
+    "int": "{c}::text",
+    "text": "to_json({c})::text",
+    "instant": _INSTANT,
+    "date": "to_json({c})::text",
+    "bytes": "'\"' || translate(encode({c}, 'base64'), E'\\n', '') || '\"'",
 }
 
 
-def copy_block(kinds: list[str]) -> Callable[[list[bytes]], str]:
-    """A function turning canonical lines into rows of PostgreSQL's COPY text format, a
-    block at a time: one JSON parse for the block, and no Python value per field but the
-    text PostgreSQL reads (restoring value by value, through psycopg's row writer, cost
-    three times as much)."""
-    convert = [COPY_TEXT[k] for k in kinds]
-    width = len(kinds)
-
-    def block(lines: list[bytes]) -> str:
-        out = []
-        for values in _PARSE("[" + b",".join(lines).decode() + "]"):
-            if len(values) != width:
-                raise ValueError("a row with the wrong number of values")
-            out.append(
-                "\t".join(
-                    "\\N" if v is None else f(v) for f, v in zip(convert, values, strict=True)
-                )
-            )
-        out.append("")
-        return "\n".join(out)
-
-    return block
+def pg_lines(table: sa.Table, kinds: list[str]) -> sql.Composed | None:
+    """A query of ``table``'s canonical lines (``bytea``, each ending in a newline) in
+    primary-key order, rendered by PostgreSQL: no Python value per row or field. None if a
+    column's kind has no rendering in SQL (the table is then encoded in Python)."""
+    if any(k not in PG_JSON for k in kinds):
+        return None
+    values = [
+        sql.SQL("COALESCE({}, 'null')").format(
+            sql.SQL(PG_JSON[k]).format(c=sql.Identifier(column.name))
+        )
+        for column, k in zip(table.columns, kinds, strict=True)
+    ]
+    line = sql.SQL(" || ',' || ").join(values)
+    return sql.SQL(
+        "SELECT convert_to('[' || {line} || E']\\n', 'UTF8') FROM {table} ORDER BY {keys}"
+    ).format(
+        line=line,
+        table=sql.Identifier(table.name),
+        keys=sql.SQL(", ").join(sql.Identifier(c.name) for c in order_by(table)),
+    )
 
 
 def order_by(table: sa.Table) -> list[sa.Column]:
