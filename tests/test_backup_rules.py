@@ -12,6 +12,7 @@ from pyrage import passphrase
 
 from atelier.backup import agefile, rows
 from atelier.backup.archive import file_name
+from atelier.backup.restore import sqlite_instant
 from atelier.backup.rules import taken_at, to_keep
 
 KEY = "a long enough backup passphrase"
@@ -122,3 +123,11 @@ def test_a_row_is_the_same_json_as_the_standard_encoder_writes():
     assert rows.encoder(["text"] * len(awkward))(awkward) == (standard + "\n").encode()
     with pytest.raises(TypeError):
         rows.encoder(["text"])([object()])
+
+
+def test_an_instant_is_restored_into_sqlite_as_sqlalchemy_keeps_it():
+    """A line's instant becomes SQLite's naive UTC text with six decimals, whether it has
+    microseconds or not, and one at another offset (not written by Atelier) is moved to UTC."""
+    assert sqlite_instant("2026-03-10T12:00:01+00:00") == "2026-03-10 12:00:01.000000"
+    assert sqlite_instant("2026-03-10T12:00:01.000500+00:00") == "2026-03-10 12:00:01.000500"
+    assert sqlite_instant("2026-03-10T01:00:01.5+02:00") == "2026-03-09 23:00:01.500000"

@@ -8,18 +8,22 @@ the keys and indexes after the load, as ``pg_restore`` does, and then has every 
 set past the highest id, so a restored database takes new sales.
 """
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 import sqlalchemy as sa
 from psycopg import sql
+from sqlalchemy.types import TypeDecorator
 
 from atelier.backup import rows
 from atelier.backup.archive import BackupError, open_backup
 from atelier.backup.snapshot import tables
+from atelier.db import UTCDateTime
 
 #: rows per INSERT batch on SQLite
 BATCH = 1000
@@ -148,6 +152,53 @@ def _insert_staged(conn: sa.Connection, table: sa.Table, kinds: list[str], block
             cursor.execute(sql.SQL("TRUNCATE pg_temp.{}").format(stage))
 
 
+def sqlite_instant(value: str) -> str:
+    """A line's instant as SQLAlchemy keeps it in SQLite: naive UTC, six decimals."""
+    if value.endswith("+00:00") and len(value) in (25, 32):  # isoformat() at UTC: sliced
+        micro = value[20:26] if len(value) == 32 else "000000"
+        return f"{value[:10]} {value[11:19]}.{micro}"
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+#: the SQLite value of a line's value, by kind, where it is not the JSON value itself (days
+#: are kept as their ISO text, booleans as 0 and 1, which sqlite3 makes of False and True)
+_SQLITE_VALUE = {"instant": sqlite_instant, "bytes": base64.b64decode}
+_SQLITE_AS_IS = {"int", "bool", "text", "date"}
+
+
+def _stored_as_is(table: sa.Table, kinds: list[str]) -> bool:
+    """True if every column of ``table`` keeps what :func:`_insert_sqlite` gives it: plain
+    types (no decorator but UTC instants) of the kinds above."""
+    plain = all(
+        not isinstance(c.type, TypeDecorator) or isinstance(c.type, UTCDateTime)
+        for c in table.columns
+    )
+    return plain and all(k in _SQLITE_AS_IS or k in _SQLITE_VALUE for k in kinds)
+
+
+def _insert_sqlite(conn: sa.Connection, table: sa.Table, kinds: list[str], blocks) -> None:
+    """SQLite: a block of lines parsed at once, the few values that need it converted, and
+    the rows given to sqlite3's ``executemany`` as they are, with no SQLAlchemy type
+    processing per value (the stored forms are SQLAlchemy's, tested by reading them back)."""
+    statement = 'INSERT INTO "{}" ({}) VALUES ({})'.format(  # noqa: S608 (names from the metadata)
+        table.name,
+        ", ".join(f'"{c.name}"' for c in table.columns),
+        ", ".join("?" * len(kinds)),
+    )
+    steps = [(i, _SQLITE_VALUE[k]) for i, k in enumerate(kinds) if k in _SQLITE_VALUE]
+    width = len(kinds)
+    raw = conn.connection.driver_connection
+    for block in blocks:
+        values = rows.parse_block(block)
+        if any(len(row) != width for row in values):
+            raise BackupError(f"Table {table.name} has a row with the wrong number of values.")
+        for row in values:
+            for i, convert in steps:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+        raw.executemany(statement, values)
+
+
 def _insert_batches(conn: sa.Connection, table: sa.Table, values) -> None:
     """SQLite: executemany in batches (the column types convert the values)."""
     names = [c.name for c in table.columns]
@@ -240,6 +291,8 @@ def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) ->
                 checked = _verified(lines, entry)
                 if postgres:
                     _insert_staged(conn, table, kinds, checked)
+                elif _stored_as_is(table, kinds):
+                    _insert_sqlite(conn, table, kinds, checked)
                 else:
                     _insert_batches(conn, table, map(rows.decoder(kinds), _lines(checked)))
     if postgres:

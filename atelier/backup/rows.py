@@ -162,6 +162,11 @@ def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
     return encode
 
 
+def parse_block(block: bytes) -> list[list]:
+    """A block of whole lines (each ending in a newline) as one list of rows, in one parse."""
+    return _PARSE("[" + block.rstrip(b"\n").replace(b"\n", b",").decode() + "]")
+
+
 def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
     """A function turning one canonical line back into Python values in column order."""
     steps = _conversions(kinds, DECODERS)
