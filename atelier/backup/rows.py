@@ -230,6 +230,54 @@ def pg_lines(table: sa.Table, kinds: list[str]) -> sql.Composed | None:
     )
 
 
+#: SQLite's rendering of a value of a kind as its JSON text, as SQLAlchemy keeps it: its
+#: ``json_quote`` escapes as the standard library does; instants are naive UTC text with six
+#: decimals (``YYYY-MM-DD HH:MM:SS.ffffff``), days ``YYYY-MM-DD``, booleans 0 and 1. Each
+#: shape is checked over the whole column first (:data:`SQLITE_SHAPES`): a table holding a
+#: value of another shape is encoded in Python. No base64 in SQLite: bytes neither.
+SQLITE_JSON: dict[str, str] = {
+    "bool": "CASE WHEN {c} IS NULL THEN 'null' WHEN {c} THEN 'true' ELSE 'false' END",
+    "int": "json_quote({c})",
+    "text": "json_quote({c})",
+    "instant": (
+        "CASE WHEN {c} IS NULL THEN 'null' WHEN substr({c}, 20) = '.000000'"
+        " THEN '\"' || substr({c}, 1, 10) || 'T' || substr({c}, 12, 8) || '+00:00\"'"
+        " ELSE '\"' || substr({c}, 1, 10) || 'T' || substr({c}, 12) || '+00:00\"' END"
+    ),
+    "date": "CASE WHEN {c} IS NULL THEN 'null' ELSE '\"' || {c} || '\"' END",
+}
+_DIGITS = {"d4": "[0-9]" * 4, "d2": "[0-9]" * 2, "d6": "[0-9]" * 6}
+#: what every value of a kind must look like in SQLite for :data:`SQLITE_JSON` to render it
+SQLITE_SHAPES: dict[str, str] = {
+    "bool": "typeof({c}) IN ('integer', 'null')",
+    "int": "typeof({c}) IN ('integer', 'null')",
+    "text": "typeof({c}) IN ('text', 'null')",
+    "instant": "{c} IS NULL OR {c} GLOB '{d4}-{d2}-{d2} {d2}:{d2}:{d2}.{d6}'".format(
+        c="{c}", **_DIGITS
+    ),
+    "date": "{c} IS NULL OR {c} GLOB '{d4}-{d2}-{d2}'".format(c="{c}", **_DIGITS),
+}
+
+
+def sqlite_lines(table: sa.Table, kinds: list[str]) -> tuple[str, str] | None:
+    """(a query of ``table``'s canonical lines as text, each ending in a newline, in
+    primary-key order, rendered by SQLite; a query of whether every value has the shape the
+    rendering reads), or None if a column's kind has no rendering in SQLite."""
+    if any(k not in SQLITE_JSON for k in kinds):
+        return None
+    names = [f'"{c.name}"' for c in table.columns]
+    values = " || ',' || ".join(
+        SQLITE_JSON[k].format(c=n) for n, k in zip(names, kinds, strict=True)
+    )
+    keys = ", ".join(f'"{c.name}"' for c in order_by(table))
+    lines = f"SELECT '[' || {values} || ']' || char(10) FROM \"{table.name}\" ORDER BY {keys}"  # noqa: S608 (names from the metadata)
+    odd = " OR ".join(
+        f"NOT ({SQLITE_SHAPES[k].format(c=n)})" for n, k in zip(names, kinds, strict=True)
+    )
+    check = f'SELECT EXISTS (SELECT 1 FROM "{table.name}" WHERE {odd})'  # noqa: S608
+    return lines, check
+
+
 def order_by(table: sa.Table) -> list[sa.Column]:
     """Rows are written in primary-key order (every table has one), so checksums agree."""
     return list(table.primary_key.columns) or list(table.columns)

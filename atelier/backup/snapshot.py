@@ -52,10 +52,16 @@ class Snapshot:
         """The table's canonical lines (:mod:`rows`) in primary-key order, in batches.
         On PostgreSQL the server renders them (:func:`rows.pg_lines`) where it can, so no
         Python value is made per row; otherwise each row is encoded here."""
-        query = rows.pg_lines(table, kinds) if self.engine_name == "postgresql" else None
-        if query is not None:
-            yield from self._fetch(table, query)
-            return
+        if self.engine_name == "postgresql":
+            query = rows.pg_lines(table, kinds)
+            if query is not None:
+                yield from self._fetch(table, query)
+                return
+        else:
+            queries = rows.sqlite_lines(table, kinds)
+            if queries is not None and not self.conn.exec_driver_sql(queries[1]).scalar():
+                yield from self._fetch_sqlite(queries[0])
+                return
         encode = rows.encoder(kinds)
         encoded = map(encode, self.rows(table))
         while batch := list(islice(encoded, LINES_PER_BATCH)):
@@ -69,6 +75,16 @@ class Snapshot:
             cursor.execute(query)
             while batch := cursor.fetchmany(BATCH):
                 yield [row[0] for row in batch]
+
+    def _fetch_sqlite(self, query: str) -> Iterator[list[bytes]]:
+        """SQLite: the text of each row of ``query``, as UTF-8, ``BATCH`` rows at a time."""
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(query)
+            while batch := cursor.fetchmany(BATCH):
+                yield [row[0].encode() for row in batch]
+        finally:
+            cursor.close()
 
     def _copy_rows(self, table: sa.Table) -> Iterator[tuple]:
         """A server-side cursor in binary, ``BATCH`` rows a round trip: psycopg turns the
