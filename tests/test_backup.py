@@ -177,10 +177,12 @@ def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(runner, tmp
     assert verified.exit_code == 1 and "damaged" in verified.output
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.usefixtures("data")
-def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app):
+def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app, engine):
     """An unencrypted (development) backup whose member no longer matches the manifest's
-    checksum is refused: verify exits 1 and restore writes nothing."""
+    checksum is refused: verify exits 1 and restore (into SQLite, or PostgreSQL with its
+    keys and indexes dropped for the load) writes nothing and leaves every key in place."""
     made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
     path = made.stdout.strip()
     assert path.endswith(".tar") and "NOT encrypted" in made.stderr
@@ -194,10 +196,26 @@ def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app):
             out.addfile(member, io.BytesIO(content))
     verified = runner.invoke(args=["backup", "verify", str(tampered)])
     assert verified.exit_code == 1 and "payees" in verified.output
-    with fresh_database(tmp_path, app.config["BACKUP_DIR"], "sqlite") as restored:
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], engine) as restored:
+        keys = _keys_and_indexes(restored)
         result = invoke(restored, "backup", "restore", str(tampered))
         assert result.exit_code == 1 and "payees" in result.output
         assert set(row_counts(restored).values()) == {0}
+        assert _keys_and_indexes(restored) == keys
+
+
+def _keys_and_indexes(app) -> dict:
+    """Each table's primary key, foreign keys and indexes, as the database reports them."""
+    with app.app_context(), _db.engine.connect() as conn:
+        seen = sa.inspect(conn)
+        return {
+            name: (
+                seen.get_pk_constraint(name)["constrained_columns"],
+                sorted(fk["name"] for fk in seen.get_foreign_keys(name)),
+                sorted(ix["name"] for ix in seen.get_indexes(name)),
+            )
+            for name in seen.get_table_names()
+        }
 
 
 @pytest.mark.usefixtures("data")

@@ -136,7 +136,9 @@ def _insert_staged(conn: sa.Connection, table: sa.Table, kinds: list[str], block
     insert = _from_lines(conn, table, kinds)
     copy_in = sql.SQL("COPY pg_temp.{} (line) FROM STDIN").format(stage)
     with raw.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (line text)").format(stage))
+        cursor.execute(
+            sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (line text) ON COMMIT DROP").format(stage)
+        )
         pending = True
         while pending:
             staged = 0
