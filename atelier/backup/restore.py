@@ -11,7 +11,7 @@ set past the highest id, so a restored database takes new sales.
 import base64
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -278,6 +278,29 @@ def _keys_and_indexes_built_after(conn: sa.Connection, names: list[str]) -> Iter
             )
 
 
+#: SQLite: the indexes of the app's tables that can be dropped (not a key's own)
+_SQLITE_INDEXES = sa.text(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    " AND tbl_name IN :tables ORDER BY name"
+).bindparams(sa.bindparam("tables", expanding=True))
+
+
+@contextmanager
+def _sqlite_indexes_built_after(conn: sa.Connection, names: list[str]) -> Iterator[None]:
+    """SQLite: drop the tables' indexes (not their keys) for the load and build each once
+    after it, in the restore's transaction (begun here, so that the drop is part of it: a
+    failed restore leaves every index in place)."""
+    raw = conn.connection.driver_connection
+    if not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+    indexes = conn.execute(_SQLITE_INDEXES, {"tables": names}).all()
+    for index in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{index.name}"')
+    yield
+    for index in indexes:
+        conn.exec_driver_sql(index.sql)
+
+
 def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) -> dict:
     """Load the backup at ``path`` through ``conn`` (the caller commits, or rolls back on
     error). Returns the manifest."""
@@ -286,7 +309,8 @@ def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) ->
         check_target(conn, metadata, manifest)
         known = {t.name: t for t in tables(metadata)}
         names = [t.name for t in tables(metadata)]
-        with _keys_and_indexes_built_after(conn, names) if postgres else nullcontext():
+        built_after = _keys_and_indexes_built_after if postgres else _sqlite_indexes_built_after
+        with built_after(conn, names):
             for entry, lines in members:
                 table = known[entry["name"]]
                 kinds = [c["kind"] for c in entry["columns"]]
