@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import tarfile
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ import sqlalchemy as sa
 from pyrage import passphrase
 
 from atelier.audit import AuditEntry
+from atelier.backup import archive, restore, rows
+from atelier.backup.snapshot import snapshot
 from atelier.catalog.models import ProductType
+from atelier.db import UTCDateTime
 from atelier.extensions import db as _db
 from atelier.people.models import Beneficiary
 from atelier.production.models import ItemEvent
@@ -25,6 +29,18 @@ from tests.conftest import on_postgres
 KEY = "a long enough backup passphrase"
 IBAN = "RO49AAAA1B31007593840000"
 NOTE = "left the shelter on Tuesday"
+#: text every layer must carry as it is: JSON's and COPY's escapes, \N and \. (COPY's
+#: null and end of data), controls, characters outside the BMP
+AWKWARD = [
+    "",
+    'a"b\\c',
+    "\n\t\r\b\f\x01\x1f\x7f",
+    "\\N",
+    "\\.",
+    "Ștefănescu €𝄞",
+    "\u2028\u2029",
+    "],[",
+]
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -44,6 +60,8 @@ def data(world, db):
     f.give_photo(world.tote)
     world.tote.translations = {"nl": {"name": "Draagtas", "description": "Een stevige tas."}}
     db.session.add(ItemEvent(item_id=world.item_atelier.id, kind="made", note=NOTE))
+    for note in AWKWARD:
+        db.session.add(ItemEvent(item_id=world.item_atelier.id, kind="made", note=note))
     db.session.commit()
     return world
 
@@ -76,11 +94,17 @@ def test_a_backup_is_an_age_file_with_no_name_iban_or_note_in_clear(runner, tmp_
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.usefixtures("keyed")
-def test_restore_into_an_empty_database_brings_back_every_row(runner, data, tmp_path, app, engine):
+def test_restore_into_an_empty_database_brings_back_every_row(
+    runner, data, tmp_path, app, engine, monkeypatch
+):
     """Restored into a new database (SQLite, or PostgreSQL), every table has the same rows:
-    bank details, the photo's bytes, a product's names per language, aware instants; and
-    ``backup verify`` says it is good."""
+    bank details, the photo's bytes, a product's names per language, aware instants, notes
+    with every character that needs escaping; and ``backup verify`` says it is good. The
+    lines are read, and staged on PostgreSQL, a few at a time, as a large table's are."""
+    monkeypatch.setattr(archive, "BLOCK", 200)
+    monkeypatch.setattr(restore, "STAGED", 300)
     path = _create(runner, tmp_path)
+    notes = sorted(_db.session.scalars(sa.select(ItemEvent.note)))
     source_counts = row_counts(app)
     photo = _db.session.get(ProductType, data.tote.id).photo
     # ids read now: touching the test's objects inside the other app would load them there
@@ -100,6 +124,7 @@ def test_restore_into_an_empty_database_brings_back_every_row(runner, data, tmp_
             assert _db.session.scalar(sa.select(Payee.iban)) == IBAN
             assert _db.session.get(ProductType, tote_id).photo == photo
             assert _db.session.get(ProductType, tote_id).name_in("nl") == "Draagtas"
+            assert sorted(_db.session.scalars(sa.select(ItemEvent.note))) == notes
             elena = _db.session.get(Beneficiary, elena_id)
             assert elena.display_name == "Elena" and elena.created_at.tzinfo is not None
     verified = runner.invoke(args=["backup", "verify", path])
@@ -152,10 +177,12 @@ def test_restore_with_the_wrong_key_or_a_damaged_file_writes_nothing(runner, tmp
     assert verified.exit_code == 1 and "damaged" in verified.output
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.usefixtures("data")
-def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app):
+def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app, engine):
     """An unencrypted (development) backup whose member no longer matches the manifest's
-    checksum is refused: verify exits 1 and restore writes nothing."""
+    checksum is refused: verify exits 1 and restore (into SQLite, or PostgreSQL with its
+    keys and indexes dropped for the load) writes nothing and leaves every key in place."""
     made = runner.invoke(args=["backup", "create", "--out", str(tmp_path)])
     path = made.stdout.strip()
     assert path.endswith(".tar") and "NOT encrypted" in made.stderr
@@ -169,10 +196,26 @@ def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app):
             out.addfile(member, io.BytesIO(content))
     verified = runner.invoke(args=["backup", "verify", str(tampered)])
     assert verified.exit_code == 1 and "payees" in verified.output
-    with fresh_database(tmp_path, app.config["BACKUP_DIR"], "sqlite") as restored:
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], engine) as restored:
+        keys = _keys_and_indexes(restored)
         result = invoke(restored, "backup", "restore", str(tampered))
         assert result.exit_code == 1 and "payees" in result.output
         assert set(row_counts(restored).values()) == {0}
+        assert _keys_and_indexes(restored) == keys
+
+
+def _keys_and_indexes(app) -> dict:
+    """Each table's primary key, foreign keys and indexes, as the database reports them."""
+    with app.app_context(), _db.engine.connect() as conn:
+        seen = sa.inspect(conn)
+        return {
+            name: (
+                seen.get_pk_constraint(name)["constrained_columns"],
+                sorted(fk["name"] for fk in seen.get_foreign_keys(name)),
+                sorted(ix["name"] for ix in seen.get_indexes(name)),
+            )
+            for name in seen.get_table_names()
+        }
 
 
 @pytest.mark.usefixtures("data")
@@ -189,3 +232,61 @@ def test_production_refuses_a_backup_without_a_key(runner, tmp_path, app):
     finally:
         app.config["ENV_NAME"], app.config["BACKUP_KEY"] = "development", ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_database_renders_each_line_as_python_writes_it(db):
+    """The lines PostgreSQL (or SQLite) renders for a backup are the ones the Python encoder
+    writes for the same rows, byte for byte (so the checksums of a table agree whichever
+    engine and whichever path wrote it): awkward text, instants with and without
+    microseconds (trailing zeros too) entered at another offset, days, booleans, big
+    integers, nulls; and on PostgreSQL long bytes (SQLite has no base64: Python does those)."""
+    postgres = db.engine.dialect.name == "postgresql"
+    metadata = sa.MetaData()
+    table = sa.Table(
+        "backup_awkward",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("flag", sa.Boolean),
+        sa.Column("note", sa.String(50)),
+        sa.Column("at", UTCDateTime),
+        sa.Column("day", sa.Date),
+        sa.Column("big", sa.BigInteger),
+        *([sa.Column("photo", sa.LargeBinary)] if postgres else []),
+    )
+    east = timezone(timedelta(hours=2))
+    moments = [
+        datetime(2026, 3, 10, 12, 0, 1, tzinfo=UTC),
+        datetime(2026, 3, 10, 12, 0, 1, 500, tzinfo=UTC),
+        datetime(2026, 3, 10, 12, 0, 1, 120000, tzinfo=east),
+        datetime(999, 1, 1, 0, 0, 0, 999999, tzinfo=UTC),
+    ]
+    values = [
+        {
+            "id": i + 1,
+            "flag": i % 2 == 0,
+            "note": note,
+            "at": moments[i % len(moments)],
+            "day": date(2026, 2, 28) + timedelta(days=i),
+            "big": 2**62 - i,
+        }
+        | ({"photo": bytes(range(256))[i:]} if postgres else {})
+        for i, note in enumerate(AWKWARD)
+    ]
+    values.append({c.name: None for c in table.columns} | {"id": 99})
+    kinds = [rows.kind(c) for c in table.columns]
+    rendered_by = rows.pg_lines if postgres else rows.sqlite_lines
+    assert rendered_by(table, kinds) is not None
+    with db.engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(table.insert(), values)
+    try:
+        with snapshot(db.engine) as snap:
+            if not postgres:  # every value has the shape SQLite's rendering reads
+                assert not snap.conn.exec_driver_sql(rows.sqlite_lines(table, kinds)[1]).scalar()
+            rendered = [line for batch in snap.lines(table, kinds) for line in batch]
+            written = list(map(rows.encoder(kinds), snap.rows(table)))
+    finally:
+        with db.engine.begin() as conn:
+            metadata.drop_all(conn)
+    assert len(rendered) == len(values)
+    assert rendered == written

@@ -12,6 +12,7 @@ from pyrage import passphrase
 
 from atelier.backup import agefile, rows
 from atelier.backup.archive import file_name
+from atelier.backup.restore import sqlite_instant
 from atelier.backup.rules import taken_at, to_keep
 
 KEY = "a long enough backup passphrase"
@@ -124,18 +125,9 @@ def test_a_row_is_the_same_json_as_the_standard_encoder_writes():
         rows.encoder(["text"])([object()])
 
 
-def test_lines_become_copy_text_with_every_delimiter_escaped():
-    """What PostgreSQL's COPY reads back from a backup's lines: a tab, newline or backslash
-    in a note stays inside its field, null is \\N, bytes are hex, booleans t/f, and the
-    ISO instants and decimals go as written."""
-    kinds = ["int", "text", "bool", "instant", "bytes", "decimal", "json", "text"]
-    encode = rows.encoder(kinds)
-    moment = datetime(2026, 3, 10, 12, 0, 1, 500, tzinfo=UTC)
-    note = "a\tb\nc\\d\re"
-    line = encode((7, note, True, moment, b"\x00\xff", "4.9770", {"ro": "Ș\t"}, None))
-    text = rows.copy_block(kinds)([line, line])
-    row = (
-        "7\ta\\tb\\nc\\\\d\\re\tt\t2026-03-10T12:00:01.000500+00:00\t\\\\x00ff\t4.9770"
-        '\t{"ro":"Ș\\\\t"}\t\\N\n'
-    )
-    assert text == row * 2
+def test_an_instant_is_restored_into_sqlite_as_sqlalchemy_keeps_it():
+    """A line's instant becomes SQLite's naive UTC text with six decimals, whether it has
+    microseconds or not, and one at another offset (not written by Atelier) is moved to UTC."""
+    assert sqlite_instant("2026-03-10T12:00:01+00:00") == "2026-03-10 12:00:01.000000"
+    assert sqlite_instant("2026-03-10T12:00:01.000500+00:00") == "2026-03-10 12:00:01.000500"
+    assert sqlite_instant("2026-03-10T01:00:01.5+02:00") == "2026-03-09 23:00:01.500000"

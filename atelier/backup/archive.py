@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,8 +34,8 @@ FORMAT = "atelier-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PREFIX = "atelier-"
-#: lines gathered before one write (bounded memory, far fewer calls)
-LINES_PER_WRITE = 500
+#: bytes of lines read from a member at a time
+BLOCK = 1 << 20
 #: UTC instant in a backup's file name; ``prune`` reads it back
 STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -52,11 +51,12 @@ def file_name(created_at: datetime, encrypted: bool) -> str:
     )
 
 
-def _write_member(path: Path, lines: Iterator[bytes]) -> tuple[int, str]:
-    """Gzip ``lines`` into ``path``; returns (row count, sha256 of the plain lines)."""
+def _write_member(path: Path, batches: Iterator[list[bytes]]) -> tuple[int, str]:
+    """Gzip the lines into ``path``, a batch a write; returns (row count, sha256 of the
+    plain lines)."""
     digest, count = hashlib.sha256(), 0
     with gzip.open(path, "wb", compresslevel=4) as out:
-        while batch := list(islice(lines, LINES_PER_WRITE)):  # per line, writing costs more
+        for batch in batches:
             block = b"".join(batch)
             digest.update(block)
             out.write(block)
@@ -69,11 +69,8 @@ def dump_tables(snap, metadata: sa.MetaData, folder: Path) -> list[dict]:
     entries = []
     for table in tables(metadata):
         kinds = [rows.kind(c) for c in table.columns]
-        encode = rows.encoder(kinds)
         member = f"tables/{table.name}.jsonl.gz"
-        count, checksum = _write_member(
-            folder / f"{table.name}.jsonl.gz", (encode(r) for r in snap.rows(table))
-        )
+        count, checksum = _write_member(folder / f"{table.name}.jsonl.gz", snap.lines(table, kinds))
         entries.append(
             {
                 "name": table.name,
@@ -161,10 +158,26 @@ def open_backup(path: Path, key: str) -> Iterator[tuple[dict, Iterator[tuple[dic
 
 
 def _members(tar: tarfile.TarFile, manifest: dict) -> Iterator[tuple[dict, Iterator[bytes]]]:
-    """Each table entry of the manifest with its member's lines, in the file's order."""
+    """Each table entry of the manifest with its member's lines, in the file's order, in
+    blocks of whole lines (:func:`blocks`)."""
     for entry in manifest["tables"]:
         member = tar.next()
         if member is None or member.name != entry["member"]:
             raise BackupError(f"The backup lacks {entry['member']} (or is out of order).")
         with gzip.open(tar.extractfile(member), "rb") as lines:
-            yield entry, iter(lines)
+            yield entry, blocks(lines, BLOCK)
+
+
+def blocks(stream: io.RawIOBase, size: int) -> Iterator[bytes]:
+    """``stream``'s lines, about ``size`` bytes of whole lines at a time (each block ends
+    with a newline, but a damaged member's last one): no Python work per line."""
+    rest = b""
+    while chunk := stream.read(size):
+        end = chunk.rfind(b"\n") + 1
+        if not end:
+            rest += chunk
+            continue
+        yield rest + chunk[:end]
+        rest = chunk[end:]
+    if rest:
+        yield rest

@@ -16,6 +16,7 @@ from decimal import Decimal
 from json.encoder import c_make_encoder, encode_basestring
 
 import sqlalchemy as sa
+from psycopg import sql
 from sqlalchemy.types import TypeDecorator
 
 from atelier.db import UTCDateTime
@@ -161,6 +162,11 @@ def encoder(kinds: list[str]) -> Callable[[tuple], bytes]:
     return encode
 
 
+def parse_block(block: bytes) -> list[list]:
+    """A block of whole lines (each ending in a newline) as one list of rows, in one parse."""
+    return _PARSE("[" + block.rstrip(b"\n").replace(b"\n", b",").decode() + "]")
+
+
 def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
     """A function turning one canonical line back into Python values in column order."""
     steps = _conversions(kinds, DECODERS)
@@ -178,52 +184,98 @@ def decoder(kinds: list[str]) -> Callable[[bytes], tuple]:
     return decode
 
 
-#: COPY's text form escapes these in a value (a tab or newline would end a field or row)
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+#: PostgreSQL's rendering of one value of a kind as its JSON text in a line, byte for byte
+#: what :func:`encoder` writes (pinned by a test on PostgreSQL): ``to_json`` escapes text as
+#: the standard library does with ``ensure_ascii=False`` (``\" \\ \b \f \n \r \t``, other
+#: controls as lowercase ``\u00xx``); instants are ``isoformat()``'s (below), days ISO 8601;
+#: base64 without the line breaks PostgreSQL's ``encode`` puts in.
+#: Decimals (``str(Decimal)`` may use an exponent) and JSON documents (keys sorted in
+#: Python's order) have none: a table holding one is encoded in Python.
 
-
-def _copy_text(value) -> str:
-    return str(value).translate(_COPY_ESCAPES)
-
-
-#: a line's value as the COPY text form of its column, by kind. The lines' own forms (ISO
-#: 8601 instants, days and times, decimals as strings) are what PostgreSQL reads, and none
-#: holds a character COPY escapes: no datetime or Decimal is made on the way
-COPY_TEXT: dict[str, Callable] = {
-    "bool": lambda v: "t" if v else "f",
-    "int": str,
-    "text": _copy_text,
-    "instant": str,
-    "datetime": str,
-    "date": str,
-    "decimal": str,
-    "bytes": lambda v: "\\\\x" + base64.b64decode(v).hex(),
-    "json": _copy_text,  # the canonical text; the column parses it
+#: ``to_json`` of an instant, in the snapshot's UTC session, is ``isoformat()``'s but for the
+#: microseconds' trailing zeros, which it drops: they are put back to six digits
+_INSTANT = (
+    "CASE WHEN date_trunc('second', {c}) = {c} THEN to_json({c})::text"
+    " ELSE rpad(left(to_json({c})::text, -7), 27, '0') || '+00:00\"' END"
+)
+PG_JSON: dict[str, str] = {
+    "bool": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
+    "int": "{c}::text",
+    "text": "to_json({c})::text",
+    "instant": _INSTANT,
+    "date": "to_json({c})::text",
+    "bytes": "'\"' || translate(encode({c}, 'base64'), E'\\n', '') || '\"'",
 }
 
 
-def copy_block(kinds: list[str]) -> Callable[[list[bytes]], str]:
-    """A function turning canonical lines into rows of PostgreSQL's COPY text format, a
-    block at a time: one JSON parse for the block, and no Python value per field but the
-    text PostgreSQL reads (restoring value by value, through psycopg's row writer, cost
-    three times as much)."""
-    convert = [COPY_TEXT[k] for k in kinds]
-    width = len(kinds)
+def pg_lines(table: sa.Table, kinds: list[str]) -> sql.Composed | None:
+    """A query of ``table``'s canonical lines (``bytea``, each ending in a newline) in
+    primary-key order, rendered by PostgreSQL: no Python value per row or field. None if a
+    column's kind has no rendering in SQL (the table is then encoded in Python)."""
+    if any(k not in PG_JSON for k in kinds):
+        return None
+    values = [
+        sql.SQL("COALESCE({}, 'null')").format(
+            sql.SQL(PG_JSON[k]).format(c=sql.Identifier(column.name))
+        )
+        for column, k in zip(table.columns, kinds, strict=True)
+    ]
+    line = sql.SQL(" || ',' || ").join(values)
+    return sql.SQL(
+        "SELECT convert_to('[' || {line} || E']\\n', 'UTF8') FROM {table} ORDER BY {keys}"
+    ).format(
+        line=line,
+        table=sql.Identifier(table.name),
+        keys=sql.SQL(", ").join(sql.Identifier(c.name) for c in order_by(table)),
+    )
 
-    def block(lines: list[bytes]) -> str:
-        out = []
-        for values in _PARSE("[" + b",".join(lines).decode() + "]"):
-            if len(values) != width:
-                raise ValueError("a row with the wrong number of values")
-            out.append(
-                "\t".join(
-                    "\\N" if v is None else f(v) for f, v in zip(convert, values, strict=True)
-                )
-            )
-        out.append("")
-        return "\n".join(out)
 
-    return block
+#: SQLite's rendering of a value of a kind as its JSON text, as SQLAlchemy keeps it: its
+#: ``json_quote`` escapes as the standard library does; instants are naive UTC text with six
+#: decimals (``YYYY-MM-DD HH:MM:SS.ffffff``), days ``YYYY-MM-DD``, booleans 0 and 1. Each
+#: shape is checked over the whole column first (:data:`SQLITE_SHAPES`): a table holding a
+#: value of another shape is encoded in Python. No base64 in SQLite: bytes neither.
+SQLITE_JSON: dict[str, str] = {
+    "bool": "CASE WHEN {c} IS NULL THEN 'null' WHEN {c} THEN 'true' ELSE 'false' END",
+    "int": "json_quote({c})",
+    "text": "json_quote({c})",
+    "instant": (
+        "CASE WHEN {c} IS NULL THEN 'null' WHEN substr({c}, 20) = '.000000'"
+        " THEN '\"' || substr({c}, 1, 10) || 'T' || substr({c}, 12, 8) || '+00:00\"'"
+        " ELSE '\"' || substr({c}, 1, 10) || 'T' || substr({c}, 12) || '+00:00\"' END"
+    ),
+    "date": "CASE WHEN {c} IS NULL THEN 'null' ELSE '\"' || {c} || '\"' END",
+}
+_DIGITS = {"d4": "[0-9]" * 4, "d2": "[0-9]" * 2, "d6": "[0-9]" * 6}
+#: what every value of a kind must look like in SQLite for :data:`SQLITE_JSON` to render it
+SQLITE_SHAPES: dict[str, str] = {
+    "bool": "typeof({c}) IN ('integer', 'null')",
+    "int": "typeof({c}) IN ('integer', 'null')",
+    "text": "typeof({c}) IN ('text', 'null')",
+    "instant": "{c} IS NULL OR {c} GLOB '{d4}-{d2}-{d2} {d2}:{d2}:{d2}.{d6}'".format(
+        c="{c}", **_DIGITS
+    ),
+    "date": "{c} IS NULL OR {c} GLOB '{d4}-{d2}-{d2}'".format(c="{c}", **_DIGITS),
+}
+
+
+def sqlite_lines(table: sa.Table, kinds: list[str]) -> tuple[str, str] | None:
+    """(a query of ``table``'s canonical lines as text, each ending in a newline, in
+    primary-key order, rendered by SQLite; a query of whether every value has the shape the
+    rendering reads), or None if a column's kind has no rendering in SQLite."""
+    if any(k not in SQLITE_JSON for k in kinds):
+        return None
+    names = [f'"{c.name}"' for c in table.columns]
+    values = " || ',' || ".join(
+        SQLITE_JSON[k].format(c=n) for n, k in zip(names, kinds, strict=True)
+    )
+    keys = ", ".join(f'"{c.name}"' for c in order_by(table))
+    lines = f"SELECT '[' || {values} || ']' || char(10) FROM \"{table.name}\" ORDER BY {keys}"  # noqa: S608 (names from the metadata)
+    odd = " OR ".join(
+        f"NOT ({SQLITE_SHAPES[k].format(c=n)})" for n, k in zip(names, kinds, strict=True)
+    )
+    check = f'SELECT EXISTS (SELECT 1 FROM "{table.name}" WHERE {odd})'  # noqa: S608
+    return lines, check
 
 
 def order_by(table: sa.Table) -> list[sa.Column]:

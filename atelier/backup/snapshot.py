@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ from atelier.backup import rows
 
 #: rows fetched per round trip
 BATCH = 5000
+#: lines encoded in Python per batch (bounded memory, far fewer calls)
+LINES_PER_BATCH = 500
 
 
 def tables(metadata: sa.MetaData) -> list[sa.Table]:
@@ -44,6 +47,44 @@ class Snapshot:
         result = self.conn.execution_options(yield_per=BATCH).execute(query)
         for batch in result.partitions():
             yield from batch
+
+    def lines(self, table: sa.Table, kinds: list[str]) -> Iterator[list[bytes]]:
+        """The table's canonical lines (:mod:`rows`) in primary-key order, in batches.
+        On PostgreSQL the server renders them (:func:`rows.pg_lines`) where it can, so no
+        Python value is made per row; otherwise each row is encoded here."""
+        if self.engine_name == "postgresql":
+            query = rows.pg_lines(table, kinds)
+            if query is not None:
+                yield from self._fetch(table, query)
+                return
+        else:
+            queries = rows.sqlite_lines(table, kinds)
+            if queries is not None and not self.conn.exec_driver_sql(queries[1]).scalar():
+                yield from self._fetch_sqlite(queries[0])
+                return
+        encode = rows.encoder(kinds)
+        encoded = map(encode, self.rows(table))
+        while batch := list(islice(encoded, LINES_PER_BATCH)):
+            yield batch
+
+    def _fetch(self, table: sa.Table, query: sql.Composed) -> Iterator[list]:
+        """The first column of each row of ``query``, ``BATCH`` rows a round trip."""
+        raw = self.conn.connection.driver_connection
+        with raw.cursor(name=f"backup_{table.name}", binary=True) as cursor:
+            cursor.itersize = BATCH
+            cursor.execute(query)
+            while batch := cursor.fetchmany(BATCH):
+                yield [row[0] for row in batch]
+
+    def _fetch_sqlite(self, query: str) -> Iterator[list[bytes]]:
+        """SQLite: the text of each row of ``query``, as UTF-8, ``BATCH`` rows at a time."""
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(query)
+            while batch := cursor.fetchmany(BATCH):
+                yield [row[0].encode() for row in batch]
+        finally:
+            cursor.close()
 
     def _copy_rows(self, table: sa.Table) -> Iterator[tuple]:
         """A server-side cursor in binary, ``BATCH`` rows a round trip: psycopg turns the
