@@ -22,10 +22,18 @@ from flask import Flask, jsonify, request
 import atelier.db  # noqa: F401 - the same SQLite pragmas as the app
 from bench.dbutil import normalise
 
+#: the baseline reads id, code, status and site_id; the floor the rest as well
 items = sa.table(
-    "items", sa.column("id"), sa.column("code"), sa.column("status"), sa.column("site_id")
+    "items",
+    sa.column("id"),
+    sa.column("code"),
+    sa.column("status"),
+    sa.column("site_id"),
+    sa.column("beneficiary_id"),
+    sa.column("product_type_id"),
+    sa.column("updated_at", sa.DateTime),
 )
-sites = sa.table("sites", sa.column("id"), sa.column("code"), sa.column("currency"))
+sites = sa.table("sites", sa.column("id"), sa.column("code"))
 tokens = sa.table(
     "api_tokens",
     sa.column("id"),
@@ -41,16 +49,6 @@ rules = sa.table(
     sa.column("product_type_id"),
     sa.column("effective_from"),
     sa.column("price_cents"),
-)
-full_items = sa.table(
-    "items",
-    sa.column("id"),
-    sa.column("code"),
-    sa.column("status"),
-    sa.column("site_id"),
-    sa.column("beneficiary_id"),
-    sa.column("product_type_id"),
-    sa.column("updated_at", sa.DateTime),
 )
 events = sa.table(
     "item_events",
@@ -185,31 +183,31 @@ TOKEN_USER = (
 )
 PRICED = (
     sa.select(
-        full_items.c.id,
-        full_items.c.beneficiary_id,
+        items.c.id,
+        items.c.beneficiary_id,
         rules.c.effective_from,
         rules.c.price_cents,
         sa.select(sa.func.max(receipts.c.at))
         .where(
-            receipts.c.item_id == full_items.c.id,
+            receipts.c.item_id == items.c.id,
             receipts.c.site_id == sa.bindparam("site_id"),
             receipts.c.kind == "received",
         )
         .scalar_subquery()
         .label("received_at"),
     )
-    .outerjoin(rules, rules.c.product_type_id == full_items.c.product_type_id)
-    .where(full_items.c.code.in_(sa.bindparam("codes", expanding=True)))
+    .outerjoin(rules, rules.c.product_type_id == items.c.product_type_id)
+    .where(items.c.code.in_(sa.bindparam("codes", expanding=True)))
 )
 SELL = (
-    full_items.update()
+    items.update()
     .where(
-        full_items.c.id.in_(sa.bindparam("ids", expanding=True)),
-        full_items.c.status == "in_shop",
-        full_items.c.site_id == sa.bindparam("shop"),
+        items.c.id.in_(sa.bindparam("ids", expanding=True)),
+        items.c.status == "in_shop",
+        items.c.site_id == sa.bindparam("shop"),
     )
     .values(status="sold", updated_at=NOW)
-    .returning(full_items.c.id)
+    .returning(items.c.id)
 )
 ADD_SALE = sales.insert().returning(sales.c.id)
 ADD_LINES = lines.insert()

@@ -6,18 +6,14 @@ from playwright.sync_api import expect
 
 from atelier.extensions import db
 from atelier.reports import demo, layouts
-from tests.e2e.conftest import screenshot, sign_in_page
+from tests.e2e.conftest import VIEWPORTS, screenshot, sign_in_page
 
 pytestmark = pytest.mark.e2e
 
+#: the shared phone, and the tablet at the 10" size the issue names (1024×768)
 SIZES = {
-    "tablet": {"viewport": {"width": 1024, "height": 768}, "has_touch": True},
-    "phone": {
-        "viewport": {"width": 360, "height": 740},
-        "has_touch": True,
-        "is_mobile": True,
-        "device_scale_factor": 2,
-    },
+    "tablet": {**VIEWPORTS["tablet"], "viewport": {"width": 1024, "height": 768}},
+    "phone": VIEWPORTS["phone"],
 }
 
 
