@@ -3,7 +3,8 @@
 // - a submit button shows it is busy, so nobody taps twice on a slow connection;
 // - a button with data-select-all="NAME" ticks every checkbox NAME in its form (again: none);
 // - a table too wide for the screen scrolls in its box, which then takes the keyboard focus
-//   (so it can be scrolled without a mouse).
+//   (so it can be scrolled without a mouse);
+// - a menu too long for the screen shows the page's own link, scrolled to the middle of it.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -37,4 +38,9 @@
   }
   focusableWhenScrolling();
   window.addEventListener("resize", focusableWhenScrolling);
+  var nav = document.querySelector(".mainnav");
+  var current = nav && nav.querySelector("[aria-current=page]");
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
 })();
