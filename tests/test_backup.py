@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from pyrage import passphrase
 
 from atelier.audit import AuditEntry
-from atelier.backup import archive, restore, rows
+from atelier.backup import archive, ledger, restore, rows
+from atelier.backup.archive import BackupError
 from atelier.backup.snapshot import snapshot
 from atelier.catalog.models import ProductType
 from atelier.db import UTCDateTime
@@ -132,6 +133,59 @@ def test_restore_into_an_empty_database_brings_back_every_row(
     assert "every table matches" in verified.output
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.usefixtures("data")
+def test_a_restore_leaves_the_planner_statistics_of_every_restored_table(
+    runner, tmp_path, app, engine, monkeypatch
+):
+    """The restore ends with ``ANALYZE``: a new database's planner has no statistics until
+    autovacuum comes round. Each table that holds rows has them once the restore is
+    committed (``pg_stats``, ``sqlite_stat1``: only ANALYZE writes either; building an index
+    does not), and SQLite's row count is the table's. They are gathered in the restore's
+    transaction: a restore that fails after them (here, re-applying the ledger) leaves no
+    row and no statistics."""
+    filled = {name for name, n in row_counts(app).items() if n}
+    path = _create(runner, tmp_path)
+    with fresh_database(tmp_path, app.config["BACKUP_DIR"], engine) as restored:
+        with monkeypatch.context() as failing:
+            failing.setattr(ledger, "reapply", _refuse)
+            refused = invoke(restored, "backup", "restore", path)
+        assert refused.exit_code == 1 and "ledger" in refused.output
+        assert set(row_counts(restored).values()) == {0}
+        assert _statistics(restored) == {}
+        result = invoke(restored, "backup", "restore", path)
+        assert result.exit_code == 0, result.output
+        counts = row_counts(restored)
+        stats = _statistics(restored)
+    assert "item_events" in filled and set(stats) == filled
+    if engine == "sqlite":  # the first figure of each line is the table's row count
+        assert stats["item_events"] == counts["item_events"]
+
+
+def _refuse(*_args):
+    raise BackupError("the ledger cannot be read")
+
+
+def _statistics(app) -> dict[str, int]:
+    """The app's tables that the planner has statistics of: on PostgreSQL, the columns with a
+    row in ``pg_stats``; on SQLite, the row count ``sqlite_stat1`` gives."""
+    with app.app_context(), _db.engine.connect() as conn:
+        names = [t.name for t in _db.metadata.sorted_tables]
+        if conn.dialect.name == "postgresql":
+            found = conn.execute(
+                sa.text(
+                    "SELECT tablename, count(*) FROM pg_stats WHERE schemaname = current_schema()"
+                    " AND tablename IN :names GROUP BY tablename"
+                ).bindparams(sa.bindparam("names", expanding=True)),
+                {"names": names},
+            )
+            return dict(found.all())
+        if not sa.inspect(conn).has_table("sqlite_stat1"):
+            return {}
+        found = conn.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1").all()
+        return {tbl: int(stat.split()[0]) for tbl, stat in found if tbl in names}
+
+
 @pytest.mark.usefixtures("data", "keyed")
 def test_restore_refuses_a_database_that_is_not_empty(runner, tmp_path, app):
     """Restoring into the live database: exit status 1, a clear reason, nothing written."""
@@ -202,6 +256,7 @@ def test_a_tampered_table_fails_restore_and_verify(runner, tmp_path, app, engine
         assert result.exit_code == 1 and "payees" in result.output
         assert set(row_counts(restored).values()) == {0}
         assert _keys_and_indexes(restored) == keys
+        assert _statistics(restored) == {}
 
 
 def _keys_and_indexes(app) -> dict:

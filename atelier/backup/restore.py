@@ -5,7 +5,10 @@ database's, the database is empty, and each table's rows match the manifest's co
 checksum (else the transaction is rolled back). Tables go in parents first. PostgreSQL takes
 the lines as they are with ``COPY`` and parses them itself (no Python work per row), builds
 the keys and indexes after the load, as ``pg_restore`` does, and then has every id sequence
-set past the highest id, so a restored database takes new sales.
+set past the highest id, so a restored database takes new sales. Last, still in that
+transaction, the planner's statistics of the restored tables are gathered (``ANALYZE``), as
+after ``pg_restore`` one would: a new database has none until autovacuum comes round, and its
+first queries would be planned blind.
 """
 
 import base64
@@ -301,6 +304,21 @@ def _sqlite_indexes_built_after(conn: sa.Connection, names: list[str]) -> Iterat
         conn.exec_driver_sql(index.sql)
 
 
+def refresh_statistics(conn: sa.Connection, names: list[str]) -> None:
+    """``ANALYZE`` the tables ``names`` once their rows, keys and indexes are in (an
+    expression index has statistics of its own), inside the restore's transaction: the
+    statistics are rows of the catalogue (``pg_statistic``, ``sqlite_stat1``), written with
+    the data and rolled back with it, so a refused restore still leaves nothing. PostgreSQL
+    samples each table (at most 300 × ``default_statistics_target`` rows, its own uncommitted
+    ones included), whatever its size; SQLite reads each table and index through once."""
+    quote = conn.dialect.identifier_preparer.quote
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE " + ", ".join(quote(name) for name in names))
+    else:  # one table per statement (ANALYZE with no name would do the whole file)
+        for name in names:
+            conn.exec_driver_sql(f"ANALYZE {quote(name)}")
+
+
 def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) -> dict:
     """Load the backup at ``path`` through ``conn`` (the caller commits, or rolls back on
     error). Returns the manifest."""
@@ -323,4 +341,5 @@ def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) ->
                     _insert_batches(conn, table, map(rows.decoder(kinds), _lines(checked)))
     if postgres:
         reset_sequences(conn, metadata)
+    refresh_statistics(conn, [entry["name"] for entry in manifest["tables"]])
     return manifest
