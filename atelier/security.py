@@ -50,6 +50,14 @@ STATIC_HEADERS = {
     "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+#: (lower-cased name, name, value), as :func:`register`'s hook compares and adds them
+STATIC_ITEMS = tuple((key.lower(), key, value) for key, value in STATIC_HEADERS.items())
+HSTS = (
+    "strict-transport-security",
+    "Strict-Transport-Security",
+    "max-age=31536000; includeSubDomains",
+)
+NO_STORE = ("cache-control", "Cache-Control", "no-store")
 
 
 class PagesOnlySessionInterface(SecureCookieSessionInterface):
@@ -71,13 +79,12 @@ def register(app) -> None:
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        present = {key.lower() for key in headers.keys()}
-        wanted = {**STATIC_HEADERS, "Content-Security-Policy": policy()}
+        wanted = [*STATIC_ITEMS, ("content-security-policy", "Content-Security-Policy", policy())]
         if request.is_secure:
-            wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            wanted.append(HSTS)
         if request.path.startswith("/api/") or response.mimetype == "text/html":
-            wanted["Cache-Control"] = "no-store"
-        for key, value in wanted.items():
-            if key.lower() not in present:  # a view's own header wins
-                headers[key] = value
+            wanted.append(NO_STORE)
+        present = {key.lower() for key, _value in headers.items()}
+        # a view's own header wins; the rest in one go (each ``headers[key] =`` scans them all)
+        headers.extend([(key, value) for lower, key, value in wanted if lower not in present])
         return response

@@ -3,13 +3,18 @@
 from datetime import timedelta
 
 import pytest
+from flask_login import user_loaded_from_request
 
+from atelier.audit import AuditEntry
+from atelier.auth.bearer import BearerUser
 from atelier.auth.models import ApiToken
+from atelier.auth.services import user_for_token
 from atelier.db import utcnow
 from atelier.org.models import Programme
+from atelier.till.models import Sale, SaleLine
 from tests.conftest import bearer, sign_in
-from tests.factories import PASSWORD
-from tests.refusals import api_error, row_counts
+from tests.factories import PASSWORD, make_item
+from tests.refusals import api_error, row_counts, status_of
 
 
 def _token(client, username, password):
@@ -165,3 +170,79 @@ def test_wrong_role_gets_403(client, world):
     )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def _sale_of(client, headers, piece):
+    return client.post(
+        "/api/v1/sales",
+        headers=headers,
+        json={"shop": "AMS", "payment_method": "cash", "lines": [{"scan": piece.code}]},
+    )
+
+
+@pytest.mark.parametrize("dead", ["revoked", "expired", "disabled"])
+def test_the_till_sale_refuses_a_dead_token_like_every_call(client, db, world, dead):
+    """The till sale reads its caller as rows (atelier.auth.bearer), not as the ORM user: a
+    revoked or expired token, or a disabled account's, is refused all the same, with
+    nothing sold."""
+    piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+    headers = bearer(world.users["shop"])
+    token = db.session.scalars(db.select(ApiToken)).one()
+    if dead == "revoked":
+        token.revoked_at = utcnow()
+    elif dead == "expired":
+        token.expires_at = utcnow() - timedelta(seconds=1)
+    else:
+        world.users["shop"].is_enabled = False
+    db.session.commit()
+    before = row_counts(Sale, SaleLine, AuditEntry)
+    api_error(_sale_of(client, headers, piece), 401, "unauthorized")
+    assert row_counts(Sale, SaleLine, AuditEntry) == before
+    assert status_of(piece) == "in_shop"
+
+
+def test_the_till_sale_is_made_as_the_token_s_user(client, db, world):
+    """The light caller is the token's user: the sale and its audit entry name her, the
+    request log line has her id and role, and she may sell only at her own shop."""
+    shop = world.users["shop"]
+    piece = make_item(world.tote, world.elena, site=world.sites["AMS"], status="in_shop")
+    headers = bearer(shop)
+    callers = []
+
+    def loaded(_app, user):
+        callers.append(user)
+
+    with user_loaded_from_request.connected_to(loaded):
+        response = _sale_of(client, headers, piece)
+    assert response.status_code == 201, response.json
+    [caller] = callers
+    assert isinstance(caller, BearerUser) and caller.id == shop.id
+    sale = db.session.get(Sale, response.json["id"])
+    entry = db.session.scalars(db.select(AuditEntry).filter_by(action="till.sale")).one()
+    assert sale.created_by_id == shop.id and entry.user_id == shop.id
+    other = client.post(
+        "/api/v1/sales",
+        headers=headers,
+        json={"shop": "RTM", "payment_method": "cash", "lines": [{"scan": piece.code}]},
+    )
+    api_error(other, 403, "forbidden")
+
+
+def test_a_light_caller_holds_what_the_orm_user_holds(app, world):
+    """Her id, role, language, maker and sites match the ORM user's; anything the row does
+    not hold (her username) is read from the ORM user."""
+    for role in ("shop", "admin", "beneficiary"):
+        user = world.users[role]
+        secret = bearer(user)["Authorization"].removeprefix("Bearer ")
+        with app.test_request_context("/api/v1/sales"):
+            caller, token_id = user_for_token(secret, light=True)
+            assert (caller.id, caller.role, caller.locale, caller.beneficiary_id) == (
+                user.id,
+                user.role,
+                user.locale,
+                user.beneficiary_id,
+            )
+            assert caller.site_ids == user.site_ids
+            assert sorted(s.code for s in caller.sites) == sorted(s.code for s in user.sites)
+            assert caller.username == user.username
+            assert token_id == user_for_token(secret)[1]

@@ -121,6 +121,8 @@ class RouteDoc:
 
 ROUTES: list[RouteDoc] = []
 PUBLIC_ENDPOINTS: set[str] = set()
+#: calls whose caller is read as rows (:mod:`atelier.auth.bearer`), not as the ORM user
+LIGHT_CALLER_ENDPOINTS: set[str] = set()
 
 
 def api_route(
@@ -136,14 +138,19 @@ def api_route(
     media=JSON,
     errors=(),
     query=None,
+    light_caller=False,
 ):
     """Register an API call: its method, body model, roles (admin always passes) and doc
-    (``response``: the pydantic model or type of its success body, see openapi.py)."""
+    (``response``: the pydantic model or type of its success body, see openapi.py).
+    ``light_caller``: the caller is a :class:`~atelier.auth.bearer.BearerUser`, for the
+    hottest calls, whose services read only her id, role, language and sites."""
 
     def decorator(view):
         endpoint = f"api.{view.__name__}"
         if public:
             PUBLIC_ENDPOINTS.add(endpoint)
+        if light_caller:
+            LIGHT_CALLER_ENDPOINTS.add(endpoint)
 
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -230,7 +237,8 @@ def load_bearer_user(request):
     if request.blueprint != bp.name:
         return None
     secret = bearer_secret()
-    found = user_for_token(secret) if secret else None
+    light = request.endpoint in LIGHT_CALLER_ENDPOINTS
+    found = user_for_token(secret, light) if secret else None
     if found is None:
         return None
     user, g.api_token_id = found

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from atelier import audit
+from atelier.auth.bearer import SiteRow
 from atelier.authz import require_site
 from atelier.catalog.models import ProductRule
 from atelier.catalog.photos import photo_url
@@ -115,11 +116,12 @@ class NotSellable(Conflict):
     code = "not_available"
 
 
-def shop_for(user, code: str, kinds: tuple[str, ...] = ("shop",)) -> Site:
+def shop_for(user, code: str, kinds: tuple[str, ...] = ("shop",)) -> Site | SiteRow:
     """The shop with this code, if the user works there (admins everywhere). Returns are
     also taken for the online shop (``kinds`` with ``webshop``): its pieces come back by post."""
     code = (code or "").upper()
-    # the user's sites are loaded with the user: no query for the staff of the shop
+    # the user's sites are loaded with the user (rows for a light caller): no query for
+    # the staff of the shop
     site = next((s for s in user.sites if s.code == code), None) if user.role == "shop" else None
     site = site or db.session.scalar(sa.select(Site).where(Site.code == code))
     if site is None or site.kind not in kinds:
