@@ -162,6 +162,18 @@ def test_a_restore_leaves_the_planner_statistics_of_every_restored_table(
         assert stats["item_events"] == counts["item_events"]
 
 
+@pytest.mark.usefixtures("data", "keyed")
+def test_verify_reads_the_backup_back_without_gathering_statistics(runner, tmp_path, monkeypatch):
+    """``backup verify`` restores into a scratch database it reads once and deletes: it says
+    the backup is good without spending an ``ANALYZE`` of every table on it."""
+    path = _create(runner, tmp_path)
+    analysed = []
+    monkeypatch.setattr(restore, "refresh_statistics", lambda _conn, names: analysed.append(names))
+    verified = runner.invoke(args=["backup", "verify", path])
+    assert verified.exit_code == 0, verified.output
+    assert analysed == []
+
+
 def _refuse(*_args):
     raise BackupError("the ledger cannot be read")
 

@@ -319,9 +319,12 @@ def refresh_statistics(conn: sa.Connection, names: list[str]) -> None:
             conn.exec_driver_sql(f"ANALYZE {quote(name)}")
 
 
-def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) -> dict:
+def restore(
+    conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str, *, statistics: bool = True
+) -> dict:
     """Load the backup at ``path`` through ``conn`` (the caller commits, or rolls back on
-    error). Returns the manifest."""
+    error). Returns the manifest. ``statistics=False`` skips the ``ANALYZE`` (a scratch
+    database that is only read back once, by ``backup verify``)."""
     postgres = conn.dialect.name == "postgresql"
     with open_backup(path, key) as (manifest, members):
         check_target(conn, metadata, manifest)
@@ -341,5 +344,6 @@ def restore(conn: sa.Connection, metadata: sa.MetaData, path: Path, key: str) ->
                     _insert_batches(conn, table, map(rows.decoder(kinds), _lines(checked)))
     if postgres:
         reset_sequences(conn, metadata)
-    refresh_statistics(conn, [entry["name"] for entry in manifest["tables"]])
+    if statistics:
+        refresh_statistics(conn, [entry["name"] for entry in manifest["tables"]])
     return manifest
